@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {MarketGovernance} from "./MarketGovernance.sol";
+
+/// @title PayPerView
+/// @notice View passes: a viewer pays a film's price and may watch it for `passWindow` seconds.
+/// The listing's owner at purchase time is credited the price less the fee (withdrawn with
+/// `withdrawEarnings`), the fee accrues to the treasury. Buying again extends a pass from its
+/// current end, so a second purchase never shortens the first.
+abstract contract PayPerView is MarketGovernance {
+    using SafeERC20 for IERC20;
+
+    /// @notice Until when `viewer` holds a pass for `filmId` (unix seconds).
+    mapping(uint256 filmId => mapping(address viewer => uint64)) public passExpiry;
+
+    /// @notice Emitted when `viewer` buys a view pass for `filmId`.
+    event ViewPurchased(
+        uint256 indexed filmId, address indexed viewer, address indexed payee, uint256 price, uint256 fee, uint64 expiresAt
+    );
+
+    /// @notice The film's sales are paused by its owner.
+    error FilmMarketSalesPaused(uint256 filmId);
+    /// @notice The film is free: there is nothing to buy.
+    error FilmMarketFreeFilm(uint256 filmId);
+    /// @notice The film's price is not the one the buyer agreed to.
+    error FilmMarketViewPriceChanged(uint256 filmId, uint256 expected, uint256 actual);
+
+    /// @notice Buys a view pass for `filmId` at `expectedPrice`.
+    /// @param filmId The listing to watch.
+    /// @param expectedPrice The price the viewer agreed to; reverts if the listing's price differs.
+    function buyView(uint256 filmId, uint256 expectedPrice) external nonReentrant whenNotPaused {
+        _buyView(filmId, expectedPrice);
+    }
+
+    /// @notice `buyView` with an EIP-2612 permit for `expectedPrice`, so no prior approval is
+    /// needed. A permit already used (e.g. front-run) is tolerated if the allowance suffices.
+    function buyViewWithPermit(uint256 filmId, uint256 expectedPrice, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+        external
+        nonReentrant
+        whenNotPaused
+    {
+        try IERC20Permit(address(paymentToken)).permit(msg.sender, address(this), expectedPrice, deadline, v, r, s) {}
+            catch {}
+        _buyView(filmId, expectedPrice);
+    }
+
+    function _buyView(uint256 filmId, uint256 expectedPrice) private {
+        (address payee, uint96 price, bool salesPaused) = listings.saleTerms(filmId);
+        if (salesPaused) revert FilmMarketSalesPaused(filmId);
+        if (price == 0) revert FilmMarketFreeFilm(filmId);
+        if (price != expectedPrice) revert FilmMarketViewPriceChanged(filmId, expectedPrice, price);
+
+        Params memory params = _params;
+        uint256 net = _takeFee(price, params.feeBps);
+        earningsOf[payee] += net;
+
+        uint64 current = passExpiry[filmId][msg.sender];
+        uint64 from = current > block.timestamp ? current : uint64(block.timestamp);
+        uint64 expiresAt = from + params.passWindow;
+        passExpiry[filmId][msg.sender] = expiresAt;
+
+        emit ViewPurchased(filmId, msg.sender, payee, price, price - net, expiresAt);
+        paymentToken.safeTransferFrom(msg.sender, address(this), price);
+    }
+}

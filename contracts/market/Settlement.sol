@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Subscriptions} from "./Subscriptions.sol";
+
+/// @title Settlement
+/// @notice Splits each ended period's pool among films from a tally the oracle signers attest.
+/// A tally carries the Merkle root of one leaf `(filmId, views, seconds)` per film (OpenZeppelin
+/// StandardMerkleTree encoding, types `uint256, uint64, uint64`), the totals and the view weight.
+/// Posting needs EIP-712 signatures of at least `oracleThreshold` distinct registered signers and
+/// costs the same for any number of films. The tally can be disputed during its challenge window
+/// (by a guardian or by `oracleThreshold` signers); a disputed tally pays nothing and can be
+/// replaced. After the window, anyone can claim a film's share for the film's current owner:
+///
+///     share = pool × (w·views/totalViews + (1 − w)·seconds/totalSeconds), rounded down.
+///
+/// Rounding leaves at most one unit per film in the pool; once every film has claimed (or when the
+/// tally has no films), `rollOver` moves what is left into the pool of the current period.
+abstract contract Settlement is Subscriptions, EIP712 {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant TALLY_TYPEHASH = keccak256(
+        "Tally(uint256 period,bytes32 root,uint64 totalViews,uint64 totalSeconds,uint32 leafCount,uint16 viewWeightBps,string dataCid)"
+    );
+    bytes32 public constant DISPUTE_TYPEHASH = keccak256("Dispute(uint256 period,bytes32 root)");
+
+    /// @notice A period's tally, as signed by the oracle operators.
+    struct Tally {
+        uint256 period;
+        bytes32 root;
+        uint64 totalViews;
+        uint64 totalSeconds;
+        uint32 leafCount;
+        uint16 viewWeightBps;
+        string dataCid;
+    }
+
+    enum TallyStatus {
+        None,
+        Posted,
+        Disputed
+    }
+
+    /// @dev The stored tally: two slots. `dataCid` lives in the `TallyPosted` event only.
+    struct PostedTally {
+        bytes32 root;
+        uint64 totalViews;
+        uint64 totalSeconds;
+        uint32 leafCount;
+        uint16 viewWeightBps;
+        uint40 claimableAt;
+        TallyStatus status;
+    }
+
+    /// @notice One film's claim for one period.
+    struct ClaimRequest {
+        uint256 period;
+        uint256 filmId;
+        uint64 views;
+        uint64 seconds_;
+        bytes32[] proof;
+    }
+
+    mapping(uint256 period => PostedTally) internal _tallies;
+    mapping(uint256 period => mapping(uint256 word => uint256)) private _claimedBitmap;
+
+    /// @notice Whether `account` is a registered oracle signer.
+    mapping(address account => bool) public isOracleSigner;
+    /// @notice Number of registered oracle signers.
+    uint256 public oracleSignerCount;
+    /// @notice Distinct signer signatures needed to post or dispute a tally.
+    uint256 public oracleThreshold;
+
+    /// @notice Emitted when an oracle signer is registered.
+    event OracleSignerAdded(address indexed signer);
+    /// @notice Emitted when an oracle signer is removed.
+    event OracleSignerRemoved(address indexed signer);
+    /// @notice Emitted when the signature threshold changes.
+    event OracleThresholdChanged(uint256 oldThreshold, uint256 newThreshold);
+    /// @notice Emitted when a tally is accepted; claims open at `claimableAt`.
+    event TallyPosted(
+        uint256 indexed period,
+        bytes32 root,
+        uint64 totalViews,
+        uint64 totalSeconds,
+        uint32 leafCount,
+        uint16 viewWeightBps,
+        string dataCid,
+        address[] signers,
+        uint40 claimableAt
+    );
+    /// @notice Emitted when a posted tally is disputed.
+    event TallyDisputed(uint256 indexed period, bytes32 root, address indexed disputer, string reason);
+    /// @notice Emitted when a film's share of a period is paid to its owner.
+    event Claimed(uint256 indexed period, uint256 indexed filmId, address indexed payee, uint256 amount);
+    /// @notice Emitted when a settled period's remainder moves into a later period's pool.
+    event RemainderRolledOver(uint256 indexed period, uint256 indexed intoPeriod, uint256 amount);
+
+    /// @notice The period has not ended yet.
+    error FilmMarketPeriodNotEnded(uint256 period, uint256 currentPeriod);
+    /// @notice A tally for the period is posted and not disputed.
+    error FilmMarketTallyExists(uint256 period);
+    /// @notice The tally's totals and leaf count are inconsistent.
+    error FilmMarketInvalidTally(uint256 period);
+    /// @notice The tally's view weight is not the contract's current one.
+    error FilmMarketViewWeightMismatch(uint256 expected, uint256 actual);
+    /// @notice Fewer valid signatures than the threshold.
+    error FilmMarketThresholdNotMet(uint256 signatures, uint256 threshold);
+    /// @notice A signature recovers to an address that is not a registered signer.
+    error FilmMarketUnknownSigner(address signer);
+    /// @notice Signatures must come from distinct signers, in ascending order of address.
+    error FilmMarketSignersNotAscending(address previous, address signer);
+    /// @notice No tally is posted (or it was disputed) for the period.
+    error FilmMarketNoTally(uint256 period);
+    /// @notice The challenge window of the period's tally has closed.
+    error FilmMarketChallengeWindowClosed(uint256 period, uint256 claimableAt);
+    /// @notice Claims for the period open at `claimableAt`.
+    error FilmMarketNotClaimable(uint256 period, uint256 claimableAt);
+    /// @notice The leaf is not in the period's tally.
+    error FilmMarketInvalidProof(uint256 period, uint256 filmId);
+    /// @notice The film's share of the period was already claimed.
+    error FilmMarketAlreadyClaimed(uint256 period, uint256 filmId);
+    /// @notice Paying the claim would take more than the pool holds (an inconsistent tally).
+    error FilmMarketPoolExceeded(uint256 period, uint256 requested, uint256 available);
+    /// @notice Some films of the period have not claimed yet.
+    error FilmMarketClaimsOutstanding(uint256 period, uint256 claimed, uint256 leafCount);
+    /// @notice Nothing is left in the period's pool.
+    error FilmMarketNothingToRollOver(uint256 period);
+    /// @notice The caller may not dispute.
+    error FilmMarketNotGuardian(address caller);
+    /// @notice The threshold must be between 1 and the number of signers.
+    error FilmMarketInvalidThreshold(uint256 threshold, uint256 signerCount);
+    /// @notice The account is already a signer (adding) or is not one (removing).
+    error FilmMarketSignerState(address signer, bool isSigner);
+    /// @notice An empty claim batch.
+    error FilmMarketEmptyBatch();
+
+    constructor(address[] memory signers, uint256 threshold) EIP712("AI Films", "1") {
+        for (uint256 i = 0; i < signers.length; ++i) {
+            _addSigner(signers[i]);
+        }
+        _setThreshold(threshold);
+    }
+
+    // ---------------------------------------------------------------- oracle signers
+
+    /// @notice Registers an oracle signer.
+    function addOracleSigner(address signer) external onlyRole(ORACLE_MANAGER_ROLE) {
+        _addSigner(signer);
+    }
+
+    /// @notice Removes an oracle signer; refused if fewer signers than the threshold would remain.
+    function removeOracleSigner(address signer) external onlyRole(ORACLE_MANAGER_ROLE) {
+        if (!isOracleSigner[signer]) revert FilmMarketSignerState(signer, false);
+        if (oracleSignerCount - 1 < oracleThreshold) {
+            revert FilmMarketInvalidThreshold(oracleThreshold, oracleSignerCount - 1);
+        }
+        isOracleSigner[signer] = false;
+        --oracleSignerCount;
+        emit OracleSignerRemoved(signer);
+    }
+
+    /// @notice Sets how many distinct signers must sign a tally or a dispute.
+    function setOracleThreshold(uint256 threshold) external onlyRole(ORACLE_MANAGER_ROLE) {
+        _setThreshold(threshold);
+    }
+
+    // ---------------------------------------------------------------- tallies
+
+    /// @notice The EIP-712 digest the oracle signers sign for `tally`.
+    function tallyDigest(Tally calldata tally) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    TALLY_TYPEHASH,
+                    tally.period,
+                    tally.root,
+                    tally.totalViews,
+                    tally.totalSeconds,
+                    tally.leafCount,
+                    tally.viewWeightBps,
+                    keccak256(bytes(tally.dataCid))
+                )
+            )
+        );
+    }
+
+    /// @notice The EIP-712 digest signers sign to dispute the tally with `root` for `period`.
+    function disputeDigest(uint256 period, bytes32 root) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DISPUTE_TYPEHASH, period, root)));
+    }
+
+    /// @notice Posts the tally of an ended period, signed by at least `oracleThreshold` distinct
+    /// registered signers (signatures ordered by ascending signer address). Anyone may submit it.
+    /// @param tally The attested counts; `viewWeightBps` must equal the current `viewWeightBps()`.
+    /// @param signatures 65-byte ECDSA signatures over `tallyDigest(tally)`.
+    function postTally(Tally calldata tally, bytes[] calldata signatures) external {
+        uint256 period = tally.period;
+        uint256 nowPeriod = currentPeriod();
+        if (period >= nowPeriod) revert FilmMarketPeriodNotEnded(period, nowPeriod);
+        if (_tallies[period].status == TallyStatus.Posted) revert FilmMarketTallyExists(period);
+        Params memory params = _params;
+        if (tally.viewWeightBps != params.viewWeightBps) {
+            revert FilmMarketViewWeightMismatch(params.viewWeightBps, tally.viewWeightBps);
+        }
+        bool empty = tally.leafCount == 0;
+        if (empty ? (tally.totalViews != 0 || tally.totalSeconds != 0) : tally.totalSeconds == 0) {
+            revert FilmMarketInvalidTally(period);
+        }
+        address[] memory signers = _checkSignatures(tallyDigest(tally), signatures);
+
+        uint40 claimableAt = uint40(block.timestamp + params.challengeWindow);
+        _tallies[period] = PostedTally({
+            root: tally.root,
+            totalViews: tally.totalViews,
+            totalSeconds: tally.totalSeconds,
+            leafCount: tally.leafCount,
+            viewWeightBps: tally.viewWeightBps,
+            claimableAt: claimableAt,
+            status: TallyStatus.Posted
+        });
+        emit TallyPosted(
+            period,
+            tally.root,
+            tally.totalViews,
+            tally.totalSeconds,
+            tally.leafCount,
+            tally.viewWeightBps,
+            tally.dataCid,
+            signers,
+            claimableAt
+        );
+    }
+
+    /// @notice A guardian disputes the period's tally inside its challenge window.
+    function dispute(uint256 period, string calldata reason) external {
+        if (!hasRole(GUARDIAN_ROLE, msg.sender)) revert FilmMarketNotGuardian(msg.sender);
+        _dispute(period, reason);
+    }
+
+    /// @notice `oracleThreshold` signers dispute the period's tally (signatures over
+    /// `disputeDigest(period, root)`, ascending signer order). Anyone may submit it.
+    function disputeWithSignatures(uint256 period, bytes[] calldata signatures, string calldata reason) external {
+        _checkSignatures(disputeDigest(period, _tallies[period].root), signatures);
+        _dispute(period, reason);
+    }
+
+    /// @notice The stored tally of `period` (status None when nothing was posted).
+    function tallyOf(uint256 period) external view returns (PostedTally memory) {
+        return _tallies[period];
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /// @notice Pays one film's share of a settled period to the film's current owner. Anyone may call.
+    /// @return amount The share paid.
+    function claim(ClaimRequest calldata request) external nonReentrant returns (uint256 amount) {
+        address payee;
+        (payee, amount) = _claim(request);
+        if (amount != 0) paymentToken.safeTransfer(payee, amount);
+    }
+
+    /// @notice Claims many (period, film) shares at once. Consecutive claims paying the same owner
+    /// are paid in one transfer, so order a batch by owner.
+    /// @return total The sum paid.
+    function claimBatch(ClaimRequest[] calldata requests) external nonReentrant returns (uint256 total) {
+        uint256 n = requests.length;
+        if (n == 0) revert FilmMarketEmptyBatch();
+        address pendingPayee;
+        uint256 pendingAmount;
+        for (uint256 i = 0; i < n; ++i) {
+            (address payee, uint256 amount) = _claim(requests[i]);
+            total += amount;
+            if (payee != pendingPayee) {
+                if (pendingAmount != 0) paymentToken.safeTransfer(pendingPayee, pendingAmount);
+                (pendingPayee, pendingAmount) = (payee, 0);
+            }
+            pendingAmount += amount;
+        }
+        if (pendingAmount != 0) paymentToken.safeTransfer(pendingPayee, pendingAmount);
+    }
+
+    /// @notice Whether the film's share of the period has been claimed.
+    function isClaimed(uint256 period, uint256 filmId) public view returns (bool) {
+        return _claimedBitmap[period][filmId >> 8] & (1 << (filmId & 0xff)) != 0;
+    }
+
+    /// @notice The share a leaf `(views, seconds)` earns from the period's pool under its posted tally.
+    function shareOf(uint256 period, uint64 views, uint64 seconds_) external view returns (uint256) {
+        PostedTally storage t = _tallies[period];
+        return _share(_pools[period].amount, views, seconds_, t.totalViews, t.totalSeconds, t.viewWeightBps);
+    }
+
+    /// @notice After every film of a settled period claimed (or for a tally with no films), moves
+    /// what is left of its pool (rounding dust, or all of it) into the current period's pool.
+    function rollOver(uint256 period) external {
+        PostedTally storage t = _requireClaimable(period);
+        Pool storage pool = _pools[period];
+        if (pool.claimedCount < t.leafCount) revert FilmMarketClaimsOutstanding(period, pool.claimedCount, t.leafCount);
+        uint96 remainder = pool.amount - pool.paid;
+        if (remainder == 0) revert FilmMarketNothingToRollOver(period);
+        pool.paid = pool.amount;
+        uint256 into = currentPeriod();
+        _pools[into].amount += remainder;
+        emit RemainderRolledOver(period, into, remainder);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The split formula, in one place. With no views in the period the whole pool follows
+    /// watch time (and the reverse), so the weight of an empty measure is never stranded.
+    function _share(uint256 pool, uint256 views, uint256 seconds_, uint256 totalViews, uint256 totalSeconds, uint256 w)
+        internal
+        pure
+        returns (uint256)
+    {
+        if (totalViews == 0) (w, totalViews) = (0, 1);
+        if (totalSeconds == 0) (w, totalSeconds) = (BPS, 1);
+        uint256 numerator = w * views * totalSeconds + (BPS - w) * seconds_ * totalViews;
+        return Math.mulDiv(pool, numerator, BPS * totalViews * totalSeconds);
+    }
+
+    function _claim(ClaimRequest calldata request) private returns (address payee, uint256 amount) {
+        uint256 period = request.period;
+        uint256 filmId = request.filmId;
+        PostedTally storage t = _requireClaimable(period);
+
+        mapping(uint256 => uint256) storage bitmap = _claimedBitmap[period];
+        uint256 word = filmId >> 8;
+        uint256 bit = 1 << (filmId & 0xff);
+        uint256 bits = bitmap[word];
+        if (bits & bit != 0) revert FilmMarketAlreadyClaimed(period, filmId);
+
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(filmId, request.views, request.seconds_))));
+        if (!MerkleProof.verifyCalldata(request.proof, t.root, leaf)) revert FilmMarketInvalidProof(period, filmId);
+        bitmap[word] = bits | bit;
+
+        Pool storage pool = _pools[period];
+        uint96 poolAmount = pool.amount;
+        amount = _share(poolAmount, request.views, request.seconds_, t.totalViews, t.totalSeconds, t.viewWeightBps);
+        uint256 available = poolAmount - pool.paid;
+        if (amount > available) revert FilmMarketPoolExceeded(period, amount, available);
+        pool.paid += uint96(amount);
+        ++pool.claimedCount;
+
+        payee = listings.ownerOf(filmId);
+        emit Claimed(period, filmId, payee, amount);
+    }
+
+    function _requireClaimable(uint256 period) private view returns (PostedTally storage t) {
+        t = _tallies[period];
+        if (t.status != TallyStatus.Posted) revert FilmMarketNoTally(period);
+        if (block.timestamp < t.claimableAt) revert FilmMarketNotClaimable(period, t.claimableAt);
+    }
+
+    function _dispute(uint256 period, string calldata reason) private {
+        PostedTally storage t = _tallies[period];
+        if (t.status != TallyStatus.Posted) revert FilmMarketNoTally(period);
+        if (block.timestamp >= t.claimableAt) revert FilmMarketChallengeWindowClosed(period, t.claimableAt);
+        t.status = TallyStatus.Disputed;
+        emit TallyDisputed(period, t.root, msg.sender, reason);
+    }
+
+    /// @dev Recovers each signature's signer, requiring registered signers in strictly ascending
+    /// order (which makes them distinct), and at least `oracleThreshold` of them.
+    function _checkSignatures(bytes32 digest, bytes[] calldata signatures) private view returns (address[] memory) {
+        uint256 n = signatures.length;
+        uint256 threshold = oracleThreshold;
+        if (n < threshold) revert FilmMarketThresholdNotMet(n, threshold);
+        address[] memory signers = new address[](n);
+        address previous;
+        for (uint256 i = 0; i < n; ++i) {
+            address signer = ECDSA.recover(digest, signatures[i]);
+            if (signer <= previous) revert FilmMarketSignersNotAscending(previous, signer);
+            if (!isOracleSigner[signer]) revert FilmMarketUnknownSigner(signer);
+            signers[i] = signer;
+            previous = signer;
+        }
+        return signers;
+    }
+
+    function _addSigner(address signer) private {
+        if (signer == address(0)) revert FilmMarketZeroAddress();
+        if (isOracleSigner[signer]) revert FilmMarketSignerState(signer, true);
+        isOracleSigner[signer] = true;
+        ++oracleSignerCount;
+        emit OracleSignerAdded(signer);
+    }
+
+    function _setThreshold(uint256 threshold) private {
+        if (threshold == 0 || threshold > oracleSignerCount) {
+            revert FilmMarketInvalidThreshold(threshold, oracleSignerCount);
+        }
+        emit OracleThresholdChanged(oracleThreshold, threshold);
+        oracleThreshold = threshold;
+    }
+}

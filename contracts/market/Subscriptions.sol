@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {MarketGovernance} from "./MarketGovernance.sol";
+
+/// @title Subscriptions
+/// @notice Monthly subscriptions and the per-period pools they fund.
+/// Periods are fixed-length epochs from `genesis`; one subscribed month lasts one period. A
+/// payment, less the fee, is spread over the periods it covers in proportion to the seconds it
+/// covers in each, so a month bought mid-period pays into both periods it spans. The last period
+/// takes the remainder of the division, so no unit of a payment is left out of the pools.
+abstract contract Subscriptions is MarketGovernance {
+    using SafeERC20 for IERC20;
+
+    /// @notice Most months one call can buy.
+    uint256 public constant MAX_MONTHS = 12;
+
+    /// @dev One slot per period. `paid` counts what left the pool: claims and the rolled-over remainder.
+    struct Pool {
+        uint96 amount;
+        uint96 paid;
+        uint32 subscribers;
+        uint32 claimedCount;
+    }
+
+    /// @notice Start of period 0 (unix seconds).
+    uint64 public immutable genesis;
+    /// @notice Length of one period in seconds.
+    uint64 public immutable periodLength;
+
+    mapping(uint256 period => Pool) internal _pools;
+    /// @notice When each account's subscription ends (unix seconds; in the past = not subscribed).
+    mapping(address account => uint64) public subscriptionEnd;
+
+    /// @notice Emitted when `subscriber` pays for `months`, extending the subscription to `newEnd`.
+    event Subscribed(address indexed subscriber, uint256 months, uint256 paid, uint64 start, uint64 newEnd);
+    /// @notice Emitted for each period a subscription payment funds.
+    event PoolFunded(uint256 indexed period, uint256 amount);
+
+    /// @notice `months` is outside 1…`MAX_MONTHS`.
+    error FilmMarketInvalidMonths(uint256 months);
+    /// @notice The monthly price is not the one the subscriber agreed to.
+    error FilmMarketPriceChanged(uint256 expected, uint256 actual);
+
+    constructor(uint64 genesis_, uint64 periodLength_) {
+        if (genesis_ == 0) genesis_ = uint64(block.timestamp);
+        if (periodLength_ == 0 || genesis_ > block.timestamp) revert FilmMarketInvalidPeriods(genesis_, periodLength_);
+        genesis = genesis_;
+        periodLength = periodLength_;
+    }
+
+    /// @notice Pays for `months` of subscription at the current monthly price and extends the
+    /// caller's subscription (from its current end if still active, else from now).
+    /// @param months 1…12.
+    /// @param expectedMonthlyPrice The monthly price the subscriber agreed to; reverts if it changed.
+    function subscribe(uint256 months, uint256 expectedMonthlyPrice) external nonReentrant whenNotPaused {
+        _subscribe(months, expectedMonthlyPrice);
+    }
+
+    /// @notice `subscribe` with an EIP-2612 permit for `months × monthlyPrice`, so no prior approval
+    /// is needed. A permit already used (e.g. front-run) is tolerated if the allowance suffices.
+    function subscribeWithPermit(
+        uint256 months,
+        uint256 expectedMonthlyPrice,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant whenNotPaused {
+        try IERC20Permit(address(paymentToken)).permit(
+            msg.sender, address(this), months * expectedMonthlyPrice, deadline, v, r, s
+        ) {} catch {}
+        _subscribe(months, expectedMonthlyPrice);
+    }
+
+    /// @notice The period containing `timestamp` (which must not precede `genesis`).
+    function periodAt(uint256 timestamp) public view returns (uint256) {
+        return (timestamp - genesis) / periodLength;
+    }
+
+    /// @notice The period now.
+    function currentPeriod() public view returns (uint256) {
+        return periodAt(block.timestamp);
+    }
+
+    /// @notice Start (inclusive) and end (exclusive) of `period`, unix seconds.
+    function periodBounds(uint256 period) public view returns (uint256 start, uint256 end) {
+        start = genesis + period * periodLength;
+        end = start + periodLength;
+    }
+
+    /// @notice A period's pool: funded amount, amount paid out or rolled over, distinct
+    /// subscribers, and number of films that claimed.
+    function poolOf(uint256 period)
+        external
+        view
+        returns (uint256 amount, uint256 paid, uint256 subscribers, uint256 claimedCount)
+    {
+        Pool memory pool = _pools[period];
+        return (pool.amount, pool.paid, pool.subscribers, pool.claimedCount);
+    }
+
+    /// @notice Whether `account` holds an active subscription now.
+    function isSubscribed(address account) public view returns (bool) {
+        return subscriptionEnd[account] > block.timestamp;
+    }
+
+    function _subscribe(uint256 months, uint256 expectedMonthlyPrice) private {
+        if (months == 0 || months > MAX_MONTHS) revert FilmMarketInvalidMonths(months);
+        uint256 price = monthlyPrice;
+        if (price != expectedMonthlyPrice) revert FilmMarketPriceChanged(expectedMonthlyPrice, price);
+
+        uint256 total = price * months;
+        uint256 net = _takeFee(total, _params.feeBps);
+
+        uint64 oldEnd = subscriptionEnd[msg.sender];
+        uint256 start = oldEnd > block.timestamp ? oldEnd : block.timestamp;
+        uint256 end = start + months * periodLength;
+        subscriptionEnd[msg.sender] = uint64(end);
+        emit Subscribed(msg.sender, months, total, uint64(start), uint64(end));
+
+        _fundPools(net, start, end, oldEnd);
+        paymentToken.safeTransferFrom(msg.sender, address(this), total);
+    }
+
+    /// @dev Spreads `net` over the periods of [start, end) pro rata by seconds, the last period
+    /// taking the remainder. A subscriber is counted once per period: the first period is
+    /// skipped if the previous subscription (ending at `oldEnd` ≤ `start`) already reached into it.
+    function _fundPools(uint256 net, uint256 start, uint256 end, uint256 oldEnd) private {
+        uint256 span = end - start;
+        uint256 period = periodAt(start);
+        uint256 lastPeriod = periodAt(end - 1);
+        (uint256 periodStart,) = periodBounds(period);
+        bool countFirst = oldEnd <= periodStart;
+        uint256 remaining = net;
+        uint256 cursor = start;
+        for (; period <= lastPeriod; ++period) {
+            uint256 part;
+            if (period == lastPeriod) {
+                part = remaining;
+                cursor = end;
+            } else {
+                uint256 periodEnd = genesis + (period + 1) * periodLength;
+                part = net * (periodEnd - cursor) / span;
+                cursor = periodEnd;
+            }
+            remaining -= part;
+            Pool storage pool = _pools[period];
+            pool.amount += SafeCast.toUint96(part);
+            if (countFirst) ++pool.subscribers;
+            countFirst = true;
+            emit PoolFunded(period, part);
+        }
+    }
+}

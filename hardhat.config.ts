@@ -1,0 +1,39 @@
+import { createRequire } from "node:module";
+import { configVariable, defineConfig } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+
+// solc comes from the npm `solc` package (its WASM build): Hardhat's own download needs
+// binaries.soliditylang.org, which is unreachable here and in CI.
+const require = createRequire(import.meta.url);
+const SOLC_VERSION = "0.8.28";
+const solcPath = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    profiles: {
+      default: {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+      },
+      production: {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+      },
+    },
+  },
+  networks: {
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // A real L2 (Base, Optimism, …), configured only through variables; never used by tests.
+    l2: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("L2_RPC_URL"),
+      accounts: [configVariable("L2_DEPLOYER_KEY")],
+    },
+  },
+  typechain: { outDir: "types/ethers-contracts" },
+});
