@@ -10,13 +10,23 @@ import {IFilmListings} from "./interfaces/IFilmListings.sol";
 /// price and sales and is the payee of everything the film earns, so selling the token sells
 /// the film's future income.
 contract FilmListings is ERC721, IFilmListings {
+    /// @dev The terms of sale in one slot, with a copy of the token's owner kept in step by
+    /// `_update`, so the market reads everything a purchase needs with one storage load.
+    struct SaleTerms {
+        address owner;
+        uint88 pricePerView;
+        bool salesPaused;
+    }
+
+    /// @notice A listing as clients read it.
     struct Listing {
         uint96 pricePerView;
         uint32 durationSeconds;
         bool salesPaused;
     }
 
-    mapping(uint256 filmId => Listing) private _listings;
+    mapping(uint256 filmId => SaleTerms) private _terms;
+    mapping(uint256 filmId => uint32) private _durations;
     mapping(uint256 filmId => string) private _metadataURIs;
 
     /// @notice Number of listings minted so far; film ids run from 1 to `totalListings`.
@@ -41,7 +51,8 @@ contract FilmListings is ERC721, IFilmListings {
         if (!_isIpfsURI(metadataURI)) revert FilmListingsInvalidURI();
         if (durationSeconds == 0) revert FilmListingsInvalidDuration();
         filmId = ++totalListings;
-        _listings[filmId] = Listing({pricePerView: pricePerView, durationSeconds: durationSeconds, salesPaused: false});
+        _terms[filmId].pricePerView = _toPrice(pricePerView);
+        _durations[filmId] = durationSeconds;
         _metadataURIs[filmId] = metadataURI;
         emit ListingMinted(filmId, msg.sender, metadataURI, durationSeconds, pricePerView);
         _mint(msg.sender, filmId);
@@ -50,31 +61,39 @@ contract FilmListings is ERC721, IFilmListings {
     /// @notice Changes the price per view. Buyers state the price they agreed to, so a change
     /// never charges a buyer more than they expected.
     function setPrice(uint256 filmId, uint96 newPrice) external onlyListingOwner(filmId) {
-        uint96 oldPrice = _listings[filmId].pricePerView;
+        uint96 oldPrice = _terms[filmId].pricePerView;
         if (oldPrice == newPrice) revert FilmListingsUnchanged(filmId);
-        _listings[filmId].pricePerView = newPrice;
+        _terms[filmId].pricePerView = _toPrice(newPrice);
         emit PriceChanged(filmId, oldPrice, newPrice);
     }
 
     /// @notice Pauses (`true`) or resumes (`false`) sales of view passes. Passes already sold stay valid.
     function setSalesPaused(uint256 filmId, bool paused) external onlyListingOwner(filmId) {
-        if (_listings[filmId].salesPaused == paused) revert FilmListingsUnchanged(filmId);
-        _listings[filmId].salesPaused = paused;
+        if (_terms[filmId].salesPaused == paused) revert FilmListingsUnchanged(filmId);
+        _terms[filmId].salesPaused = paused;
         emit SalesPausedChanged(filmId, paused);
     }
 
     /// @inheritdoc IFilmListings
     function saleTerms(uint256 filmId) external view returns (address owner, uint96 pricePerView, bool salesPaused) {
-        owner = _ownerOf(filmId);
-        if (owner == address(0)) revert FilmListingsUnknownFilm(filmId);
-        Listing storage listing = _listings[filmId];
-        return (owner, listing.pricePerView, listing.salesPaused);
+        SaleTerms memory terms = _terms[filmId];
+        if (terms.owner == address(0)) revert FilmListingsUnknownFilm(filmId);
+        return (terms.owner, terms.pricePerView, terms.salesPaused);
     }
 
     /// @notice The listing's price, duration and sales state.
     function listingOf(uint256 filmId) external view returns (Listing memory) {
         _requireOwned(filmId);
-        return _listings[filmId];
+        SaleTerms memory terms = _terms[filmId];
+        return Listing({
+            pricePerView: terms.pricePerView, durationSeconds: _durations[filmId], salesPaused: terms.salesPaused
+        });
+    }
+
+    /// @notice The film's duration in seconds.
+    function durationOf(uint256 filmId) external view returns (uint32) {
+        _requireOwned(filmId);
+        return _durations[filmId];
     }
 
     /// @notice The metadata URI the listing was minted with (`ipfs://…`).
@@ -86,6 +105,18 @@ contract FilmListings is ERC721, IFilmListings {
     /// @inheritdoc ERC721
     function ownerOf(uint256 filmId) public view override(ERC721, IFilmListings) returns (address) {
         return super.ownerOf(filmId);
+    }
+
+    /// @dev Keeps the owner copy in `_terms` in step with ERC-721 ownership on every mint and transfer.
+    function _update(address to, uint256 filmId, address auth) internal override returns (address from) {
+        from = super._update(to, filmId, auth);
+        _terms[filmId].owner = to;
+    }
+
+    /// @dev Prices are stored in 88 bits (3 × 10^26 units) to share the slot with the owner.
+    function _toPrice(uint96 price) private pure returns (uint88) {
+        if (price > type(uint88).max) revert FilmListingsPriceTooHigh(price);
+        return uint88(price);
     }
 
     function _isIpfsURI(string calldata uri) private pure returns (bool) {

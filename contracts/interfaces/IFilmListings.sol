@@ -22,6 +22,8 @@ interface IFilmListings {
     error FilmListingsInvalidURI();
     /// @notice A film must last at least one second.
     error FilmListingsInvalidDuration();
+    /// @notice The price does not fit the listing's 88-bit price field.
+    error FilmListingsPriceTooHigh(uint256 price);
     /// @notice The requested state is already the current one (nothing would change).
     error FilmListingsUnchanged(uint256 filmId);
 

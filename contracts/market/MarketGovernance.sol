@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -15,7 +14,7 @@ import {IFilmListings} from "../interfaces/IFilmListings.sol";
 /// Parameters apply to payments made after the change: pools keep what was paid into them and a
 /// posted tally keeps the view weight and challenge window it was posted with. Pausing stops new
 /// purchases only; withdrawals, claims and settlement keep working so no one's money is trapped.
-abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTransient {
+abstract contract MarketGovernance is AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice May pause purchases and dispute a tally inside its challenge window.
@@ -40,7 +39,7 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
         address treasury;
         uint16 feeBps;
         uint16 viewWeightBps;
-        uint128 monthlyPrice;
+        uint256 monthlyPrice;
         uint32 passWindow;
         uint32 challengeWindow;
         uint64 genesis;
@@ -49,13 +48,15 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
         uint256 oracleThreshold;
     }
 
-    /// @dev Packed into one slot: every purchase reads it once.
+    /// @dev Everything a purchase reads or writes besides its own records, packed in one slot
+    /// (including the pause flag and the fee counter), so a purchase touches it once.
     struct Params {
-        address treasury;
         uint16 feeBps;
         uint16 viewWeightBps;
         uint32 passWindow;
         uint32 challengeWindow;
+        bool paused;
+        uint128 accruedFees;
     }
 
     /// @notice The payment token, fixed at deployment.
@@ -64,13 +65,17 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
     IFilmListings public immutable listings;
 
     Params internal _params;
+    /// @notice Treasury receiving platform fees.
+    address public treasury;
     /// @notice Price of one month (one period) of subscription, in payment-token units.
-    uint128 public monthlyPrice;
-    /// @notice Fees collected and not yet sent to the treasury.
-    uint128 public accruedFees;
+    uint256 public monthlyPrice;
     /// @notice Pay-per-view revenue owed to each account, withdrawable at any time.
     mapping(address account => uint256) public earningsOf;
 
+    /// @notice Emitted when purchases are paused.
+    event Paused(address account);
+    /// @notice Emitted when purchases resume.
+    event Unpaused(address account);
     /// @notice Emitted when the treasury address changes.
     event TreasuryChanged(address oldTreasury, address newTreasury);
     /// @notice Emitted when the platform fee changes.
@@ -78,7 +83,7 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
     /// @notice Emitted when the view weight of future tallies changes.
     event ViewWeightChanged(uint16 oldViewWeightBps, uint16 newViewWeightBps);
     /// @notice Emitted when the monthly subscription price changes.
-    event MonthlyPriceChanged(uint128 oldPrice, uint128 newPrice);
+    event MonthlyPriceChanged(uint256 oldPrice, uint256 newPrice);
     /// @notice Emitted when the validity of new view passes changes.
     event PassWindowChanged(uint32 oldWindow, uint32 newWindow);
     /// @notice Emitted when the challenge window of future tallies changes.
@@ -100,6 +105,10 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
     error FilmMarketZeroAddress();
     /// @notice A zero monthly price (subscriptions would fund nothing).
     error FilmMarketInvalidPrice();
+    /// @notice Purchases are paused.
+    error FilmMarketPurchasesPaused();
+    /// @notice Purchases are not paused.
+    error FilmMarketNotPaused();
     /// @notice There is nothing to withdraw.
     error FilmMarketNothingToWithdraw();
 
@@ -119,11 +128,21 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
         _setChallengeWindow(config.challengeWindow);
     }
 
+    modifier whenNotPaused() {
+        if (_params.paused) revert FilmMarketPurchasesPaused();
+        _;
+    }
+
     // ---------------------------------------------------------------- parameters
 
-    /// @notice Treasury receiving platform fees.
-    function treasury() external view returns (address) {
-        return _params.treasury;
+    /// @notice Whether purchases are paused.
+    function paused() external view returns (bool) {
+        return _params.paused;
+    }
+
+    /// @notice Fees collected and not yet sent to the treasury.
+    function accruedFees() external view returns (uint256) {
+        return _params.accruedFees;
     }
 
     /// @notice Platform fee in basis points, taken from every payment.
@@ -162,7 +181,7 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
     }
 
     /// @notice Sets the monthly subscription price for future subscriptions.
-    function setMonthlyPrice(uint128 newPrice) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setMonthlyPrice(uint256 newPrice) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setMonthlyPrice(newPrice);
     }
 
@@ -179,12 +198,16 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
     /// @notice Stops new purchases (view passes and subscriptions). Guardian or admin.
     function pause() external {
         if (!hasRole(GUARDIAN_ROLE, msg.sender)) _checkRole(DEFAULT_ADMIN_ROLE);
-        _pause();
+        if (_params.paused) revert FilmMarketPurchasesPaused();
+        _params.paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @notice Resumes purchases. Admin only.
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _unpause();
+        if (!_params.paused) revert FilmMarketNotPaused();
+        _params.paused = false;
+        emit Unpaused(msg.sender);
     }
 
     // ---------------------------------------------------------------- withdrawals
@@ -201,10 +224,10 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
 
     /// @notice Sends all accrued fees to the treasury. Anyone may call it; works while paused.
     function withdrawFees() external nonReentrant {
-        uint256 amount = accruedFees;
+        uint256 amount = _params.accruedFees;
         if (amount == 0) revert FilmMarketNothingToWithdraw();
-        accruedFees = 0;
-        address to = _params.treasury;
+        _params.accruedFees = 0;
+        address to = treasury;
         emit FeesWithdrawn(to, amount);
         paymentToken.safeTransfer(to, amount);
     }
@@ -212,16 +235,16 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
     // ---------------------------------------------------------------- internals
 
     /// @dev Splits a payment into the fee and what is left for its payee or pool.
-    function _takeFee(uint256 amount, uint16 fee) internal returns (uint256 net) {
-        uint256 feeAmount = amount * fee / BPS;
-        accruedFees += SafeCast.toUint128(feeAmount);
+    function _takeFee(uint256 amount) internal returns (uint256 net) {
+        uint256 feeAmount = amount * _params.feeBps / BPS;
+        _params.accruedFees += SafeCast.toUint128(feeAmount);
         return amount - feeAmount;
     }
 
     function _setTreasury(address newTreasury) private {
         if (newTreasury == address(0)) revert FilmMarketZeroAddress();
-        emit TreasuryChanged(_params.treasury, newTreasury);
-        _params.treasury = newTreasury;
+        emit TreasuryChanged(treasury, newTreasury);
+        treasury = newTreasury;
     }
 
     function _setFee(uint16 newFeeBps) private {
@@ -236,7 +259,7 @@ abstract contract MarketGovernance is AccessControl, Pausable, ReentrancyGuardTr
         _params.viewWeightBps = newViewWeightBps;
     }
 
-    function _setMonthlyPrice(uint128 newPrice) private {
+    function _setMonthlyPrice(uint256 newPrice) private {
         if (newPrice == 0) revert FilmMarketInvalidPrice();
         emit MonthlyPriceChanged(monthlyPrice, newPrice);
         monthlyPrice = newPrice;

@@ -54,13 +54,12 @@ abstract contract PayPerView is MarketGovernance {
         if (price == 0) revert FilmMarketFreeFilm(filmId);
         if (price != expectedPrice) revert FilmMarketViewPriceChanged(filmId, expectedPrice, price);
 
-        Params memory params = _params;
-        uint256 net = _takeFee(price, params.feeBps);
+        uint256 net = _takeFee(price);
         earningsOf[payee] += net;
 
         uint64 current = passExpiry[filmId][msg.sender];
         uint64 from = current > block.timestamp ? current : uint64(block.timestamp);
-        uint64 expiresAt = from + params.passWindow;
+        uint64 expiresAt = from + _params.passWindow;
         passExpiry[filmId][msg.sender] = expiresAt;
 
         emit ViewPurchased(filmId, msg.sender, payee, price, price - net, expiresAt);

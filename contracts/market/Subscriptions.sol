@@ -36,10 +36,10 @@ abstract contract Subscriptions is MarketGovernance {
     /// @notice When each account's subscription ends (unix seconds; in the past = not subscribed).
     mapping(address account => uint64) public subscriptionEnd;
 
-    /// @notice Emitted when `subscriber` pays for `months`, extending the subscription to `newEnd`.
-    event Subscribed(address indexed subscriber, uint256 months, uint256 paid, uint64 start, uint64 newEnd);
-    /// @notice Emitted for each period a subscription payment funds.
-    event PoolFunded(uint256 indexed period, uint256 amount);
+    /// @notice Emitted when `subscriber` pays `paid` for `months`, extending the subscription over
+    /// [`start`, `end`). `pooled` (paid less the fee) is spread over the periods of that interval
+    /// pro rata by seconds, the last period taking the remainder (see `_fundPools`).
+    event Subscribed(address indexed subscriber, uint256 months, uint256 paid, uint256 pooled, uint64 start, uint64 end);
 
     /// @notice `months` is outside 1…`MAX_MONTHS`.
     error FilmMarketInvalidMonths(uint256 months);
@@ -115,13 +115,13 @@ abstract contract Subscriptions is MarketGovernance {
         if (price != expectedMonthlyPrice) revert FilmMarketPriceChanged(expectedMonthlyPrice, price);
 
         uint256 total = price * months;
-        uint256 net = _takeFee(total, _params.feeBps);
+        uint256 net = _takeFee(total);
 
         uint64 oldEnd = subscriptionEnd[msg.sender];
         uint256 start = oldEnd > block.timestamp ? oldEnd : block.timestamp;
         uint256 end = start + months * periodLength;
         subscriptionEnd[msg.sender] = uint64(end);
-        emit Subscribed(msg.sender, months, total, uint64(start), uint64(end));
+        emit Subscribed(msg.sender, months, total, net, uint64(start), uint64(end));
 
         _fundPools(net, start, end, oldEnd);
         paymentToken.safeTransferFrom(msg.sender, address(this), total);
@@ -153,7 +153,6 @@ abstract contract Subscriptions is MarketGovernance {
             pool.amount += SafeCast.toUint96(part);
             if (countFirst) ++pool.subscribers;
             countFirst = true;
-            emit PoolFunded(period, part);
         }
     }
 }
