@@ -11,13 +11,15 @@ import {MarketGovernance} from "./MarketGovernance.sol";
 /// @notice Monthly subscriptions and the per-period pools they fund.
 /// Periods are fixed-length epochs from `genesis`; one subscribed month lasts one period. A
 /// payment, less the fee, is spread over the periods it covers in proportion to the seconds it
-/// covers in each, so a month bought mid-period pays into both periods it spans. The last period
-/// takes the remainder of the division, so no unit of a payment is left out of the pools.
+/// covers in each, so a month bought mid-period pays into both periods it spans. Rounding follows
+/// the running total, so no unit of a payment is left out of the pools.
 abstract contract Subscriptions is MarketGovernance {
     using SafeERC20 for IERC20;
 
     /// @notice Most months one call can buy.
     uint256 public constant MAX_MONTHS = 12;
+    /// @notice Longest allowed period, so subscription ends always fit their 64-bit field.
+    uint64 public constant MAX_PERIOD_LENGTH = 366 days;
 
     /// @dev One slot per period. `paid` counts what left the pool: claims and the rolled-over remainder.
     struct Pool {
@@ -48,7 +50,7 @@ abstract contract Subscriptions is MarketGovernance {
 
     constructor(uint64 genesis_, uint64 periodLength_) {
         if (genesis_ == 0) genesis_ = uint64(block.timestamp);
-        if (periodLength_ == 0 || genesis_ > block.timestamp) revert FilmMarketInvalidPeriods(genesis_, periodLength_);
+        if (periodLength_ == 0 || periodLength_ > MAX_PERIOD_LENGTH || genesis_ > block.timestamp) revert FilmMarketInvalidPeriods(genesis_, periodLength_);
         genesis = genesis_;
         periodLength = periodLength_;
     }
@@ -127,30 +129,24 @@ abstract contract Subscriptions is MarketGovernance {
         paymentToken.safeTransferFrom(msg.sender, address(this), total);
     }
 
-    /// @dev Spreads `net` over the periods of [start, end) pro rata by seconds, the last period
-    /// taking the remainder. A subscriber is counted once per period: the first period is
-    /// skipped if the previous subscription (ending at `oldEnd` ≤ `start`) already reached into it.
+    /// @dev Spreads `net` over the periods of [start, end) pro rata by seconds. Each period gets
+    /// the difference of the rounded-down running totals, so every period is within one unit of
+    /// its exact share and the parts add up to `net` exactly. A subscriber is counted once per
+    /// period: the first period is skipped if the previous subscription (ending at `oldEnd` ≤
+    /// `start`) already reached into it.
     function _fundPools(uint256 net, uint256 start, uint256 end, uint256 oldEnd) private {
         uint256 span = end - start;
         uint256 period = periodAt(start);
-        uint256 lastPeriod = periodAt(end - 1);
         (uint256 periodStart,) = periodBounds(period);
         bool countFirst = oldEnd <= periodStart;
-        uint256 remaining = net;
-        uint256 cursor = start;
-        for (; period <= lastPeriod; ++period) {
-            uint256 part;
-            if (period == lastPeriod) {
-                part = remaining;
-                cursor = end;
-            } else {
-                uint256 periodEnd = genesis + (period + 1) * periodLength;
-                part = net * (periodEnd - cursor) / span;
-                cursor = periodEnd;
-            }
-            remaining -= part;
+        uint256 funded;
+        for (uint256 cursor = periodStart; cursor < end; ++period) {
+            cursor += periodLength;
+            uint256 covered = (cursor < end ? cursor : end) - start;
+            uint256 fundedSoFar = net * covered / span;
             Pool storage pool = _pools[period];
-            pool.amount += SafeCast.toUint96(part);
+            pool.amount += SafeCast.toUint96(fundedSoFar - funded);
+            funded = fundedSoFar;
             if (countFirst) ++pool.subscribers;
             countFirst = true;
         }

@@ -136,7 +136,7 @@ export async function signDispute(market: FilmMarket, period: bigint, root: stri
   return signSorted(wallets, (w) => w.signTypedData(d as any, DISPUTE_TYPES, { period, root }));
 }
 
-export function claimRequest(tree: StandardMerkleTree<any[]> | undefined, period: bigint, leaf: Leaf) {
+export function claimRequest(tree: StandardMerkleTree<any> | undefined, period: bigint, leaf: Leaf) {
   return { period, filmId: leaf[0], views: leaf[1], seconds_: leaf[2], proof: tree!.getProof(leaf) };
 }
 
