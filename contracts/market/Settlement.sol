@@ -292,9 +292,11 @@ abstract contract Settlement is Subscriptions, EIP712 {
         return _claimedBitmap[period][filmId >> 8] & (1 << (filmId & 0xff)) != 0;
     }
 
-    /// @notice The share a leaf `(views, seconds)` earns from the period's pool under its posted tally.
+    /// @notice The share a leaf `(views, seconds)` earns from the period's pool under its posted
+    /// tally; 0 while no undisputed tally is posted.
     function shareOf(uint256 period, uint64 views, uint64 seconds_) external view returns (uint256) {
         PostedTally storage t = _tallies[period];
+        if (t.status != TallyStatus.Posted) return 0;
         return _share(_pools[period].amount, views, seconds_, t.totalViews, t.totalSeconds, t.viewWeightBps);
     }
 
@@ -315,14 +317,15 @@ abstract contract Settlement is Subscriptions, EIP712 {
     // ---------------------------------------------------------------- internals
 
     /// @dev The split formula, in one place. With no views in the period the whole pool follows
-    /// watch time (and the reverse), so the weight of an empty measure is never stranded.
+    /// watch time, so the views' weight is never stranded. A posted tally with films always has
+    /// watch time (`postTally` checks it), so no watch time means nothing to share.
     function _share(uint256 pool, uint256 views, uint256 seconds_, uint256 totalViews, uint256 totalSeconds, uint256 w)
         internal
         pure
         returns (uint256)
     {
+        if (totalSeconds == 0) return 0;
         if (totalViews == 0) (w, totalViews) = (0, 1);
-        if (totalSeconds == 0) (w, totalSeconds) = (BPS, 1);
         uint256 numerator = w * views * totalSeconds + (BPS - w) * seconds_ * totalViews;
         return Math.mulDiv(pool, numerator, BPS * totalViews * totalSeconds);
     }

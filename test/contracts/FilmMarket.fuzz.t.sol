@@ -149,8 +149,8 @@ contract SplitFuzzTest is MarketFuzzBase {
         pure
         returns (uint256)
     {
+        if (ts == 0) return 0;
         if (tv == 0) (w, tv) = (0, 1);
-        if (ts == 0) (w, ts) = (BPS, 1);
         return pool * (w * v * ts + (BPS - w) * s * tv) / (BPS * tv * ts);
     }
 }

@@ -143,8 +143,8 @@ export function claimRequest(tree: StandardMerkleTree<any> | undefined, period: 
 /** The split formula, written independently of the contract, in integer arithmetic. */
 export function expectedShare(pool: bigint, leaf: Leaf, totalViews: bigint, totalSeconds: bigint, w: bigint): bigint {
   let [tv, ts] = [totalViews, totalSeconds];
+  if (ts === 0n) return 0n;
   if (tv === 0n) [w, tv] = [0n, 1n];
-  if (ts === 0n) [w, ts] = [BPS, 1n];
   return (pool * (w * leaf[1] * ts + (BPS - w) * leaf[2] * tv)) / (BPS * tv * ts);
 }
 

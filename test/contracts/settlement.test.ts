@@ -160,7 +160,7 @@ describe("Settlement", () => {
 
       const { tree, tally } = buildTally(0n, [[1n, 3n, 1_000n]], VIEW_WEIGHT_BPS, "bafycorrected");
       await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(2, 5)));
-      expect((await d.market.tallyOf(0n)).root).to.equal(tree.root);
+      expect((await d.market.tallyOf(0n)).root).to.equal(tree!.root);
     });
 
     it("refuses disputes from anyone but a guardian, and after the window", async () => {
@@ -258,6 +258,11 @@ describe("Settlement", () => {
       await expect(d.market.claim(claimRequest(tree, 0n, leaves[1])))
         .to.be.revertedWithCustomError(d.market, "FilmMarketPoolExceeded").withArgs(0n, amount, 0n);
       expect((await pool(d, 0n)).paid).to.equal(amount);
+    });
+
+    it("quotes no share for a period without a tally", async () => {
+      const d = await loadFixture(subscribedFixture);
+      expect(await d.market.shareOf(0n, 5n, 500n)).to.equal(0n);
     });
 
     it("refuses claims of a period without a tally", async () => {
