@@ -1,37 +1,30 @@
 // Smoke test of an exported local deployment, through viem and the generated ABIs only: reads the
 // market's settings and mints a listing as Hardhat account #2. Run after `npm run deploy:local`:
 // `npx tsx scripts/deployments/smoke-local.ts` (RPC_URL overrides http://127.0.0.1:8545).
-import { createPublicClient, createWalletClient, http, parseEventLogs } from "viem";
+import { parseEventLogs } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
-import { getDeployment } from "../../deployments/index.js";
+import { connectRpc, filmListingsAbi, filmMarketAbi } from "../chain/context.js";
 
 // Hardhat's public development mnemonic: its accounts exist only on local chains.
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
-const transport = http(process.env.RPC_URL ?? "http://127.0.0.1:8545");
-const publicClient = createPublicClient({ chain: hardhat, transport });
-const { FilmMarket, FilmListings } = getDeployment(await publicClient.getChainId());
-
-const [monthlyPrice, periodLength, oracleThreshold, listingsAddress] = await Promise.all([
-  publicClient.readContract({ ...FilmMarket, functionName: "monthlyPrice" }),
-  publicClient.readContract({ ...FilmMarket, functionName: "periodLength" }),
-  publicClient.readContract({ ...FilmMarket, functionName: "oracleThreshold" }),
-  publicClient.readContract({ ...FilmMarket, functionName: "listings" }),
+const ctx = await connectRpc();
+const market = { address: ctx.market, abi: filmMarketAbi } as const;
+const listings = { address: ctx.listings, abi: filmListingsAbi } as const;
+const [monthlyPrice, periodLength, oracleThreshold] = await Promise.all([
+  ctx.publicClient.readContract({ ...market, functionName: "monthlyPrice" }),
+  ctx.publicClient.readContract({ ...market, functionName: "periodLength" }),
+  ctx.publicClient.readContract({ ...market, functionName: "oracleThreshold" }),
 ]);
-console.log({ monthlyPrice, periodLength, oracleThreshold, listingsAddress });
-if (listingsAddress !== FilmListings.address) throw new Error("FilmMarket.listings() is not the exported FilmListings.");
+console.log({ market: ctx.market, listings: ctx.listings, monthlyPrice, periodLength, oracleThreshold });
 
 const creator = mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 2 });
-const wallet = createWalletClient({ account: creator, chain: hardhat, transport });
-const { request } = await publicClient.simulateContract({
-  ...FilmListings,
-  account: creator,
-  functionName: "mint",
+const wallet = ctx.walletFor(creator);
+const hash = await wallet.writeContract({
+  ...listings, account: creator, chain: wallet.chain, functionName: "mint",
   args: ["ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", 600, 2_000_000n],
 });
-const receipt = await publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract(request) });
-const [minted] = parseEventLogs({ abi: FilmListings.abi, eventName: "ListingMinted", logs: receipt.logs });
-const filmId = minted.args.filmId;
-const [owner, price, paused] = await publicClient.readContract({ ...FilmListings, functionName: "saleTerms", args: [filmId] });
-console.log({ filmId, owner, price, paused, block: receipt.blockNumber });
+const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
+const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
+const [owner, price, paused] = await ctx.publicClient.readContract({ ...listings, functionName: "saleTerms", args: [minted.args.filmId] });
+console.log({ filmId: minted.args.filmId, owner, price, paused, block: receipt.blockNumber });
