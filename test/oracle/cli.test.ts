@@ -1,0 +1,131 @@
+// The oracle CLI as an operator runs it: a real JSON-RPC server (Hardhat's), a PGlite ledger on
+// disk, the embedded IPFS node on disk, keys from the environment — and the exit codes and
+// one-line errors for what goes wrong.
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { network } from "hardhat";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { openLedgerDb } from "../../scripts/ledger/db.js";
+import { recordHeartbeat } from "../../scripts/ledger/ledger.js";
+
+const CLI = fileURLToPath(new URL("../../scripts/oracle/cli.ts", import.meta.url));
+const USD = 1_000_000n;
+const PERIOD = 30 * 86_400;
+
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+describe("Oracle CLI", function () {
+  this.timeout(180_000);
+  let tmp: string;
+  let server: Awaited<ReturnType<typeof network.createServer>>;
+  let env: Record<string, string>;
+  const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
+  let market: any;
+
+  before(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), "oracle-cli-"));
+    server = await network.createServer("default", "127.0.0.1");
+    const { port } = await server.listen();
+    const url = `http://127.0.0.1:${port}`;
+    const { ethers } = (await network.create({ network: "localhost", override: { url } } as any)) as any;
+    const [admin, treasury, creator, viewer] = await ethers.getSigners();
+    const token = await ethers.deployContract("TestDollar");
+    const listings = await ethers.deployContract("FilmListings");
+    const operators = keys.map((k) => privateKeyToAccount(k));
+    market = await ethers.deployContract("FilmMarket", [{
+      paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
+      treasury: treasury.address, feeBps: 1_000, viewWeightBps: 5_000, monthlyPrice: 10n * USD,
+      passWindow: 2 * 86_400, challengeWindow: 3_600, genesis: 0, periodLength: PERIOD,
+      oracleSigners: operators.map((o) => o.address), oracleThreshold: 2,
+    }]);
+    for (const o of operators) await (await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") })).wait();
+    await (await listings.connect(creator).mint("ipfs://bafyfilm1", 600, 2n * USD)).wait();
+    await (await token.connect(viewer).faucet(100n * USD)).wait();
+    await (await token.connect(viewer).approve(await market.getAddress(), ethers.MaxUint256)).wait();
+    await (await market.connect(viewer).subscribe(1, 10n * USD)).wait();
+
+    const genesis = Number(await market.genesis());
+    const ledgerDir = path.join(tmp, "ledger");
+    const db = await openLedgerDb({ dataDir: ledgerDir });
+    for (let t = 0; t <= 300; t += 10) {
+      const at = genesis + 100 + t;
+      await recordHeartbeat(db, { genesis, periodLength: PERIOD },
+        { viewer: viewer.address, filmId: 1n, sessionId: "cli", at, entitlement: "subscription", filmDurationSeconds: 600 }, { now: at });
+    }
+    await db.close();
+    env = {
+      RPC_URL: url, MARKET_ADDRESS: await market.getAddress(), LEDGER_DIR: ledgerDir,
+      IPFS_DATA_DIR: path.join(tmp, "ipfs"), ORACLE_DIR: path.join(tmp, "oracle"), IPFS_API_URL: "", DATABASE_URL: "",
+    };
+    (this as any).ethers = ethers;
+  });
+
+  after(async () => {
+    await server?.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it("explains what is wrong in one line: no RPC, wrong chain, missing option, period not ended", async () => {
+    const noRpc = await runCli(["status"], { ...env, RPC_URL: "http://127.0.0.1:9" });
+    expect(noRpc.code).to.equal(1);
+    expect(noRpc.stderr.trim()).to.equal("oracle: No RPC answering at http://127.0.0.1:9: start a node (`npm run node`) or set RPC_URL.");
+    const wrongChain = await runCli(["status"], { ...env, CHAIN_ID: "8453" });
+    expect(wrongChain.stderr).to.match(/Wrong chain: .* is chain 31337, expected 8453/);
+    const missing = await runCli(["tally"], env);
+    expect(missing.stderr.trim()).to.equal("oracle: --period is required.");
+    const early = await runCli(["tally", "--period", "0"], env);
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.match(/Period 0 has not ended/);
+    const unknown = await runCli(["tallyy"], env);
+    expect(unknown.stderr).to.match(/Unknown command "tallyy"/);
+  });
+
+  it("tallies, publishes, signs with two operators, posts once, verifies and gives a claim proof", async () => {
+    const { ethers } = this as any;
+    await market.runner.provider.send("evm_increaseTime", [PERIOD + 120]);
+    await market.runner.provider.send("evm_mine", []);
+
+    const tally = await runCli(["tally", "--period", "0", "--json"], env);
+    expect(tally.code, tally.stderr).to.equal(0);
+    expect(JSON.parse(tally.stdout).totals).to.deep.equal({ views: "1", seconds: "300", leafCount: 1 });
+    const published = await runCli(["publish", "--period", "0", "--json"], env);
+    expect(published.code, published.stderr).to.equal(0);
+    expect(JSON.parse(published.stdout).cid).to.match(/^bafk/);
+
+    expect((await runCli(["sign", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[0] })).code).to.equal(0);
+    const short = await runCli(["post", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[0] });
+    expect(short.code).to.equal(1);
+    expect(short.stderr).to.match(/Threshold not met for period 0: 1 valid signature/);
+    const signed = await runCli(["sign", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[1] });
+    expect(signed.stdout).to.match(/2 signature\(s\) collected/);
+    expect(signed.stdout + signed.stderr).not.to.include(keys[1].slice(2)); // the key is never printed
+
+    const posted = await runCli(["post", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[2] });
+    expect(posted.code, posted.stderr).to.equal(0);
+    expect(posted.stdout).to.match(/posted period 0's tally in 0x[0-9a-f]{64}/);
+    const again = await runCli(["post", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[2] });
+    expect(again.code).to.equal(0);
+    expect(again.stdout).to.match(/already on-chain/);
+
+    const verified = await runCli(["verify", "--period", "0"], env);
+    expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
+    expect(verified.stdout).to.match(/verified: everything matches/);
+
+    const status = JSON.parse((await runCli(["status", "--json"], env)).stdout);
+    expect(status.periods[0].phase).to.equal("posted");
+    const proof = JSON.parse((await runCli(["proof", "--period", "0", "--film", "1"], env)).stdout);
+    expect(proof.views).to.equal("1");
+    expect(proof.seconds).to.equal("300");
+    expect(BigInt(proof.amount)).to.equal(await market.shareOf(0, 1, 300));
+    void ethers;
+  });
+});
