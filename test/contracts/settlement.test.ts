@@ -300,6 +300,7 @@ describe("Settlement", () => {
       await endPeriod(d, 0n);
       const { tally } = buildTally(0n, []);
       await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(0, 3)));
+      expect(await d.market.shareOf(0n, 1n, 1n)).to.equal(0n); // no watch time: nothing to share
       await time.increase(CHALLENGE_WINDOW);
       const { amount } = await pool(d, 0n);
       const net = 3n * MONTHLY_PRICE * (BPS - BigInt(FEE_BPS)) / BPS;
