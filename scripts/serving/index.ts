@@ -1,0 +1,75 @@
+/**
+ * Server-side pieces of the web app, framework-agnostic: each takes a web `Request` and returns
+ * a `Response`, so a Next.js route handler is one line. `createServing` wires them on one chain
+ * connection, one ledger database and one IPFS store; build it once per server process.
+ *
+ *   // web/lib/serving.ts
+ *   const serving = createServing({ chain, authStore: ledgerAuthStore(db), ipfs, keys, domain, sessionSecret });
+ *   // app/api/auth/nonce/route.ts    export const GET  = () => serving.auth.nonceResponse();
+ *   // app/api/auth/signin/route.ts   export const POST = (r: Request) => serving.auth.signIn(r);
+ *   // app/api/auth/signout/route.ts  export const POST = (r: Request) => serving.auth.signOut(r);
+ *   // app/api/auth/session/route.ts  export const GET  = (r: Request) => serving.auth.sessionResponse(r);
+ *   // app/api/keys/[keyId]/route.ts  export const GET  = (r, { params }) => serving.keyServer.handle(r, (await params).keyId);
+ *   // app/ipfs/[cid]/[[...path]]/route.ts  export const GET = (r, { params }) => serving.gateway.handle(r, await params); HEAD likewise
+ *   // app/api/playback/[playbackId]/token/route.ts
+ *   //   export const POST = (r, { params }) => serving.playback!.playbackToken(r, (await params).playbackId);
+ */
+import type { ChainContext } from "../chain/context.js";
+import type { IpfsStore } from "../ipfs/index.js";
+import type { AuthStore } from "./authStore.js";
+import { createGateway } from "./gateway.js";
+import { createKeyServer, type ContentKeyStore } from "./keyServer.js";
+import { createPlaybackTokens, type PlaybackSigner } from "./livepeerPlayback.js";
+import { createAuth } from "./siwe.js";
+
+export { ledgerAuthStore, memoryAuthStore, type AuthStore, type NonceState } from "./authStore.js";
+export { accessOf, authorizeFilm, ACCESS, type Access } from "./entitlement.js";
+export { contentTypeOf, createGateway, parseGatewayPath, checkGatewayParams, parseRange, IMMUTABLE } from "./gateway.js";
+export { jsonError, type ErrorReason } from "./http.js";
+export { createKeyServer, type ContentKeyStore } from "./keyServer.js";
+export {
+  createLivepeerClient, livepeerFromEnv, LivepeerError, DEFAULT_LIVEPEER_API,
+  type LivepeerAsset, type LivepeerClient, type LivepeerProgress, type UploadFilmResult,
+} from "./livepeer.js";
+export {
+  createPlaybackTokens, loadOrCreateSigningKey, loadPlaybackSigner, playbackSignerFromEnv, signPlaybackJwt,
+  LIVEPEER_ISSUER, type PlaybackSigner,
+} from "./livepeerPlayback.js";
+export {
+  createSessionManager, resolveSessionSecret, SESSION_COOKIE, DEV_SESSION_SECRET, SessionConfigError, type Session,
+} from "./sessions.js";
+export { createAuth, SignInError, type Auth, type AuthConfig } from "./siwe.js";
+
+export interface ServingOptions {
+  chain: ChainContext;
+  authStore: AuthStore;
+  ipfs: IpfsStore;
+  keys: ContentKeyStore;
+  /** The site's host[:port] as browsers see it: the SIWE domain. */
+  domain: string;
+  sessionSecret: Uint8Array;
+  /** Present when Livepeer playback is configured. */
+  livepeer?: { signer: PlaybackSigner; filmOfPlayback(playbackId: string): Promise<bigint | null> };
+  now?: () => number;
+}
+
+export function createServing(options: ServingOptions) {
+  const auth = createAuth({
+    domain: options.domain,
+    chainId: options.chain.chainId,
+    publicClient: options.chain.publicClient,
+    store: options.authStore,
+    sessionSecret: options.sessionSecret,
+    now: options.now,
+  });
+  const readSession = (request: Request) => auth.readSession(request);
+  return {
+    auth,
+    keyServer: createKeyServer({ readSession, chain: options.chain, keys: options.keys }),
+    gateway: createGateway({ ipfs: options.ipfs }),
+    playback: options.livepeer
+      ? createPlaybackTokens({ readSession, chain: options.chain, now: options.now, ...options.livepeer })
+      : undefined,
+  };
+}
+export type Serving = ReturnType<typeof createServing>;
