@@ -1,0 +1,152 @@
+// `npm start`: the whole platform on localhost. A Hardhat chain that survives restarts, the
+// contracts deployed through Ignition, the embedded IPFS node and the PGlite ledger under .data/,
+// a demo catalogue on first run, and the web app in production mode on http://localhost:3000.
+// `npm start -- --reset` (or `npm run reset`) starts from nothing.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { connectRpc } from "../chain/context.js";
+import { openLedgerDb } from "../ledger/db.js";
+import { openIpfs } from "../ipfs/index.js";
+import { startLocalChain } from "./chainJournal.js";
+import { DEMO_ACCOUNTS, seedDemo } from "./demo.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DATA = path.join(ROOT, ".data");
+const CHAIN_ID = 31337;
+const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
+const WEB_PORT = Number(process.env.PORT ?? 3000);
+const HARDHAT = path.join(ROOT, "node_modules/hardhat/dist/src/cli.js");
+const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
+
+const t0 = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+
+function runNode(args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0])} ${args[1] ?? ""} failed (exit ${code}):\n${output.slice(-3000)}`))));
+  });
+}
+
+async function reset() {
+  log("--reset: removing .data/ and the local deployment");
+  await rm(DATA, { recursive: true, force: true });
+  await rm(path.join(ROOT, "ignition/deployments/chain-31337"), { recursive: true, force: true });
+  await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
+  await rm(path.join(ROOT, "web/.next"), { recursive: true, force: true });
+}
+
+async function ensureDeployed(rpcUrl: string) {
+  try {
+    return await connectRpc({ rpcUrl });
+  } catch {
+    // No deployment, or one from a chain that no longer exists: deploy afresh.
+  }
+  log("deploying the contracts through Hardhat Ignition");
+  await rm(path.join(ROOT, "ignition/deployments/chain-31337"), { recursive: true, force: true });
+  const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false" };
+  await runNode([HARDHAT, "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost", "--parameters", "ignition/parameters/local.json"], env);
+  await runNode([HARDHAT, "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
+  return connectRpc({ rpcUrl });
+}
+
+async function webBuildIsCurrent(): Promise<boolean> {
+  const buildId = path.join(ROOT, "web/.next/BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const built = (await stat(buildId)).mtimeMs;
+  const stamp = await readFile(path.join(ROOT, "web/.next/ai-films-build.json"), "utf8").catch(() => "");
+  return stamp.includes(`"rpc":"http://127.0.0.1:${RPC_PORT}"`) && built > 0;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const start = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the web server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {}
+    if (Date.now() - start > timeoutMs) throw new Error(`the web server did not answer at ${url}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.includes("--reset")) await reset();
+  if (args.includes("--reset-only")) return;
+
+  log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
+  const chain = await startLocalChain({
+    dataDir: path.join(DATA, "chain"), port: RPC_PORT, internalPort: RPC_PORT + 1,
+    onProgress: (done, total) => { if (done === total || done % 50 === 0) log(`  replayed ${done}/${total} chain transactions`); },
+  });
+  const ctx = await ensureDeployed(chain.url);
+  log(`contracts: FilmMarket ${ctx.market}, FilmListings ${ctx.listings}, TestDollar ${ctx.paymentToken}`);
+
+  const marker = path.join(DATA, "demo.json");
+  if (!existsSync(marker)) {
+    log("first run: creating the demo catalogue (six films through the real media pipeline)");
+    const db = await openLedgerDb({ dataDir: path.join(DATA, "ledger") });
+    const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
+    try {
+      const { films } = await seedDemo({ ctx, db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
+      await writeFile(marker, JSON.stringify({ films, createdAt: new Date().toISOString() }) + "\n");
+    } finally {
+      await db.close();
+      await ipfs.close();
+      await rm(path.join(DATA, "demo-work"), { recursive: true, force: true });
+    }
+  }
+
+  const webEnv: NodeJS.ProcessEnv = {
+    NODE_ENV: "production",
+    RPC_URL: chain.url,
+    MARKET_ADDRESS: ctx.market,
+    NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
+    NEXT_PUBLIC_RPC_URL: chain.url,
+    LEDGER_DIR: path.join(DATA, "ledger"),
+    IPFS_DATA_DIR: path.join(DATA, "ipfs"),
+    SESSION_SECRET_FILE: path.join(DATA, "session-secret"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (!(await webBuildIsCurrent())) {
+    log("building the web app (production; first run only)");
+    await runNode([NEXT, "build", "web"], webEnv);
+    await writeFile(path.join(ROOT, "web/.next/ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
+  }
+  log(`starting the web app on http://localhost:${WEB_PORT}`);
+  const web = spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], { cwd: ROOT, env: { ...process.env, ...webEnv }, stdio: ["ignore", "inherit", "inherit"] });
+  await waitForHttp(`http://localhost:${WEB_PORT}/`, web);
+
+  const stop = async () => {
+    web.kill("SIGTERM");
+    await chain.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  console.log(`
+  AI Films is running (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s)
+
+    web        http://localhost:${WEB_PORT}
+    chain      ${chain.url} (chain id ${CHAIN_ID}; Hardhat's test mnemonic)
+    data       .data/ (kept across restarts; \`npm run reset\` starts clean)
+
+  Connect: press "Connect wallet" and choose "Dev wallet" (Hardhat accounts #${DEMO_ACCOUNTS.devWallets.join(", #")},
+  funded on the local chain; no extension needed), or add the local chain (RPC ${chain.url}, id ${CHAIN_ID})
+  to a browser wallet. Get test dollars from the faucet button on a film page.
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((error) => {
+  console.error(`start: ${(error as Error).message}`);
+  process.exit(1);
+});
