@@ -47,12 +47,12 @@ interface DemoFilm {
 
 // Honest titles: these are procedural pictures and tones made by ffmpeg's generators, not AI films.
 export const DEMO_FILMS: DemoFilm[] = [
-  { title: "Mandelbrot Descent", description: "A slow zoom into the Mandelbrot set, rendered frame by frame by ffmpeg's mandelbrot generator, over a low drone.", genre: "Abstract", aiTools: ["procedural: ffmpeg mandelbrot"], creator: 0, price: 2n * USD, video: "mandelbrot=size=640x360:rate=24", audio: "sine=frequency=110:sample_rate=48000" },
-  { title: "Life, Generation by Generation", description: "Conway's Game of Life from a random soup, with a pulsing tone.", genre: "Science", aiTools: ["procedural: ffmpeg life"], creator: 0, price: 1n * USD, video: "life=size=640x360:rate=24:mold=10:ratio=0.1:death_color=#1b1b3a:life_color=#7fd1ff", audio: "sine=frequency=220:beep_factor=4:sample_rate=48000" },
-  { title: "Rule 30", description: "Wolfram's elementary cellular automaton rule 30 scrolling down the screen.", genre: "Science", aiTools: ["procedural: ffmpeg cellauto"], creator: 1, price: 0n, video: "cellauto=rule=30:size=640x360:rate=24:scroll=1", audio: "sine=frequency=330:sample_rate=48000" },
-  { title: "Test Card Overture", description: "The moving test pattern of testsrc2 with a two-tone score: a film about films.", genre: "Experimental", aiTools: ["procedural: ffmpeg testsrc2"], creator: 1, price: 150_000n, video: "testsrc2=size=640x360:rate=24", audio: "sine=frequency=440:sample_rate=48000" },
-  { title: "Colour Bars at Dusk", description: "SMPTE HD colour bars whose hue turns slowly through the spectrum.", genre: "Abstract", aiTools: ["procedural: ffmpeg smptehdbars", "hue filter"], creator: 2, price: 3n * USD, video: "smptehdbars=size=640x360:rate=24,hue=h=t*24", audio: "sine=frequency=262:sample_rate=48000" },
-  { title: "Rule 110", description: "Rule 110, the automaton that is Turing complete, growing from a single cell.", genre: "Science", aiTools: ["procedural: ffmpeg cellauto"], creator: 2, price: 500_000n, video: "cellauto=rule=110:size=640x360:rate=24:scroll=1:start_full=0:pattern=1", audio: "sine=frequency=196:sample_rate=48000" },
+  { title: "Mandelbrot Descent", description: "A slow zoom into the Mandelbrot set, rendered frame by frame by ffmpeg's mandelbrot generator, over a low drone.", genre: "Abstract", aiTools: ["procedural: ffmpeg mandelbrot"], creator: 0, price: 2n * USD, video: "mandelbrot=size=480x270:rate=24", audio: "sine=frequency=110:sample_rate=48000" },
+  { title: "Life, Generation by Generation", description: "Conway's Game of Life from a random soup, with a pulsing tone.", genre: "Science", aiTools: ["procedural: ffmpeg life"], creator: 0, price: 1n * USD, video: "life=size=480x270:rate=24:mold=10:ratio=0.1:death_color=#1b1b3a:life_color=#7fd1ff", audio: "sine=frequency=220:beep_factor=4:sample_rate=48000" },
+  { title: "Rule 30", description: "Wolfram's elementary cellular automaton rule 30 scrolling down the screen.", genre: "Science", aiTools: ["procedural: ffmpeg cellauto"], creator: 1, price: 0n, video: "cellauto=rule=30:size=480x270:rate=24:scroll=1", audio: "sine=frequency=330:sample_rate=48000" },
+  { title: "Test Card Overture", description: "The moving test pattern of testsrc2 with a two-tone score: a film about films.", genre: "Experimental", aiTools: ["procedural: ffmpeg testsrc2"], creator: 1, price: 150_000n, video: "testsrc2=size=480x270:rate=24", audio: "sine=frequency=440:sample_rate=48000" },
+  { title: "Colour Bars at Dusk", description: "SMPTE HD colour bars whose hue turns slowly through the spectrum.", genre: "Abstract", aiTools: ["procedural: ffmpeg smptehdbars", "hue filter"], creator: 2, price: 3n * USD, video: "smptehdbars=size=480x270:rate=24,hue=h=t*24", audio: "sine=frequency=262:sample_rate=48000" },
+  { title: "Rule 110", description: "Rule 110, the automaton that is Turing complete, growing from a single cell.", genre: "Science", aiTools: ["procedural: ffmpeg cellauto"], creator: 2, price: 500_000n, video: "cellauto=rule=110:size=480x270:rate=24:scroll=1:start_full=0:pattern=1", audio: "sine=frequency=196:sample_rate=48000" },
 ];
 
 export interface DemoOptions {
@@ -78,7 +78,7 @@ async function chainRpc(ctx: ChainContext, method: string, params: unknown[]) {
 
 export async function seedDemo(options: DemoOptions): Promise<{ films: number }> {
   const { ctx, db, ipfs, log } = options;
-  const seconds = options.filmSeconds ?? 16;
+  const seconds = options.filmSeconds ?? 12;
   const market = { address: ctx.market, abi: filmMarketAbi } as const;
   const listings = { address: ctx.listings, abi: filmListingsAbi } as const;
   const token = { address: ctx.paymentToken, abi: testDollarAbi } as const;

@@ -51,8 +51,8 @@ async function ensureDeployed(rpcUrl: string) {
   log("deploying the contracts through Hardhat Ignition");
   await rm(path.join(ROOT, "ignition/deployments/chain-31337"), { recursive: true, force: true });
   const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false" };
-  await runNode([HARDHAT, "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost", "--parameters", "ignition/parameters/local.json"], env);
-  await runNode([HARDHAT, "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
+  await runNode([HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost", "--parameters", "ignition/parameters/local.json"], env);
+  await runNode([HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
   return connectRpc({ rpcUrl });
 }
 
