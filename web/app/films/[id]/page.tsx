@@ -1,0 +1,130 @@
+/**
+ * A film's page: what it is (creator, AI tools, this period's views and watch time), the player
+ * (preview for anyone, the full film for an entitled signed-in wallet) and the calls to action.
+ * What this viewer may watch is decided here, on the server, from the session and the chain;
+ * after a purchase the client refreshes the page to get the new answer.
+ */
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { viewerHistory } from "../../../../scripts/ledger/stats";
+import { PlayerSlot, PurchaseSlot } from "@/components/slots";
+import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
+import { accessOf } from "../../../../scripts/serving/index";
+import { getFilm, type FilmDetail } from "@/lib/server/catalog";
+import { marketTerms, type MarketTerms } from "@/lib/server/market";
+import { getChain, getDb } from "@/lib/server/services";
+import { currentSession } from "@/lib/server/session";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+async function load(id: string): Promise<FilmDetail | null> {
+  if (!/^[1-9][0-9]{0,77}$/.test(id)) return null;
+  return getFilm(BigInt(id));
+}
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const film = await load((await params).id).catch(() => null);
+  return { title: film?.title ?? "Film" };
+}
+
+export default async function FilmPage({ params }: Params) {
+  const { id } = await params;
+  const film = await load(id);
+  if (!film) notFound();
+
+  const session = await currentSession();
+  let terms: MarketTerms | null = null;
+  let access: string = "none";
+  let resumeAt: number | null = null;
+  let chainProblem: string | null = null;
+  try {
+    terms = await marketTerms();
+    // Straight from the chain, not the heartbeat cache: this is what the page is refreshed for
+    // right after a purchase.
+    if (session) access = await accessOf(await getChain(), session.address, BigInt(film.filmId));
+  } catch {
+    chainProblem = "The chain is not answering, so buying and the full film are unavailable for now.";
+  }
+  if (session) {
+    const history = await viewerHistory(await getDb(), session.address, { limit: 200 }).catch(() => []);
+    resumeAt = history.find((h) => h.filmId.toString() === film.filmId)?.positionSeconds ?? null;
+  }
+
+  const root = film.hlsCid ? `/ipfs/${film.hlsCid}` : null;
+  const entitled = session !== null && access !== "none";
+
+  return (
+    <article className="film-page" data-testid="film-page" data-film-id={film.filmId}>
+      <PlayerSlot
+        filmId={film.filmId}
+        title={film.title}
+        posterUrl={gatewayUrl(film.posterUri)}
+        previewUrl={root ? `${root}/preview/master.m3u8` : null}
+        fullUrl={root ? `${root}/master.m3u8` : null}
+        entitled={entitled}
+        signedIn={session !== null}
+        durationSeconds={film.durationSeconds}
+        previewSeconds={film.previewSeconds}
+        renditions={film.renditions}
+        resumeAt={resumeAt}
+      />
+
+      <div className="film-info">
+        <div className="film-heading">
+          <h1 data-testid="film-heading">{film.title}</h1>
+          <p className="muted">
+            by <span data-testid="film-creator" title={film.creator}>{film.creatorName ?? shortAddress(film.creator)}</span>
+            {film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · owned by {shortAddress(film.owner)}</>}
+            {" · "}{formatDuration(film.durationSeconds)}
+            {film.genre && <> · {film.genre}</>}
+          </p>
+        </div>
+
+        {film.aiTools.length > 0 && (
+          <ul className="chips" aria-label="AI tools used" data-testid="film-ai-tools">
+            {film.aiTools.map((t) => (
+              <li key={t} className="chip">{t}</li>
+            ))}
+          </ul>
+        )}
+
+        <dl className="stats" data-testid="film-stats">
+          <div><dt>Views this month</dt><dd data-testid="film-views">{film.thisPeriod.views}</dd></div>
+          <div><dt>Watch time this month</dt><dd data-testid="film-watch-time">{formatWatchTime(film.thisPeriod.watchSeconds)}</dd></div>
+          <div><dt>Price per view</dt><dd>{formatDollars(film.pricePerView, { free: true })}</dd></div>
+        </dl>
+
+        <section className="access" data-testid="access-status" data-access={access}>
+          {entitled ? (
+            <p className="success">
+              {access === "owner" && "You own this film."}
+              {access === "pass" && "Your view pass is active."}
+              {access === "subscription" && "Included in your subscription."}
+              {access === "free" && "This film is free to watch."}
+            </p>
+          ) : session ? (
+            <p className="muted">Watch the free preview, or buy a view or subscribe for the full film.</p>
+          ) : (
+            <p className="muted" data-testid="sign-in-hint">Connect and sign in to watch the full film if you have a pass or a subscription.</p>
+          )}
+          {chainProblem && <p className="error" role="alert" data-testid="chain-error">{chainProblem}</p>}
+          {terms && !entitled && BigInt(film.pricePerView) >= 0n && (
+            <PurchaseSlot
+              filmId={film.filmId}
+              pricePerView={film.pricePerView}
+              salesPaused={film.salesPaused}
+              monthlyPrice={terms.monthlyPrice}
+              passWindowSeconds={terms.passWindowSeconds}
+              market={terms.market}
+              token={terms.token}
+            />
+          )}
+        </section>
+
+        {film.description && <p className="film-description" data-testid="film-description">{film.description}</p>}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,266 @@
+"use client";
+/**
+ * The film player: `@livepeer/react`'s Player primitives on our own HLS from the IPFS gateway.
+ * Anyone gets the free preview (unencrypted); an entitled, signed-in viewer gets the full film,
+ * whose AES-128 key the player fetches from /api/keys/<keyId> on our origin with the session
+ * cookie. While the full film plays it reports a heartbeat every 10 s (the first step of a
+ * view's path to the monthly tally) and remembers the position (localStorage + server history).
+ */
+import * as Player from "@livepeer/react/player";
+import type { Src } from "@livepeer/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ACCESS_CHANGED } from "@/lib/client/events";
+import { sessionExpired } from "@/lib/client/session";
+import { HEARTBEAT_INTERVAL_MS } from "@/lib/config";
+import { formatDuration } from "@/lib/format";
+
+export interface PlayerProps {
+  filmId: string;
+  title: string;
+  posterUrl: string | null;
+  previewUrl: string | null;
+  fullUrl: string | null;
+  /** What the server found for this viewer: may the full film play? */
+  entitled: boolean;
+  signedIn: boolean;
+  durationSeconds: number;
+  previewSeconds: number | null;
+  renditions: number[];
+  /** Last position from the server's watch history, if any. */
+  resumeAt: number | null;
+}
+
+const QUALITIES = ["1080p", "720p", "480p", "360p", "240p", "144p"] as const;
+
+function hlsSrc(url: string): Src[] {
+  // Built by hand rather than with getSrc: its source sniffing takes any URL containing "sdp"
+  // (which a CID can) for WebRTC.
+  return [{ type: "hls", src: url, mime: "application/vnd.apple.mpegurl", width: null, height: null } as Src];
+}
+
+function newSessionId(): string {
+  return crypto.randomUUID().replace(/-/g, "");
+}
+
+export default function PlayerIsland(props: PlayerProps) {
+  const { filmId, entitled, fullUrl, previewUrl } = props;
+  const canPlayFull = entitled && fullUrl !== null;
+  const [mode, setMode] = useState<"full" | "preview">(canPlayFull ? "full" : "preview");
+  const [error, setError] = useState<string | null>(null);
+  const [resumeNote, setResumeNote] = useState<string | null>(null);
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const sessionId = useRef<string>("");
+  const timer = useRef<ReturnType<typeof setInterval> | null>(null);
+  const storageKey = `aif.position.${filmId}`;
+
+  useEffect(() => {
+    setMode(canPlayFull ? "full" : "preview");
+  }, [canPlayFull]);
+
+  useEffect(() => {
+    const onChange = () => setError(null);
+    window.addEventListener(ACCESS_CHANGED, onChange);
+    return () => window.removeEventListener(ACCESS_CHANGED, onChange);
+  }, []);
+
+  const src = useMemo(() => {
+    const url = mode === "full" ? fullUrl : previewUrl;
+    return url ? hlsSrc(url) : null;
+  }, [mode, fullUrl, previewUrl]);
+
+  const beat = useCallback(async () => {
+    const video = videoRef.current;
+    if (mode !== "full" || !video) return;
+    const positionSeconds = Math.floor(video.currentTime * 10) / 10;
+    try {
+      localStorage.setItem(storageKey, String(positionSeconds));
+    } catch {
+      // private mode: the server's history still has it
+    }
+    try {
+      const res = await fetch("/api/heartbeat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify({ filmId, sessionId: sessionId.current, positionSeconds }),
+        keepalive: true,
+      });
+      if (res.status === 401) {
+        sessionExpired();
+        setError("Your session expired. Sign in again to keep watching the full film.");
+        video.pause();
+      } else if (res.status === 403) {
+        setError("Your access to this film has ended. Buy a view or subscribe to keep watching.");
+        video.pause();
+      }
+    } catch {
+      // offline for a moment: the next beat carries on (the ledger caps what a late beat can add)
+    }
+  }, [filmId, mode, storageKey]);
+
+  const stopBeats = useCallback(() => {
+    if (timer.current) clearInterval(timer.current);
+    timer.current = null;
+  }, []);
+
+  const onPlaying = useCallback(() => {
+    if (mode !== "full" || timer.current) return;
+    if (!sessionId.current) sessionId.current = newSessionId();
+    void beat(); // starts (or resumes) the session's clock on the server
+    timer.current = setInterval(() => void beat(), HEARTBEAT_INTERVAL_MS);
+  }, [beat, mode]);
+
+  const onStopped = useCallback(() => {
+    if (timer.current) {
+      void beat();
+      stopBeats();
+    }
+  }, [beat, stopBeats]);
+
+  useEffect(() => stopBeats, [stopBeats, mode]);
+
+  // A new playback session per source: the ledger times each session on its own.
+  useEffect(() => {
+    sessionId.current = "";
+  }, [mode]);
+
+  const onLoadedMetadata = useCallback(() => {
+    const video = videoRef.current;
+    if (!video || mode !== "full") return;
+    let stored: number | null = null;
+    try {
+      const raw = localStorage.getItem(storageKey);
+      stored = raw === null ? null : Number(raw);
+    } catch {
+      stored = null;
+    }
+    const at = Math.max(stored ?? 0, props.resumeAt ?? 0);
+    const duration = Number.isFinite(video.duration) ? video.duration : props.durationSeconds;
+    if (at > 5 && at < duration - 5) {
+      video.currentTime = at;
+      setResumeNote(`Resumed at ${formatDuration(at)}`);
+    }
+  }, [mode, props.durationSeconds, props.resumeAt, storageKey]);
+
+  const setVideo = useCallback((el: HTMLVideoElement | null) => {
+    videoRef.current = el;
+  }, []);
+
+  const qualities = QUALITIES.filter((q) => props.renditions.length === 0 || props.renditions.includes(Number.parseInt(q, 10)));
+
+  return (
+    <div className="player" data-testid="player" data-mode={mode}>
+      {src ? (
+        <Player.Root
+          src={src}
+          aspectRatio={16 / 9}
+          autoPlay={false}
+          volume={1}
+          onError={(e) => {
+            if (!e) return;
+            if (mode === "full") {
+              setError(props.signedIn
+                ? "The full film could not be unlocked. Your access may have ended or your session expired: sign in again, or buy a view."
+                : "Sign in to watch the full film.");
+            } else {
+              setError("The preview could not be loaded.");
+            }
+          }}
+        >
+          <Player.Container className="player-container">
+            <Player.Video
+              ref={setVideo}
+              title={props.title}
+              poster={props.posterUrl}
+              className="player-video"
+              data-testid="player-video"
+              onPlaying={onPlaying}
+              onPause={onStopped}
+              onEnded={onStopped}
+              onLoadedMetadata={onLoadedMetadata}
+              hlsConfig={{
+                // Same-origin requests carry cookies anyway; say so explicitly for key requests
+                // in case the gateway is ever served from another origin.
+                xhrSetup(xhr: XMLHttpRequest, url: string) {
+                  if (url.includes("/api/keys/")) xhr.withCredentials = true;
+                },
+              }}
+            />
+            <Player.LoadingIndicator className="player-loading">Loading…</Player.LoadingIndicator>
+            <Player.Controls className="player-controls" autoHide={2500}>
+              <Player.PlayPauseTrigger className="player-btn" data-testid="play-button" aria-label="Play or pause">
+                <Player.PlayingIndicator asChild matcher={false}>
+                  <span>▶</span>
+                </Player.PlayingIndicator>
+                <Player.PlayingIndicator asChild>
+                  <span>❚❚</span>
+                </Player.PlayingIndicator>
+              </Player.PlayPauseTrigger>
+              <Player.Seek className="player-seek" aria-label="Seek">
+                <Player.Track className="player-track">
+                  <Player.SeekBuffer className="player-buffer" />
+                  <Player.Range className="player-range" />
+                </Player.Track>
+                <Player.Thumb className="player-thumb" />
+              </Player.Seek>
+              <Player.Time className="player-time" data-testid="player-time" />
+              <Player.VideoQualitySelect name="quality" defaultValue="auto">
+                <Player.SelectTrigger className="player-btn player-quality" aria-label="Quality" data-testid="quality-select">
+                  <Player.SelectValue placeholder="Quality" />
+                </Player.SelectTrigger>
+                <Player.SelectPortal>
+                  <Player.SelectContent className="player-menu" position="popper" side="top">
+                    <Player.SelectViewport>
+                      <Player.SelectGroup>
+                        <Player.VideoQualitySelectItem value="auto" className="player-menu-item">
+                          <Player.SelectItemText>Auto</Player.SelectItemText>
+                        </Player.VideoQualitySelectItem>
+                        {qualities.map((q) => (
+                          <Player.VideoQualitySelectItem key={q} value={q} className="player-menu-item">
+                            <Player.SelectItemText>{q}</Player.SelectItemText>
+                          </Player.VideoQualitySelectItem>
+                        ))}
+                      </Player.SelectGroup>
+                    </Player.SelectViewport>
+                  </Player.SelectContent>
+                </Player.SelectPortal>
+              </Player.VideoQualitySelect>
+              <Player.FullscreenTrigger className="player-btn" aria-label="Full screen">⛶</Player.FullscreenTrigger>
+            </Player.Controls>
+          </Player.Container>
+        </Player.Root>
+      ) : (
+        <div className="player-empty" data-testid="player-unavailable">This film's video is not available yet.</div>
+      )}
+      <div className="player-bar">
+        <span className="player-mode" data-testid="player-mode">
+          {mode === "full" ? "Full film" : `Free preview${props.previewSeconds ? ` · first ${formatDuration(props.previewSeconds)}` : ""}`}
+        </span>
+        {canPlayFull && previewUrl && (
+          <button className="link" type="button" data-testid="toggle-preview" onClick={() => setMode(mode === "full" ? "preview" : "full")}>
+            {mode === "full" ? "Watch the preview instead" : "Watch the full film"}
+          </button>
+        )}
+        {!canPlayFull && fullUrl && (
+          <button
+            className="link"
+            type="button"
+            data-testid="try-full"
+            onClick={() => {
+              setError(null);
+              setMode("full");
+            }}
+          >
+            Try the full film
+          </button>
+        )}
+        {resumeNote && <span className="muted" data-testid="resume-note">{resumeNote}</span>}
+      </div>
+      {error && (
+        <p className="error" role="alert" data-testid="player-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

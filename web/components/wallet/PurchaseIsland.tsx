@@ -1,0 +1,206 @@
+"use client";
+/**
+ * Calls to action on the film page and the account page: buy one view (EIP-2612 permit signed in
+ * the wallet, then one `buyViewWithPermit` transaction) and subscribe (`subscribeWithPermit`).
+ * Every failure ends in one sentence with the way out: connect, switch network, get test
+ * dollars (local faucet), review a changed price, sign in again.
+ */
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { parseSignature, type Address, type Hex } from "viem";
+import { useAccount, usePublicClient, useSignTypedData, useSwitchChain, useWriteContract } from "wagmi";
+import { filmMarketAbi, testDollarAbi } from "../../../scripts/chain/abis";
+import { announceAccessChanged, openConnectModal } from "@/lib/client/events";
+import { useSession } from "@/lib/client/session";
+import { CHAIN_ID, IS_LOCAL_CHAIN } from "@/lib/config";
+import { formatDollars, formatWatchTime } from "@/lib/format";
+import { friendlyError, type FriendlyError } from "@/lib/wallet/errors";
+import { WalletProviders } from "./WalletProviders";
+
+/** The market's ABI plus the token's errors, so a failed transfer inside a purchase decodes too. */
+const marketWithTokenErrors = [...filmMarketAbi, ...testDollarAbi.filter((item) => item.type === "error")] as const;
+
+export interface PurchaseProps {
+  /** Absent on the account page: subscribe only. */
+  filmId?: string;
+  pricePerView?: string;
+  salesPaused?: boolean;
+  monthlyPrice: string;
+  passWindowSeconds: number;
+  market: Address;
+  token: Address;
+  /** The account page says "Renew" to a current subscriber. */
+  renew?: boolean;
+}
+
+export default function PurchaseIsland(props: PurchaseProps) {
+  return (
+    <WalletProviders>
+      <Purchase {...props} />
+    </WalletProviders>
+  );
+}
+
+type Status = { kind: "idle" } | { kind: "working"; step: string } | { kind: "done"; message: string } | { kind: "error"; error: FriendlyError };
+
+function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowSeconds, market, token, renew = false }: PurchaseProps) {
+  const router = useRouter();
+  const { address, chainId, isConnected } = useAccount();
+  const publicClient = usePublicClient({ chainId: CHAIN_ID });
+  const { signTypedDataAsync } = useSignTypedData();
+  const { writeContractAsync } = useWriteContract();
+  const { switchChainAsync } = useSwitchChain();
+  const session = useSession();
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [viewPrice, setViewPrice] = useState(BigInt(pricePerView ?? "0"));
+  const [subPrice, setSubPrice] = useState(BigInt(monthlyPrice));
+
+  const busy = status.kind === "working";
+
+  async function ensureReady(): Promise<Address | null> {
+    if (!isConnected || !address) {
+      openConnectModal();
+      return null;
+    }
+    if (chainId !== CHAIN_ID) {
+      try {
+        await switchChainAsync({ chainId: CHAIN_ID });
+      } catch {
+        setStatus({ kind: "error", error: { kind: "network", message: "Your wallet is on another network. Switch to the app's network and try again." } });
+        return null;
+      }
+    }
+    return address;
+  }
+
+  /** Signs an EIP-2612 permit for `value` to the market; deadline from the chain's clock (a local chain may run ahead). */
+  async function permit(owner: Address, value: bigint) {
+    if (!publicClient) throw new Error("No connection to the chain.");
+    const [balance, nonce, domain, block] = await Promise.all([
+      publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [owner] }),
+      publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "nonces", args: [owner] }),
+      publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "eip712Domain" }),
+      publicClient.getBlock({ blockTag: "latest" }),
+    ]);
+    if (balance < value) {
+      throw Object.assign(new Error("funds"), {
+        friendly: { kind: "funds", message: `Not enough test dollars: this costs ${formatDollars(value)} and the wallet holds ${formatDollars(balance)}.` } satisfies FriendlyError,
+      });
+    }
+    const deadline = block.timestamp + 3600n;
+    const [, name, version, domainChainId, verifyingContract] = domain;
+    setStatus({ kind: "working", step: "Approve the payment in your wallet…" });
+    const signature = await signTypedDataAsync({
+      domain: { name, version, chainId: Number(domainChainId), verifyingContract },
+      types: {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      primaryType: "Permit",
+      message: { owner, spender: market, value, nonce, deadline },
+    });
+    const { r, s, v, yParity } = parseSignature(signature);
+    return { deadline, r, s, v: Number(v ?? BigInt(27 + (yParity ?? 0))) };
+  }
+
+  async function run(kind: "view" | "subscribe") {
+    const owner = await ensureReady();
+    if (!owner || !publicClient) return;
+    const price = kind === "view" ? viewPrice : subPrice;
+    try {
+      setStatus({ kind: "working", step: "Preparing…" });
+      const p = await permit(owner, price);
+      setStatus({ kind: "working", step: "Confirm the transaction in your wallet…" });
+      const hash: Hex =
+        kind === "view"
+          ? await writeContractAsync({
+              address: market, abi: marketWithTokenErrors, functionName: "buyViewWithPermit",
+              args: [BigInt(filmId!), price, p.deadline, p.v, p.r, p.s], chainId: CHAIN_ID,
+            })
+          : await writeContractAsync({
+              address: market, abi: marketWithTokenErrors, functionName: "subscribeWithPermit",
+              args: [1n, price, p.deadline, p.v, p.r, p.s], chainId: CHAIN_ID,
+            });
+      setStatus({ kind: "working", step: "Waiting for the transaction…" });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
+      // Ask the server for the new access first: it also drops its cached answer for heartbeats.
+      if (filmId !== undefined) await fetch(`/api/films/${filmId}/access`, { cache: "no-store" }).catch(() => undefined);
+      announceAccessChanged();
+      router.refresh();
+      const signInHint = session.status === "signed-in" ? "" : " Sign in to start watching.";
+      setStatus({
+        kind: "done",
+        message: kind === "view"
+          ? `Done: you can watch this film for ${formatWatchTime(passWindowSeconds)}.${signInHint}`
+          : `Done: your subscription runs for another month.${signInHint}`,
+      });
+    } catch (e) {
+      const friendly = (e as { friendly?: FriendlyError }).friendly ?? friendlyError(e);
+      if (friendly.kind === "price-changed" && friendly.newPrice !== undefined) {
+        if (kind === "view") setViewPrice(friendly.newPrice);
+        else setSubPrice(friendly.newPrice);
+      }
+      setStatus({ kind: "error", error: friendly });
+    }
+  }
+
+  async function faucet() {
+    const owner = await ensureReady();
+    if (!owner || !publicClient) return;
+    try {
+      setStatus({ kind: "working", step: "Getting test dollars…" });
+      const limit = await publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "FAUCET_LIMIT" });
+      const amount = limit < 100_000_000n ? limit : 100_000_000n;
+      const hash = await writeContractAsync({ address: token, abi: testDollarAbi, functionName: "faucet", args: [amount], chainId: CHAIN_ID });
+      await publicClient.waitForTransactionReceipt({ hash });
+      setStatus({ kind: "done", message: `${formatDollars(amount)} test dollars added to your wallet.` });
+    } catch (e) {
+      setStatus({ kind: "error", error: friendlyError(e) });
+    }
+  }
+
+  const wrongNetwork = isConnected && chainId !== CHAIN_ID;
+
+  return (
+    <div className="purchase" data-testid="purchase-panel">
+      <div className="purchase-buttons">
+        {filmId !== undefined && viewPrice > 0n && (
+          <button className="btn btn-primary btn-large" data-testid="buy-view" disabled={busy || salesPaused} onClick={() => run("view")} type="button">
+            Buy one view — {formatDollars(viewPrice)}, valid {formatWatchTime(passWindowSeconds)}
+          </button>
+        )}
+        <button className="btn btn-secondary btn-large" data-testid="subscribe" disabled={busy} onClick={() => run("subscribe")} type="button">
+          {renew ? "Renew" : "Subscribe"} — {formatDollars(subPrice)}/month
+        </button>
+      </div>
+      {salesPaused && <p className="muted" data-testid="sales-paused">The creator has paused single-view sales; subscribers can still watch.</p>}
+      {wrongNetwork && status.kind !== "error" && (
+        <p className="notice" data-testid="wrong-network">
+          Your wallet is on another network.{" "}
+          <button className="link" onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)} type="button">Switch network</button>
+        </p>
+      )}
+      {status.kind === "working" && <p className="notice" data-testid="purchase-progress">{status.step}</p>}
+      {status.kind === "done" && <p className="success" data-testid="purchase-success">{status.message}</p>}
+      {status.kind === "error" && (
+        <div className="error" role="alert" data-testid="purchase-error" data-kind={status.error.kind}>
+          <p>{status.error.message}</p>
+          {status.error.kind === "funds" && IS_LOCAL_CHAIN && (
+            <button className="btn btn-secondary" data-testid="faucet" onClick={faucet} type="button">Get test dollars</button>
+          )}
+          {status.error.kind === "network" && (
+            <button className="btn btn-secondary" data-testid="switch-network-purchase" onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)} type="button">
+              Switch network
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

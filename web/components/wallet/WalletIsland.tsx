@@ -1,0 +1,153 @@
+"use client";
+/**
+ * The header's wallet area, loaded after the page (it carries wagmi and RainbowKit): connect
+ * (RainbowKit's modal; on a local chain also a one-click dev wallet), wrong-network switch,
+ * Sign-In with Ethereum, the session, sign out.
+ */
+import { ConnectButton, useConnectModal } from "@rainbow-me/rainbowkit";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { useAccount, useConnect, useDisconnect, useSignMessage, useSwitchChain } from "wagmi";
+import { OPEN_CONNECT } from "@/lib/client/events";
+import { refreshSession, signOut, useSession } from "@/lib/client/session";
+import { CHAIN_ID, DEV_ACCOUNT_INDEXES, IS_LOCAL_CHAIN } from "@/lib/config";
+import { shortAddress } from "@/lib/format";
+import { signInWithEthereum } from "@/lib/wallet/siwe";
+import { friendlyError } from "@/lib/wallet/errors";
+import { WalletProviders } from "./WalletProviders";
+
+export default function WalletIsland() {
+  return (
+    <WalletProviders withModal>
+      <WalletArea />
+    </WalletProviders>
+  );
+}
+
+function WalletArea() {
+  const router = useRouter();
+  const { address, chainId, isConnected, status } = useAccount();
+  const { openConnectModal } = useConnectModal();
+  const { connectors, connect, isPending: connecting } = useConnect();
+  const { disconnect } = useDisconnect();
+  const { switchChain, isPending: switching } = useSwitchChain();
+  const { signMessageAsync } = useSignMessage();
+  const session = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const open = () => openConnectModal?.();
+    window.addEventListener(OPEN_CONNECT, open);
+    return () => window.removeEventListener(OPEN_CONNECT, open);
+  }, [openConnectModal]);
+
+  useEffect(() => {
+    void refreshSession();
+  }, []);
+
+  const signedInHere = session.status === "signed-in" && address !== undefined && session.address.toLowerCase() === address.toLowerCase();
+  const wrongNetwork = isConnected && chainId !== CHAIN_ID;
+
+  async function onSignIn() {
+    if (!address) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await signInWithEthereum(address, CHAIN_ID, (message) => signMessageAsync({ message }));
+      router.refresh();
+    } catch (e) {
+      setError(e instanceof Error && e.name === "SignInFailed" ? e.message : friendlyError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function onSignOut() {
+    await signOut();
+    router.refresh();
+  }
+
+  const devConnectors = connectors.filter((c) => c.id.startsWith("dev-wallet-"));
+
+  return (
+    <div className="wallet-area" data-testid="wallet-area">
+      <ConnectButton.Custom>
+        {({ account, openAccountModal, mounted }) =>
+          !mounted ? null : !account || !isConnected ? (
+            <>
+              {IS_LOCAL_CHAIN && devConnectors.length > 0 && (
+                <select
+                  className="dev-select"
+                  data-testid="dev-wallet-select"
+                  aria-label="Connect a local test account"
+                  // Not while wagmi is still restoring a previous connection: a connect then races it.
+                  disabled={connecting || status === "reconnecting" || status === "connecting"}
+                  value=""
+                  onChange={(e) => {
+                    const connector = devConnectors.find((c) => c.id === e.target.value);
+                    if (connector) connect({ connector, chainId: CHAIN_ID });
+                  }}
+                >
+                  <option value="">Dev wallet…</option>
+                  {DEV_ACCOUNT_INDEXES.map((i) => (
+                    <option key={i} value={`dev-wallet-${i}`} data-testid={`dev-wallet-option-${i}`}>
+                      Account #{i}
+                    </option>
+                  ))}
+                </select>
+              )}
+              <button className="btn btn-primary" data-testid="connect-wallet" onClick={openConnectModal} type="button">
+                Connect wallet
+              </button>
+            </>
+          ) : (
+            <>
+              {wrongNetwork ? (
+                <button
+                  className="btn btn-warn"
+                  data-testid="switch-network"
+                  disabled={switching}
+                  onClick={() => switchChain({ chainId: CHAIN_ID })}
+                  type="button"
+                >
+                  Wrong network — switch
+                </button>
+              ) : signedInHere ? (
+                <span className="session-badge" data-testid="session-status" data-address={session.address}>
+                  Signed in
+                </span>
+              ) : (
+                <button className="btn btn-primary" data-testid="sign-in" disabled={busy} onClick={onSignIn} type="button">
+                  {busy ? "Check your wallet…" : "Sign in"}
+                </button>
+              )}
+              <button className="btn btn-ghost" data-testid="account-button" data-address={account.address} onClick={openAccountModal} type="button">
+                {shortAddress(account.address)}
+              </button>
+              {session.status === "signed-in" ? (
+                <button className="btn btn-ghost" data-testid="sign-out" onClick={onSignOut} type="button">
+                  Sign out
+                </button>
+              ) : (
+                <button className="btn btn-ghost" data-testid="disconnect" onClick={() => disconnect()} type="button">
+                  Disconnect
+                </button>
+              )}
+            </>
+          )
+        }
+      </ConnectButton.Custom>
+      {error && (
+        <p className="wallet-error" role="alert" data-testid="sign-in-error">
+          {error}
+        </p>
+      )}
+      {session.status === "signed-out" && session.reason && !error && (
+        <p className="wallet-error" role="status" data-testid="session-expired">
+          {session.reason}
+        </p>
+      )}
+    </div>
+  );
+}

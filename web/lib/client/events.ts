@@ -1,0 +1,16 @@
+/**
+ * Window events between the client islands, which are separate React roots' worth of state:
+ * the purchase panel asks the header's RainbowKit to open its connect modal, and announces a
+ * completed purchase so the player and the page refresh their idea of what the viewer may watch.
+ */
+
+export const OPEN_CONNECT = "aif:open-connect";
+export const ACCESS_CHANGED = "aif:access-changed";
+
+export function openConnectModal(): void {
+  window.dispatchEvent(new Event(OPEN_CONNECT));
+}
+
+export function announceAccessChanged(): void {
+  window.dispatchEvent(new Event(ACCESS_CHANGED));
+}

@@ -1,0 +1,30 @@
+/**
+ * The server's configuration, read from the environment once. Every value has a safe local
+ * default, so `next start` on a machine with `npm run node` + `npm run deploy:local` just works.
+ */
+import "server-only";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../../../", String(import.meta.url)));
+
+function siteUrl(): URL {
+  const configured = process.env.SITE_URL?.trim();
+  if (configured) return new URL(configured);
+  return new URL(`http://localhost:${process.env.PORT ?? 3000}`);
+}
+
+export const serverEnv = {
+  repoRoot,
+  /** The server's RPC (the chain's truth for entitlement checks). */
+  rpcUrl: process.env.RPC_URL?.trim() || "http://127.0.0.1:8545",
+  marketAddress: process.env.MARKET_ADDRESS?.trim() || undefined,
+  /**
+   * Where browsers reach the site. Its host is the SIWE domain: sign-in messages for any other
+   * host are refused, which is what stops a look-alike site relaying our visitors' signatures.
+   */
+  siteUrl: siteUrl(),
+  /** PGlite data directory when DATABASE_URL is unset (one process at a time: this server). */
+  ledgerDir: process.env.LEDGER_DIR?.trim() || `${repoRoot}.data/ledger`,
+  /** Created on first start (mode 0600) when SESSION_SECRET is unset. */
+  sessionSecretFile: process.env.SESSION_SECRET_FILE?.trim() || `${repoRoot}.data/session-secret`,
+};

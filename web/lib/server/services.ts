@@ -1,0 +1,143 @@
+/**
+ * The server's long-lived resources, one of each per process, created on first use and kept on
+ * `globalThis` so Next's module reloading (dev) and its several route bundles (production) share
+ * them: one ledger database (PGlite allows one process per data directory — this web server is
+ * that process), one IPFS store, one chain connection, one `serving` (SIWE, key server, gateway).
+ *
+ * A failed start (RPC down, no deployment) is not cached: the next request tries again, so the
+ * site recovers by itself once `npm run node` / `npm run deploy:local` have run.
+ */
+import "server-only";
+import { connectRpc, type ChainContext } from "../../../scripts/chain/context";
+import { IpfsError, openIpfs, type IpfsErrorCode, type IpfsStore } from "../../../scripts/ipfs/index";
+import { openLedgerDb, type LedgerDb } from "../../../scripts/ledger/db";
+import { KeyStore } from "../../../scripts/media/keys";
+import {
+  createGateway, createServing, ledgerAuthStore, resolveSessionSecret, type ContentKeyStore, type Serving,
+} from "../../../scripts/serving/index";
+import { serverEnv } from "./env";
+
+type Cache = {
+  db?: Promise<LedgerDb>;
+  ipfs?: Promise<IpfsStore>;
+  chain?: Promise<ChainContext>;
+  serving?: Promise<Serving>;
+  keyStore?: KeyStore;
+  keyFilm?: (keyId: string) => Promise<bigint | null>;
+};
+
+const globalCache = globalThis as typeof globalThis & { __aiFilmsServices?: Cache };
+const cache: Cache = (globalCache.__aiFilmsServices ??= {});
+
+/** Memoises a promise, forgetting it if it rejects so the next caller retries. */
+function once<T>(key: "db" | "ipfs" | "chain" | "serving", make: () => Promise<T>): Promise<T> {
+  const existing = cache[key] as Promise<T> | undefined;
+  if (existing) return existing;
+  const created = make();
+  (cache as Record<string, unknown>)[key] = created;
+  created.catch(() => {
+    if (cache[key] === (created as unknown)) delete cache[key];
+  });
+  return created;
+}
+
+export function getDb(): Promise<LedgerDb> {
+  // DATABASE_URL (PostgreSQL) wins; otherwise PGlite in LEDGER_DIR, the same variable the oracle reads.
+  return once("db", () => openLedgerDb(process.env.DATABASE_URL ? {} : { dataDir: serverEnv.ledgerDir }));
+}
+
+export function getIpfs(): Promise<IpfsStore> {
+  return once("ipfs", () => openIpfs());
+}
+
+export function getChain(): Promise<ChainContext> {
+  return once("chain", () => connectRpc({ rpcUrl: serverEnv.rpcUrl, market: serverEnv.marketAddress }));
+}
+
+function keyStore(): KeyStore {
+  return (cache.keyStore ??= new KeyStore());
+}
+
+/**
+ * Which film a content key unlocks is the catalogue's knowledge (the listing's metadata names its
+ * key id); the catalogue module registers the lookup here, so this module stays independent of it.
+ */
+export function setKeyFilmLookup(lookup: (keyId: string) => Promise<bigint | null>): void {
+  cache.keyFilm = lookup;
+}
+
+const contentKeys: ContentKeyStore = {
+  async getKey(keyId) {
+    try {
+      return await keyStore().get(keyId);
+    } catch {
+      return null; // unknown, malformed or unreadable: the key server answers 404
+    }
+  },
+  async filmOfKey(keyId) {
+    if (!cache.keyFilm) {
+      // The catalogue registers itself on import; importing it here lazily avoids a cycle.
+      await import("./catalog");
+    }
+    return cache.keyFilm ? cache.keyFilm(keyId) : null;
+  },
+};
+
+export function getServing(): Promise<Serving> {
+  return once("serving", async () => {
+    const [db, ipfs, chain] = await Promise.all([getDb(), getIpfs(), getChain()]);
+    return createServing({
+      chain,
+      authStore: ledgerAuthStore(db),
+      ipfs,
+      keys: contentKeys,
+      domain: serverEnv.siteUrl.host,
+      sessionSecret: resolveSessionSecret({ secretFile: serverEnv.sessionSecretFile }),
+    });
+  });
+}
+
+/**
+ * In a production build each route is its own bundle with its own copy of the scripts modules,
+ * while the store on globalThis was created by whichever route came first: its IpfsError is
+ * another bundle's class, and `instanceof` (how the gateway tells "not found" from "broken")
+ * fails. This view of the shared store re-throws store errors as this bundle's IpfsError.
+ */
+function sameRealmErrors(store: IpfsStore): IpfsStore {
+  const rethrow = (error: unknown): never => {
+    const e = error as { name?: string; code?: IpfsErrorCode; message?: string } | null;
+    if (e && e.name === "IpfsError" && !(error instanceof IpfsError) && e.code) {
+      throw new IpfsError(e.code, e.message ?? "IPFS error", { cause: error });
+    }
+    throw error;
+  };
+  const call = <T>(fn: () => Promise<T>) => fn().catch(rethrow);
+  return {
+    backend: store.backend,
+    addBytes: (bytes) => call(() => store.addBytes(bytes)),
+    addDirectory: (path, onProgress) => call(() => store.addDirectory(path, onProgress)),
+    async *cat(cid, path, range) {
+      try {
+        yield* store.cat(cid, path, range);
+      } catch (error) {
+        rethrow(error);
+      }
+    },
+    catBytes: (cid, path, range) => call(() => store.catBytes(cid, path, range)),
+    stat: (cid, path) => call(() => store.stat(cid, path)),
+    ls: (cid, path) => call(() => store.ls(cid, path)),
+    has: (cid) => call(() => store.has(cid)),
+    close: () => store.close(),
+  };
+}
+
+/** The IPFS gateway needs only the store: previews and posters still load while the chain is down. */
+export function getGateway(): Promise<ReturnType<typeof createGateway>> {
+  // Per bundle, not on globalThis: the gateway must use this bundle's error classes (see above).
+  gatewayOfThisBundle ??= getIpfs().then((ipfs) => createGateway({ ipfs: sameRealmErrors(ipfs) }));
+  gatewayOfThisBundle.catch(() => {
+    gatewayOfThisBundle = undefined;
+  });
+  return gatewayOfThisBundle;
+}
+let gatewayOfThisBundle: Promise<ReturnType<typeof createGateway>> | undefined;
