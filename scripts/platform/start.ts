@@ -14,12 +14,21 @@ import { startLocalChain } from "./chainJournal.js";
 import { DEMO_ACCOUNTS, seedDemo } from "./demo.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const DATA = path.join(ROOT, ".data");
+// AI_FILMS_DATA_DIR and NEXT_DIST_DIR let the browser tests run a second platform beside yours.
+const DATA = path.resolve(process.env.AI_FILMS_DATA_DIR ?? path.join(ROOT, ".data"));
+const WEB_DIST = path.join(ROOT, "web", process.env.NEXT_DIST_DIR ?? ".next");
 const CHAIN_ID = 31337;
 const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
 const WEB_PORT = Number(process.env.PORT ?? 3000);
 const HARDHAT = path.join(ROOT, "node_modules/hardhat/dist/src/cli.js");
 const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
+
+// Every store lives under DATA, for the demo seeding in this process and the web server alike.
+process.env.MEDIA_KEYS_DIR ??= path.join(DATA, "keys");
+process.env.MEDIA_WORK_DIR ??= path.join(DATA, "media/work");
+process.env.MEDIA_JOBS_DIR ??= path.join(DATA, "media/jobs");
+process.env.MEDIA_UPLOADS_DIR ??= path.join(DATA, "uploads");
+process.env.ORACLE_DIR ??= path.join(DATA, "oracle");
 
 const t0 = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
@@ -35,11 +44,11 @@ function runNode(args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Pro
 }
 
 async function reset() {
-  log("--reset: removing .data/ and the local deployment");
+  log(`--reset: removing ${path.relative(ROOT, DATA) || DATA}/ and the local deployment`);
   await rm(DATA, { recursive: true, force: true });
   await rm(path.join(ROOT, "ignition/deployments/chain-31337"), { recursive: true, force: true });
   await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
-  await rm(path.join(ROOT, "web/.next"), { recursive: true, force: true });
+  await rm(WEB_DIST, { recursive: true, force: true });
 }
 
 async function ensureDeployed(rpcUrl: string) {
@@ -57,10 +66,10 @@ async function ensureDeployed(rpcUrl: string) {
 }
 
 async function webBuildIsCurrent(): Promise<boolean> {
-  const buildId = path.join(ROOT, "web/.next/BUILD_ID");
+  const buildId = path.join(WEB_DIST, "BUILD_ID");
   if (!existsSync(buildId)) return false;
   const built = (await stat(buildId)).mtimeMs;
-  const stamp = await readFile(path.join(ROOT, "web/.next/ai-films-build.json"), "utf8").catch(() => "");
+  const stamp = await readFile(path.join(WEB_DIST, "ai-films-build.json"), "utf8").catch(() => "");
   return stamp.includes(`"rpc":"http://127.0.0.1:${RPC_PORT}"`) && built > 0;
 }
 
@@ -114,12 +123,14 @@ async function main() {
     LEDGER_DIR: path.join(DATA, "ledger"),
     IPFS_DATA_DIR: path.join(DATA, "ipfs"),
     SESSION_SECRET_FILE: path.join(DATA, "session-secret"),
+    SITE_URL: `http://localhost:${WEB_PORT}`,
+    PORT: String(WEB_PORT),
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (!(await webBuildIsCurrent())) {
     log("building the web app (production; first run only)");
     await runNode([NEXT, "build", "web"], webEnv);
-    await writeFile(path.join(ROOT, "web/.next/ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
+    await writeFile(path.join(WEB_DIST, "ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
   }
   log(`starting the web app on http://localhost:${WEB_PORT}`);
   const web = spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], { cwd: ROOT, env: { ...process.env, ...webEnv }, stdio: ["ignore", "inherit", "inherit"] });

@@ -228,6 +228,8 @@ function storeError(error: unknown, shown: string): Response {
   if (isIpfsError(error, "NOT_A_FILE")) return jsonError(404, "not-a-file", `${shown} is a directory; this gateway serves files only.`);
   if (isIpfsError(error, "NOT_A_DIRECTORY")) return jsonError(404, "not-found", `${shown}: a path goes through a file.`);
   if (isIpfsError(error, "INVALID_INPUT")) return jsonError(400, "bad-path", `Cannot serve ${shown}.`);
+  // Anything else is the store failing, not the request: say so in the server's log.
+  console.error(`gateway: ${shown}: ${(error as Error)?.stack ?? String(error)}`);
   return jsonError(503, "ipfs-unavailable", "The IPFS store is not answering; try again shortly.");
 }
 
