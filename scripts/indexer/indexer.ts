@@ -192,7 +192,7 @@ export async function indexOnce(ctx: ChainContext, db: LedgerDb, options: IndexO
   const fetchMetadata = options.fetchMetadata === undefined
     ? (options.ipfs ? ipfsMetadataFetcher(options.ipfs) : null)
     : options.fetchMetadata;
-  if (fetchMetadata) result.metadata = await refreshMetadata(db, fetchMetadata, options.metadata);
+  if (fetchMetadata) result.metadata = await refreshMetadata(db, fetchMetadata, { log, ...options.metadata });
   return result;
 }
 

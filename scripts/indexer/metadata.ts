@@ -136,12 +136,14 @@ export interface MetadataRefreshOptions {
   limit?: number;
   /** Fetches in flight at once (default 4). */
   concurrency?: number;
-  /** First retry delay after a failure; doubles per failure up to an hour (default 30 s). */
+  /** First retry delay after a failure; doubles per failure up to an hour (default 5 s). */
   retryBaseSeconds?: number;
   /** Unix seconds "now" (default the wall clock). */
   now?: number;
   /** Only these films, and regardless of their retry time (a "retry now" button). */
   filmIds?: Array<string | bigint | number>;
+  /** Where to report fetch failures (the indexer passes its log). */
+  log?: (line: string) => void;
 }
 
 export interface MetadataRefreshResult {
@@ -160,7 +162,7 @@ export async function refreshMetadata(
 ): Promise<MetadataRefreshResult> {
   const now = options.now ?? wallClock();
   const limit = options.limit ?? 50;
-  const retryBase = options.retryBaseSeconds ?? 30;
+  const retryBase = options.retryBaseSeconds ?? 5;
   const byId = options.filmIds !== undefined;
   const rows = await db.query<{ film_id: string; metadata_uri: string; metadata_attempts: number }>(
     byId
@@ -195,6 +197,7 @@ export async function refreshMetadata(
           );
         } else {
           result.unavailable++;
+          options.log?.(`indexer: metadata of film ${row.film_id} unavailable (${message}); retrying`);
           const delay = Math.min(retryBase * 2 ** Math.min(row.metadata_attempts, 20), MAX_RETRY_SECONDS);
           await db.query(
             `UPDATE films SET metadata_status = 'unavailable', metadata_error = $3, metadata_attempts = metadata_attempts + 1,

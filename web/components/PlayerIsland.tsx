@@ -34,8 +34,9 @@ const QUALITIES = ["1080p", "720p", "480p", "360p", "240p", "144p"] as const;
 
 function hlsSrc(url: string): Src[] {
   // Built by hand rather than with getSrc: its source sniffing takes any URL containing "sdp"
-  // (which a CID can) for WebRTC.
-  return [{ type: "hls", src: url, mime: "application/vnd.apple.mpegurl", width: null, height: null } as Src];
+  // (which a CID can) for WebRTC. The player parses the src with `new URL`, so it must be absolute.
+  const absolute = new URL(url, window.location.origin).toString();
+  return [{ type: "hls", src: absolute, mime: "application/vnd.apple.mpegurl", width: null, height: null } as Src];
 }
 
 function newSessionId(): string {
