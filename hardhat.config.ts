@@ -26,7 +26,8 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // LOCAL_RPC_URL lets `npm start` (and the browser tests) run a local chain on another port.
+    localhost: { type: "http", chainType: "l1", url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
     // A real L2 (Base, Optimism, …), configured only through variables; never used by tests.
     l2: {
       type: "http",

@@ -3,8 +3,9 @@
 // a demo catalogue on first run, and the web app in production mode on http://localhost:3000.
 // `npm start -- --reset` (or `npm run reset`) starts from nothing.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectRpc } from "../chain/context.js";
@@ -51,6 +52,23 @@ async function reset() {
   await rm(WEB_DIST, { recursive: true, force: true });
 }
 
+/**
+ * The master key that encrypts film keys at rest: MEDIA_MASTER_KEY if set, else one random key
+ * created on first run and kept in the data directory (the web server runs in production mode,
+ * where the media module refuses its built-in development key).
+ */
+async function ensureMasterKey() {
+  if (process.env.MEDIA_MASTER_KEY) return;
+  const file = path.join(DATA, "media-master-key");
+  let key = await readFile(file, "utf8").then((s) => s.trim()).catch(() => "");
+  if (!/^[0-9a-f]{64}$/.test(key)) {
+    key = randomBytes(32).toString("hex");
+    await mkdir(DATA, { recursive: true });
+    await writeFile(file, key + "\n", { mode: 0o600 });
+  }
+  process.env.MEDIA_MASTER_KEY = key;
+}
+
 async function ensureDeployed(rpcUrl: string) {
   try {
     return await connectRpc({ rpcUrl });
@@ -59,7 +77,7 @@ async function ensureDeployed(rpcUrl: string) {
   }
   log("deploying the contracts through Hardhat Ignition");
   await rm(path.join(ROOT, "ignition/deployments/chain-31337"), { recursive: true, force: true });
-  const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false" };
+  const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false", LOCAL_RPC_URL: rpcUrl };
   await runNode([HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost", "--parameters", "ignition/parameters/local.json"], env);
   await runNode([HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
   return connectRpc({ rpcUrl });
@@ -91,6 +109,7 @@ async function main() {
   if (args.includes("--reset")) await reset();
   if (args.includes("--reset-only")) return;
 
+  await ensureMasterKey();
   log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
   const chain = await startLocalChain({
     dataDir: path.join(DATA, "chain"), port: RPC_PORT, internalPort: RPC_PORT + 1,

@@ -23,6 +23,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav className="site-nav">
             <Link href="/" data-testid="nav-catalogue">Catalogue</Link>
             <Link href="/account" data-testid="nav-account">Account</Link>
+            <Link href="/studio" data-testid="nav-studio">Studio</Link>
+            <Link href="/payouts" data-testid="nav-payouts">Payouts</Link>
           </nav>
           <WalletSlot />
         </header>

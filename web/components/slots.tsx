@@ -7,6 +7,9 @@
 import dynamic from "next/dynamic";
 import type { PlayerProps } from "./PlayerIsland";
 import type { PurchaseProps } from "./wallet/PurchaseIsland";
+import type { ClaimsProps } from "./studio/ClaimsIsland";
+import type { FilmControlsProps } from "./studio/FilmControlsIsland";
+import type { UploadProps } from "./studio/UploadIsland";
 
 export const WalletSlot = dynamic(() => import("./wallet/WalletIsland"), {
   ssr: false,
@@ -35,4 +38,31 @@ const PurchaseLazy = dynamic(() => import("./wallet/PurchaseIsland"), {
 
 export function PurchaseSlot(props: PurchaseProps) {
   return <PurchaseLazy {...props} />;
+}
+
+const UploadLazy = dynamic(() => import("./studio/UploadIsland"), {
+  ssr: false,
+  loading: () => <div className="studio-upload studio-placeholder" data-testid="upload-loading">Loading the upload form…</div>,
+});
+
+export function UploadSlot(props: UploadProps) {
+  return <UploadLazy {...props} />;
+}
+
+const FilmControlsLazy = dynamic(() => import("./studio/FilmControlsIsland"), {
+  ssr: false,
+  loading: () => <div className="film-controls film-controls-placeholder" />,
+});
+
+export function FilmControlsSlot(props: FilmControlsProps) {
+  return <FilmControlsLazy {...props} />;
+}
+
+const ClaimsLazy = dynamic(() => import("./studio/ClaimsIsland"), {
+  ssr: false,
+  loading: () => <div className="claims claims-placeholder" data-testid="claims-loading">Loading claims…</div>,
+});
+
+export function ClaimsSlot(props: ClaimsProps) {
+  return <ClaimsLazy {...props} />;
 }

@@ -61,3 +61,22 @@ export function gatewayUrl(uri: string | null | undefined): string | null {
   if (uri.startsWith("/ipfs/") || uri.startsWith("https://") || uri.startsWith("http://")) return uri;
   return null;
 }
+
+/** Bytes as "1.5 GB", "820 MB", "12 kB". */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** Dollars typed by a person ("1.5", "$2", "0.05") as token units (6 decimals); null if not a price. */
+export function parseDollars(text: string): bigint | null {
+  const m = /^\s*\$?\s*(\d{1,12})(?:\.(\d{0,6}))?\s*$/.exec(text);
+  if (!m) return null;
+  return BigInt(m[1]) * 10n ** BigInt(TOKEN_DECIMALS) + BigInt((m[2] ?? "").padEnd(TOKEN_DECIMALS, "0") || "0");
+}

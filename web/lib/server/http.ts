@@ -24,3 +24,11 @@ export async function readJson(request: Request, maxBytes = 4096): Promise<unkno
     return null;
   }
 }
+
+/** A JSON error like jsonError's, for the studio's own reasons (too-large, not-media, invalid-metadata…). */
+export function problem(status: number, error: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return new Response(JSON.stringify({ error, message, ...extra }), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * POST /api/studio/jobs — start the media pipeline on a finished upload for the signed-in creator:
+ * `{ uploadId, title, description?, genre?, aiTools?, price }` (price in token units, a decimal
+ * string). 202 `{ jobId }`; 400 with `{ error, message }` for bad text, 404 for an unknown upload,
+ * 409 for an unfinished one.
+ */
+import { z } from "zod";
+import { guarded, problem, readJson } from "@/lib/server/http";
+import { getServing } from "@/lib/server/services";
+import { startJob } from "@/lib/server/studio";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+const Body = z.object({
+  uploadId: z.string().regex(/^[0-9a-f]{32}$/),
+  title: z.string().max(1000),
+  description: z.string().max(20_000).default(""),
+  genre: z.string().max(1000).default(""),
+  aiTools: z.array(z.string().max(1000)).max(50).default([]),
+  price: z.string().regex(/^[0-9]{1,27}$/),
+});
+
+export const POST = (request: Request) =>
+  guarded(async () => {
+    const session = await (await getServing()).auth.readSession(request);
+    if (!session) return problem(401, "no-session", "Sign in to publish films.");
+    const parsed = Body.safeParse(await readJson(request, 64_000));
+    if (!parsed.success) return problem(400, "malformed", "Send the upload id, the listing's text and a price.");
+    const { uploadId, price, ...text } = parsed.data;
+    if (BigInt(price) >= 2n ** 88n) return problem(400, "malformed", "That price is too high.");
+    try {
+      const jobId = await startJob(session.address, { uploadId, price: BigInt(price), ...text });
+      return Response.json({ jobId }, { status: 202, headers: { "Cache-Control": "no-store" } });
+    } catch (error) {
+      const e = error as { name?: string; code?: string; message?: string };
+      if (e?.name !== "MediaError") throw error;
+      const status = e.code === "NOT_FOUND" ? 404 : e.code === "TRUNCATED" ? 409 : e.code === "KEY_STORE" || e.code === "INTERNAL" ? 503 : 400;
+      if (status === 503) console.error(`studio: cannot start a job: ${e.message}`);
+      return problem(status, (e.code ?? "INTERNAL").toLowerCase().replace(/_/g, "-"), e.message ?? "Refused.", { code: e.code });
+    }
+  });

@@ -1,0 +1,75 @@
+/**
+ * Resumable uploads (tus) for the creator studio: POST creates an upload, HEAD asks how much
+ * arrived, PATCH sends the next bytes, DELETE abandons it. Signed-in creators only; the server
+ * stamps the creator's address into the upload's metadata and only that address may touch it.
+ * A declared size over MEDIA_MAX_UPLOAD_BYTES is refused with 413 before a byte is stored.
+ */
+import { formatBytes } from "@/lib/format";
+import { guarded, problem } from "@/lib/server/http";
+import { getServing } from "@/lib/server/services";
+import { maxUploadBytes, uploadOwner, uploads } from "@/lib/server/studio";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+const TUS_HEADERS = { "Tus-Resumable": "1.0.0" };
+
+/** Upload-Metadata without any client-sent `owner`, plus the server's. */
+function withOwner(header: string | null, owner: string): string {
+  const pairs = (header ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p && p.split(" ")[0] !== "owner");
+  pairs.push(`owner ${Buffer.from(owner.toLowerCase()).toString("base64")}`);
+  return pairs.join(",");
+}
+
+async function handle(request: Request, params: Promise<{ id?: string[] }>): Promise<Response> {
+  return guarded(async () => {
+    const session = await (await getServing()).auth.readSession(request);
+    if (!session) return problem(401, "no-session", "Sign in to upload films.");
+    const [id, ...rest] = (await params).id ?? [];
+    if (rest.length > 0) return problem(404, "not-found", "No such upload.");
+
+    if (request.method === "POST") {
+      if (id !== undefined) return problem(405, "method-not-allowed", "Create uploads at /api/uploads.");
+      const max = maxUploadBytes();
+      const declared = Number(request.headers.get("upload-length"));
+      if (Number.isFinite(declared) && declared > max) {
+        return problem(413, "too-large", `The file is ${formatBytes(declared)}; the limit is ${formatBytes(max)}.`, { maxBytes: max });
+      }
+      const headers = new Headers(request.headers);
+      headers.set("upload-metadata", withOwner(request.headers.get("upload-metadata"), session.address));
+      const body = request.body;
+      const forwarded = new Request(request.url, { method: "POST", headers, body, duplex: "half" } as RequestInit);
+      return tidy(await uploads().handleWeb(forwarded));
+    }
+
+    if (id === undefined) return problem(405, "method-not-allowed", "Use POST to create an upload.");
+    const owner = await uploadOwner(id);
+    if (owner === null || owner !== session.address.toLowerCase()) {
+      return problem(404, "not-found", "No such upload (it may have expired): start the upload again.");
+    }
+    return tidy(await uploads().handleWeb(request));
+  });
+}
+
+/** tus answers errors in plain text; the studio reads JSON. */
+async function tidy(response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  const text = (await response.text().catch(() => "")).trim();
+  const reason = response.status === 413 ? "too-large" : response.status === 404 ? "not-found" : "upload-refused";
+  const message = response.status === 413
+    ? `The file is larger than the limit of ${formatBytes(maxUploadBytes())}.`
+    : text || "The upload was refused.";
+  const res = problem(response.status, reason, message);
+  for (const [k, v] of Object.entries(TUS_HEADERS)) res.headers.set(k, v);
+  return res;
+}
+
+type Ctx = { params: Promise<{ id?: string[] }> };
+export const POST = (request: Request, { params }: Ctx) => handle(request, params);
+export const PATCH = (request: Request, { params }: Ctx) => handle(request, params);
+export const HEAD = (request: Request, { params }: Ctx) => handle(request, params);
+export const DELETE = (request: Request, { params }: Ctx) => handle(request, params);
+export const OPTIONS = (request: Request) => uploads().handleWeb(request);

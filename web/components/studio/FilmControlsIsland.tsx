@@ -1,0 +1,99 @@
+"use client";
+/**
+ * One listing's controls in "My films": the price per view (FilmListings.setPrice) and sales on/off
+ * (setSalesPaused), each one transaction from the owner's wallet. The row shows the new state as
+ * soon as the transaction confirms (the indexer follows a moment later).
+ */
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { Address } from "viem";
+import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
+import { filmListingsAbi } from "../../../scripts/chain/abis";
+import { openConnectModal } from "@/lib/client/events";
+import { CHAIN_ID } from "@/lib/config";
+import { formatDollars, parseDollars } from "@/lib/format";
+import { friendlyError } from "@/lib/wallet/errors";
+import { WalletProviders } from "../wallet/WalletProviders";
+
+export interface FilmControlsProps {
+  listings: Address;
+  filmId: string;
+  pricePerView: string;
+  salesPaused: boolean;
+}
+
+export default function FilmControlsIsland(props: FilmControlsProps) {
+  return (
+    <WalletProviders>
+      <FilmControls {...props} />
+    </WalletProviders>
+  );
+}
+
+const toDollarText = (units: bigint) => (Number(units) / 1e6).toFixed(2);
+
+function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmControlsProps) {
+  const router = useRouter();
+  const { isConnected, chainId } = useAccount();
+  const publicClient = usePublicClient({ chainId: CHAIN_ID });
+  const { writeContractAsync } = useWriteContract();
+  const { switchChainAsync } = useSwitchChain();
+  const [price, setPrice] = useState(BigInt(pricePerView));
+  const [paused, setPaused] = useState(salesPaused);
+  const [text, setText] = useState(toDollarText(BigInt(pricePerView)));
+  const [status, setStatus] = useState<{ kind: "idle" | "working" | "done" | "error"; message?: string }>({ kind: "idle" });
+  const parsed = parseDollars(text);
+
+  async function send(functionName: "setPrice" | "setSalesPaused", args: readonly [bigint, bigint] | readonly [bigint, boolean], after: () => void) {
+    if (!isConnected) return openConnectModal();
+    try {
+      if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+      setStatus({ kind: "working", message: "Confirm in your wallet…" });
+      const hash = await writeContractAsync({ address: listings, abi: filmListingsAbi, functionName, args: args as never, chainId: CHAIN_ID });
+      setStatus({ kind: "working", message: "Waiting for the transaction…" });
+      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
+      after();
+      setStatus({ kind: "done", message: "Saved on-chain." });
+      setTimeout(() => router.refresh(), 2500);
+    } catch (e) {
+      const f = friendlyError(e);
+      const message = /FilmListingsNotOwner/.test(f.message) ? "Only the listing's owner can change it: switch the wallet to the owner's account." : f.message;
+      setStatus({ kind: "error", message });
+    }
+  }
+
+  const busy = status.kind === "working";
+  return (
+    <div className="film-controls" data-testid="film-controls" data-film-id={filmId}>
+      <form
+        className="field-inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (parsed === null || parsed === price) return;
+          const next = parsed;
+          void send("setPrice", [BigInt(filmId), next] as const, () => setPrice(next));
+        }}
+      >
+        <span className="muted">$</span>
+        <input
+          className="price-input" type="text" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} disabled={busy}
+          aria-label="Price per view in dollars" data-testid="film-price-input" aria-invalid={parsed === null}
+        />
+        <button className="btn btn-secondary" type="submit" disabled={busy || parsed === null || parsed === price} data-testid="film-price-save">Save price</button>
+      </form>
+      <span className="muted" data-testid="film-price-current" data-price={price.toString()}>now {formatDollars(price, { free: true })}</span>
+      <button
+        className={`btn ${paused ? "btn-primary" : "btn-ghost"}`} type="button" disabled={busy} data-testid="film-sales-toggle" data-paused={paused}
+        onClick={() => void send("setSalesPaused", [BigInt(filmId), !paused] as const, () => setPaused(!paused))}
+      >
+        {paused ? "Resume sales" : "Pause sales"}
+      </button>
+      {status.kind !== "idle" && (
+        <span className={status.kind === "error" ? "error" : status.kind === "done" ? "success" : "notice"} data-testid="film-controls-status" role={status.kind === "error" ? "alert" : undefined}>
+          {status.message}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The open payouts page's data: every period from the indexer (pool, subscribers, tally, status),
+ * the per-film split from the published tally file, and the result of the same verification as
+ * `oracle verify` (chain ↔ published file ↔ this server's ledger), cached per period and root.
+ */
+import "server-only";
+import type { Address } from "viem";
+import * as queries from "../../../scripts/indexer/queries";
+import { leavesOf } from "../../../scripts/oracle/tallyFile";
+import { runVerify, type VerifyReport } from "../../../scripts/oracle/verify";
+import { chainNow } from "./chainTime";
+import { getChain, getDb, getIpfs } from "./services";
+import { tallyFileOf } from "./studio";
+
+export const BPS = 10_000n;
+
+/** The contract's split: pool × (w·v/V + (1−w)·s/S), rounded down (Settlement._share). */
+export function shareOf(pool: bigint, views: bigint, seconds: bigint, totalViews: bigint, totalSeconds: bigint, weightBps: bigint): bigint {
+  if (totalSeconds === 0n) return 0n;
+  let w = weightBps;
+  let V = totalViews;
+  if (V === 0n) [w, V] = [0n, 1n];
+  return (pool * (w * views * totalSeconds + (BPS - w) * seconds * V)) / (BPS * V * totalSeconds);
+}
+
+export interface FilmShare {
+  filmId: string;
+  title: string;
+  views: string;
+  seconds: string;
+  /** Fraction of the pool, 0–1. */
+  fraction: number;
+  amount: string;
+  claimed: { payee: string; amount: string; txHash: string } | null;
+}
+
+export interface PeriodPayout extends queries.PeriodOverview {
+  films: FilmShare[];
+  fileError: string | null;
+  verify: VerifyReport | { ok: false; error: string } | null;
+}
+
+type VerifyCache = Map<string, Promise<VerifyReport>>;
+const g = globalThis as typeof globalThis & { __aiFilmsVerify?: VerifyCache };
+const verifyCache: VerifyCache = (g.__aiFilmsVerify ??= new Map());
+
+function expectedSigners(): Address[] | undefined {
+  const raw = process.env.ORACLE_EXPECTED_SIGNERS?.trim();
+  return raw ? (raw.split(",").map((s) => s.trim()).filter(Boolean) as Address[]) : undefined;
+}
+
+/** runVerify for a posted period, once per (period, root, status): a posted root's checks only change with a dispute. */
+export function verifyPeriod(period: number, root: string, status: string): Promise<VerifyReport> {
+  const key = `${period}:${root}:${status}`;
+  let hit = verifyCache.get(key);
+  if (!hit) {
+    hit = (async () => {
+      const [chain, ipfs, db] = await Promise.all([getChain(), getIpfs(), getDb()]);
+      return runVerify(chain, { period, store: ipfs, ledger: db, expectedSigners: expectedSigners() });
+    })();
+    verifyCache.set(key, hit);
+    hit.catch(() => verifyCache.delete(key));
+  }
+  return hit;
+}
+
+export async function payouts(): Promise<{ periods: PeriodPayout[]; params: queries.MarketParameters | null; now: number }> {
+  const db = await getDb();
+  const now = await chainNow().catch(() => undefined);
+  const [periods, params] = await Promise.all([queries.periodsOverview(db, { nowSeconds: now, limit: 24 }), queries.marketParameters(db)]);
+  const result: PeriodPayout[] = [];
+  for (const p of periods) {
+    const out: PeriodPayout = { ...p, films: [], fileError: null, verify: null };
+    result.push(out);
+    if (!p.tally) continue;
+    try {
+      const file = await tallyFileOf(p.period, p.tally.root);
+      const claims = new Map((await queries.periodClaims(db, p.period)).map((c) => [c.filmId, c]));
+      const leaves = leavesOf(file);
+      const ids = leaves.map((l) => l.filmId.toString());
+      const titles = new Map(
+        (await db.query<{ film_id: string; title: string | null }>("SELECT film_id::text AS film_id, title FROM films WHERE film_id::text = ANY($1)", [ids]))
+          .map((r) => [r.film_id, r.title]),
+      );
+      const pool = BigInt(p.pool);
+      const V = BigInt(p.tally.totalViews);
+      const S = BigInt(p.tally.totalSeconds);
+      const w = BigInt(p.tally.viewWeightBps);
+      out.films = leaves.map((l) => {
+        const id = l.filmId.toString();
+        const c = claims.get(id);
+        const fraction = S === 0n ? 0 : Number(shareOf(10n ** 12n, l.views, l.seconds, V, S, w)) / 1e12;
+        return {
+          filmId: id, title: titles.get(id) ?? `Film #${id}`, views: l.views.toString(), seconds: l.seconds.toString(), fraction,
+          amount: shareOf(pool, l.views, l.seconds, V, S, w).toString(),
+          claimed: c ? { payee: c.payee, amount: c.amount, txHash: c.txHash } : null,
+        };
+      });
+    } catch (error) {
+      out.fileError = (error as Error).message;
+    }
+    try {
+      out.verify = await verifyPeriod(p.period, p.tally.root, p.tally.status);
+    } catch (error) {
+      out.verify = { ok: false, error: (error as Error).message };
+    }
+  }
+  return { periods: result, params, now: now ?? Math.floor(Date.now() / 1000) };
+}

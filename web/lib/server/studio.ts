@@ -1,0 +1,212 @@
+/**
+ * The creator studio's server side: the tus upload service and the ingest jobs of this process,
+ * which creator owns which upload and job, and the read models of the studio (overview, claims).
+ *
+ * Ownership: on creation of an upload the server writes the signed-in address into the upload's
+ * tus metadata (`owner`, replacing anything the client sent), so it survives a restart with the
+ * upload itself; only that address may resume it or start an ingest from it. Jobs remember their
+ * owner in memory (a job does not outlive the process that runs it).
+ */
+import "server-only";
+import type { Address } from "viem";
+import { filmMarketAbi } from "../../../scripts/chain/context";
+import * as queries from "../../../scripts/indexer/queries";
+import {
+  createUploadService, ingestFile, JobRegistry, KeyStore, MediaError, maxUploadBytesFromEnv, parseListing,
+  type IngestResult, type JobStatus, type UploadService,
+} from "../../../scripts/media/index";
+import { claimProof, postedTallyFile } from "../../../scripts/oracle/proof";
+import type { TallyFile } from "../../../scripts/oracle/tallyFile";
+import { chainNow } from "./chainTime";
+import { getChain, getDb, getIpfs } from "./services";
+
+export const UPLOADS_PATH = "/api/uploads";
+
+/** Codes that mean "send a different file or different text", as opposed to "the machine failed". */
+export const INPUT_ERROR_CODES = new Set([
+  "NOT_FOUND", "EMPTY_FILE", "TOO_LARGE", "NOT_MEDIA", "NO_VIDEO", "TRUNCATED", "UNSUPPORTED", "INVALID_METADATA",
+]);
+
+export interface StudioJob {
+  owner: string;
+  uploadId: string;
+  /** Price per view in token units, as the creator entered it; the mint uses it. */
+  price: string;
+  title: string;
+}
+
+type State = {
+  uploads?: UploadService;
+  jobs?: JobRegistry;
+  owners: Map<string, StudioJob>;
+  tallies: Map<string, Promise<TallyFile>>;
+};
+const g = globalThis as typeof globalThis & { __aiFilmsStudio?: State };
+const state: State = (g.__aiFilmsStudio ??= { owners: new Map(), tallies: new Map() });
+
+export function uploads(): UploadService {
+  return (state.uploads ??= createUploadService({ path: UPLOADS_PATH }));
+}
+
+export function jobs(): JobRegistry {
+  return (state.jobs ??= new JobRegistry());
+}
+
+export const maxUploadBytes = () => maxUploadBytesFromEnv();
+
+/** The owner recorded in an upload's metadata, or null if the upload is unknown. */
+export async function uploadOwner(id: string): Promise<string | null> {
+  if (!/^[0-9a-f]{32}$/.test(id)) return null;
+  try {
+    const upload = await uploads().tus.datastore.getUpload(id);
+    return upload.metadata?.owner?.toLowerCase() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The media module finds ffmpeg/ffprobe with a computed require(), which the bundler cannot see
+ * (it compiles to "module not found"); here the packages are imported by name (they are server
+ * externals, loaded from node_modules) and their paths handed over as FFMPEG_PATH / FFPROBE_PATH.
+ */
+async function locateMediaTools(): Promise<void> {
+  const pathOf = (m: unknown) => (m as { path?: string; default?: { path?: string } }).path ?? (m as { default?: { path?: string } }).default?.path;
+  if (!process.env.FFMPEG_PATH?.trim()) {
+    const found = pathOf(await import("@ffmpeg-installer/ffmpeg").catch(() => ({})));
+    if (found) process.env.FFMPEG_PATH = found;
+  }
+  if (!process.env.FFPROBE_PATH?.trim()) {
+    const found = pathOf(await import("@ffprobe-installer/ffprobe").catch(() => ({})));
+    if (found) process.env.FFPROBE_PATH = found;
+  }
+}
+
+export interface StartJobInput {
+  uploadId: string;
+  title: string;
+  description: string;
+  genre: string;
+  aiTools: string[];
+  price: bigint;
+}
+
+/**
+ * Starts ingesting a finished upload for `owner`. Input errors (unknown or unfinished upload,
+ * invalid text) throw MediaError before any job exists; failures during the job end up in its
+ * status. The upload is removed when the job succeeds or the file itself is unusable; after a
+ * machine failure (ffmpeg, IPFS) it stays, so "Retry" can run the job again without re-uploading.
+ */
+export async function startJob(owner: string, input: StartJobInput): Promise<string> {
+  await locateMediaTools();
+  const who = owner.toLowerCase();
+  const recorded = await uploadOwner(input.uploadId);
+  if (recorded === null) throw new MediaError("NOT_FOUND", "No such upload (it may have expired): upload the file again.");
+  if (recorded !== who) throw new MediaError("NOT_FOUND", "No such upload for this account.");
+  const finished = await uploads().finished(input.uploadId);
+  const listing = { title: input.title, description: input.description, genre: input.genre, aiTools: input.aiTools };
+  parseListing(listing); // a typo in the title should not cost an upload's worth of transcoding
+  // Opened here, not inside the pipeline: a missing MEDIA_MASTER_KEY must refuse the request, not
+  // leave a job that never starts.
+  const keyStore = new KeyStore();
+  const job = jobs().create<IngestResult>(input.title);
+  state.owners.set(job.id, { owner: who, uploadId: input.uploadId, price: input.price.toString(), title: input.title });
+  const ipfs = await getIpfs();
+  ingestFile(finished.path, listing, { job, ipfs, keyStore })
+    .then(() => uploads().remove(input.uploadId))
+    .catch(async (error: unknown) => {
+      const code = (error as { code?: string }).code ?? "INTERNAL";
+      if (INPUT_ERROR_CODES.has(code)) await uploads().remove(input.uploadId);
+      console.warn(`studio: job ${job.id} failed (${code}): ${(error as Error).message}`);
+    });
+  return job.id;
+}
+
+export async function jobFor(owner: string, id: string): Promise<{ status: JobStatus; job: StudioJob } | null> {
+  const job = state.owners.get(id);
+  if (!job || job.owner !== owner.toLowerCase()) return null;
+  const status = await jobs().status(id);
+  return status ? { status, job } : null;
+}
+
+// ------------------------------------------------------------------------------- read models
+
+export async function creatorOverview(address: string): Promise<queries.CreatorOverview & { now: number }> {
+  const now = await chainNow().catch(() => undefined);
+  const overview = await queries.creatorOverview(await getDb(), address, { nowSeconds: now });
+  return { ...overview, now: now ?? Math.floor(Date.now() / 1000) };
+}
+
+/** The published tally file in force for a period, cached by (period, root): a posted root never changes its file. */
+export function tallyFileOf(period: number, root: string): Promise<TallyFile> {
+  const key = `${period}:${root}`;
+  let hit = state.tallies.get(key);
+  if (!hit) {
+    hit = (async () => postedTallyFile(await getChain(), await getIpfs(), period))();
+    state.tallies.set(key, hit);
+    hit.catch(() => state.tallies.delete(key));
+  }
+  return hit;
+}
+
+export interface ClaimRow {
+  period: number;
+  filmId: string;
+  title: string;
+  views: string;
+  seconds: string;
+  proof: `0x${string}`[];
+  amount: string;
+  claimed: boolean;
+  claimable: boolean;
+  claimableAt: number;
+}
+
+/**
+ * Every (period, film) share of the films this address owns now under a posted, undisputed tally:
+ * the amount the contract pays (shareOf), whether it was claimed, and the proof to claim it.
+ */
+export async function creatorClaims(address: string, films: { filmId: string; title: string }[]): Promise<ClaimRow[]> {
+  if (films.length === 0) return [];
+  const db = await getDb();
+  const now = await chainNow().catch(() => undefined);
+  const periods = await queries.periodsOverview(db, { nowSeconds: now });
+  const chain = await getChain();
+  const rows: ClaimRow[] = [];
+  for (const p of periods) {
+    if (!p.tally || p.tally.status !== "posted" || p.tally.leafCount === 0) continue;
+    let file: TallyFile;
+    try {
+      file = await tallyFileOf(p.period, p.tally.root);
+    } catch (error) {
+      console.warn(`studio: tally file of period ${p.period} unavailable: ${(error as Error).message}`);
+      continue;
+    }
+    for (const film of films) {
+      let proof;
+      try {
+        proof = await claimProof(chain, file, BigInt(film.filmId));
+      } catch {
+        continue; // no leaf: the film earned nothing from that pool
+      }
+      rows.push({
+        period: p.period, filmId: film.filmId, title: film.title, views: proof.views.toString(), seconds: proof.seconds.toString(),
+        proof: proof.proof, amount: proof.amount.toString(), claimed: proof.claimed, claimable: proof.claimable,
+        claimableAt: proof.claimableAt,
+      });
+    }
+  }
+  void address;
+  return rows.sort((a, b) => b.period - a.period || Number(BigInt(a.filmId) - BigInt(b.filmId)));
+}
+
+/** What the market owes this address in pay-per-view earnings (withdrawEarnings), read from the chain. */
+export async function ppvBalance(address: Address): Promise<bigint> {
+  const chain = await getChain();
+  return chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "earningsOf", args: [address] });
+}
+
+export async function contracts(): Promise<{ market: Address; listings: Address; token: Address }> {
+  const chain = await getChain();
+  return { market: chain.market, listings: chain.listings, token: chain.paymentToken };
+}
