@@ -46,11 +46,20 @@ function startPlatform(dataDir: string): Promise<ChildProcess> {
 }
 
 async function signIn(page: Page, devAccount: number) {
+  // The wallet island hydrates after the page and wagmi may still be restoring a connection:
+  // pick the dev account until the connection takes, then sign the SIWE message.
+  const signInButton = page.getByTestId("sign-in");
   const select = page.getByTestId("dev-wallet-select");
   await select.waitFor();
-  await page.waitForFunction(() => !(document.querySelector('[data-testid="dev-wallet-select"]') as HTMLSelectElement | null)?.disabled);
-  await select.selectOption(`dev-wallet-${devAccount}`);
-  await page.getByTestId("sign-in").click();
+  await page.waitForTimeout(2_000); // a choice made before React hydrates the island is lost
+  for (let attempt = 0; attempt < 10 && !(await signInButton.isVisible()); attempt++) {
+    if ((await select.isVisible()) && (await select.isEnabled())) {
+      await select.selectOption(""); // React only sees a change from what it last saw
+      await select.selectOption(`dev-wallet-${devAccount}`);
+    }
+    await page.waitForTimeout(1_500);
+  }
+  await signInButton.click();
   await page.getByTestId("session-status").waitFor({ timeout: 30_000 });
 }
 
@@ -63,23 +72,39 @@ async function playUntil(page: Page, seconds: number) {
   await page.waitForFunction((s) => (document.querySelector("video")?.currentTime ?? 0) > s, seconds, { timeout: 60_000 });
 }
 
+/** Waits for the purchase panel's verdict; an error comes back with its kind and message. */
+async function purchaseOutcome(page: Page): Promise<{ ok: true } | { ok: false; kind: string | null; text: string }> {
+  const success = page.getByTestId("purchase-success");
+  const error = page.getByTestId("purchase-error");
+  await Promise.race([success.waitFor({ timeout: 90_000 }), error.waitFor({ timeout: 90_000 })]);
+  if (await success.isVisible()) return { ok: true };
+  // An error can be replaced by the next attempt's progress: read it without waiting.
+  const kind = await error.getAttribute("data-kind", { timeout: 2_000 }).catch(() => null);
+  const text = await error.innerText({ timeout: 2_000 }).catch(() => "");
+  if (kind === null) return purchaseOutcome(page);
+  return { ok: false, kind, text };
+}
+
 /** Buys as the page's viewer: a first attempt without test dollars asks for the faucet. */
 async function purchase(page: Page, button: "subscribe" | "buy-view") {
   await page.getByTestId(button).click();
-  const outcome = await Promise.race([
-    page.getByTestId("purchase-success").waitFor({ timeout: 60_000 }).then(() => "done"),
-    page.getByTestId("purchase-error").waitFor({ timeout: 60_000 }).then(() => "error"),
-  ]);
-  if (outcome === "error") {
-    expect(await page.getByTestId("purchase-error").getAttribute("data-kind")).to.equal("funds");
+  let outcome = await purchaseOutcome(page);
+  if (!outcome.ok) {
+    expect(outcome.kind, outcome.text).to.equal("funds");
     await page.getByTestId("faucet").click();
+    await page.getByTestId("purchase-error").waitFor({ state: "detached", timeout: 60_000 }).catch(() => undefined);
     await page.waitForTimeout(1_500);
     await page.getByTestId(button).click();
-    await page.getByTestId("purchase-success").waitFor({ timeout: 60_000 });
+    outcome = await purchaseOutcome(page);
+  }
+  if (!outcome.ok) {
+    await page.screenshot({ path: path.join(ARTIFACTS, `purchase-${button}-failed.png`), fullPage: true });
+    throw new Error(`${button} failed (${outcome.kind}): ${outcome.text}`);
   }
 }
 
-describe("Viewers in a real browser", function () {
+// Runs with `npm run test:e2e` (E2E=1): it builds and starts the whole platform, a few minutes.
+if (process.env.E2E === "1") describe("Viewers in a real browser", function () {
   this.timeout(20 * 60_000);
   let platform: ChildProcess | undefined;
   let browser: Browser;
@@ -118,15 +143,19 @@ describe("Viewers in a real browser", function () {
   });
 
   it("lists the demo films in the catalogue", async () => {
-    await page.goto(BASE);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="film-card"]').length >= 6, null, { timeout: 60_000 });
+    // The catalogue is server-rendered: reload until the indexer has caught up with the demo.
+    for (let attempt = 0; attempt < 60; attempt++) {
+      await page.goto(BASE);
+      if ((await page.getByTestId("film-card").count()) >= 6) break;
+      await page.waitForTimeout(2_000);
+    }
     const titles = await page.getByTestId("film-card").allInnerTexts();
     expect(titles.join(" ")).to.include("Mandelbrot Descent");
     await page.screenshot({ path: path.join(ARTIFACTS, "catalogue.png"), fullPage: true });
   });
 
   it("connects the dev wallet, signs in, and plays the free preview", async () => {
-    await page.getByTestId("film-card").filter({ hasText: "Mandelbrot Descent" }).click();
+    await page.getByTestId("film-card").filter({ hasText: "Mandelbrot Descent" }).first().click();
     await page.waitForURL(/\/films\/\d+/);
     filmUrl = page.url();
     await signIn(page, 4);
@@ -135,13 +164,18 @@ describe("Viewers in a real browser", function () {
   });
 
   it("refuses the full film before paying: the key server answers 403", async () => {
-    const keyStatuses: number[] = [];
-    const listener = (r: { url(): string; status(): number }) => { if (r.url().includes("/api/keys/")) keyStatuses.push(r.status()); };
-    page.on("response", listener);
-    await page.getByTestId("try-full").click();
-    await page.getByTestId("player-error").waitFor({ timeout: 60_000 });
-    page.off("response", listener);
-    expect(keyStatuses).to.include(403);
+    // The film's key URI, as the player would find it: master playlist → rendition → EXT-X-KEY.
+    const html = await page.content();
+    const master = /\/ipfs\/[A-Za-z0-9]+\/master\.m3u8/.exec(html.replace(/\\u002[fF]|\\\//g, "/"))?.[0];
+    expect(master, "the film page names its full playlist").to.be.a("string");
+    const status = await page.evaluate(async (masterPath) => {
+      const base = new URL(masterPath, location.origin);
+      const variant = (await (await fetch(base)).text()).split("\n").find((l) => l.trim() && !l.startsWith("#"))!;
+      const media = await (await fetch(new URL(variant.trim(), base))).text();
+      const uri = /URI="([^"]+)"/.exec(media)![1];
+      return (await fetch(new URL(uri, base), { credentials: "include" })).status;
+    }, master!);
+    expect(status).to.equal(403);
     expect(await page.getByTestId("access-status").getAttribute("data-access")).to.equal("none");
   });
 
@@ -173,7 +207,7 @@ describe("Viewers in a real browser", function () {
     let fetched = false;
     p2.on("response", (r) => { if (r.url().includes("/api/keys/") && r.status() === 200) fetched = true; });
     await p2.goto(BASE);
-    await p2.getByTestId("film-card").filter({ hasText: "Life, Generation" }).click();
+    await p2.getByTestId("film-card").filter({ hasText: "Life, Generation" }).first().click();
     await p2.waitForURL(/\/films\/\d+/);
     await signIn(p2, 5);
     await purchase(p2, "buy-view");
