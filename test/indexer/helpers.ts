@@ -131,7 +131,12 @@ export async function dumpTables(db: LedgerQueryable, options: { withMetadataTim
     const rows = await db.query<{ j: any }>(`SELECT to_jsonb(t) AS j FROM ${table} t`);
     const values = rows.map((r) => (typeof r.j === "string" ? JSON.parse(r.j) : r.j));
     if (table === "films" && !options.withMetadataTimes) {
-      for (const v of values) delete v.metadata_fetched_at;
+      // Retry bookkeeping (when, how often a fetch was tried) depends on timing, not on the chain.
+      for (const v of values) {
+        delete v.metadata_fetched_at;
+        delete v.metadata_attempts;
+        delete v.metadata_next_attempt;
+      }
     }
     dump[table] = values.map((v) => JSON.stringify(v)).sort();
   }
