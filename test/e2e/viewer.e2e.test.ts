@@ -4,12 +4,14 @@
 // Screenshots land in test-artifacts/e2e/.
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { createPublicClient, http } from "viem";
+import { filmListingsAbi } from "../../scripts/chain/abis.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ARTIFACTS = path.join(ROOT, "test-artifacts/e2e");
@@ -164,17 +166,21 @@ if (process.env.E2E === "1") describe("Viewers in a real browser", function () {
   });
 
   it("refuses the full film before paying: the key server answers 403", async () => {
-    // The film's key URI, as the player would find it: master playlist → rendition → EXT-X-KEY.
-    const html = await page.content();
-    const master = /\/ipfs\/[A-Za-z0-9]+\/master\.m3u8/.exec(html.replace(/\\u002[fF]|\\\//g, "/"))?.[0];
-    expect(master, "the film page names its full playlist").to.be.a("string");
-    const status = await page.evaluate(async (masterPath) => {
-      const base = new URL(masterPath, location.origin);
-      const variant = (await (await fetch(base)).text()).split("\n").find((l) => l.trim() && !l.startsWith("#"))!;
-      const media = await (await fetch(new URL(variant.trim(), base))).text();
-      const uri = /URI="([^"]+)"/.exec(media)![1];
-      return (await fetch(new URL(uri, base), { credentials: "include" })).status;
-    }, master!);
+    // Find the film's key URI as any client would: tokenURI on-chain → metadata → playlist → EXT-X-KEY.
+    const filmId = BigInt(/\/films\/(\d+)/.exec(filmUrl)![1]);
+    const deployment = JSON.parse(readFileSync(path.join(ROOT, "deployments/31337.json"), "utf8"));
+    const chain = createPublicClient({ transport: http(`http://127.0.0.1:${RPC_PORT}`) });
+    const tokenUri = await chain.readContract({
+      address: deployment.contracts.FilmListings.address, abi: filmListingsAbi, functionName: "tokenURI", args: [filmId],
+    });
+    const gateway = (ipfsUri: string) => `${BASE}/ipfs/${ipfsUri.replace("ipfs://", "")}`;
+    const metadata = await (await fetch(gateway(tokenUri))).json();
+    const master = new URL(gateway(metadata.animation_url));
+    const variant = (await (await fetch(master)).text()).split("\n").find((l) => l.trim() && !l.startsWith("#"))!;
+    const media = await (await fetch(new URL(variant.trim(), master))).text();
+    const keyUri = new URL(/URI="([^"]+)"/.exec(media)![1], master).toString();
+    // Asked from the page, with the signed-in (but not entitled) viewer's session cookie.
+    const status = await page.evaluate(async (url) => (await fetch(url, { credentials: "include" })).status, keyUri);
     expect(status).to.equal(403);
     expect(await page.getByTestId("access-status").getAttribute("data-access")).to.equal("none");
   });
