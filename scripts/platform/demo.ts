@@ -5,7 +5,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseEventLogs, type Address } from "viem";
-import { mnemonicToAccount, type HDAccount } from "viem/accounts";
+import type { HDAccount } from "viem/accounts";
 import type { ChainContext } from "../chain/context.js";
 import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "../chain/abis.js";
 import type { LedgerDb } from "../ledger/db.js";
@@ -19,18 +19,8 @@ import { runPublish } from "../oracle/publish.js";
 import { runSign } from "../oracle/sign.js";
 import { runTally } from "../oracle/tally.js";
 
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
-export const account = (index: number): HDAccount => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
-
-/** Who is who on the local chain (Hardhat's default accounts). #4–#6 stay fresh for the dev wallet. */
-export const DEMO_ACCOUNTS = {
-  admin: 0,
-  treasury: 1,
-  devWallets: [4, 5, 6],
-  oracles: [7, 8, 9],
-  creators: [10, 11, 12],
-  viewers: [13, 14, 15],
-} as const;
+export { account, DEMO_ACCOUNTS, HARDHAT_MNEMONIC } from "./accounts.js";
+import { account, DEMO_ACCOUNTS } from "./accounts.js";
 
 const USD = 1_000_000n;
 

@@ -23,6 +23,10 @@ const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
 const WEB_PORT = Number(process.env.PORT ?? 3000);
 const HARDHAT = path.join(ROOT, "node_modules/hardhat/dist/src/cli.js");
 const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
+// Ignition's folder for this platform's deployment; a second platform (browser tests, benchmark)
+// uses its own so a --reset here never deletes a deployment in progress there.
+const DEPLOYMENT_ID = process.env.AI_FILMS_DEPLOYMENT_ID || `chain-${CHAIN_ID}`;
+const DEPLOYMENT_DIR = path.join(ROOT, "ignition/deployments", DEPLOYMENT_ID);
 
 // Every store lives under DATA, for the demo seeding in this process and the web server alike.
 process.env.MEDIA_KEYS_DIR ??= path.join(DATA, "keys");
@@ -47,8 +51,8 @@ function runNode(args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Pro
 async function reset() {
   log(`--reset: removing ${path.relative(ROOT, DATA) || DATA}/ and the local deployment`);
   await rm(DATA, { recursive: true, force: true });
-  await rm(path.join(ROOT, "ignition/deployments/chain-31337"), { recursive: true, force: true });
-  await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
+  await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
+  if (!process.env.AI_FILMS_DEPLOYMENT_ID) await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
   await rm(WEB_DIST, { recursive: true, force: true });
 }
 
@@ -76,9 +80,10 @@ async function ensureDeployed(rpcUrl: string) {
     // No deployment, or one from a chain that no longer exists: deploy afresh.
   }
   log("deploying the contracts through Hardhat Ignition");
-  await rm(path.join(ROOT, "ignition/deployments/chain-31337"), { recursive: true, force: true });
-  const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false", LOCAL_RPC_URL: rpcUrl };
-  await runNode([HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost", "--parameters", "ignition/parameters/local.json"], env);
+  await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
+  const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false", LOCAL_RPC_URL: rpcUrl, AI_FILMS_DEPLOYMENT_ID: DEPLOYMENT_ID };
+  await runNode([HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost",
+    "--parameters", "ignition/parameters/local.json", "--deployment-id", DEPLOYMENT_ID], env);
   await runNode([HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
   return connectRpc({ rpcUrl });
 }
@@ -145,6 +150,8 @@ async function main() {
     SITE_URL: `http://localhost:${WEB_PORT}`,
     PORT: String(WEB_PORT),
     NEXT_TELEMETRY_DISABLED: "1",
+    // The web server settles ended periods with the local oracle keys (#7–#9): see scripts/platform/localOracle.ts.
+    LOCAL_ORACLE: process.env.LOCAL_ORACLE ?? "1",
   };
   if (!(await webBuildIsCurrent())) {
     log("building the web app (production; first run only)");

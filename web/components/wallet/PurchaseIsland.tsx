@@ -41,7 +41,13 @@ export default function PurchaseIsland(props: PurchaseProps) {
   );
 }
 
-type Status = { kind: "idle" } | { kind: "working"; step: string } | { kind: "done"; message: string } | { kind: "error"; error: FriendlyError };
+// "funded" is the faucet's success, kept apart from a purchase's "done" so neither is taken for the other.
+type Status =
+  | { kind: "idle" }
+  | { kind: "working"; step: string }
+  | { kind: "done"; message: string }
+  | { kind: "funded"; message: string }
+  | { kind: "error"; error: FriendlyError };
 
 function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowSeconds, market, token, renew = false }: PurchaseProps) {
   const router = useRouter();
@@ -159,7 +165,7 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
       const amount = limit < 100_000_000n ? limit : 100_000_000n;
       const hash = await writeContractAsync({ address: token, abi: testDollarAbi, functionName: "faucet", args: [amount], chainId: CHAIN_ID });
       await publicClient.waitForTransactionReceipt({ hash });
-      setStatus({ kind: "done", message: `${formatDollars(amount)} test dollars added to your wallet.` });
+      setStatus({ kind: "funded", message: `${formatDollars(amount)} test dollars added to your wallet. Now try again.` });
     } catch (e) {
       setStatus({ kind: "error", error: friendlyError(e) });
     }
@@ -188,6 +194,7 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
       )}
       {status.kind === "working" && <p className="notice" data-testid="purchase-progress">{status.step}</p>}
       {status.kind === "done" && <p className="success" data-testid="purchase-success">{status.message}</p>}
+      {status.kind === "funded" && <p className="success" data-testid="faucet-success">{status.message}</p>}
       {status.kind === "error" && (
         <div className="error" role="alert" data-testid="purchase-error" data-kind={status.error.kind}>
           <p>{status.error.message}</p>

@@ -1,0 +1,79 @@
+// Debian's Chromium driven by playwright-core, and the steps a person takes on the platform that
+// both the browser tests and the web benchmark need: connect the dev wallet and sign in, play,
+// buy. They wait for what the page shows, not for fixed times, except where React hydration
+// forces a pause (noted below).
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`No Chromium at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Connects the dev wallet with Hardhat account #devAccount and signs in with SIWE. */
+export async function signIn(page: Page, devAccount: number): Promise<void> {
+  const signInButton = page.getByTestId("sign-in");
+  const session = page.getByTestId("session-status");
+  const select = page.getByTestId("dev-wallet-select");
+  await select.waitFor();
+  await page.waitForTimeout(2_000); // a choice made before React hydrates the wallet island is lost
+  for (let attempt = 0; attempt < 10 && !(await signInButton.isVisible()) && !(await session.isVisible()); attempt++) {
+    if ((await select.isVisible()) && (await select.isEnabled())) {
+      await select.selectOption(""); // React only sees a change from what it last saw
+      await select.selectOption(`dev-wallet-${devAccount}`);
+    }
+    await page.waitForTimeout(1_500);
+  }
+  if (!(await session.isVisible())) await signInButton.click();
+  await session.waitFor({ timeout: 30_000 });
+}
+
+export async function videoTime(page: Page): Promise<number> {
+  return page.evaluate(() => document.querySelector("video")?.currentTime ?? 0);
+}
+
+/** Presses play and waits until the video has played past `seconds`. */
+export async function playUntil(page: Page, seconds: number, timeoutMs = 60_000): Promise<void> {
+  await page.getByTestId("play-button").click();
+  await page.waitForFunction((s) => (document.querySelector("video")?.currentTime ?? 0) > s, seconds, { timeout: timeoutMs });
+}
+
+export type PurchaseOutcome = { ok: true } | { ok: false; kind: string | null; text: string };
+
+/** Waits for the purchase panel's verdict; an error comes back with its kind and message. */
+export async function purchaseOutcome(page: Page, timeoutMs = 90_000): Promise<PurchaseOutcome> {
+  const success = page.getByTestId("purchase-success");
+  const error = page.getByTestId("purchase-error");
+  await Promise.race([success.waitFor({ timeout: timeoutMs }), error.waitFor({ timeout: timeoutMs })]);
+  if (await success.isVisible()) return { ok: true };
+  // An error can be replaced by the next attempt's progress: read it without waiting.
+  const kind = await error.getAttribute("data-kind", { timeout: 2_000 }).catch(() => null);
+  const text = await error.innerText({ timeout: 2_000 }).catch(() => "");
+  if (kind === null) return purchaseOutcome(page, timeoutMs);
+  return { ok: false, kind, text };
+}
+
+/**
+ * Buys as the page's viewer. A viewer without test dollars is told so ("funds") and offered the
+ * faucet: take it, wait for the faucet's confirmation, and buy again.
+ */
+export async function purchase(page: Page, button: "subscribe" | "buy-view"): Promise<void> {
+  await page.getByTestId(button).click();
+  let outcome = await purchaseOutcome(page);
+  if (!outcome.ok && outcome.kind === "funds") {
+    await page.getByTestId("faucet").click();
+    await page.getByTestId("faucet-success").waitFor({ timeout: 60_000 });
+    await page.getByTestId(button).click();
+    outcome = await purchaseOutcome(page);
+  }
+  if (!outcome.ok) throw new Error(`${button} failed (${outcome.kind}): ${outcome.text}`);
+}

@@ -1,0 +1,16 @@
+// Who is who on the local chain: Hardhat's default accounts from its well-known test mnemonic.
+// Never use these keys anywhere but a local chain.
+import { mnemonicToAccount, type HDAccount } from "viem/accounts";
+
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+export const account = (index: number): HDAccount => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
+
+/** #4–#6 stay fresh for the dev wallet; #7–#9 are the oracle signers in ignition/parameters/local.json. */
+export const DEMO_ACCOUNTS = {
+  admin: 0,
+  treasury: 1,
+  devWallets: [4, 5, 6],
+  oracles: [7, 8, 9],
+  creators: [10, 11, 12],
+  viewers: [13, 14, 15],
+} as const;

@@ -1,0 +1,53 @@
+// One platform and one Chromium for every browser test file: `npm start`'s script in a throwaway
+// data directory on its own ports (beside a developer's own platform), started by the first test
+// that asks and stopped after the whole run. Screenshots land in test-artifacts/e2e/.
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../../scripts/browser/chromium.js";
+import { launchPlatform, type LaunchedPlatform } from "../../scripts/platform/launch.js";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ARTIFACTS = path.join(ROOT, "test-artifacts/e2e");
+
+export interface E2E {
+  platform: LaunchedPlatform;
+  browser: Browser;
+  baseUrl: string;
+  rpcUrl: string;
+}
+
+/**
+ * Dev-wallet accounts per role, so each story starts from fresh wallets whatever order the files
+ * run in (the platform offers these in its dev wallet; Hardhat funds #0–#19 with ETH).
+ */
+export const E2E_ACCOUNTS = { viewer: 4, buyer: 5, creator: 16, subscriber: 17 } as const;
+
+let shared: Promise<E2E> | undefined;
+
+export function e2ePlatform(): Promise<E2E> {
+  shared ??= (async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const browser = await launchChromium();
+    try {
+      const platform = await launchPlatform({
+        webPort: 3210, rpcPort: 8745, distDir: ".next-e2e",
+        env: { NEXT_PUBLIC_DEV_ACCOUNTS: [...new Set([4, 5, 6, ...Object.values(E2E_ACCOUNTS)])].join(",") },
+      });
+      return { platform, browser, baseUrl: platform.baseUrl, rpcUrl: platform.rpcUrl };
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
+  })();
+  return shared;
+}
+
+// A root-level hook (this module is loaded while mocha reads the test files): stop everything once.
+after(async function () {
+  this.timeout(60_000);
+  const e2e = await shared?.catch(() => undefined);
+  await e2e?.browser.close().catch(() => undefined);
+  await e2e?.platform.stop();
+});

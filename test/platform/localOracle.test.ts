@@ -1,0 +1,129 @@
+// The local platform's oracle on Hardhat's in-process chain with a real ledger (PGlite) and a
+// real IPFS node: nothing happens before a period ends; once it has, one pass tallies, publishes,
+// signs with the threshold of registered local keys and posts — exactly what the oracle CLI would
+// post — and later passes never post twice; an empty period with a pool gets an empty tally so it
+// can roll over; one with nothing at all is left alone; without enough local signers it says so.
+import { expect } from "chai";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { connectProvider, type ChainContext } from "../../scripts/chain/context.js";
+import { openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
+import { aggregatePeriod } from "../../scripts/ledger/aggregate.js";
+import { openLedgerDb, type LedgerDb } from "../../scripts/ledger/db.js";
+import { recordHeartbeat } from "../../scripts/ledger/ledger.js";
+import { periodClock, readTally, tallyPostings } from "../../scripts/oracle/chainReads.js";
+import { buildTallyFile } from "../../scripts/oracle/tallyFile.js";
+import { createLocalOracle } from "../../scripts/platform/localOracle.js";
+
+const USD = 1_000_000n;
+const PERIOD = 30 * 86_400;
+
+const connection = await network.create();
+const { ethers, networkHelpers, provider } = connection as any;
+
+describe("Local oracle (the platform settles ended periods)", function () {
+  this.timeout(120_000);
+  const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
+  const operators = keys.map((k) => privateKeyToAccount(k));
+  let ctx: ChainContext;
+  let db: LedgerDb;
+  let store: IpfsStore;
+  let tmp: string;
+  let market: any;
+  let viewer: any;
+
+  before(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), "local-oracle-"));
+    const [admin, treasury, creator, v1] = await ethers.getSigners();
+    viewer = v1;
+    const token = await ethers.deployContract("TestDollar");
+    const listings = await ethers.deployContract("FilmListings");
+    market = await ethers.deployContract("FilmMarket", [{
+      paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
+      treasury: treasury.address, feeBps: 1_000, viewWeightBps: 5_000, monthlyPrice: 10n * USD,
+      passWindow: 86_400, challengeWindow: 3_600, genesis: 0, periodLength: PERIOD,
+      // The first two operators are registered; the third key is not a signer.
+      oracleSigners: operators.slice(0, 2).map((o) => o.address), oracleThreshold: 2,
+    }]);
+    for (const o of operators) await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") });
+    await listings.connect(creator).mint("ipfs://bafyfilm1", 600, 2n * USD);
+    await token.connect(v1).faucet(1_000n * USD);
+    await token.connect(v1).approve(await market.getAddress(), ethers.MaxUint256);
+    await market.connect(v1).subscribe(1, 10n * USD); // a month from now: pro rata into periods 0 and 1
+    ctx = await connectProvider(provider, { market: await market.getAddress() });
+    db = await openLedgerDb({ dataDir: "memory://" });
+    store = await openIpfs({ dataDir: path.join(tmp, "ipfs") });
+  });
+
+  after(async () => {
+    await db?.close();
+    await store?.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  const oracle = (accounts = operators) => createLocalOracle({ ctx, ledger: db, store, accounts, filesRoot: path.join(tmp, "oracle") });
+
+  it("does nothing while the period is open", async () => {
+    const clock = await periodClock(ctx);
+    for (let t = 0; t <= 120; t += 10) {
+      await recordHeartbeat(db, clock, {
+        viewer: viewer.address, filmId: 1n, sessionId: "s1", at: clock.genesis + 600 + t, entitlement: "subscription", filmDurationSeconds: 600,
+      }, { now: clock.genesis + 600 + t });
+    }
+    expect(await oracle().settleEnded()).to.deep.equal([]);
+    expect((await readTally(ctx, 0)).status).to.equal("none");
+  });
+
+  it("refuses to settle without the threshold of registered local keys, and says why", async () => {
+    const [, end] = await market.periodBounds(0);
+    await networkHelpers.time.increaseTo(end + 120n);
+    // Only the unregistered third key and one signer: 1 of the 2 needed.
+    const outcomes = await oracle([operators[0], operators[2]]).settleEnded();
+    expect(outcomes).to.deep.equal([{ period: 0, status: "skipped", reason: "only 1 of the 2 signers needed are local" }]);
+    expect((await readTally(ctx, 0)).status).to.equal("none");
+  });
+
+  it("tallies, publishes, signs with the registered keys and posts the ended period once", async () => {
+    const local = oracle();
+    const outcomes = await local.settleEnded();
+    expect(outcomes).to.deep.equal([{ period: 0, status: "posted", leaves: 1, signers: 2 }]);
+    const onChain = await readTally(ctx, 0);
+    expect(onChain.status).to.equal("posted");
+    // The posted root is the one the ledger gives, and the published file is on IPFS under the CID in the event.
+    const [pool] = await market.poolOf(0);
+    const [start, end] = await market.periodBounds(0);
+    const expected = buildTallyFile({
+      chainId: ctx.chainId, market: ctx.market, period: 0, periodStart: Number(start), periodEnd: Number(end), viewWeightBps: 5_000, pool,
+    }, await aggregatePeriod(db, 0));
+    expect(onChain.root).to.equal(expected.root);
+    const [posting] = await tallyPostings(ctx, 0);
+    const published = JSON.parse(new TextDecoder().decode(await store.catBytes(posting.dataCid)));
+    expect(published.root).to.equal(expected.root);
+    // Later passes (this instance or a restarted one) post nothing more.
+    expect(await local.settleEnded()).to.deep.equal([]);
+    const again = await oracle().settleEnded();
+    expect(again).to.deep.equal([{ period: 0, status: "skipped", reason: "already posted" }]);
+    expect(await tallyPostings(ctx, 0)).to.have.length(1);
+  });
+
+  it("gives an ended period with a pool but no watching an empty tally, and leaves one with neither alone", async () => {
+    // Period 1 holds the rest of the month's subscription and nobody watched; period 2 has nothing.
+    expect((await market.poolOf(1))[0]).to.be.greaterThan(0n);
+    expect((await market.poolOf(2))[0]).to.equal(0n);
+    const [, end2] = await market.periodBounds(2);
+    await networkHelpers.time.increaseTo(end2 + 120n);
+    const outcomes = await oracle().settleEnded();
+    expect(outcomes).to.deep.equal([
+      { period: 0, status: "skipped", reason: "already posted" },
+      { period: 1, status: "posted", leaves: 0, signers: 2 },
+      { period: 2, status: "skipped", reason: "nothing to settle" },
+    ]);
+    const empty = await readTally(ctx, 1);
+    expect(empty.status).to.equal("posted");
+    expect(empty.leafCount).to.equal(0);
+    expect((await readTally(ctx, 2)).status).to.equal("none");
+  });
+});
