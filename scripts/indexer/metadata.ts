@@ -6,7 +6,8 @@
  *
  * The JSON is the media pipeline's (scripts/media/metadata.ts): name, description, image,
  * animation_url and `properties` (durationSeconds, genre, aiTools, renditions, previewSeconds,
- * preview, keyId). Text is stored as written — every renderer escapes it — and bounded in length.
+ * preview, and keyId — or livepeer.playbackId for a film Livepeer Studio serves). Text is stored
+ * as written — every renderer escapes it — and bounded in length.
  */
 import type { LedgerQueryable } from "../ledger/db.js";
 import { wallClock } from "./state.js";
@@ -25,6 +26,8 @@ export interface ParsedMetadata {
   animationUrl: string | null;
   hlsCid: string | null;
   keyId: string | null;
+  /** The Livepeer playback id the full film plays under (JWT policy), or null (local AES path). */
+  livepeerPlaybackId: string | null;
   previewUri: string | null;
   previewSeconds: number | null;
   renditions: number[];
@@ -51,6 +54,9 @@ function ipfsRoot(uri: string | null): string | null {
   return match ? match[1] : null;
 }
 
+/** The playback-token route's alphabet for Livepeer playback ids (scripts/serving/livepeerPlayback.ts). */
+const PLAYBACK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** Reads listing metadata JSON; MetadataInvalidError if it is not an object with a name. */
 export function parseFilmMetadata(json: unknown): ParsedMetadata {
   if (!isObject(json)) throw new MetadataInvalidError("metadata is not a JSON object");
@@ -67,6 +73,8 @@ export function parseFilmMetadata(json: unknown): ParsedMetadata {
   const previewSeconds = typeof props.previewSeconds === "number" && Number.isFinite(props.previewSeconds) && props.previewSeconds >= 0
     ? props.previewSeconds
     : null;
+  const livepeer = isObject(props.livepeer) ? props.livepeer : {};
+  const livepeerPlaybackId = typeof livepeer.playbackId === "string" && PLAYBACK_ID.test(livepeer.playbackId) ? livepeer.playbackId : null;
   const renditions = Array.isArray(props.renditions)
     ? props.renditions.filter((r): r is number => Number.isInteger(r) && (r as number) > 0 && (r as number) < 100_000)
     : [];
@@ -80,6 +88,7 @@ export function parseFilmMetadata(json: unknown): ParsedMetadata {
     animationUrl,
     hlsCid: ipfsRoot(animationUrl),
     keyId: text(props.keyId, 200),
+    livepeerPlaybackId,
     previewUri: text(props.preview, 500),
     previewSeconds,
     renditions,
@@ -213,12 +222,13 @@ export async function refreshMetadata(
         `UPDATE films SET metadata_status = 'ok', metadata_error = NULL, metadata_attempts = metadata_attempts + 1,
                           metadata_fetched_at = $3, title = $4, description = $5, genre = $6, ai_tools = $7,
                           creator_name = $8, image = $9, animation_url = $10, hls_cid = $11, key_id = $12,
-                          preview_uri = $13, preview_seconds = $14, renditions = $15, metadata = $16::jsonb
+                          preview_uri = $13, preview_seconds = $14, renditions = $15, metadata = $16::jsonb,
+                          livepeer_playback_id = $17
          WHERE film_id = $1 AND metadata_uri = $2`,
         [
           ...key, now, parsed.title, parsed.description, parsed.genre, parsed.aiTools, parsed.creatorName, parsed.image,
           parsed.animationUrl, parsed.hlsCid, parsed.keyId, parsed.previewUri, parsed.previewSeconds, parsed.renditions,
-          storableJson(json),
+          storableJson(json), parsed.livepeerPlaybackId,
         ],
       );
     }

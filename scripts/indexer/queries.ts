@@ -62,6 +62,8 @@ export interface FilmDetail extends FilmSummary {
   /** The HLS directory's CID (animation_url is ipfs://<hlsCid>/master.m3u8). */
   hlsCid: string | null;
   keyId: string | null;
+  /** Set when the full film plays from Livepeer Studio (JWT playback); hlsCid then holds only poster and preview. */
+  livepeerPlaybackId: string | null;
   previewUri: string | null;
   previewSeconds: number | null;
   /** Rendition heights, highest first. */
@@ -246,11 +248,11 @@ export async function getFilm(
   const period = options.period ?? (await currentPeriod(db, options.nowSeconds));
   const rows = await db.query<FilmRow & {
     description: string | null; metadata_uri: string; metadata_error: string | null; animation_url: string | null;
-    hls_cid: string | null; key_id: string | null; preview_uri: string | null; preview_seconds: number | null;
-    renditions: number[]; all_views: string; all_seconds: string; passes_sold: string;
+    hls_cid: string | null; key_id: string | null; livepeer_playback_id: string | null; preview_uri: string | null;
+    preview_seconds: number | null; renditions: number[]; all_views: string; all_seconds: string; passes_sold: string;
   }>(
     `SELECT ${FILM_COLUMNS}, f.description, f.metadata_uri, f.metadata_error, f.animation_url, f.hls_cid, f.key_id,
-            f.preview_uri, f.preview_seconds, f.renditions,
+            f.livepeer_playback_id, f.preview_uri, f.preview_seconds, f.renditions,
             COALESCE(s.views, 0)::text AS views, COALESCE(s.seconds, 0)::text AS seconds,
             COALESCE(a.views, 0)::text AS all_views, COALESCE(a.seconds, 0)::text AS all_seconds,
             (SELECT count(*) FROM purchases p WHERE p.film_id = f.film_id)::text AS passes_sold
@@ -277,6 +279,7 @@ export async function getFilm(
     animationUrl: row.animation_url,
     hlsCid: row.hls_cid,
     keyId: row.key_id,
+    livepeerPlaybackId: row.livepeer_playback_id,
     previewUri: row.preview_uri,
     previewSeconds: row.preview_seconds,
     renditions: row.renditions ?? [],
@@ -284,6 +287,30 @@ export async function getFilm(
     thisPeriod: { views: summary.views, watchSeconds: summary.watchSeconds },
     allTime: { views: Number(row.all_views), watchSeconds: Number(row.all_seconds), passesSold: Number(row.passes_sold) },
   };
+}
+
+/**
+ * The film a Livepeer playback id belongs to: the first listing whose metadata names it. Anyone
+ * can mint a listing with copied metadata; a later copy never takes over the original's id (the
+ * same rule as for AES key ids).
+ */
+export async function filmOfLivepeerPlayback(db: LedgerQueryable, playbackId: string): Promise<bigint | null> {
+  const rows = await db.query<{ film_id: string }>(
+    "SELECT film_id::text AS film_id FROM films WHERE livepeer_playback_id = $1 ORDER BY film_id LIMIT 1",
+    [playbackId],
+  );
+  return rows[0] ? BigInt(rows[0].film_id) : null;
+}
+
+/** The Livepeer playback id a film's metadata names, or null (unknown film, local AES film, metadata not read yet). */
+export async function livepeerPlaybackOfFilm(db: LedgerQueryable, filmId: string | number | bigint): Promise<string | null> {
+  const id = filmIdText(filmId);
+  if (id === null) return null;
+  const rows = await db.query<{ livepeer_playback_id: string | null }>(
+    "SELECT livepeer_playback_id FROM films WHERE film_id = $1",
+    [id],
+  );
+  return rows[0]?.livepeer_playback_id ?? null;
 }
 
 /** Genres of the films in the catalogue, alphabetical (one spelling per case-insensitive value). */

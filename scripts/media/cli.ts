@@ -4,6 +4,11 @@
  * is always one JSON object (the result, or {"error": …}), so scripts can read it without parsing
  * the rest.
  *
+ * With LIVEPEER_API_KEY set, ingest sends the film to Livepeer Studio (scripts/media/livepeerIngest.ts):
+ * the poster and the free preview are still made here and added to IPFS, the full film plays from
+ * Livepeer under a JWT policy. Livepeer exports a film to IPFS only when `--free` says it will be
+ * listed at price 0: the export would publish a paid film unencrypted.
+ *
  * Exit status: 0 done, 2 bad input or usage (the creator can fix it), 1 anything else,
  * 130 interrupted (Ctrl-C cancels the job, and it cleans up like any failure).
  */
@@ -12,21 +17,28 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { isMediaError, MediaError } from "./errors.js";
 import { JobRegistry, readJobStatus, type JobStatus } from "./jobs.js";
+import { livepeerIngestFromEnv } from "./livepeerIngest.js";
 import { ingestFile, type IngestResult } from "./pipeline.js";
 
 const USAGE = `AI Films media — transcode, encrypt and store a film on IPFS.
 
 Usage:
   npm run media -- ingest <file> --title TITLE [--description TEXT] [--genre GENRE]
-                                 [--ai-tools a,b,c] [--preview-seconds N] [--key-id ID] [--json]
+                                 [--ai-tools a,b,c] [--preview-seconds N] [--key-id ID] [--free] [--json]
   npm run media -- status <jobId> [--json]
 
 ingest prints progress on stderr and, on its last stdout line, one JSON object:
   {"metadataCid", "hlsCid", "durationSeconds", "renditions", "previewSeconds", …}
 Mint the listing with tokenURI ipfs://<metadataCid>.
 
+With LIVEPEER_API_KEY set, Livepeer Studio transcodes and serves the full film (JWT playback);
+the poster and free preview still go to IPFS, and hlsCid is their directory. The JSON adds
+"livepeerPlaybackId". --free (the film will be listed at price 0) lets Livepeer export the film
+to IPFS; without it a film is taken as priced and never exported (the export is public).
+
 Environment: FFMPEG_PATH, FFPROBE_PATH, IPFS_API_URL (Kubo) or IPFS_DATA_DIR, MEDIA_MASTER_KEY,
-  MEDIA_MAX_UPLOAD_BYTES, MEDIA_X264_PRESET, MEDIA_X264_THREADS, MEDIA_KEY_URI_BASE`;
+  MEDIA_MAX_UPLOAD_BYTES, MEDIA_X264_PRESET, MEDIA_X264_THREADS, MEDIA_KEY_URI_BASE,
+  LIVEPEER_API_KEY, LIVEPEER_API_URL, LIVEPEER_POLL_INTERVAL_MS`;
 
 const OPTIONS = {
   title: { type: "string" },
@@ -35,6 +47,7 @@ const OPTIONS = {
   "ai-tools": { type: "string" },
   "preview-seconds": { type: "string" },
   "key-id": { type: "string" },
+  free: { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -71,6 +84,11 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
   const aiTools = typeof values["ai-tools"] === "string"
     ? values["ai-tools"].split(",").map((s) => s.trim()).filter((s) => s !== "")
     : [];
+  const keyId = typeof values["key-id"] === "string" ? values["key-id"] : undefined;
+  const livepeer = livepeerIngestFromEnv(values.free === true);
+  if (livepeer && keyId !== undefined) {
+    throw new UsageError("--key-id re-uses a local AES key; with LIVEPEER_API_KEY set no key is involved (unset it to re-ingest locally).");
+  }
 
   const jobs = new JobRegistry();
   const job = jobs.create<IngestResult>(basename(args[0]));
@@ -82,11 +100,15 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
       );
   bar?.start(100, 0, { stage: "upload".padEnd(9) });
   let lastStage: string | null = null;
+  let lastDetail: string | undefined;
   job.on("update", (s: JobStatus) => {
     bar?.update(Math.floor(s.percent), { stage: (s.stage ?? s.state).padEnd(9) });
-    // Without a terminal (CI logs, pipes) a bar is noise: one line per stage instead.
-    if (!json && bar === undefined && s.stage !== lastStage && s.stage !== null) process.stderr.write(`ingest: ${s.stage}…\n`);
+    // Without a terminal (CI logs, pipes) a bar is noise: one line per stage (and step) instead.
+    if (!json && bar === undefined && s.stage !== null && (s.stage !== lastStage || s.detail !== lastDetail)) {
+      process.stderr.write(`ingest: ${s.stage}${s.detail ? ` (${s.detail})` : ""}…\n`);
+    }
     lastStage = s.stage;
+    lastDetail = s.detail;
   });
   if (!json) process.stderr.write(`ingest: job ${job.id} (npm run media -- status ${job.id})\n`);
   const onSigint = () => job.cancel();
@@ -98,23 +120,34 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
       description: typeof values.description === "string" ? values.description : undefined,
       genre: typeof values.genre === "string" ? values.genre : undefined,
       aiTools,
-    }, { job, previewSeconds, keyId: typeof values["key-id"] === "string" ? values["key-id"] : undefined });
+    }, {
+      job,
+      previewSeconds,
+      keyId,
+      livepeer,
+    });
     bar?.update(100, { stage: "done".padEnd(9) });
     bar?.stop();
     if (!json) {
-      process.stdout.write(
-        [
-          `metadata  ipfs://${result.metadataCid}   (mint with this tokenURI)`,
-          `hls       ipfs://${result.hlsCid}/master.m3u8`,
-          `preview   ipfs://${result.hlsCid}/preview/master.m3u8 (${result.previewSeconds} s, free)`,
-          `poster    ipfs://${result.hlsCid}/${result.posterPath}`,
-          `duration  ${result.durationSeconds} s, renditions ${result.renditions.map((h) => `${h}p`).join(" ")}`,
-          `key id    ${result.keyId}`,
-          "",
-        ].join("\n"),
+      const lines = [`metadata  ipfs://${result.metadataCid}   (mint with this tokenURI)`];
+      if (result.livepeer) {
+        lines.push(
+          `livepeer  playback id ${result.livepeer.playbackId}, asset ${result.livepeer.assetId} (JWT playback)`,
+          ...(result.livepeer.ipfsCid ? [`export    ipfs://${result.livepeer.ipfsCid} (Livepeer's IPFS export of the free film)`] : []),
+        );
+      } else {
+        lines.push(`hls       ipfs://${result.hlsCid}/master.m3u8`);
+      }
+      lines.push(
+        `preview   ipfs://${result.hlsCid}/preview/master.m3u8 (${result.previewSeconds} s, free)`,
+        `poster    ipfs://${result.hlsCid}/${result.posterPath}`,
+        `duration  ${result.durationSeconds} s, renditions ${result.renditions.map((h) => `${h}p`).join(" ")}`,
       );
+      if (result.keyId) lines.push(`key id    ${result.keyId}`);
+      process.stdout.write(lines.join("\n") + "\n");
     }
-    process.stdout.write(JSON.stringify(result) + "\n");
+    // The Livepeer path names its playback id at the top level too, for scripts reading the last line.
+    process.stdout.write(JSON.stringify(result.livepeer ? { ...result, livepeerPlaybackId: result.livepeer.playbackId } : result) + "\n");
     return 0;
   } catch (error) {
     bar?.stop();

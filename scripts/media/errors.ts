@@ -24,6 +24,8 @@ export type MediaErrorCode =
   | "TRANSCODE_FAILED"
   /** Adding the output to IPFS failed. */
   | "IPFS_FAILED"
+  /** Livepeer Studio refused, failed or timed out uploading or transcoding the film. */
+  | "LIVEPEER_FAILED"
   /** The job was cancelled. */
   | "CANCELLED"
   /** The key store: missing key, tampered record, bad master key. */

@@ -2,7 +2,11 @@
  * Jobs: the progress and outcome of one ingest, readable while it runs.
  *
  * A job walks the stages upload → probe → transcode → encrypt → ipfs → metadata and ends "done"
- * (with its result) or "failed" (with a code and one sentence). Its status lives in memory for the
+ * (with its result) or "failed" (with a code and one sentence). On the Livepeer path (see
+ * livepeerIngest.ts) the same stages carry different work: transcode is the local preview, the
+ * upload to Livepeer and its transcoding (`detail` says which step), encrypt is empty (Livepeer's
+ * JWT playback policy gates the film), ipfs is Livepeer's export (free films only) and the add of
+ * the preview; so progress views need not know which path ran. Its status lives in memory for the
  * process running it (listeners get every update, for a progress bar or server-sent events), and
  * is mirrored to `.data/media/jobs/<id>.json`, written atomically, so another process — the web
  * server polling for a CLI-started ingest, or the reverse — can read it without sharing memory.
@@ -45,6 +49,8 @@ export interface JobStatus<Result = unknown> {
   stage: Stage | null;
   /** 0–100 over all stages, weighted. */
   percent: number;
+  /** What the current stage is doing, when it has steps of its own (e.g. "livepeer: processing"). */
+  detail?: string;
   stages: Record<Stage, StageStatus>;
   error?: { code: MediaErrorCode; message: string };
   result?: Result;
@@ -106,22 +112,26 @@ export class Job<Result = unknown> extends EventEmitter {
     this.endStage();
     for (const s of STAGES.slice(0, STAGES.indexOf(stage))) this.status.stages[s].percent = 100;
     this.status.stage = stage;
+    delete this.status.detail;
     this.stageStartedAt = performance.now();
     this.publish(true);
   }
 
-  /** Percent (0–100) within the current stage. */
-  progress(percent: number): void {
+  /** Percent (0–100) within the current stage; `detail` names the step, when it changes. */
+  progress(percent: number, detail?: string): void {
     const stage = this.status.stage;
     if (stage === null || this.status.state !== "running") return;
     this.status.stages[stage].percent = clamp(percent);
-    this.publish(false);
+    const changed = detail !== undefined && detail !== this.status.detail;
+    if (changed) this.status.detail = detail;
+    this.publish(changed);
   }
 
   complete(result: Result): void {
     this.endStage();
     for (const s of STAGES) this.status.stages[s].percent = 100;
     this.status.stage = null;
+    delete this.status.detail;
     this.status.state = "done";
     this.status.result = result;
     this.publish(true);

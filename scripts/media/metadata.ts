@@ -1,7 +1,8 @@
 /**
  * The listing's metadata: the ERC-721 metadata JSON the creator mints with (tokenURI =
  * ipfs://<metadataCid>). Marketplaces read name/description/image/animation_url; our app also
- * reads `properties` (duration, genre, AI tools, renditions, preview, key id).
+ * reads `properties` (duration, genre, AI tools, renditions, preview, and either the AES key id
+ * or, for a film transcoded by Livepeer Studio, `livepeer: { playbackId, assetId }`).
  *
  * Text from the creator is validated and normalised here (lengths, Unicode NFC, no control
  * characters) but never sanitised: "<script>" in a title stays those eight characters. The JSON is
@@ -57,7 +58,19 @@ export interface FilmFacts {
   /** Heights (rung) of the renditions, highest first. */
   renditions: number[];
   previewSeconds: number;
-  keyId: string;
+  /** The local path: the full film is AES-128 HLS under hlsCid, keyed by this id. */
+  keyId?: string;
+  /**
+   * The Livepeer path: the full film plays from Livepeer under a JWT playback policy, and hlsCid
+   * holds only the poster and the free preview. `ipfsCid` is Livepeer's IPFS export (free films).
+   */
+  livepeer?: LivepeerFacts;
+}
+
+export interface LivepeerFacts {
+  playbackId: string;
+  assetId: string;
+  ipfsCid?: string;
 }
 
 export interface FilmMetadata {
@@ -73,13 +86,20 @@ export interface FilmMetadata {
     renditions: number[];
     previewSeconds: number;
     preview: string;
-    encryption: "AES-128";
-    keyId: string;
+    /** Local path only. */
+    encryption?: "AES-128";
+    keyId?: string;
+    /** Livepeer path only. */
+    livepeer?: LivepeerFacts;
   };
 }
 
 export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
+  if ((film.keyId === undefined) === (film.livepeer === undefined)) {
+    throw new MediaError("INTERNAL", "A film is either AES-encrypted (keyId) or played from Livepeer, not both or neither.");
+  }
   const root = `ipfs://${film.hlsCid}`;
+  const preview = `${root}/preview/master.m3u8`;
   const durationSeconds = Math.round(film.durationSeconds * 1000) / 1000;
   const attributes: FilmMetadata["attributes"] = [{ trait_type: "Duration (s)", value: Math.round(durationSeconds), display_type: "number" }];
   if (listing.genre) attributes.push({ trait_type: "Genre", value: listing.genre });
@@ -88,7 +108,8 @@ export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
     name: listing.title,
     description: listing.description,
     image: `${root}/poster.jpg`,
-    animation_url: `${root}/master.m3u8`,
+    // On the Livepeer path the directory holds no full film: marketplaces get the public preview.
+    animation_url: film.livepeer ? preview : `${root}/master.m3u8`,
     attributes,
     properties: {
       durationSeconds,
@@ -96,9 +117,16 @@ export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
       aiTools: listing.aiTools,
       renditions: film.renditions,
       previewSeconds: film.previewSeconds,
-      preview: `${root}/preview/master.m3u8`,
-      encryption: "AES-128",
-      keyId: film.keyId,
+      preview,
+      ...(film.livepeer
+        ? {
+            livepeer: {
+              playbackId: film.livepeer.playbackId,
+              assetId: film.livepeer.assetId,
+              ...(film.livepeer.ipfsCid ? { ipfsCid: film.livepeer.ipfsCid } : {}),
+            },
+          }
+        : { encryption: "AES-128" as const, keyId: film.keyId }),
     },
   };
 }

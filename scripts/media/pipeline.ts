@@ -10,6 +10,11 @@
  * because the metadata is the last thing written. (Blocks already added to a local IPFS store stay
  * there unreferenced; the store never garbage-collects, see scripts/ipfs/helia.ts.)
  *
+ * With a Livepeer Studio client (`options.livepeer`; the CLI and the studio pass one when
+ * LIVEPEER_API_KEY is set) the same probe runs, and then livepeerIngest.ts: the poster and the
+ * free preview are made here, the full film is transcoded and served by Livepeer under a JWT
+ * playback policy, and no AES key is created. Failure leaves nothing behind there either.
+ *
  * Work happens under `.data/media/work/<jobId>/`, named by the job id, never by anything from the
  * creator (file names with spaces, unicode or "../" only ever reach ffmpeg as one argument).
  */
@@ -23,6 +28,7 @@ import { MediaError, toMediaError } from "./errors.js";
 import { Job, type JobRegistry } from "./jobs.js";
 import { KeyStore } from "./keys.js";
 import { chooseLadder, outputFrameRate } from "./ladder.js";
+import { ingestViaLivepeer, type LivepeerIngestOptions } from "./livepeerIngest.js";
 import { buildMetadata, parseListing, serializeMetadata, type ListingInputRaw } from "./metadata.js";
 import { DEFAULT_PREVIEW_SECONDS, writePreview } from "./preview.js";
 import { probeFile } from "./probe.js";
@@ -60,6 +66,11 @@ export interface IngestOptions {
   /** Keep `<workDir>/<jobId>/out` after success (it is in IPFS either way). */
   keepOutput?: boolean;
   onSpawn?: (child: ChildProcess) => void;
+  /**
+   * Transcode and serve the full film through Livepeer Studio instead of local ffmpeg + AES
+   * (see livepeerIngest.ts). `free` must be true only for a film listed at price 0.
+   */
+  livepeer?: LivepeerIngestOptions;
 }
 
 export interface IngestResult {
@@ -72,7 +83,10 @@ export interface IngestResult {
   /** Rendition heights (short side), highest first. */
   renditions: number[];
   previewSeconds: number;
-  keyId: string;
+  /** The film's AES-128 key (local path); absent on the Livepeer path, which creates none. */
+  keyId?: string;
+  /** The Livepeer path: the asset the full film plays from (hlsCid then holds only poster + preview). */
+  livepeer?: { playbackId: string; assetId: string; ipfsCid?: string };
   /** Inside the HLS directory: ipfs://<hlsCid>/poster.jpg. */
   posterPath: string;
   /** Bytes of the directory added to IPFS. */
@@ -106,6 +120,42 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
     });
     const frameRate = outputFrameRate(probe.frameRate);
     const ladder = chooseLadder({ width: probe.width, height: probe.height, frameRate });
+
+    if (options.livepeer) {
+      if (options.keyId !== undefined) throw new MediaError("INTERNAL", "A key id makes no sense for a film transcoded by Livepeer.");
+      const out = await ingestViaLivepeer({
+        job: job as Job<unknown>,
+        source,
+        listing,
+        probe,
+        ladder,
+        frameRate,
+        jobDir,
+        ipfs: async () => (ipfs ??= await openIpfs()),
+        previewSeconds: options.previewSeconds,
+        segmentSeconds: options.segmentSeconds,
+        preset: options.preset,
+        threads: options.threads,
+        onSpawn: options.onSpawn,
+        livepeer: options.livepeer,
+      });
+      const result: IngestResult = {
+        jobId: job.id,
+        metadataCid: out.metadataCid,
+        metadataUri: `ipfs://${out.metadataCid}`,
+        hlsCid: out.hlsCid,
+        durationSeconds: out.durationSeconds,
+        renditions: out.renditions,
+        previewSeconds: out.previewSeconds,
+        livepeer: out.livepeer,
+        posterPath: POSTER_NAME,
+        outputBytes: await directoryBytes(out.outDir),
+      };
+      if (options.keepOutput) result.outputDir = out.outDir;
+      else await rm(jobDir, { recursive: true, force: true });
+      job.complete(result);
+      return result;
+    }
 
     job.startStage("transcode");
     const plainDir = join(jobDir, "plain");

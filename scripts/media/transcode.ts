@@ -39,6 +39,11 @@ export interface TranscodeOptions {
    */
   threads?: number;
   frameRate: number;
+  /**
+   * Encode only the first N seconds. The Livepeer path transcodes the full film at Livepeer and
+   * needs only the free preview from us.
+   */
+  limitSeconds?: number;
   signal?: AbortSignal;
   /** 0–100, from ffmpeg's -progress output against the probed duration. */
   onProgress?: (percent: number) => void;
@@ -52,6 +57,11 @@ export interface TranscodedRendition extends Rendition {
 }
 
 export const DEFAULT_SEGMENT_SECONDS = 4;
+
+/** How many seconds of the source a run encodes: all of it, or the first `limitSeconds`. */
+export function encodedSeconds(probe: ProbeResult, limitSeconds?: number): number {
+  return limitSeconds !== undefined && limitSeconds > 0 ? Math.min(probe.durationSeconds, limitSeconds) : probe.durationSeconds;
+}
 
 export function renditionName(rendition: Rendition): string {
   return `${rendition.rung}p`;
@@ -80,9 +90,10 @@ export function ladderArgs(
   ladder.forEach((r, i) => {
     filters.push(`[vin${i}]scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`);
   });
+  const seconds = encodedSeconds(probe, options.limitSeconds);
   const audioSource = probe.hasAudio
     ? "[0:a:0]aresample=48000,aformat=channel_layouts=stereo"
-    : `anullsrc=r=48000:cl=stereo,atrim=duration=${probe.durationSeconds.toFixed(3)}`;
+    : `anullsrc=r=48000:cl=stereo,atrim=duration=${seconds.toFixed(3)}`;
   filters.push(`${audioSource},asplit=${n}${ladder.map((_, i) => `[a${i}]`).join("")}`);
 
   const args = [
@@ -92,6 +103,7 @@ export function ladderArgs(
     "error",
     "-fflags",
     "+bitexact",
+    ...(seconds < probe.durationSeconds ? ["-t", seconds.toFixed(3)] : []),
     "-i",
     fileArg(sourcePath),
     "-filter_complex",
@@ -142,7 +154,8 @@ export async function transcodeLadder(
   for (const r of ladder) await mkdir(join(outDir, renditionName(r)), { recursive: true });
   const args = [...ladderArgs(sourcePath, probe, ladder, outDir, options), "-progress", "pipe:1", "-nostats"];
   const { ffmpeg } = mediaTools();
-  const totalUs = probe.durationSeconds * 1e6;
+  const seconds = encodedSeconds(probe, options.limitSeconds);
+  const totalUs = seconds * 1e6;
   const result = await run(ffmpeg, args, {
     signal: options.signal,
     onSpawn: options.onSpawn,
@@ -166,7 +179,7 @@ export async function transcodeLadder(
     for (const segment of playlist.segments) await stripSdtInPlace(join(outDir, name, segment.uri));
     out.push({ ...r, name, playlist });
   }
-  checkCompleteOutput(out[0].playlist, probe.durationSeconds);
+  checkCompleteOutput(out[0].playlist, seconds);
   options.onProgress?.(100);
   return out;
 }

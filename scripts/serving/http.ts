@@ -22,6 +22,7 @@ export type ErrorReason =
   | "not-entitled"
   | "film-unknown"
   | "key-unknown"
+  | "playback-unknown"
   | "chain-unavailable"
   // gateway
   | "bad-cid"

@@ -13,6 +13,8 @@
  *   // app/ipfs/[cid]/[[...path]]/route.ts  export const GET = (r, { params }) => serving.gateway.handle(r, await params); HEAD likewise
  *   // app/api/playback/[playbackId]/token/route.ts
  *   //   export const POST = (r, { params }) => serving.playback!.playbackToken(r, (await params).playbackId);
+ *   // app/api/films/[id]/playback-token/route.ts (what the web app mounts)
+ *   //   export const POST = (r, { params }) => serving.playback!.filmToken(r, (await params).id);
  */
 import type { ChainContext } from "../chain/context.js";
 import type { IpfsStore } from "../ipfs/index.js";
@@ -33,7 +35,7 @@ export {
 } from "./livepeer.js";
 export {
   createPlaybackTokens, loadOrCreateSigningKey, loadPlaybackSigner, playbackSignerFromEnv, signPlaybackJwt,
-  LIVEPEER_ISSUER, type PlaybackSigner,
+  LIVEPEER_ISSUER, type PlaybackSigner, type PlaybackTokenDeps,
 } from "./livepeerPlayback.js";
 export {
   createSessionManager, resolveSessionSecret, SESSION_COOKIE, DEV_SESSION_SECRET, SessionConfigError, type Session,
@@ -49,7 +51,11 @@ export interface ServingOptions {
   domain: string;
   sessionSecret: Uint8Array;
   /** Present when Livepeer playback is configured. */
-  livepeer?: { signer: PlaybackSigner; filmOfPlayback(playbackId: string): Promise<bigint | null> };
+  livepeer?: {
+    signer: PlaybackSigner;
+    filmOfPlayback(playbackId: string): Promise<bigint | null>;
+    playbackOfFilm?(filmId: bigint): Promise<string | null>;
+  };
   now?: () => number;
 }
 

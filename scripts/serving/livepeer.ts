@@ -3,8 +3,9 @@
  * transcoding go to Studio instead of local ffmpeg, the result is exported to IPFS by Studio, and
  * playback is gated by a JWT playback policy (tokens signed by livepeerPlayback.ts).
  *
- *   requestUpload  POST /asset/request-upload  { name, storage: { ipfs: true }, playbackPolicy: { type: "jwt" } }
+ *   requestUpload  POST /asset/request-upload  { name, storage: { ipfs: true }, playbackPolicy: { type: "jwt" }, profiles? }
  *                  → { url, tusEndpoint, asset: { id, … }, task: { id } }
+ *   deleteAsset    DELETE /asset/{id} → 204 (cleaning up after a failed ingest)
  *   uploadFile     tus (resumable) to tusEndpoint
  *   waitForAsset   GET /asset/{id} until status.phase is "ready" (and, when asked, the IPFS
  *                  export in storage.status is done and storage.ipfs.cid is set) or "failed"
@@ -14,9 +15,10 @@
  * Shapes follow Livepeer's OpenAPI reference (livepeer/studio, packages/api/src/schema/api-schema.yaml).
  * Errors come back as `{ errors: [string] }`; we surface them in a LivepeerError.
  *
- * A caveat for whoever wires this in: Studio's IPFS export publishes the transcoded video
- * itself, unencrypted, under a public CID. The JWT policy gates Livepeer's CDN playback, not
- * IPFS. Export only what may be public (a preview), or keep `ipfs: false` for paid films.
+ * A caveat: Studio's IPFS export publishes the transcoded video itself, unencrypted, under a
+ * public CID. The JWT policy gates Livepeer's CDN playback, not IPFS. The ingest
+ * (scripts/media/livepeerIngest.ts) therefore asks for `ipfs: false` for every priced film and
+ * lets only a free film be exported.
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -117,6 +119,14 @@ export type LivepeerProgressFn = (progress: LivepeerProgress) => void;
 
 // --- client ------------------------------------------------------------------------------------
 
+/** One rendition Studio should transcode (its transcode-profile; bitrate in bit/s). */
+export interface LivepeerProfile {
+  name: string;
+  width: number;
+  height: number;
+  bitrate: number;
+}
+
 export interface LivepeerClientOptions {
   apiKey: string;
   /** Default https://livepeer.studio/api. */
@@ -150,6 +160,8 @@ export interface UploadOptions {
    * over (tus-js-client's FileUrlStorage).
    */
   resumeStateFile?: string;
+  /** Aborts the upload (tus stops sending); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface UploadFilmResult {
@@ -206,13 +218,30 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
   const client = {
     baseUrl: base,
 
-    /** Creates the asset and its upload URLs. `ipfs` (default true) asks Studio to export to IPFS. */
-    requestUpload(name: string, opts: { ipfs?: boolean; playbackPolicy?: "jwt" | "public" } = {}): Promise<RequestUploadResult> {
+    /**
+     * Creates the asset and its upload URLs. `ipfs` (default true) asks Studio to export to IPFS;
+     * `profiles` (default Studio's own ladder) names the renditions to transcode.
+     */
+    requestUpload(
+      name: string,
+      opts: { ipfs?: boolean; playbackPolicy?: "jwt" | "public"; profiles?: LivepeerProfile[] } = {},
+    ): Promise<RequestUploadResult> {
       return call("POST", "/asset/request-upload", requestUploadSchema, {
         name,
         ...(opts.ipfs === false ? {} : { storage: { ipfs: true } }),
         playbackPolicy: { type: opts.playbackPolicy ?? "jwt" },
+        ...(opts.profiles && opts.profiles.length > 0 ? { profiles: opts.profiles } : {}),
       });
+    },
+
+    /** Deletes an asset; one that is already gone (404) counts as deleted. */
+    async deleteAsset(assetId: string): Promise<void> {
+      try {
+        await call("DELETE", `/asset/${encodeURIComponent(assetId)}`, z.unknown());
+      } catch (error) {
+        if (error instanceof LivepeerError && error.status === 404) return;
+        throw error;
+      }
     },
 
     getAsset(assetId: string): Promise<LivepeerAsset> {
@@ -227,9 +256,23 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
       const filename = opts.filename ?? (isPath ? basename(input) : "upload.bin");
       // tus-js-client in Node reads an fs.ReadStream by path, slice by slice; its types only
       // name the browser inputs.
+      opts.signal?.throwIfAborted();
       const source = (isPath ? createReadStream(input) : input) as unknown as Buffer;
-      await new Promise<void>((resolve, reject) => {
+      await new Promise<void>((resolvePromise, rejectPromise) => {
         let lastPercent = -1;
+        const onAbort = () => {
+          // Keep what the server has: a rerun with resumeStateFile carries on from there.
+          void upload.abort(false).catch(() => undefined);
+          reject(opts.signal!.reason);
+        };
+        const resolve = () => {
+          opts.signal?.removeEventListener("abort", onAbort);
+          resolvePromise();
+        };
+        const reject = (error: unknown) => {
+          opts.signal?.removeEventListener("abort", onAbort);
+          rejectPromise(error);
+        };
         const upload = new tus.Upload(source, {
           endpoint: tusEndpoint,
           uploadSize: size,
@@ -250,6 +293,7 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
           onError: (error) =>
             reject(new LivepeerError("upload-failed", `Uploading ${filename} to Livepeer failed: ${error.message}`, undefined, { cause: error })),
         });
+        opts.signal?.addEventListener("abort", onAbort, { once: true });
         const begin = async () => {
           if (opts.resumeStateFile) {
             const previous = await upload.findPreviousUploads();
@@ -308,17 +352,19 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
     /** The whole flow: request upload → tus upload → wait until ready (and exported to IPFS). */
     async uploadFilm(
       file: string,
-      opts: { name: string; ipfs?: boolean; onProgress?: LivepeerProgressFn } & Pick<WaitOptions, "intervalMs" | "timeoutMs" | "signal"> &
+      opts: { name: string; ipfs?: boolean; profiles?: LivepeerProfile[]; onProgress?: LivepeerProgressFn } &
+        Pick<WaitOptions, "intervalMs" | "timeoutMs" | "signal"> &
         Pick<UploadOptions, "chunkSize" | "resumeStateFile" | "filetype"> = { name: "" },
     ): Promise<UploadFilmResult> {
       const name = opts.name || basename(file);
-      const requested = await client.requestUpload(name, { ipfs: opts.ipfs });
+      const requested = await client.requestUpload(name, { ipfs: opts.ipfs, profiles: opts.profiles });
       await client.uploadFile(requested.tusEndpoint, file, {
         filename: basename(file),
         filetype: opts.filetype,
         chunkSize: opts.chunkSize,
         resumeStateFile: opts.resumeStateFile,
         onProgress: opts.onProgress,
+        signal: opts.signal,
       });
       const asset = await client.waitForAsset(requested.asset.id, {
         onProgress: opts.onProgress,

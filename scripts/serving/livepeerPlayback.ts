@@ -115,6 +115,8 @@ export interface PlaybackTokenDeps {
   signer: PlaybackSigner;
   /** The film a Livepeer playback id belongs to (from our own records), or null. */
   filmOfPlayback(playbackId: string): Promise<bigint | null>;
+  /** The playback id a film's metadata names (from our own records), or null; needed by `filmToken`. */
+  playbackOfFilm?(filmId: bigint): Promise<string | null>;
   ttlSeconds?: number;
   issuer?: string;
   now?: () => number;
@@ -122,13 +124,28 @@ export interface PlaybackTokenDeps {
 
 const PLAYBACK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
+const FILM_ID = /^[1-9][0-9]{0,77}$/;
+
 export function createPlaybackTokens(deps: PlaybackTokenDeps) {
   const now = deps.now ?? Date.now;
   const ttl = deps.ttlSeconds ?? DEFAULT_PLAYBACK_TOKEN_TTL_SECONDS;
+
+  /** The entitlement check, then the token: the key server's 401/403/503 on refusal. */
+  async function issue(request: Request, session: Session, playbackId: string, film: bigint): Promise<Response> {
+    const gate = await authorizeFilm(request, { readSession: async () => session, chain: deps.chain }, film);
+    if (!gate.ok) return gate.response;
+
+    const issuedAt = Math.floor(now() / 1000);
+    // Never outlive the session that asked for it.
+    const expiresAt = Math.min(issuedAt + ttl, session.expiresAt);
+    const token = await signPlaybackJwt(deps.signer, { playbackId, issuedAt, expiresAt, issuer: deps.issuer });
+    return json({ token, playbackId, filmId: film.toString(), expiresAt }, { headers: { "Cache-Control": "private, no-store" } });
+  }
+
   return {
     /**
-     * `POST /api/playback/<playbackId>/token` → `{ token, playbackId, expiresAt }`, or the key
-     * server's 401/403. `filmId`, when the route knows it, must agree with our records.
+     * `POST /api/playback/<playbackId>/token` → `{ token, playbackId, filmId, expiresAt }`, or the
+     * key server's 401/403. `filmId`, when the route knows it, must agree with our records.
      */
     async playbackToken(request: Request, playbackId: string, filmId?: bigint): Promise<Response> {
       if (request.method !== "POST" && request.method !== "GET") return methodNotAllowed(["POST", "GET"]);
@@ -138,15 +155,32 @@ export function createPlaybackTokens(deps: PlaybackTokenDeps) {
       const film = await deps.filmOfPlayback(playbackId);
       if (film === null) return jsonError(404, "film-unknown", "No film plays under this id.");
       if (filmId !== undefined && filmId !== film) return jsonError(400, "malformed", "This playback id belongs to another film.");
+      return issue(request, session, playbackId, film);
+    },
 
-      const gate = await authorizeFilm(request, { readSession: async () => session, chain: deps.chain }, film);
-      if (!gate.ok) return gate.response;
-
-      const issuedAt = Math.floor(now() / 1000);
-      // Never outlive the session that asked for it.
-      const expiresAt = Math.min(issuedAt + ttl, session.expiresAt);
-      const token = await signPlaybackJwt(deps.signer, { playbackId, issuedAt, expiresAt, issuer: deps.issuer });
-      return json({ token, playbackId, expiresAt }, { headers: { "Cache-Control": "private, no-store" } });
+    /**
+     * `POST /api/films/<filmId>/playback-token` → the same answer for the playback id the film's
+     * own metadata names. 401 without a session (before anything about the film is looked up),
+     * 400 for a malformed id, 404 `playback-unknown` when the film does not play from Livepeer —
+     * or names a playback id an earlier listing already named (copied metadata), then 401/403/503
+     * from the entitlement check.
+     */
+    async filmToken(request: Request, filmIdText: string): Promise<Response> {
+      if (!deps.playbackOfFilm) throw new Error("createPlaybackTokens: filmToken needs playbackOfFilm.");
+      if (request.method !== "POST" && request.method !== "GET") return methodNotAllowed(["POST", "GET"]);
+      const session = await deps.readSession(request);
+      if (!session) return jsonError(401, "no-session", "Sign in with your wallet to play this film.");
+      if (!FILM_ID.test(filmIdText)) return jsonError(400, "malformed", "The film id must be a positive integer.");
+      const film = BigInt(filmIdText);
+      const playbackId = await deps.playbackOfFilm(film);
+      if (playbackId === null || !PLAYBACK_ID.test(playbackId)) {
+        return jsonError(404, "playback-unknown", "This film does not play from Livepeer.");
+      }
+      // Whoever named the id first owns it: a copy of another film's metadata unlocks nothing.
+      if ((await deps.filmOfPlayback(playbackId)) !== film) {
+        return jsonError(404, "playback-unknown", "This film's video belongs to another listing.");
+      }
+      return issue(request, session, playbackId, film);
     },
   };
 }

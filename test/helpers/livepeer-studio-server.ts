@@ -6,6 +6,7 @@
  *   POST /api/asset/request-upload          { name, storage?, playbackPolicy? }
  *                                           → { url, tusEndpoint, asset, task: { id } }
  *   tus  /api/asset/upload/tus?token=…      resumable upload (a real tus server: @tus/server + @tus/file-store)
+ *   DELETE /api/asset/{id}                  → 204 (the asset is gone; later GETs answer 404)
  *   GET  /api/asset/{id}                    → asset { id, name, playbackId, status: { phase, progress,
  *                                             errorMessage, updatedAt }, storage: { ipfs: { cid, url,
  *                                             gatewayUrl }, status: { phase, progress } }, … }
@@ -60,6 +61,8 @@ export interface LivepeerStudioServer {
   /** tus requests by method, to check the upload really was chunked/resumed. */
   tusRequests: string[];
   assets: Map<string, StandInAsset>;
+  /** Ids of the assets deleted through the API. */
+  deleted: string[];
   failNextAsset(errorMessage: string): void;
   failNextExport(errorMessage: string): void;
   close(): Promise<void>;
@@ -75,6 +78,7 @@ export async function startLivepeerStudioServer(options: { apiKey?: string } = {
   const signingKeys = new Map<string, { id: string; name: string; createdAt: number; publicKey: string; disabled: boolean }>();
   const requests: LivepeerStudioServer["requests"] = [];
   const tusRequests: string[] = [];
+  const deleted: string[] = [];
   let nextFailure: string | undefined;
   let nextExportFailure: string | undefined;
   let origin = "";
@@ -151,6 +155,13 @@ export async function startLivepeerStudioServer(options: { apiKey?: string } = {
       if (!asset) return send(res, 404, { errors: ["not found"] });
       advance(asset);
       return send(res, 200, assetJson(asset));
+    }
+    if (req.method === "DELETE" && assetMatch) {
+      const id = decodeURIComponent(assetMatch[1]);
+      if (!assets.delete(id)) return send(res, 404, { errors: ["not found"] });
+      deleted.push(id);
+      res.writeHead(204).end();
+      return;
     }
 
     if (req.method === "POST" && url.pathname === "/api/access-control/signing-key") {
@@ -255,6 +266,7 @@ export async function startLivepeerStudioServer(options: { apiKey?: string } = {
     requests,
     tusRequests,
     assets,
+    deleted,
     failNextAsset: (message) => void (nextFailure = message),
     failNextExport: (message) => void (nextExportFailure = message),
     close: async () => {

@@ -84,7 +84,7 @@ describe("Chain indexer", function () {
       posterUri: `ipfs://${hlsCid}/poster.jpg`, durationSeconds: 600, pricePerView: "2000000", genre: "Sci-Fi",
       aiTools: ["Sora", "Suno"], views: 0, watchSeconds: 0, mintedAt: block.timestamp, salesPaused: false, metadataStatus: "ok",
       description: "Neon Tides, a short film.", metadataUri: uri, metadataError: null,
-      animationUrl: `ipfs://${hlsCid}/master.m3u8`, hlsCid, keyId: "key-neon-tides",
+      animationUrl: `ipfs://${hlsCid}/master.m3u8`, hlsCid, keyId: "key-neon-tides", livepeerPlaybackId: null,
       previewUri: `ipfs://${hlsCid}/preview/master.m3u8`, previewSeconds: 20, renditions: [720, 480, 360],
       period: 0, thisPeriod: { views: 0, watchSeconds: 0 }, allTime: { views: 0, watchSeconds: 0, passesSold: 0 },
     });

@@ -80,7 +80,7 @@ describe("media pipeline: ingest end to end", function () {
     jobs = new JobRegistry(join(tmp.path, "jobs"));
     result = await ingestFile(clip, META, options());
     outDir = result.outputDir!;
-    key = await keyStore.get(result.keyId);
+    key = await keyStore.get(result.keyId!);
   });
 
   after(async function () {
@@ -214,11 +214,11 @@ describe("media pipeline: ingest end to end", function () {
   it("keeps the key encrypted at rest, bound to its id", async function () {
     const recordText = readFileSync(join(keyStore.dir, `${result.keyId}.json`), "utf8");
     for (const form of [key.toString("hex"), key.toString("base64")]) expect(recordText).to.not.include(form);
-    const record = await keyStore.record(result.keyId);
+    const record = await keyStore.record(result.keyId!);
     expect(record.metadataCid).to.equal(result.metadataCid);
     expect(record.hlsCid).to.equal(result.hlsCid);
     const otherMaster = new KeyStore({ dir: keyStore.dir, masterKey: randomBytes(32) });
-    expect((await rejection(otherMaster.get(result.keyId))).message).to.match(/wrong master key|tampered/);
+    expect((await rejection(otherMaster.get(result.keyId!))).message).to.match(/wrong master key|tampered/);
   });
 
   it("makes a poster JPEG at the top rendition's size", async function () {
@@ -277,7 +277,7 @@ describe("media pipeline: ingest end to end", function () {
     const again = await ingestFile(clip, META, options({ keyId: result.keyId }));
     expect(again.hlsCid).to.equal(result.hlsCid);
     expect(again.metadataCid).to.equal(result.metadataCid);
-    expect(await keyStore.has(result.keyId)).to.equal(true);
+    expect(await keyStore.has(result.keyId!)).to.equal(true);
   });
 
   it("with a new key, only the encrypted part changes: the preview's CID stays the same", async function () {

@@ -5,6 +5,10 @@
  * whose AES-128 key the player fetches from /api/keys/<keyId> on our origin with the session
  * cookie. While the full film plays it reports a heartbeat every 10 s (the first step of a
  * view's path to the monthly tally) and remembers the position (localStorage + server history).
+ *
+ * A film Livepeer Studio serves (`livepeer` set) plays its full version from Livepeer's CDN
+ * instead, under a JWT playback policy: the token comes from our server (the same entitlement
+ * check as the key server), is sent with every HLS request and is renewed before it expires.
  */
 import * as Player from "@livepeer/react/player";
 import type { Src } from "@livepeer/react";
@@ -28,6 +32,8 @@ export interface PlayerProps {
   renditions: number[];
   /** Last position from the server's watch history, if any. */
   resumeAt: number | null;
+  /** Set for a film Livepeer serves: fullUrl is then its HLS URL, playable with a JWT from tokenUrl. */
+  livepeer?: { playbackUrl: string; tokenUrl: string } | null;
 }
 
 const QUALITIES = ["1080p", "720p", "480p", "360p", "240p", "144p"] as const;
@@ -53,6 +59,13 @@ export default function PlayerIsland(props: PlayerProps) {
   const sessionId = useRef<string>("");
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
   const storageKey = `aif.position.${filmId}`;
+  const tokenUrl = props.livepeer?.tokenUrl ?? null;
+  const needsJwt = mode === "full" && tokenUrl !== null;
+  const [jwt, setJwt] = useState<string | null>(null);
+  // Read by xhrSetup at request time, so a renewed token is used without reloading the player.
+  const jwtRef = useRef<string | null>(null);
+  const needsJwtRef = useRef(needsJwt);
+  needsJwtRef.current = needsJwt;
 
   useEffect(() => {
     setMode(canPlayFull ? "full" : "preview");
@@ -64,10 +77,49 @@ export default function PlayerIsland(props: PlayerProps) {
     return () => window.removeEventListener(ACCESS_CHANGED, onChange);
   }, []);
 
+  // Livepeer: fetch a playback token for the full film, and a fresh one before it expires.
+  useEffect(() => {
+    if (!needsJwt || tokenUrl === null) return;
+    let cancelled = false;
+    let renew: ReturnType<typeof setTimeout> | undefined;
+    const fetchToken = async () => {
+      try {
+        const res = await fetch(tokenUrl, { method: "POST", credentials: "same-origin" });
+        if (cancelled) return;
+        if (!res.ok) {
+          if (res.status === 401 && props.signedIn) sessionExpired();
+          setError(res.status === 401
+            ? "Sign in to watch the full film."
+            : res.status === 403
+              ? "Your access to this film has ended. Buy a view or subscribe to keep watching."
+              : "The full film could not be unlocked just now; try again shortly.");
+          if (jwtRef.current === null) setMode("preview");
+          return;
+        }
+        const body = (await res.json()) as { token: string; expiresAt: number };
+        jwtRef.current = body.token;
+        setJwt(body.token);
+        renew = setTimeout(() => void fetchToken(), Math.max(30_000, body.expiresAt * 1000 - Date.now() - 60_000));
+      } catch {
+        if (!cancelled) setError("The full film could not be unlocked just now; try again shortly.");
+      }
+    };
+    void fetchToken();
+    return () => {
+      cancelled = true;
+      if (renew) clearTimeout(renew);
+      jwtRef.current = null;
+      setJwt(null);
+    };
+  }, [needsJwt, tokenUrl, props.signedIn]);
+
+  // A renewed token must not reload the source: depend on having one, not on which.
+  const haveJwt = jwt !== null;
   const src = useMemo(() => {
+    if (needsJwt && !haveJwt) return null; // the token first: without it Livepeer refuses the playlist
     const url = mode === "full" ? fullUrl : previewUrl;
     return url ? hlsSrc(url) : null;
-  }, [mode, fullUrl, previewUrl]);
+  }, [mode, fullUrl, previewUrl, needsJwt, haveJwt]);
 
   const beat = useCallback(async () => {
     const video = videoRef.current;
@@ -157,6 +209,7 @@ export default function PlayerIsland(props: PlayerProps) {
           aspectRatio={16 / 9}
           autoPlay={false}
           volume={1}
+          jwt={needsJwt ? jwt : null}
           onError={(e) => {
             if (!e) return;
             if (mode === "full") {
@@ -184,6 +237,9 @@ export default function PlayerIsland(props: PlayerProps) {
                 // in case the gateway is ever served from another origin.
                 xhrSetup(xhr: XMLHttpRequest, url: string) {
                   if (url.includes("/api/keys/")) xhr.withCredentials = true;
+                  // Having our own xhrSetup replaces the Livepeer player's, which is what would
+                  // send its `jwt` prop: send it here, on every request of the Livepeer source.
+                  else if (needsJwtRef.current && jwtRef.current) xhr.setRequestHeader("Livepeer-Jwt", jwtRef.current);
                 },
               }}
             />
@@ -230,6 +286,8 @@ export default function PlayerIsland(props: PlayerProps) {
             </Player.Controls>
           </Player.Container>
         </Player.Root>
+      ) : needsJwt && !error ? (
+        <div className="player-empty" data-testid="player-unlocking">Unlocking the full film…</div>
       ) : (
         <div className="player-empty" data-testid="player-unavailable">This film's video is not available yet.</div>
       )}

@@ -27,4 +27,12 @@ export const serverEnv = {
   ledgerDir: process.env.LEDGER_DIR?.trim() || `${repoRoot}.data/ledger`,
   /** Created on first start (mode 0600) when SESSION_SECRET is unset. */
   sessionSecretFile: process.env.SESSION_SECRET_FILE?.trim() || `${repoRoot}.data/session-secret`,
+  /**
+   * The Livepeer playback signing key, created through Studio on first use (mode 0600) when
+   * LIVEPEER_API_KEY is set and no LIVEPEER_SIGNING_PRIVATE_KEY is given: Studio shows a private
+   * key only once.
+   */
+  livepeerSigningKeyFile: process.env.LIVEPEER_SIGNING_KEY_FILE?.trim() || `${repoRoot}.data/livepeer-signing-key.json`,
+  /** Where Livepeer-served films play from: <base>/<playbackId>/index.m3u8. */
+  livepeerPlaybackBase: (process.env.LIVEPEER_PLAYBACK_BASE?.trim() || "https://livepeercdn.studio/hls").replace(/\/+$/, ""),
 };

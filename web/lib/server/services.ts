@@ -2,18 +2,21 @@
  * The server's long-lived resources, one of each per process, created on first use and kept on
  * `globalThis` so Next's module reloading (dev) and its several route bundles (production) share
  * them: one ledger database (PGlite allows one process per data directory — this web server is
- * that process), one IPFS store, one chain connection, one `serving` (SIWE, key server, gateway).
+ * that process), one IPFS store, one chain connection, one `serving` (SIWE, key server, gateway),
+ * and the Livepeer playback tokens when Livepeer is configured.
  *
  * A failed start (RPC down, no deployment) is not cached: the next request tries again, so the
  * site recovers by itself once `npm run node` / `npm run deploy:local` have run.
  */
 import "server-only";
 import { connectRpc, type ChainContext } from "../../../scripts/chain/context";
+import { filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "../../../scripts/indexer/queries";
 import { IpfsError, openIpfs, type IpfsErrorCode, type IpfsStore } from "../../../scripts/ipfs/index";
 import { openLedgerDb, type LedgerDb } from "../../../scripts/ledger/db";
 import { KeyStore } from "../../../scripts/media/keys";
 import {
-  createGateway, createServing, ledgerAuthStore, resolveSessionSecret, type ContentKeyStore, type Serving,
+  createGateway, createPlaybackTokens, createServing, ledgerAuthStore, livepeerFromEnv, loadOrCreateSigningKey,
+  playbackSignerFromEnv, resolveSessionSecret, type ContentKeyStore, type Serving,
 } from "../../../scripts/serving/index";
 import { serverEnv } from "./env";
 
@@ -22,6 +25,7 @@ type Cache = {
   ipfs?: Promise<IpfsStore>;
   chain?: Promise<ChainContext>;
   serving?: Promise<Serving>;
+  playback?: Promise<PlaybackTokens | null>;
   keyStore?: KeyStore;
   keyFilm?: (keyId: string) => Promise<bigint | null>;
 };
@@ -30,7 +34,7 @@ const globalCache = globalThis as typeof globalThis & { __aiFilmsServices?: Cach
 const cache: Cache = (globalCache.__aiFilmsServices ??= {});
 
 /** Memoises a promise, forgetting it if it rejects so the next caller retries. */
-function once<T>(key: "db" | "ipfs" | "chain" | "serving", make: () => Promise<T>): Promise<T> {
+function once<T>(key: "db" | "ipfs" | "chain" | "serving" | "playback", make: () => Promise<T>): Promise<T> {
   const existing = cache[key] as Promise<T> | undefined;
   if (existing) return existing;
   const created = make();
@@ -93,6 +97,31 @@ export function getServing(): Promise<Serving> {
       keys: contentKeys,
       domain: serverEnv.siteUrl.host,
       sessionSecret: resolveSessionSecret({ secretFile: serverEnv.sessionSecretFile }),
+    });
+  });
+}
+
+export type PlaybackTokens = ReturnType<typeof createPlaybackTokens>;
+
+/**
+ * Livepeer playback tokens (JWT), or null when Livepeer playback is not configured: a signing key
+ * from LIVEPEER_SIGNING_PRIVATE_KEY (+ _PUBLIC_KEY or _KEY_ID), else one created through Studio
+ * with LIVEPEER_API_KEY and kept in a file. Separate from getServing, so a Studio that does not
+ * answer takes down only Livepeer playback, not sign-in or the key server.
+ */
+export function getPlaybackTokens(): Promise<PlaybackTokens | null> {
+  return once("playback", async () => {
+    const client = livepeerFromEnv();
+    const signer = (await playbackSignerFromEnv(client)) ?? (client ? await loadOrCreateSigningKey(client, serverEnv.livepeerSigningKeyFile) : null);
+    if (!signer) return null;
+    const [serving, chain, db] = await Promise.all([getServing(), getChain(), getDb()]);
+    return createPlaybackTokens({
+      readSession: (request) => serving.auth.readSession(request),
+      chain,
+      signer,
+      // The catalogue's index of listing metadata: which film names which playback id.
+      filmOfPlayback: (playbackId) => filmOfLivepeerPlayback(db, playbackId),
+      playbackOfFilm: (filmId) => livepeerPlaybackOfFilm(db, filmId),
     });
   });
 }

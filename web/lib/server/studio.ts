@@ -12,7 +12,7 @@ import type { Address } from "viem";
 import { filmMarketAbi } from "../../../scripts/chain/context";
 import * as queries from "../../../scripts/indexer/queries";
 import {
-  createUploadService, ingestFile, JobRegistry, KeyStore, MediaError, maxUploadBytesFromEnv, parseListing,
+  createUploadService, ingestFile, JobRegistry, KeyStore, livepeerIngestFromEnv, MediaError, maxUploadBytesFromEnv, parseListing,
   type IngestResult, type JobStatus, type UploadService,
 } from "../../../scripts/media/index";
 import { claimProof, postedTallyFile } from "../../../scripts/oracle/proof";
@@ -106,13 +106,16 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
   const finished = await uploads().finished(input.uploadId);
   const listing = { title: input.title, description: input.description, genre: input.genre, aiTools: input.aiTools };
   parseListing(listing); // a typo in the title should not cost an upload's worth of transcoding
+  // With LIVEPEER_API_KEY the full film goes to Livepeer Studio (JWT playback) and needs no key.
+  // Only a film priced 0 may be exported to IPFS by Livepeer: the export is public and unencrypted.
+  const livepeer = livepeerIngestFromEnv(input.price === 0n);
   // Opened here, not inside the pipeline: a missing MEDIA_MASTER_KEY must refuse the request, not
   // leave a job that never starts.
-  const keyStore = new KeyStore();
+  const keyStore = livepeer ? undefined : new KeyStore();
   const job = jobs().create<IngestResult>(input.title);
   state.owners.set(job.id, { owner: who, uploadId: input.uploadId, price: input.price.toString(), title: input.title });
   const ipfs = await getIpfs();
-  ingestFile(finished.path, listing, { job, ipfs, keyStore })
+  ingestFile(finished.path, listing, { job, ipfs, keyStore, livepeer })
     .then(() => uploads().remove(input.uploadId))
     .catch(async (error: unknown) => {
       const code = (error as { code?: string }).code ?? "INTERNAL";

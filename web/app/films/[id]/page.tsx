@@ -12,6 +12,7 @@ import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddres
 import { accessOf } from "../../../../scripts/serving/index";
 import { getFilm, type FilmDetail } from "@/lib/server/catalog";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
+import { serverEnv } from "@/lib/server/env";
 import { getChain, getDb } from "@/lib/server/services";
 import { currentSession } from "@/lib/server/session";
 
@@ -54,6 +55,14 @@ export default async function FilmPage({ params }: Params) {
 
   const root = film.hlsCid ? `/ipfs/${film.hlsCid}` : null;
   const entitled = session !== null && access !== "none";
+  // A film Livepeer serves: the full film from Livepeer's CDN with a playback JWT from our server;
+  // the IPFS directory then holds only the poster and the preview.
+  const livepeer = film.livepeerPlaybackId
+    ? {
+        playbackUrl: `${serverEnv.livepeerPlaybackBase}/${encodeURIComponent(film.livepeerPlaybackId)}/index.m3u8`,
+        tokenUrl: `/api/films/${film.filmId}/playback-token`,
+      }
+    : null;
 
   return (
     <article className="film-page" data-testid="film-page" data-film-id={film.filmId}>
@@ -62,7 +71,8 @@ export default async function FilmPage({ params }: Params) {
         title={film.title}
         posterUrl={gatewayUrl(film.posterUri)}
         previewUrl={root ? `${root}/preview/master.m3u8` : null}
-        fullUrl={root ? `${root}/master.m3u8` : null}
+        fullUrl={livepeer ? livepeer.playbackUrl : root ? `${root}/master.m3u8` : null}
+        livepeer={livepeer}
         entitled={entitled}
         signedIn={session !== null}
         durationSeconds={film.durationSeconds}

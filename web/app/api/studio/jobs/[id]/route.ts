@@ -24,6 +24,7 @@ export const GET = (request: Request, { params }: { params: Promise<{ id: string
         state: status.state,
         stage: status.stage,
         percent: status.percent,
+        detail: status.detail,
         stages: status.stages,
         error: status.error ? { ...status.error, retryable: !INPUT_ERROR_CODES.has(status.error.code) } : undefined,
         uploadId: job.uploadId,
