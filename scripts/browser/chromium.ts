@@ -53,13 +53,32 @@ export type PurchaseOutcome = { ok: true } | { ok: false; kind: string | null; t
 export async function purchaseOutcome(page: Page, timeoutMs = 90_000): Promise<PurchaseOutcome> {
   const success = page.getByTestId("purchase-success");
   const error = page.getByTestId("purchase-error");
-  await Promise.race([success.waitFor({ timeout: timeoutMs }), error.waitFor({ timeout: timeoutMs })]);
-  if (await success.isVisible()) return { ok: true };
+  // On a film page a purchase that lands flips the server-rendered access status (and the refreshed
+  // page drops the purchase panel, success message and all): that is a success too.
+  const entitled = page.waitForFunction(() => {
+    const access = document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access");
+    return access !== undefined && access !== null && access !== "none";
+  }, null, { timeout: timeoutMs });
+  const waiters = [success.waitFor({ timeout: timeoutMs }), error.waitFor({ timeout: timeoutMs }), entitled];
+  for (const w of waiters) w.catch(() => undefined); // the losers time out later, unobserved
+  try {
+    await Promise.race(waiters);
+  } catch {
+    // Say where it stopped: the panel's last words (e.g. "Waiting for the transaction…").
+    const panel = await page.getByTestId("purchase-panel").innerText({ timeout: 2_000 }).catch(() => "(no purchase panel)");
+    throw new Error(`No purchase verdict after ${timeoutMs / 1000} s; the panel says: ${panel.replace(/\s+/g, " ").trim()}`);
+  }
+  if ((await success.isVisible()) || (await isEntitled(page))) return { ok: true };
   // An error can be replaced by the next attempt's progress: read it without waiting.
   const kind = await error.getAttribute("data-kind", { timeout: 2_000 }).catch(() => null);
   const text = await error.innerText({ timeout: 2_000 }).catch(() => "");
   if (kind === null) return purchaseOutcome(page, timeoutMs);
   return { ok: false, kind, text };
+}
+
+async function isEntitled(page: Page): Promise<boolean> {
+  const access = await page.getByTestId("access-status").getAttribute("data-access", { timeout: 1_000 }).catch(() => null);
+  return access !== null && access !== "none";
 }
 
 /**

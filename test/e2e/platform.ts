@@ -51,3 +51,13 @@ after(async function () {
   await e2e?.browser.close().catch(() => undefined);
   await e2e?.platform.stop();
 });
+
+/** With E2E_VERBOSE set, a page's console errors and failed requests go to stderr (for diagnosing). */
+export function tracePage(page: import("playwright-core").Page, label: string): void {
+  if (!process.env.E2E_VERBOSE) return;
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") process.stderr.write(`[${label} console.${m.type()}] ${m.text()}\n`);
+  });
+  page.on("pageerror", (e) => process.stderr.write(`[${label} pageerror] ${e.message}\n`));
+  page.on("requestfailed", (r) => process.stderr.write(`[${label} requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}\n`));
+}

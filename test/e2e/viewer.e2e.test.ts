@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { playUntil, purchase, signIn, videoTime } from "../../scripts/browser/chromium.js";
 import { filmListingsAbi } from "../../scripts/chain/abis.js";
 import { connectRpc } from "../../scripts/chain/context.js";
-import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, type E2E } from "./platform.js";
+import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, tracePage, type E2E } from "./platform.js";
 
 describe("Viewers in a real browser", function () {
   this.timeout(15 * 60_000);
@@ -24,6 +24,7 @@ describe("Viewers in a real browser", function () {
     BASE = e2e.baseUrl;
     viewer = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 } });
     page = await viewer.newPage();
+    tracePage(page, "viewer");
     page.on("response", (r) => {
       if (r.url().includes("/api/keys/") && r.status() === 200) keyUrl = r.url();
     });
@@ -96,6 +97,7 @@ describe("Viewers in a real browser", function () {
   it("lets a second, unsubscribed viewer buy a single view and watch it", async () => {
     const second = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 } });
     const p2 = await second.newPage();
+    tracePage(p2, "buyer");
     let fetched = false;
     p2.on("response", (r) => { if (r.url().includes("/api/keys/") && r.status() === 200) fetched = true; });
     await p2.goto(BASE);
