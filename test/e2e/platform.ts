@@ -59,5 +59,8 @@ export function tracePage(page: import("playwright-core").Page, label: string): 
     if (m.type() === "error" || m.type() === "warning") process.stderr.write(`[${label} console.${m.type()}] ${m.text()}\n`);
   });
   page.on("pageerror", (e) => process.stderr.write(`[${label} pageerror] ${e.message}\n`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) process.stderr.write(`[${label} ${r.status()}] ${r.request().method()} ${r.url()}\n`);
+  });
   page.on("requestfailed", (r) => process.stderr.write(`[${label} requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}\n`));
 }

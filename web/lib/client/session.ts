@@ -28,6 +28,9 @@ export function refreshSession(): Promise<SessionState> {
         const body = (await res.json()) as { address: string; chainId: number; expiresAt: number };
         set({ status: "signed-in", ...body });
       } else {
+        // Drain the refusal's body: an unread body keeps the request open in the browser (and the
+        // page never reaches network idle).
+        await res.text().catch(() => undefined);
         set({ status: "signed-out" });
       }
     } catch {
