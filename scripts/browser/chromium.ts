@@ -24,6 +24,8 @@ export async function signIn(page: Page, devAccount: number): Promise<void> {
   const signInButton = page.getByTestId("sign-in");
   const session = page.getByTestId("session-status");
   const select = page.getByTestId("dev-wallet-select");
+  // The header's wallet code loads when the visitor reaches for it: point at it, as a person would.
+  await page.getByTestId("wallet-area").first().hover();
   await select.waitFor();
   await page.waitForTimeout(2_000); // a choice made before React hydrates the wallet island is lost
   for (let attempt = 0; attempt < 10 && !(await signInButton.isVisible()) && !(await session.isVisible()); attempt++) {

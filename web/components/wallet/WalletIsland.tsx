@@ -8,7 +8,7 @@ import { ConnectButton, useConnectModal } from "@rainbow-me/rainbowkit";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useAccount, useConnect, useDisconnect, useSignMessage, useSwitchChain } from "wagmi";
-import { OPEN_CONNECT } from "@/lib/client/events";
+import { OPEN_CONNECT, takeConnectRequest } from "@/lib/client/events";
 import { refreshSession, signOut, useSession } from "@/lib/client/session";
 import { CHAIN_ID, DEV_ACCOUNT_INDEXES, IS_LOCAL_CHAIN } from "@/lib/config";
 import { shortAddress } from "@/lib/format";
@@ -38,6 +38,7 @@ function WalletArea() {
 
   useEffect(() => {
     const open = () => openConnectModal?.();
+    if (openConnectModal && takeConnectRequest()) open(); // asked for before this island loaded
     window.addEventListener(OPEN_CONNECT, open);
     return () => window.removeEventListener(OPEN_CONNECT, open);
   }, [openConnectModal]);

@@ -14,3 +14,19 @@ export function openConnectModal(): void {
 export function announceAccessChanged(): void {
   window.dispatchEvent(new Event(ACCESS_CHANGED));
 }
+
+/**
+ * The header's wallet code loads on demand (see components/slots.tsx): a request to connect that
+ * arrives before it has mounted is remembered here and honoured when it does.
+ */
+let pendingConnect = false;
+
+export function rememberConnectRequest(): void {
+  pendingConnect = true;
+}
+
+export function takeConnectRequest(): boolean {
+  const pending = pendingConnect;
+  pendingConnect = false;
+  return pending;
+}
