@@ -27,7 +27,7 @@
 // --skip-upload, --verbose (echo the platform's output). Exits 1 if a measurement failed (the
 // others are still printed) or if Chromium is missing; targets are reported, not enforced.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -160,28 +160,6 @@ function portFree(port: number): Promise<boolean> {
     server.once("error", () => resolve(false));
     server.listen(port, () => server.close(() => resolve(true)));
   });
-}
-
-/**
- * `next build` adds its dist directory's types to web/tsconfig.json and points web/next-env.d.ts at
- * them; undo what this platform's build (web/.next-bench) did so a benchmark leaves the tree as it was.
- */
-function webConfigGuard() {
-  const tsconfigPath = join(ROOT, "web/tsconfig.json");
-  const nextEnvPath = join(ROOT, "web/next-env.d.ts");
-  const nextEnvBefore = readFileSync(nextEnvPath, "utf8");
-  return () => {
-    try {
-      const tsconfig = JSON.parse(readFileSync(tsconfigPath, "utf8")) as { include?: string[] };
-      if (tsconfig.include?.some((p) => p.startsWith(`${DIST_DIR}/`))) {
-        tsconfig.include = tsconfig.include.filter((p) => !p.startsWith(`${DIST_DIR}/`));
-        writeFileSync(tsconfigPath, JSON.stringify(tsconfig, null, 2) + "\n");
-      }
-      if (readFileSync(nextEnvPath, "utf8").includes(DIST_DIR) && !nextEnvBefore.includes(DIST_DIR)) writeFileSync(nextEnvPath, nextEnvBefore);
-    } catch (e) {
-      process.stderr.write(`bench:web: could not restore web/tsconfig.json or web/next-env.d.ts: ${errorText(e)}\n`);
-    }
-  };
 }
 
 function runFfmpeg(args: string[]): Promise<void> {
@@ -377,13 +355,11 @@ async function main() {
   figures.machine = { cpus: cpuList.length, model: cpuList[0]?.model.trim() ?? "?", memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version };
 
   log(`starting the platform on :${WEB_PORT} (chain :${RPC_PORT}, build web/${DIST_DIR}); the first run builds the web app`);
-  const restoreWebConfig = webConfigGuard();
   launching = true;
   try {
     platform = await launchPlatform({ webPort: WEB_PORT, rpcPort: RPC_PORT, distDir: DIST_DIR, verbose: values.verbose === true });
   } finally {
     launching = false;
-    restoreWebConfig();
   }
   if (interrupted) throw new Error("interrupted");
   const base = platform.baseUrl;

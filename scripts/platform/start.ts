@@ -88,6 +88,29 @@ async function ensureDeployed(rpcUrl: string) {
   return connectRpc({ rpcUrl });
 }
 
+/**
+ * `next build` adds its dist directory's types to web/tsconfig.json and points web/next-env.d.ts at
+ * them. For a second platform's build (NEXT_DIST_DIR: browser tests, benchmarks) undo that, so
+ * running them leaves the checked-in files as they were.
+ */
+async function withoutBuildConfigEdits(build: () => Promise<void>) {
+  const dist = process.env.NEXT_DIST_DIR;
+  if (!dist || dist === ".next") return build();
+  const nextEnvPath = path.join(ROOT, "web/next-env.d.ts");
+  const tsconfigPath = path.join(ROOT, "web/tsconfig.json");
+  const nextEnvBefore = await readFile(nextEnvPath, "utf8");
+  try {
+    await build();
+  } finally {
+    const tsconfig = JSON.parse(await readFile(tsconfigPath, "utf8")) as { include?: string[] };
+    if (tsconfig.include?.some((p) => p.startsWith(`${dist}/`))) {
+      tsconfig.include = tsconfig.include.filter((p) => !p.startsWith(`${dist}/`));
+      await writeFile(tsconfigPath, JSON.stringify(tsconfig, null, 2) + "\n");
+    }
+    if ((await readFile(nextEnvPath, "utf8")).includes(dist) && !nextEnvBefore.includes(dist)) await writeFile(nextEnvPath, nextEnvBefore);
+  }
+}
+
 async function webBuildIsCurrent(): Promise<boolean> {
   const buildId = path.join(WEB_DIST, "BUILD_ID");
   if (!existsSync(buildId)) return false;
@@ -155,7 +178,7 @@ async function main() {
   };
   if (!(await webBuildIsCurrent())) {
     log("building the web app (production; first run only)");
-    await runNode([NEXT, "build", "web"], webEnv);
+    await withoutBuildConfigEdits(() => runNode([NEXT, "build", "web"], webEnv));
     await writeFile(path.join(WEB_DIST, "ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
   }
   log(`starting the web app on http://localhost:${WEB_PORT}`);
