@@ -404,8 +404,8 @@ describe("startIndexer", function () {
     }
   });
 
-  it("on PostgreSQL, indexers racing over one database commit each batch once", async function () {
-    if (postgresSkipped()) this.skip();
+  // Not registered on a machine that opted out of PostgreSQL (LEDGER_SKIP_POSTGRES=1; never in CI).
+  if (!postgresSkipped()) it("on PostgreSQL, indexers racing over one database commit each batch once", async function () {
     const { store, dir } = await openTempIpfs("indexer-race-");
     const server = await startPostgresOnce();
     const alone = await openLedgerDb({ databaseUrl: await server.createDatabase() });
