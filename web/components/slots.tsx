@@ -8,7 +8,9 @@
 import dynamic from "next/dynamic";
 import { useEffect, useState } from "react";
 import { OPEN_CONNECT, rememberConnectRequest } from "@/lib/client/events";
-import { refreshSession } from "@/lib/client/session";
+import { useRouter } from "next/navigation";
+import { signOut, useSession } from "@/lib/client/session";
+import { shortAddress } from "@/lib/format";
 import type { PlayerProps } from "./PlayerIsland";
 import type { PurchaseProps } from "./wallet/PurchaseIsland";
 import type { ClaimsProps } from "./studio/ClaimsIsland";
@@ -17,43 +19,60 @@ import type { UploadProps } from "./studio/UploadIsland";
 
 const WalletLazy = dynamic(() => import("./wallet/WalletIsland"), {
   ssr: false,
-  loading: () => <WalletPlaceholder />,
+  loading: () => <LightWalletArea />,
 });
 
-function WalletPlaceholder({ onWant }: { onWant?: (openModal: boolean) => void }) {
+/**
+ * The header's wallet area without wallet code: "Connect wallet", or for a signed-in visitor the
+ * SIWE session (address, sign out) from the tiny session store.
+ */
+function LightWalletArea({ onWant }: { onWant?: (openModal: boolean) => void }) {
+  const session = useSession();
+  const router = useRouter();
+  // Signed out, pointing at the area means connecting is next: start loading. Signed in, it may be
+  // a click on Sign out, which needs no wallet (and must not be lost to the island replacing it).
+  const reach = session.status === "signed-in" ? undefined : () => onWant?.(false);
   return (
-    <div className="wallet-area" data-testid="wallet-area" data-wallet="deferred" onPointerEnter={() => onWant?.(false)} onFocus={() => onWant?.(false)}>
-      <button className="btn btn-primary" data-testid="connect-wallet" onClick={() => onWant?.(true)} type="button">
-        Connect wallet
-      </button>
+    <div className="wallet-area" data-testid="wallet-area" data-wallet="deferred" onPointerEnter={reach} onFocus={reach}>
+      {session.status === "signed-in" ? (
+        <>
+          <span className="session-badge" data-testid="session-status" data-address={session.address}>
+            Signed in
+          </span>
+          <button className="btn btn-ghost" data-testid="account-button" data-address={session.address} onClick={() => onWant?.(false)} type="button">
+            {shortAddress(session.address)}
+          </button>
+          <button
+            className="btn btn-ghost"
+            data-testid="sign-out"
+            onClick={async () => {
+              await signOut();
+              router.refresh();
+            }}
+            type="button"
+          >
+            Sign out
+          </button>
+        </>
+      ) : (
+        <button className="btn btn-primary" data-testid="connect-wallet" onClick={() => onWant?.(true)} type="button">
+          Connect wallet
+        </button>
+      )}
     </div>
   );
 }
 
-/** A wallet was used in this browser before (wagmi's or the dev wallet's remembered connection). */
-function walletRemembered(): boolean {
-  try {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i) ?? "";
-      if (key.startsWith("wagmi.") || key.startsWith("aif.devwallet.")) return true;
-    }
-  } catch {
-    // storage unavailable: wait for the visitor to reach for the wallet
-  }
-  return false;
-}
-
 /**
- * The header's wallet area. wagmi and RainbowKit are the heaviest JavaScript on the site, and a
- * first-time visitor browsing the catalogue needs none of it: they load when the visitor reaches
- * for the wallet (pointer or focus on it, a click on Connect, a purchase asking to connect), or at
- * once for a signed-in visitor or one whose wallet this browser remembers.
+ * The header's wallet area. RainbowKit and wagmi are the heaviest JavaScript on the site (over 2 s
+ * of main-thread time on a mid-range phone) and nobody needs them to browse or to see that they
+ * are signed in: they load when the visitor reaches for the wallet (pointer or focus on it, a
+ * click on Connect, a purchase or a studio action asking to connect). Islands that sign
+ * transactions carry wagmi themselves and restore the wallet's connection on their own.
  */
 export function WalletSlot() {
   const [wanted, setWanted] = useState(false);
   useEffect(() => {
-    if (walletRemembered()) setWanted(true);
-    else void refreshSession().then((s) => s.status === "signed-in" && setWanted(true));
     const onConnect = () => {
       rememberConnectRequest();
       setWanted(true);
@@ -63,7 +82,7 @@ export function WalletSlot() {
   }, []);
   if (wanted) return <WalletLazy />;
   return (
-    <WalletPlaceholder
+    <LightWalletArea
       onWant={(openModal) => {
         if (openModal) rememberConnectRequest();
         setWanted(true);
