@@ -11,7 +11,6 @@
 //
 // Options: --seconds N (default 60), --height N (default 1080), --json. The x264 preset is the
 // pipeline's default (MEDIA_X264_PRESET, veryfast) for both runs.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +22,7 @@ import { chooseLadder, outputFrameRate } from "../media/ladder.js";
 import { ingestFile, type IngestResult } from "../media/pipeline.js";
 import { probeFile } from "../media/probe.js";
 import { ladderArgs, renditionName } from "../media/transcode.js";
-import { mediaTools } from "../media/tools.js";
+import { runFfmpeg } from "../media/tools.js";
 import { mkdir } from "node:fs/promises";
 
 const { values } = parseArgs({
@@ -36,16 +35,6 @@ const width = Math.round((height * 16) / 9 / 2) * 2;
 const log = (message: string) => {
   if (!json) process.stderr.write(message + "\n");
 };
-
-function runFfmpeg(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(mediaTools().ffmpeg, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${stderr.slice(-500)}`))));
-  });
-}
 
 const root = mkdtempSync(join(tmpdir(), "ai-films-bench-media-"));
 try {

@@ -26,7 +26,6 @@
 // Options: --json, --samples N (TTFF, default 5, at least 3), --lighthouse-runs N (default 3),
 // --skip-upload, --verbose (echo the platform's output). Exits 1 if a measurement failed (the
 // others are still printed) or if Chromium is missing; targets are reported, not enforced.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -46,7 +45,7 @@ import { playToFirstFrame, waitForFullFilm } from "../browser/player.js";
 import { openFilmPage, openStudio, uploadAndMint, type StudioProgress } from "../browser/studio.js";
 import { filmMarketAbi, testDollarAbi } from "../chain/abis.js";
 import { connectRpc } from "../chain/context.js";
-import { mediaTools } from "../media/tools.js";
+import { runFfmpeg } from "../media/tools.js";
 import { account, DEMO_ACCOUNTS } from "../platform/accounts.js";
 import { launchPlatform, type LaunchedPlatform } from "../platform/launch.js";
 
@@ -159,16 +158,6 @@ function portFree(port: number): Promise<boolean> {
     const server = createServer();
     server.once("error", () => resolve(false));
     server.listen(port, () => server.close(() => resolve(true)));
-  });
-}
-
-function runFfmpeg(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(mediaTools().ffmpeg, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${stderr.slice(-500)}`))));
   });
 }
 

@@ -125,6 +125,12 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
  * The last meaningful line of an ffmpeg/ffprobe log, for a one-sentence error. Server paths in it
  * (ffmpeg prefixes errors with the input's name) are replaced, since the sentence reaches creators.
  */
+/** Runs ffmpeg for a script or a test (generating clips, a raw baseline): throws with the reason on failure. */
+export async function runFfmpeg(args: string[]): Promise<void> {
+  const result = await run(mediaTools().ffmpeg, args);
+  if (result.code !== 0) throw new Error(`ffmpeg exited ${result.code ?? result.signal}: ${result.stderr.slice(-500)}`);
+}
+
 export function lastLogLine(stderr: string, paths: string[] = []): string {
   let text = stderr;
   for (const path of paths) text = text.split(fileArg(path)).join("input").split(path).join("input");

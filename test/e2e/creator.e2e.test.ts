@@ -13,7 +13,7 @@ import { playUntil, purchase, signIn } from "../../scripts/browser/chromium.js";
 import { uploadAndMint } from "../../scripts/browser/studio.js";
 import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "../../scripts/chain/abis.js";
 import { connectRpc } from "../../scripts/chain/context.js";
-import { mediaTools, run } from "../../scripts/media/tools.js";
+import { runFfmpeg } from "../../scripts/media/tools.js";
 import { account } from "../../scripts/platform/accounts.js";
 import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, type E2E } from "./platform.js";
 
@@ -46,9 +46,8 @@ describe("Creators in a real browser", function () {
     const ctx = await connectRpc({ rpcUrl: e2e.rpcUrl });
     chain = ctx.publicClient;
     deployment = { market: ctx.market, listings: ctx.listings, token: ctx.paymentToken };
-    const { ffmpeg } = await mediaTools();
     clip = path.join(e2e.platform.dataDir, "moire tide (e2e).mp4"); // a space and brackets: odd names are fine
-    await run(ffmpeg, [
+    await runFfmpeg([
       "-y", "-f", "lavfi", "-i", `testsrc2=size=640x360:rate=24:duration=${CLIP_SECONDS}`,
       "-f", "lavfi", "-i", `sine=frequency=330:duration=${CLIP_SECONDS}`,
       "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
