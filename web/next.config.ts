@@ -1,31 +1,18 @@
 /**
- * Next.js for the AI Films web app. The app imports the repository's own modules (scripts/**:
- * chain, ledger, IPFS, serving, indexer), so the tracing and Turbopack roots are the repository,
- * and a small loader adapts those Node-style ESM sources for Turbopack (build/ts-specifiers-loader.cjs).
+ * Next.js for the AI Films web app. The server side imports the platform's libraries by name
+ * (`@ai-films/core/*`, the workspace package in core/), written in TypeScript: Next transpiles
+ * that package like the app's own code. core/ lives beside web/, so the tracing and Turbopack
+ * roots are the repository.
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const loader = fileURLToPath(new URL("./build/ts-specifiers-loader.cjs", import.meta.url));
-// Turbopack caches loader output on disk; the loader's own hash in its options invalidates that
-// cache whenever the loader changes.
-const loaderVersion = createHash("sha256").update(readFileSync(loader)).digest("hex").slice(0, 16);
 
 const nextConfig: NextConfig = {
   outputFileTracingRoot: repoRoot,
-  turbopack: {
-    root: repoRoot,
-    rules: {
-      "*.ts": {
-        condition: { path: /^(?!.*node_modules)(?:.*[\\/])?(?:scripts|deployments)[\\/].*\.ts$/ },
-        loaders: [{ loader, options: { version: loaderVersion } }],
-        as: "*.ts",
-      },
-    },
-  },
+  turbopack: { root: repoRoot },
+  transpilePackages: ["@ai-films/core"],
   // Native, WASM or filesystem-heavy server packages: loaded from node_modules at run time, not bundled.
   serverExternalPackages: [
     "@electric-sql/pglite", "pg", "helia", "@helia/unixfs", "blockstore-fs", "datastore-fs", "kubo-rpc-client",

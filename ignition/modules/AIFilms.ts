@@ -2,7 +2,7 @@
 // ERC-20, given as the `paymentToken` parameter (USDC). For a local chain use LocalAIFilms.ts,
 // which deploys a TestDollar instead. Parameters: ignition/parameters/l2.example.json.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildMarket, paymentTokenArtifact } from "./market.js";
+import { buildMarket, paymentTokenArtifact } from "./market.ts";
 
 export default buildModule("AIFilms", (m) => {
   const paymentToken = m.contractAt("PaymentToken", paymentTokenArtifact(), m.getParameter<string>("paymentToken"));

@@ -2,7 +2,7 @@
 // with a faucet and permit as the payment token, then the same listings and market as on a real
 // network. Parameters: ignition/parameters/local.json.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildMarket } from "./market.js";
+import { buildMarket } from "./market.ts";
 
 export default buildModule("LocalAIFilms", (m) => {
   // Same future id as AIFilms' token, so exported deployments look alike on every chain.

@@ -15,14 +15,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { openIpfs } from "../ipfs/index.js";
-import { Job } from "../media/jobs.js";
-import { KeyStore } from "../media/keys.js";
-import { chooseLadder, outputFrameRate } from "../media/ladder.js";
-import { ingestFile, type IngestResult } from "../media/pipeline.js";
-import { probeFile } from "../media/probe.js";
-import { ladderArgs, renditionName } from "../media/transcode.js";
-import { runFfmpeg } from "../media/tools.js";
+import { openIpfs } from "@ai-films/core/ipfs";
+import { Job } from "@ai-films/core/media/jobs";
+import { KeyStore } from "@ai-films/core/media/keys";
+import { chooseLadder, outputFrameRate } from "@ai-films/core/media/ladder";
+import { ingestFile, type IngestResult } from "@ai-films/core/media/pipeline";
+import { probeFile } from "@ai-films/core/media/probe";
+import { ladderArgs, renditionName } from "@ai-films/core/media/transcode";
+import { runFfmpeg } from "@ai-films/core/media/tools";
 import { mkdir } from "node:fs/promises";
 
 const { values } = parseArgs({

@@ -40,14 +40,14 @@ import type { Browser, BrowserContext, Cookie, Page } from "playwright-core";
 import type { LocalAccount } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "../browser/chromium.js";
-import { playToFirstFrame, waitForFullFilm } from "../browser/player.js";
-import { openFilmPage, openStudio, uploadAndMint, type StudioProgress } from "../browser/studio.js";
-import { filmMarketAbi, testDollarAbi } from "../chain/abis.js";
-import { connectRpc } from "../chain/context.js";
-import { runFfmpeg } from "../media/tools.js";
-import { account, DEMO_ACCOUNTS } from "../platform/accounts.js";
-import { launchPlatform, type LaunchedPlatform } from "../platform/launch.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "../../test/helpers/browser/chromium.ts";
+import { playToFirstFrame, waitForFullFilm } from "../../test/helpers/browser/player.ts";
+import { openFilmPage, openStudio, uploadAndMint, type StudioProgress } from "../../test/helpers/browser/studio.ts";
+import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
+import { connectRpc } from "@ai-films/core/chain/context";
+import { runFfmpeg } from "@ai-films/core/media/tools";
+import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform/accounts";
+import { launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform/launch";
 
 const { values } = parseArgs({
   options: {
@@ -122,13 +122,13 @@ function stopLaunchingPlatform() {
   try {
     for (const task of readdirSync(`/proc/${process.pid}/task`)) {
       for (const pid of readFileSync(`/proc/${process.pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)) {
-        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/platform/start.ts")) leaders.push(pid);
+        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/start.ts")) leaders.push(pid);
       }
     }
   } catch {
     // no /proc: nothing more we can do than say so below
   }
-  if (leaders.length === 0) process.stderr.write("bench:web: could not find the platform being launched; check for a leftover scripts/platform/start.ts\n");
+  if (leaders.length === 0) process.stderr.write("bench:web: could not find the platform being launched; check for a leftover scripts/start.ts\n");
   for (const pid of leaders) {
     try {
       process.kill(-pid, "SIGTERM");

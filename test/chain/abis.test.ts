@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
-import { ABIS_FILE, renderAbis } from "../../scripts/chain/generate-abis.js";
+import { ABIS_FILE, renderAbis } from "../../scripts/generate-abis.ts";
 
 describe("Generated ABIs", () => {
-  it("scripts/chain/abis.ts matches the compiled contracts (run `npm run abis` after changing them)", async () => {
+  it("core/src/chain/abis.ts matches the compiled contracts (run `npm run abis` after changing them)", async () => {
     expect(await readFile(ABIS_FILE, "utf8")).to.equal(await renderAbis());
   });
 });

@@ -2,7 +2,7 @@
 // chain, with oracle signers, a guardian, creators with listings and funded viewers.
 import type { NetworkConnection } from "hardhat/types/network";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { FilmMarket } from "../../types/ethers-contracts/index.js";
+import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 import type { BaseWallet, Signer } from "ethers";
 
 export const DAY = 86_400;

@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, deployMarket, endPeriod, expectedShare, MONTHLY_PRICE,
   signTally, VIEW_WEIGHT_BPS, type Leaf,
-} from "./fixture.js";
+} from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;

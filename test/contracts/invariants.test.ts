@@ -11,7 +11,7 @@ import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import {
   BPS, buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, expectedShare, PASS_WINDOW, PERIOD,
   signTally, USD, type Deployment, type Leaf, type TallyInput,
-} from "./fixture.js";
+} from "./fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { deployMarket, FILM_PRICE, USD } from "./fixture.js";
+import { deployMarket, FILM_PRICE, USD } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;

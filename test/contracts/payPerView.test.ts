@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { BPS, deployMarket, FEE_BPS, FILM_PRICE, PASS_WINDOW, USD, type Deployment } from "./fixture.js";
+import { BPS, deployMarket, FEE_BPS, FILM_PRICE, PASS_WINDOW, USD, type Deployment } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;

@@ -13,11 +13,11 @@
 // settled state and leaves the books consistent.
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { FilmListings, FilmMarket, ReentrantToken } from "../../types/ethers-contracts/index.js";
+import type { FilmListings, FilmMarket, ReentrantToken } from "../../types/ethers-contracts/index.ts";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, endPeriod, FEE_BPS, FILM_PRICE, MONTHLY_PRICE,
   PASS_WINDOW, PERIOD, signTally, USD, VIEW_WEIGHT_BPS, BPS, type Leaf,
-} from "./fixture.js";
+} from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { BPS, DAY, deployMarket, FEE_BPS, MONTHLY_PRICE, PERIOD, type Deployment } from "./fixture.js";
+import { BPS, DAY, deployMarket, FEE_BPS, MONTHLY_PRICE, PERIOD, type Deployment } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;

@@ -4,8 +4,8 @@
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
 import { network } from "hardhat";
-import AIFilmsModule from "../../ignition/modules/AIFilms.js";
-import LocalAIFilmsModule from "../../ignition/modules/LocalAIFilms.js";
+import AIFilmsModule from "../../ignition/modules/AIFilms.ts";
+import LocalAIFilmsModule from "../../ignition/modules/LocalAIFilms.ts";
 
 const localParameters = JSON.parse(await readFile(new URL("../../ignition/parameters/local.json", import.meta.url), "utf8"));
 const local = localParameters.LocalAIFilms;

@@ -9,13 +9,13 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Address, PublicClient } from "viem";
-import { playUntil, purchase, signIn } from "../../scripts/browser/chromium.js";
-import { uploadAndMint } from "../../scripts/browser/studio.js";
-import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "../../scripts/chain/abis.js";
-import { connectRpc } from "../../scripts/chain/context.js";
-import { runFfmpeg } from "../../scripts/media/tools.js";
-import { account } from "../../scripts/platform/accounts.js";
-import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, type E2E } from "./platform.js";
+import { playUntil, purchase, signIn } from "../helpers/browser/chromium.ts";
+import { uploadAndMint } from "../helpers/browser/studio.ts";
+import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
+import { connectRpc } from "@ai-films/core/chain/context";
+import { runFfmpeg } from "@ai-films/core/media/tools";
+import { account } from "@ai-films/core/platform/accounts";
+import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, type E2E } from "./platform.ts";
 
 const CLIP_SECONDS = 12;
 

@@ -5,8 +5,8 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../../scripts/browser/chromium.js";
-import { launchPlatform, type LaunchedPlatform } from "../../scripts/platform/launch.js";
+import { launchChromium } from "../helpers/browser/chromium.ts";
+import { launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform/launch";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ARTIFACTS = path.join(ROOT, "test-artifacts/e2e");

@@ -5,10 +5,10 @@
 import { expect } from "chai";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { playUntil, purchase, signIn, videoTime } from "../../scripts/browser/chromium.js";
-import { filmListingsAbi } from "../../scripts/chain/abis.js";
-import { connectRpc } from "../../scripts/chain/context.js";
-import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, tracePage, type E2E } from "./platform.js";
+import { playUntil, purchase, signIn, videoTime } from "../helpers/browser/chromium.ts";
+import { filmListingsAbi } from "@ai-films/core/chain/abis";
+import { connectRpc } from "@ai-films/core/chain/context";
+import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, tracePage, type E2E } from "./platform.ts";
 
 describe("Viewers in a real browser", function () {
   this.timeout(15 * 60_000);

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openLedgerDb, type LedgerDb } from "../../scripts/ledger/db.js";
-import { postgresSkipped, startPostgresOnce } from "./postgres.js";
+import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { postgresSkipped, startPostgresOnce } from "./postgres.ts";
 
 export interface Backend {
   name: "pglite" | "postgres";

@@ -1,7 +1,7 @@
 /** Shared values for ledger tests: a contract-like period clock and a beat builder. */
-import type { LedgerDb } from "../../scripts/ledger/db.js";
-import { recordHeartbeat, type Heartbeat, type HeartbeatResult } from "../../scripts/ledger/ledger.js";
-import type { PeriodClock } from "../../scripts/ledger/periods.js";
+import type { LedgerDb } from "@ai-films/core/ledger/db";
+import { recordHeartbeat, type Heartbeat, type HeartbeatResult } from "@ai-films/core/ledger/ledger";
+import type { PeriodClock } from "@ai-films/core/ledger/periods";
 
 /** Weekly periods from 2023-11-14T22:13:20Z, as a contract might report them. */
 export const CLOCK: PeriodClock = { genesis: 1_700_000_000, periodLength: 7 * 24 * 3600 };

@@ -4,12 +4,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
-import { connectProvider, type ChainContext } from "../../scripts/chain/context.js";
-import type { LedgerQueryable } from "../../scripts/ledger/db.js";
-import { recordHeartbeat } from "../../scripts/ledger/ledger.js";
-import type { Entitlement } from "../../scripts/ledger/rules.js";
-import { periodClock } from "../../scripts/oracle/chainReads.js";
-import { openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
+import type { LedgerQueryable } from "@ai-films/core/ledger/db";
+import { recordHeartbeat } from "@ai-films/core/ledger/ledger";
+import type { Entitlement } from "@ai-films/core/ledger/rules";
+import { periodClock } from "@ai-films/core/oracle/chainReads";
+import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 
 export const USD = 1_000_000n;
 export const DAY = 86_400;

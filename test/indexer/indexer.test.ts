@@ -5,19 +5,19 @@ import { expect } from "chai";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
-import { openLedgerDb, type LedgerDb } from "../../scripts/ledger/db.js";
-import { aggregatePeriod } from "../../scripts/ledger/aggregate.js";
-import type { IpfsStore } from "../../scripts/ipfs/index.js";
-import { indexOnce, ipfsMetadataFetcher, refreshMetadata, startIndexer, type IndexOptions } from "../../scripts/indexer/index.js";
+import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { aggregatePeriod } from "@ai-films/core/ledger/aggregate";
+import type { IpfsStore } from "@ai-films/core/ipfs";
+import { indexOnce, ipfsMetadataFetcher, refreshMetadata, startIndexer, type IndexOptions } from "@ai-films/core/indexer";
 import {
   accountOverview, creatorOverview, getFilm, listFilms, marketParameters, periodClaims, periodsOverview, indexerStatus,
-} from "../../scripts/indexer/queries.js";
-import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.js";
-import { buildTally, claimRequest, signTally, type Leaf } from "../contracts/fixture.js";
+} from "@ai-films/core/indexer/queries";
+import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
+import { buildTally, claimRequest, signTally, type Leaf } from "../contracts/fixture.ts";
 import {
   CHALLENGE_WINDOW, DAY, MONTHLY, PASS_WINDOW, PERIOD, USD, WEIGHT, deployWorld, dumpTables, latestTime, openTempIpfs,
   watch, type World,
-} from "./helpers.js";
+} from "./helpers.ts";
 
 describe("Chain indexer", function () {
   this.timeout(180_000);

@@ -5,15 +5,15 @@
 import { expect } from "chai";
 import { rm } from "node:fs/promises";
 import { network } from "hardhat";
-import { openLedgerDb, type LedgerDb } from "../../scripts/ledger/db.js";
-import type { IpfsStore } from "../../scripts/ipfs/index.js";
-import { indexOnce } from "../../scripts/indexer/index.js";
+import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import type { IpfsStore } from "@ai-films/core/ipfs";
+import { indexOnce } from "@ai-films/core/indexer";
 import {
   QueryInputError, accountOverview, aiTools, creatorOverview, currentPeriod, genres, getFilm, listFilms, periodsOverview,
   type ListFilmsOptions,
-} from "../../scripts/indexer/queries.js";
-import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.js";
-import { MONTHLY, PERIOD, USD, deployWorld, openTempIpfs, watch, type World } from "./helpers.js";
+} from "@ai-films/core/indexer/queries";
+import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
+import { MONTHLY, PERIOD, USD, deployWorld, openTempIpfs, watch, type World } from "./helpers.ts";
 
 const backends: Array<{ name: string; open: () => Promise<LedgerDb> }> = [
   { name: "pglite", open: () => openLedgerDb({ dataDir: "memory://" }) },

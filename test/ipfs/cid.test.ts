@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CID } from "multiformats/cid";
-import { normalisePath } from "../../scripts/ipfs/cid.js";
-import { IpfsError, isValidCid, parseCid } from "../../scripts/ipfs/index.js";
+import { normalisePath } from "@ai-films/core/ipfs/cid";
+import { IpfsError, isValidCid, parseCid } from "@ai-films/core/ipfs";
 
 describe("ipfs: CID and path validation", () => {
   it("accepts CIDv0 and CIDv1 in the usual bases", () => {

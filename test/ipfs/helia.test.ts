@@ -12,8 +12,8 @@ import { expect } from "chai";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
-import { DEFAULT_IPFS_DATA_DIR, openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
-import { bytesOf, expectIpfsError, HLS_TREE, tempDir, writeTree } from "./helpers.js";
+import { DEFAULT_IPFS_DATA_DIR, openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
+import { bytesOf, expectIpfsError, HLS_TREE, tempDir, writeTree } from "./helpers.ts";
 
 const CHUNK = 262_144;
 const DAG_PB = 0x70;
@@ -236,7 +236,7 @@ function restore(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
-const INDEX = fileURLToPath(new URL("../../scripts/ipfs/index.ts", import.meta.url));
+const INDEX = fileURLToPath(new URL("../../core/src/ipfs/index.ts", import.meta.url));
 const CHILD = `
 import { openIpfs } from ${JSON.stringify(INDEX)};
 const [dataDir, text, otherCid] = process.argv.slice(1);

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { expect } from "chai";
-import { IpfsError, type IpfsErrorCode } from "../../scripts/ipfs/index.js";
+import { IpfsError, type IpfsErrorCode } from "@ai-films/core/ipfs";
 
 /** Deterministic pseudo-random bytes (xorshift), so fixtures need no files and CIDs are stable. */
 export function bytesOf(length: number, seed = 1): Uint8Array {

@@ -5,9 +5,9 @@
  */
 import { join } from "node:path";
 import { expect } from "chai";
-import { openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
-import { startKuboRpcServer, type KuboRpcServer } from "../helpers/kubo-rpc-server.js";
-import { bytesOf, closedPort, expectIpfsError, HLS_TREE, tempDir, writeTree } from "./helpers.js";
+import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
+import { startKuboRpcServer, type KuboRpcServer } from "../helpers/kubo-rpc-server.ts";
+import { bytesOf, closedPort, expectIpfsError, HLS_TREE, tempDir, writeTree } from "./helpers.ts";
 
 describe("ipfs: Kubo backend", function () {
   this.timeout(30_000);

@@ -6,9 +6,9 @@
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
-import { startKuboRpcServer, type KuboRpcServer } from "../helpers/kubo-rpc-server.js";
-import { bytesOf, concat, expectIpfsError, HLS_TREE, tempDir, writeTree } from "./helpers.js";
+import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
+import { startKuboRpcServer, type KuboRpcServer } from "../helpers/kubo-rpc-server.ts";
+import { bytesOf, concat, expectIpfsError, HLS_TREE, tempDir, writeTree } from "./helpers.ts";
 
 const UNKNOWN_CID = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"; // never added anywhere
 const CHUNK = 262_144;

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { aggregatePeriod, filmStats, periodTotals, viewerHistory } from "../../scripts/ledger/ledger.js";
-import { periodBounds } from "../../scripts/ledger/periods.js";
-import { describeEachBackend } from "../helpers/ledger-backends.js";
-import { ALICE, BOB, CLOCK, T0, address, every, record, recordSeries } from "../helpers/ledger-fixtures.js";
+import { aggregatePeriod, filmStats, periodTotals, viewerHistory } from "@ai-films/core/ledger/ledger";
+import { periodBounds } from "@ai-films/core/ledger/periods";
+import { describeEachBackend } from "../helpers/ledger-backends.ts";
+import { ALICE, BOB, CLOCK, T0, address, every, record, recordSeries } from "../helpers/ledger-fixtures.ts";
 
 const BIG_FILM = (1n << 200n) + 7n; // beyond any JS number: must survive as bigint
 

@@ -4,12 +4,12 @@
  * let a cap be overshot; on PGlite they must queue rather than interleave on its one connection.
  */
 import { expect } from "chai";
-import { aggregatePeriod, utcDay } from "../../scripts/ledger/ledger.js";
-import { DAILY_CAP_SECONDS } from "../../scripts/ledger/rules.js";
-import type { LedgerDb } from "../../scripts/ledger/db.js";
-import type { Heartbeat, HeartbeatResult } from "../../scripts/ledger/ledger.js";
-import { describeEachBackend } from "../helpers/ledger-backends.js";
-import { ALICE, T0, counter, daySeconds, record, sum } from "../helpers/ledger-fixtures.js";
+import { aggregatePeriod, utcDay } from "@ai-films/core/ledger/ledger";
+import { DAILY_CAP_SECONDS } from "@ai-films/core/ledger/rules";
+import type { LedgerDb } from "@ai-films/core/ledger/db";
+import type { Heartbeat, HeartbeatResult } from "@ai-films/core/ledger/ledger";
+import { describeEachBackend } from "../helpers/ledger-backends.ts";
+import { ALICE, T0, counter, daySeconds, record, sum } from "../helpers/ledger-fixtures.ts";
 
 const SESSIONS = 50;
 const BEATS = 6; // per session: the first starts the clock, then 5 × 10 s

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { LedgerInputError, recordHeartbeat, utcDay } from "../../scripts/ledger/ledger.js";
-import { periodBounds } from "../../scripts/ledger/periods.js";
-import { DAILY_CAP_SECONDS, MAX_SECONDS_PER_BEAT } from "../../scripts/ledger/rules.js";
-import { describeEachBackend } from "../helpers/ledger-backends.js";
+import { LedgerInputError, recordHeartbeat, utcDay } from "@ai-films/core/ledger/ledger";
+import { periodBounds } from "@ai-films/core/ledger/periods";
+import { DAILY_CAP_SECONDS, MAX_SECONDS_PER_BEAT } from "@ai-films/core/ledger/rules";
+import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import {
   ALICE,
   BOB,
@@ -17,7 +17,7 @@ import {
   record,
   recordSeries,
   sum,
-} from "../helpers/ledger-fixtures.js";
+} from "../helpers/ledger-fixtures.ts";
 
 describeEachBackend("ledger heartbeat rules", (backend) => {
   describe("real-time cap", () => {

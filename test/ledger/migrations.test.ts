@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aggregatePeriod } from "../../scripts/ledger/ledger.js";
-import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "../../scripts/ledger/migrate.js";
-import type { LedgerDb } from "../../scripts/ledger/db.js";
-import { describeEachBackend } from "../helpers/ledger-backends.js";
-import { every, recordSeries } from "../helpers/ledger-fixtures.js";
+import { aggregatePeriod } from "@ai-films/core/ledger/ledger";
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "@ai-films/core/ledger/migrate";
+import type { LedgerDb } from "@ai-films/core/ledger/db";
+import { describeEachBackend } from "../helpers/ledger-backends.ts";
+import { every, recordSeries } from "../helpers/ledger-fixtures.ts";
 
 async function appliedMigrations(db: LedgerDb) {
   return db.query<{ version: number; name: string; applied_at: Date }>(

@@ -1,9 +1,9 @@
 /** Random beat sequences for one session: whatever arrives, the rules' invariants hold. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { MAX_SECONDS_PER_BEAT, filmCapSeconds } from "../../scripts/ledger/rules.js";
-import { describeEachBackend } from "../helpers/ledger-backends.js";
-import { ALICE, T0, counter, record, sum } from "../helpers/ledger-fixtures.js";
+import { MAX_SECONDS_PER_BEAT, filmCapSeconds } from "@ai-films/core/ledger/rules";
+import { describeEachBackend } from "../helpers/ledger-backends.ts";
+import { ALICE, T0, counter, record, sum } from "../helpers/ledger-fixtures.ts";
 
 describeEachBackend("ledger invariants (property-based)", (backend) => {
   it("never credits more than real time, per-beat maximum or film cap, and credits what it reports", async () => {

@@ -7,13 +7,13 @@ import type { ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
-import { isMediaError, type MediaErrorCode } from "../../scripts/media/errors.js";
-import { JobRegistry, readJobStatus } from "../../scripts/media/jobs.js";
-import { KeyStore } from "../../scripts/media/keys.js";
-import { ingestFile, type IngestOptions, type IngestResult } from "../../scripts/media/pipeline.js";
-import { probeFile } from "../../scripts/media/probe.js";
-import { ffprobe, makeAudioOnly, makeClip, makeImage, rejection, tempDir } from "./helpers.js";
+import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
+import { isMediaError, type MediaErrorCode } from "@ai-films/core/media/errors";
+import { JobRegistry, readJobStatus } from "@ai-films/core/media/jobs";
+import { KeyStore } from "@ai-films/core/media/keys";
+import { ingestFile, type IngestOptions, type IngestResult } from "@ai-films/core/media/pipeline";
+import { probeFile } from "@ai-films/core/media/probe";
+import { ffprobe, makeAudioOnly, makeClip, makeImage, rejection, tempDir } from "./helpers.ts";
 
 describe("media pipeline: bad input", function () {
   this.timeout(120_000);

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { promisify } from "node:util";
-import { mediaTools } from "../../scripts/media/tools.js";
+import { mediaTools } from "@ai-films/core/media/tools";
 
 const execFileAsync = promisify(execFile);
 

@@ -7,13 +7,13 @@ import { createDecipheriv, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
-import { JobRegistry, readJobStatus } from "../../scripts/media/jobs.js";
-import { KeyStore } from "../../scripts/media/keys.js";
-import type { FilmMetadata } from "../../scripts/media/metadata.js";
-import { ingestFile, type IngestOptions, type IngestResult } from "../../scripts/media/pipeline.js";
-import { parseMasterPlaylist, parseMediaPlaylist } from "../../scripts/media/playlist.js";
-import { containsBytes, decodeAll, ffprobe, makeClip, rejection, serveOrigin, tempDir } from "./helpers.js";
+import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
+import { JobRegistry, readJobStatus } from "@ai-films/core/media/jobs";
+import { KeyStore } from "@ai-films/core/media/keys";
+import type { FilmMetadata } from "@ai-films/core/media/metadata";
+import { ingestFile, type IngestOptions, type IngestResult } from "@ai-films/core/media/pipeline";
+import { parseMasterPlaylist, parseMediaPlaylist } from "@ai-films/core/media/playlist";
+import { containsBytes, decodeAll, ffprobe, makeClip, rejection, serveOrigin, tempDir } from "./helpers.ts";
 
 const META = {
   title: "The Test Pattern <script>alert(1)</script>",

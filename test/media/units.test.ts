@@ -6,14 +6,14 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { isMediaError } from "../../scripts/media/errors.js";
-import { Job, readJobStatus } from "../../scripts/media/jobs.js";
-import { KeyStore, masterKeyFromEnv } from "../../scripts/media/keys.js";
-import { chooseLadder, outputFrameRate } from "../../scripts/media/ladder.js";
-import { buildMetadata, parseListing, serializeMetadata } from "../../scripts/media/metadata.js";
-import { stripSdt } from "../../scripts/media/mpegts.js";
-import { parseMediaPlaylist, writeMediaPlaylist } from "../../scripts/media/playlist.js";
-import { rejection, tempDir } from "./helpers.js";
+import { isMediaError } from "@ai-films/core/media/errors";
+import { Job, readJobStatus } from "@ai-films/core/media/jobs";
+import { KeyStore, masterKeyFromEnv } from "@ai-films/core/media/keys";
+import { chooseLadder, outputFrameRate } from "@ai-films/core/media/ladder";
+import { buildMetadata, parseListing, serializeMetadata } from "@ai-films/core/media/metadata";
+import { stripSdt } from "@ai-films/core/media/mpegts";
+import { parseMediaPlaylist, writeMediaPlaylist } from "@ai-films/core/media/playlist";
+import { rejection, tempDir } from "./helpers.ts";
 
 describe("media units", function () {
   describe("ladder", function () {

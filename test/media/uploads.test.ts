@@ -11,9 +11,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
 import * as tus from "tus-js-client";
-import { isMediaError } from "../../scripts/media/errors.js";
-import { createUploadService, type FinishedUpload, type UploadService } from "../../scripts/media/uploads.js";
-import { rejection, tempDir } from "./helpers.js";
+import { isMediaError } from "@ai-films/core/media/errors";
+import { createUploadService, type FinishedUpload, type UploadService } from "@ai-films/core/media/uploads";
+import { rejection, tempDir } from "./helpers.ts";
 
 const MAX = 4 * 1024 * 1024;
 

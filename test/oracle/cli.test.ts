@@ -9,10 +9,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { openLedgerDb } from "../../scripts/ledger/db.js";
-import { recordHeartbeat } from "../../scripts/ledger/ledger.js";
+import { openLedgerDb } from "@ai-films/core/ledger/db";
+import { recordHeartbeat } from "@ai-films/core/ledger/ledger";
 
-const CLI = fileURLToPath(new URL("../../scripts/oracle/cli.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../../scripts/oracle.ts", import.meta.url));
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
 

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
-import { openIpfs, type IpfsStore } from "../../scripts/ipfs/index.js";
-import { checkGatewayParams, contentTypeOf, createGateway, IMMUTABLE, parseGatewayPath } from "../../scripts/serving/index.js";
-import { bytesOf, tempDir, writeTree } from "../ipfs/helpers.js";
-import { ORIGIN } from "./helpers.js";
+import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
+import { checkGatewayParams, contentTypeOf, createGateway, IMMUTABLE, parseGatewayPath } from "@ai-films/core/serving";
+import { bytesOf, tempDir, writeTree } from "../ipfs/helpers.ts";
+import { ORIGIN } from "./helpers.ts";
 
 describe("serving: IPFS gateway", function () {
   this.timeout(60_000);

@@ -2,7 +2,7 @@
 import { getAddress } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import type { Auth } from "../../scripts/serving/index.js";
+import type { Auth } from "@ai-films/core/serving";
 
 export const ORIGIN = "http://localhost:3000";
 export const DOMAIN = "localhost:3000";

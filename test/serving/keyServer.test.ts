@@ -4,10 +4,10 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { network } from "hardhat";
-import { connectProvider, type ChainContext } from "../../scripts/chain/context.js";
-import { createAuth, createKeyServer, memoryAuthStore, type Auth, type ContentKeyStore } from "../../scripts/serving/index.js";
-import { deployMarket, FILM_PRICE, MONTHLY_PRICE, PASS_WINDOW, type Deployment } from "../contracts/fixture.js";
-import { DOMAIN, get, ORIGIN, signInAs } from "./helpers.js";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
+import { createAuth, createKeyServer, memoryAuthStore, type Auth, type ContentKeyStore } from "@ai-films/core/serving";
+import { deployMarket, FILM_PRICE, MONTHLY_PRICE, PASS_WINDOW, type Deployment } from "../contracts/fixture.ts";
+import { DOMAIN, get, ORIGIN, signInAs } from "./helpers.ts";
 
 const connection = await network.create();
 const { provider } = connection as any;

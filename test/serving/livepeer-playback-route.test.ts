@@ -10,19 +10,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
 import { importSPKI, jwtVerify } from "jose";
-import { connectProvider, type ChainContext } from "../../scripts/chain/context.js";
-import { indexOnce } from "../../scripts/indexer/indexer.js";
-import { filmOfLivepeerPlayback, getFilm, livepeerPlaybackOfFilm } from "../../scripts/indexer/queries.js";
-import { openLedgerDb, type LedgerDb } from "../../scripts/ledger/db.js";
-import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "../../scripts/ledger/migrate.js";
-import { buildMetadata, parseListing, type FilmFacts } from "../../scripts/media/metadata.js";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
+import { indexOnce } from "@ai-films/core/indexer/indexer";
+import { filmOfLivepeerPlayback, getFilm, livepeerPlaybackOfFilm } from "@ai-films/core/indexer/queries";
+import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "@ai-films/core/ledger/migrate";
+import { buildMetadata, parseListing, type FilmFacts } from "@ai-films/core/media/metadata";
 import {
   createAuth, createLivepeerClient, createPlaybackTokens, LIVEPEER_ISSUER, loadOrCreateSigningKey, memoryAuthStore,
   type Auth,
-} from "../../scripts/serving/index.js";
-import { deployMarket, FILM_PRICE, type Deployment } from "../contracts/fixture.js";
-import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.js";
-import { DOMAIN, ORIGIN, signInAs } from "./helpers.js";
+} from "@ai-films/core/serving";
+import { deployMarket, FILM_PRICE, type Deployment } from "../contracts/fixture.ts";
+import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.ts";
+import { DOMAIN, ORIGIN, signInAs } from "./helpers.ts";
 
 const connection = await network.create();
 const { provider } = connection as any;

@@ -9,16 +9,16 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { decodeProtectedHeader, importSPKI, jwtVerify } from "jose";
 import { CID } from "multiformats/cid";
-import { connectProvider, type ChainContext } from "../../scripts/chain/context.js";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
 import {
   createAuth, createLivepeerClient, createPlaybackTokens, LIVEPEER_ISSUER, LivepeerError, livepeerFromEnv,
   loadOrCreateSigningKey, loadPlaybackSigner, memoryAuthStore, playbackSignerFromEnv, signPlaybackJwt,
   type Auth, type LivepeerClient, type LivepeerProgress, type PlaybackSigner,
-} from "../../scripts/serving/index.js";
-import { deployMarket, MONTHLY_PRICE, type Deployment } from "../contracts/fixture.js";
-import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.js";
-import { bytesOf, tempDir } from "../ipfs/helpers.js";
-import { DOMAIN, get, ORIGIN, signInAs } from "./helpers.js";
+} from "@ai-films/core/serving";
+import { deployMarket, MONTHLY_PRICE, type Deployment } from "../contracts/fixture.ts";
+import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.ts";
+import { bytesOf, tempDir } from "../ipfs/helpers.ts";
+import { DOMAIN, get, ORIGIN, signInAs } from "./helpers.ts";
 
 const connection = await network.create();
 const { provider } = connection as any;

@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { createPublicClient, custom, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { openLedgerDb, type LedgerDb } from "../../scripts/ledger/db.js";
+import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
 import {
   createAuth, DEV_SESSION_SECRET, ledgerAuthStore, memoryAuthStore, resolveSessionSecret, SESSION_COOKIE,
   type Auth, type AuthStore,
-} from "../../scripts/serving/index.js";
-import { cookieFrom, DOMAIN, get, ORIGIN, siweMessage, signInAs, signInRequest } from "./helpers.js";
+} from "@ai-films/core/serving";
+import { cookieFrom, DOMAIN, get, ORIGIN, siweMessage, signInAs, signInRequest } from "./helpers.ts";
 
 const { provider } = await network.create();
 const publicClient = createPublicClient({ transport: custom(provider) }) as PublicClient;

@@ -10,7 +10,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import type { Address, Hex } from "viem";
 import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
-import { filmMarketAbi, testDollarAbi } from "../../../scripts/chain/abis";
+import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { formatDate, formatDollars, formatWatchTime } from "@/lib/format";

@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Address } from "viem";
 import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
-import { filmListingsAbi } from "../../../scripts/chain/abis";
+import { filmListingsAbi } from "@ai-films/core/chain/abis";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { formatDollars, parseDollars } from "@/lib/format";

@@ -15,7 +15,7 @@ import { useEffect, useRef, useState } from "react";
 import { Upload, type DetailedError } from "tus-js-client";
 import { parseEventLogs, type Address } from "viem";
 import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
-import { filmListingsAbi } from "../../../scripts/chain/abis";
+import { filmListingsAbi } from "@ai-films/core/chain/abis";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { formatBytes, formatDollars, parseDollars } from "@/lib/format";

@@ -9,7 +9,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { parseSignature, type Address, type Hex } from "viem";
 import { useAccount, usePublicClient, useSignTypedData, useSwitchChain, useWriteContract } from "wagmi";
-import { filmMarketAbi, testDollarAbi } from "../../../scripts/chain/abis";
+import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { announceAccessChanged, openConnectModal } from "@/lib/client/events";
 import { useSession } from "@/lib/client/session";
 import { CHAIN_ID, IS_LOCAL_CHAIN } from "@/lib/config";

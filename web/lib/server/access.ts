@@ -5,7 +5,7 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import { accessOf, type Access } from "../../../scripts/serving/index";
+import { accessOf, type Access } from "@ai-films/core/serving";
 import { getChain } from "./services";
 
 const TTL_MS = 10_000;

@@ -4,12 +4,12 @@
  * (it owns the PGlite ledger, which allows one process), started on first use.
  */
 import "server-only";
-import { deploymentBlock, startIndexer, type StopIndexer } from "../../../scripts/indexer/indexer";
-import * as queries from "../../../scripts/indexer/queries";
+import { deploymentBlock, startIndexer, type StopIndexer } from "@ai-films/core/indexer/indexer";
+import * as queries from "@ai-films/core/indexer/queries";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs, setKeyFilmLookup } from "./services";
 
-export type { AccountOverview, FilmDetail, FilmSummary } from "../../../scripts/indexer/queries";
+export type { AccountOverview, FilmDetail, FilmSummary } from "@ai-films/core/indexer/queries";
 
 const g = globalThis as typeof globalThis & { __aiFilmsIndexer?: Promise<StopIndexer> };
 

@@ -1,6 +1,6 @@
 /** Small helpers every route handler uses: JSON errors in the serving modules' shape `{ error, message }`. */
 import "server-only";
-import { jsonError } from "../../../scripts/serving/index";
+import { jsonError } from "@ai-films/core/serving";
 
 export { jsonError };
 

@@ -5,9 +5,9 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import * as queries from "../../../scripts/indexer/queries";
-import { leavesOf } from "../../../scripts/oracle/tallyFile";
-import { runVerify, type VerifyReport } from "../../../scripts/oracle/verify";
+import * as queries from "@ai-films/core/indexer/queries";
+import { leavesOf } from "@ai-films/core/oracle/tallyFile";
+import { runVerify, type VerifyReport } from "@ai-films/core/oracle/verify";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 import { tallyFileOf } from "./studio";

@@ -9,15 +9,15 @@
  * site recovers by itself once `npm run node` / `npm run deploy:local` have run.
  */
 import "server-only";
-import { connectRpc, type ChainContext } from "../../../scripts/chain/context";
-import { filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "../../../scripts/indexer/queries";
-import { IpfsError, openIpfs, type IpfsErrorCode, type IpfsStore } from "../../../scripts/ipfs/index";
-import { openLedgerDb, type LedgerDb } from "../../../scripts/ledger/db";
-import { KeyStore } from "../../../scripts/media/keys";
+import { connectRpc, type ChainContext } from "@ai-films/core/chain/context";
+import { filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "@ai-films/core/indexer/queries";
+import { IpfsError, openIpfs, type IpfsErrorCode, type IpfsStore } from "@ai-films/core/ipfs";
+import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { KeyStore } from "@ai-films/core/media/keys";
 import {
   createGateway, createPlaybackTokens, createServing, ledgerAuthStore, livepeerFromEnv, loadOrCreateSigningKey,
   playbackSignerFromEnv, resolveSessionSecret, type ContentKeyStore, type Serving,
-} from "../../../scripts/serving/index";
+} from "@ai-films/core/serving";
 import { serverEnv } from "./env";
 
 type Cache = {

@@ -1,7 +1,7 @@
 /** The signed-in wallet of the current request, for server components and route handlers. */
 import "server-only";
 import { cookies } from "next/headers";
-import type { Session } from "../../../scripts/serving/index";
+import type { Session } from "@ai-films/core/serving";
 import { getServing } from "./services";
 
 /** The session behind this page request, or null (none, expired, signed out, chain down). */

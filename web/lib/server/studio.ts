@@ -9,14 +9,14 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import { filmMarketAbi } from "../../../scripts/chain/context";
-import * as queries from "../../../scripts/indexer/queries";
+import { filmMarketAbi } from "@ai-films/core/chain/context";
+import * as queries from "@ai-films/core/indexer/queries";
 import {
   createUploadService, ingestFile, JobRegistry, KeyStore, livepeerIngestFromEnv, MediaError, maxUploadBytesFromEnv, parseListing,
   type IngestResult, type JobStatus, type UploadService,
-} from "../../../scripts/media/index";
-import { claimProof, postedTallyFile } from "../../../scripts/oracle/proof";
-import type { TallyFile } from "../../../scripts/oracle/tallyFile";
+} from "@ai-films/core/media";
+import { claimProof, postedTallyFile } from "@ai-films/core/oracle/proof";
+import type { TallyFile } from "@ai-films/core/oracle/tallyFile";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 

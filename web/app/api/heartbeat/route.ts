@@ -7,9 +7,9 @@
  * chainTime.ts); the film's duration is the listing's, from the indexer.
  */
 import { z } from "zod";
-import { LedgerInputError, recordHeartbeat } from "../../../../scripts/ledger/ledger";
-import type { Entitlement } from "../../../../scripts/ledger/rules";
-import type { Access } from "../../../../scripts/serving/index";
+import { LedgerInputError, recordHeartbeat } from "@ai-films/core/ledger/ledger";
+import type { Entitlement } from "@ai-films/core/ledger/rules";
+import type { Access } from "@ai-films/core/serving";
 import { cachedAccessOf } from "@/lib/server/access";
 import { getFilm } from "@/lib/server/catalog";
 import { chainNow, periodClock } from "@/lib/server/chainTime";

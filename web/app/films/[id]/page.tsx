@@ -6,10 +6,10 @@
  */
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { viewerHistory } from "../../../../scripts/ledger/stats";
+import { viewerHistory } from "@ai-films/core/ledger/stats";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
 import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
-import { accessOf } from "../../../../scripts/serving/index";
+import { accessOf } from "@ai-films/core/serving";
 import { getFilm, type FilmDetail } from "@/lib/server/catalog";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { serverEnv } from "@/lib/server/env";

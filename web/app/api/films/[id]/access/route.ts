@@ -3,8 +3,8 @@
  * from the chain (not cached: the client asks after buying or subscribing).
  */
 import { z } from "zod";
-import { filmMarketAbi } from "../../../../../../scripts/chain/context";
-import { accessOf } from "../../../../../../scripts/serving/index";
+import { filmMarketAbi } from "@ai-films/core/chain/context";
+import { accessOf } from "@ai-films/core/serving";
 import { forgetAccess } from "@/lib/server/access";
 import { guarded, jsonError } from "@/lib/server/http";
 import { getChain, getServing } from "@/lib/server/services";

@@ -1,0 +1,14 @@
+/**
+ * The chain indexer and the read models built on it. Server-side only: the web app's route
+ * handlers and server components import from here; nothing in it may reach a client bundle.
+ *
+ *   const stop = startIndexer(ctx, db, { intervalMs: 2000, ipfs });   // follow the chain
+ *   const films = await listFilms(db, { sort: "trending", limit: 24 }); // a page's data
+ */
+export { indexOnce, startIndexer, wipeIndex, deploymentBlock } from "./indexer.ts";
+export type { IndexOptions, IndexResult, StartIndexerOptions, StopIndexer } from "./indexer.ts";
+export { ipfsMetadataFetcher, parseFilmMetadata, refreshMetadata, MetadataInvalidError } from "./metadata.ts";
+export type { FetchMetadata, ParsedMetadata, MetadataRefreshOptions, MetadataRefreshResult } from "./metadata.ts";
+export { estimateChainNow, readIndexerState } from "./state.ts";
+export type { IndexerState } from "./state.ts";
+export * from "./queries.ts";

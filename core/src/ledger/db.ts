@@ -1,0 +1,150 @@
+/**
+ * Storage for the view ledger: embedded PGlite on disk by default, a real PostgreSQL server when
+ * a URL is given. Both speak the same SQL, so the ledger has one code path and tests run on both.
+ */
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { runMigrations, type Session } from "./migrate.ts";
+import { dataPath } from "../paths.ts";
+
+/** What a transaction body gets: queries bound to the transaction's connection. */
+export interface LedgerQueryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface LedgerDb extends LedgerQueryable {
+  readonly kind: "pglite" | "postgres";
+  /**
+   * Runs `fn` in one transaction (READ COMMITTED), committing if it resolves and rolling back if
+   * it throws. Inside `fn` use only `tx`: on PGlite a call on the db itself waits for the
+   * transaction to end, so it would never run.
+   */
+  transaction<R>(fn: (tx: LedgerQueryable) => Promise<R>): Promise<R>;
+  close(): Promise<void>;
+}
+
+export interface LedgerDbOptions {
+  /** PGlite data directory; "memory://" for a throwaway in-memory ledger. */
+  dataDir?: string;
+  /** PostgreSQL connection string; defaults to env DATABASE_URL when no dataDir is given. */
+  databaseUrl?: string;
+  /** Connections in the PostgreSQL pool. */
+  poolSize?: number;
+  /** Where the numbered .sql migrations live (tests point this elsewhere). */
+  migrationsDir?: string;
+}
+
+export const DEFAULT_DATA_DIR = dataPath("ledger");
+
+/** A driver hands out one connection at a time for a unit of work; the ledger builds on that. */
+interface Driver {
+  readonly kind: LedgerDb["kind"];
+  withSession<R>(fn: (session: Session) => Promise<R>): Promise<R>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the ledger and brings its schema up to date. A databaseUrl wins over the default PGlite
+ * directory; an explicit dataDir wins over env DATABASE_URL.
+ */
+export async function openLedgerDb(options: LedgerDbOptions = {}): Promise<LedgerDb> {
+  const url = options.databaseUrl ?? (options.dataDir === undefined ? process.env.DATABASE_URL : undefined);
+  const driver = url ? openPostgres(url, options.poolSize ?? 10) : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
+  try {
+    await driver.withSession((session) => runMigrations(session, options.migrationsDir));
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+  return ledgerDbOn(driver);
+}
+
+function ledgerDbOn(driver: Driver): LedgerDb {
+  let closed = false;
+  return {
+    kind: driver.kind,
+    query: (sql, params) => driver.withSession((s) => s.query(sql, params)),
+    transaction: (fn) =>
+      driver.withSession(async (session) => {
+        await session.query("BEGIN");
+        let result;
+        try {
+          result = await fn({ query: (sql, params) => session.query(sql, params) });
+        } catch (error) {
+          // A failed ROLLBACK must not hide the error that caused it.
+          await session.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+        await session.query("COMMIT");
+        return result;
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await driver.close();
+    },
+  };
+}
+
+/**
+ * PGlite is one backend connection shared by every caller. Its own locking already serialises
+ * calls, but the ledger issues BEGIN/COMMIT itself, so it holds its own lock for each whole unit
+ * of work: concurrent transactions queue instead of interleaving statements on one connection.
+ */
+async function openPglite(dataDir: string): Promise<Driver> {
+  if (!dataDir.includes("://")) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  let tail: Promise<unknown> = Promise.resolve();
+  const session: Session = {
+    query: async <T>(sql: string, params: readonly unknown[] = []) =>
+      (await db.query<T>(sql, params as unknown[])).rows,
+    exec: async (sql: string) => {
+      await db.exec(sql);
+    },
+  };
+  return {
+    kind: "pglite",
+    withSession<R>(fn: (s: Session) => Promise<R>): Promise<R> {
+      const run = tail.then(() => fn(session));
+      tail = run.catch(() => undefined); // the next unit runs whether this one failed or not
+      return run;
+    },
+    close: async () => {
+      await tail;
+      await db.close();
+    },
+  };
+}
+
+function openPostgres(connectionString: string, max: number): Driver {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client losing its server (restart, network) emits here; unhandled, it kills Node.
+  pool.on("error", (error) => console.warn(`ledger: idle PostgreSQL connection failed: ${error.message}`));
+  return {
+    kind: "postgres",
+    async withSession<R>(fn: (s: Session) => Promise<R>): Promise<R> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        return await fn({
+          query: async <T>(sql: string, params: readonly unknown[] = []) =>
+            (await client.query(sql, params as unknown[])).rows as T[],
+          exec: async (sql: string) => {
+            await client.query(sql); // no parameters: simple protocol, several statements allowed
+          },
+        });
+      } catch (error) {
+        // Never hand the pool a connection stuck inside a transaction: roll back (a no-op
+        // warning if none is open), and if even that fails, drop the connection.
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The listing's metadata: the ERC-721 metadata JSON the creator mints with (tokenURI =
+ * ipfs://<metadataCid>). Marketplaces read name/description/image/animation_url; our app also
+ * reads `properties` (duration, genre, AI tools, renditions, preview, and either the AES key id
+ * or, for a film transcoded by Livepeer Studio, `livepeer: { playbackId, assetId }`).
+ *
+ * Text from the creator is validated and normalised here (lengths, Unicode NFC, no control
+ * characters) but never sanitised: "<script>" in a title stays those eight characters. The JSON is
+ * data, not HTML, and every renderer must escape it; rewriting it here would only corrupt
+ * legitimate titles ("Tom & Jerry <3") while giving a false sense of safety.
+ *
+ * Serialisation is deterministic (fixed key order, no timestamps), so the same film and text give
+ * the same metadata CID.
+ */
+import { z } from "zod";
+import { MediaError } from "./errors.ts";
+
+// C0/C1 controls except tab and newline: invisible, and able to break logs and terminals.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+const singleLine = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.normalize("NFC").replace(CONTROL, "").replace(/\s+/g, " ").trim())
+    .pipe(z.string().max(max, `must be at most ${max} characters`));
+
+export const ListingInput = z.object({
+  title: singleLine(200).pipe(z.string().min(1, "is required")),
+  description: z
+    .string()
+    .transform((s) => s.normalize("NFC").replace(CONTROL, "").replace(/\r\n?/g, "\n").trim())
+    .pipe(z.string().max(5000, "must be at most 5000 characters"))
+    .default(""),
+  genre: singleLine(64).default(""),
+  aiTools: z
+    .array(singleLine(64).pipe(z.string().min(1, "must not be empty")))
+    .max(20, "must list at most 20 tools")
+    .default([]),
+});
+
+export type ListingInputRaw = z.input<typeof ListingInput>;
+export type Listing = z.output<typeof ListingInput>;
+
+/** Validates creator input; INVALID_METADATA naming the first bad field otherwise. */
+export function parseListing(input: unknown): Listing {
+  const parsed = ListingInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join(".") || "metadata";
+    throw new MediaError("INVALID_METADATA", `The ${field} ${issue.message}.`);
+  }
+  return parsed.data;
+}
+
+export interface FilmFacts {
+  hlsCid: string;
+  durationSeconds: number;
+  /** Heights (rung) of the renditions, highest first. */
+  renditions: number[];
+  previewSeconds: number;
+  /** The local path: the full film is AES-128 HLS under hlsCid, keyed by this id. */
+  keyId?: string;
+  /**
+   * The Livepeer path: the full film plays from Livepeer under a JWT playback policy, and hlsCid
+   * holds only the poster and the free preview. `ipfsCid` is Livepeer's IPFS export (free films).
+   */
+  livepeer?: LivepeerFacts;
+}
+
+export interface LivepeerFacts {
+  playbackId: string;
+  assetId: string;
+  ipfsCid?: string;
+}
+
+export interface FilmMetadata {
+  name: string;
+  description: string;
+  image: string;
+  animation_url: string;
+  attributes: Array<{ trait_type: string; value: string | number; display_type?: string }>;
+  properties: {
+    durationSeconds: number;
+    genre: string;
+    aiTools: string[];
+    renditions: number[];
+    previewSeconds: number;
+    preview: string;
+    /** Local path only. */
+    encryption?: "AES-128";
+    keyId?: string;
+    /** Livepeer path only. */
+    livepeer?: LivepeerFacts;
+  };
+}
+
+export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
+  if ((film.keyId === undefined) === (film.livepeer === undefined)) {
+    throw new MediaError("INTERNAL", "A film is either AES-encrypted (keyId) or played from Livepeer, not both or neither.");
+  }
+  const root = `ipfs://${film.hlsCid}`;
+  const preview = `${root}/preview/master.m3u8`;
+  const durationSeconds = Math.round(film.durationSeconds * 1000) / 1000;
+  const attributes: FilmMetadata["attributes"] = [{ trait_type: "Duration (s)", value: Math.round(durationSeconds), display_type: "number" }];
+  if (listing.genre) attributes.push({ trait_type: "Genre", value: listing.genre });
+  for (const tool of listing.aiTools) attributes.push({ trait_type: "AI tool", value: tool });
+  return {
+    name: listing.title,
+    description: listing.description,
+    image: `${root}/poster.jpg`,
+    // On the Livepeer path the directory holds no full film: marketplaces get the public preview.
+    animation_url: film.livepeer ? preview : `${root}/master.m3u8`,
+    attributes,
+    properties: {
+      durationSeconds,
+      genre: listing.genre,
+      aiTools: listing.aiTools,
+      renditions: film.renditions,
+      previewSeconds: film.previewSeconds,
+      preview,
+      ...(film.livepeer
+        ? {
+            livepeer: {
+              playbackId: film.livepeer.playbackId,
+              assetId: film.livepeer.assetId,
+              ...(film.livepeer.ipfsCid ? { ipfsCid: film.livepeer.ipfsCid } : {}),
+            },
+          }
+        : { encryption: "AES-128" as const, keyId: film.keyId }),
+    },
+  };
+}
+
+/** The exact bytes added to IPFS: stable key order, two-space indent, trailing newline. */
+export function serializeMetadata(metadata: FilmMetadata): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(metadata, null, 2) + "\n");
+}

@@ -1,0 +1,259 @@
+/**
+ * The ingest pipeline: a video file and the creator's listing text in, the metadata CID the
+ * creator mints with out. Stages, in order (each one a module):
+ *
+ *   upload (done by uploads.ts, or a local file) → probe → transcode (ladder + poster)
+ *   → encrypt (+ the free preview) → ipfs (the output directory) → metadata (ERC-721 JSON to IPFS)
+ *
+ * Failure at any point — bad input, ffmpeg crashing, cancellation, IPFS — leaves nothing behind:
+ * the job's work directory is removed, a key created for it is deleted, and no metadata CID exists,
+ * because the metadata is the last thing written. (Blocks already added to a local IPFS store stay
+ * there unreferenced; the store never garbage-collects, see scripts/ipfs/helia.ts.)
+ *
+ * With a Livepeer Studio client (`options.livepeer`; the CLI and the studio pass one when
+ * LIVEPEER_API_KEY is set) the same probe runs, and then livepeerIngest.ts: the poster and the
+ * free preview are made here, the full film is transcoded and served by Livepeer under a JWT
+ * playback policy, and no AES key is created. Failure leaves nothing behind there either.
+ *
+ * Work happens under `.data/media/work/<jobId>/`, named by the job id, never by anything from the
+ * creator (file names with spaces, unicode or "../" only ever reach ffmpeg as one argument).
+ */
+import type { ChildProcess } from "node:child_process";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { isIpfsError, openIpfs, type IpfsStore } from "../ipfs/index.ts";
+import { defaultKeyUri, encryptLadder } from "./encrypt.ts";
+import { MediaError, toMediaError } from "./errors.ts";
+import { Job, type JobRegistry } from "./jobs.ts";
+import { KeyStore } from "./keys.ts";
+import { chooseLadder, outputFrameRate } from "./ladder.ts";
+import { ingestViaLivepeer, type LivepeerIngestOptions } from "./livepeerIngest.ts";
+import { buildMetadata, parseListing, serializeMetadata, type ListingInputRaw } from "./metadata.ts";
+import { DEFAULT_PREVIEW_SECONDS, writePreview } from "./preview.ts";
+import { probeFile } from "./probe.ts";
+import { makePoster, transcodeLadder } from "./transcode.ts";
+import { dataPath } from "../paths.ts";
+
+export const DEFAULT_WORK_DIR = dataPath("media", "work");
+/** 2 GiB: a feature film at a sensible upload bitrate; env MEDIA_MAX_UPLOAD_BYTES overrides. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+export const POSTER_NAME = "poster.jpg";
+
+export function maxUploadBytesFromEnv(): number {
+  const value = Number(process.env.MEDIA_MAX_UPLOAD_BYTES);
+  return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_MAX_UPLOAD_BYTES;
+}
+
+export interface IngestOptions {
+  /** An open IPFS store; when omitted one is opened (env IPFS_API_URL / default Helia) and closed. */
+  ipfs?: IpfsStore;
+  keyStore?: KeyStore;
+  /**
+   * Re-ingest with an existing film key instead of creating one. With the same source and text
+   * this reproduces the same hlsCid and metadataCid byte for byte.
+   */
+  keyId?: string;
+  /** Run under this job (e.g. one created when its upload began); otherwise a new one. */
+  job?: Job<IngestResult>;
+  jobs?: JobRegistry;
+  workDir?: string;
+  previewSeconds?: number;
+  segmentSeconds?: number;
+  preset?: string;
+  threads?: number;
+  maxBytes?: number;
+  maxDurationSeconds?: number;
+  /** Keep `<workDir>/<jobId>/out` after success (it is in IPFS either way). */
+  keepOutput?: boolean;
+  onSpawn?: (child: ChildProcess) => void;
+  /**
+   * Transcode and serve the full film through Livepeer Studio instead of local ffmpeg + AES
+   * (see livepeerIngest.ts). `free` must be true only for a film listed at price 0.
+   */
+  livepeer?: LivepeerIngestOptions;
+}
+
+export interface IngestResult {
+  jobId: string;
+  metadataCid: string;
+  /** ipfs://<metadataCid>: the tokenURI to mint with. */
+  metadataUri: string;
+  hlsCid: string;
+  durationSeconds: number;
+  /** Rendition heights (short side), highest first. */
+  renditions: number[];
+  previewSeconds: number;
+  /** The film's AES-128 key (local path); absent on the Livepeer path, which creates none. */
+  keyId?: string;
+  /** The Livepeer path: the asset the full film plays from (hlsCid then holds only poster + preview). */
+  livepeer?: { playbackId: string; assetId: string; ipfsCid?: string };
+  /** Inside the HLS directory: ipfs://<hlsCid>/poster.jpg. */
+  posterPath: string;
+  /** Bytes of the directory added to IPFS. */
+  outputBytes: number;
+  /** Where the output was kept, when keepOutput was set. */
+  outputDir?: string;
+}
+
+export async function ingestFile(path: string, meta: ListingInputRaw, options: IngestOptions = {}): Promise<IngestResult> {
+  const job = options.job ?? options.jobs?.create<IngestResult>(meta.title) ?? new Job<IngestResult>({ label: meta.title });
+  // A run-time data directory, not a source folder: bundlers must not trace it.
+  const jobDir = join(/*turbopackIgnore: true*/ options.workDir ?? process.env.MEDIA_WORK_DIR ?? DEFAULT_WORK_DIR, job.id);
+  const keyStore = options.keyStore ?? new KeyStore();
+  const ownsIpfs = options.ipfs === undefined;
+  let ipfs = options.ipfs;
+  let createdKeyId: string | undefined;
+  const signal = job.signal;
+
+  try {
+    // Validate the text first: a typo in the title should not cost a transcode.
+    const listing = parseListing(meta);
+    const source = resolve(path);
+
+    job.startStage("upload");
+    job.progress(100);
+
+    job.startStage("probe");
+    const probe = await probeFile(source, {
+      maxBytes: options.maxBytes ?? maxUploadBytesFromEnv(),
+      maxDurationSeconds: options.maxDurationSeconds,
+      signal,
+    });
+    const frameRate = outputFrameRate(probe.frameRate);
+    const ladder = chooseLadder({ width: probe.width, height: probe.height, frameRate });
+
+    if (options.livepeer) {
+      if (options.keyId !== undefined) throw new MediaError("INTERNAL", "A key id makes no sense for a film transcoded by Livepeer.");
+      const out = await ingestViaLivepeer({
+        job: job as Job<unknown>,
+        source,
+        listing,
+        probe,
+        ladder,
+        frameRate,
+        jobDir,
+        ipfs: async () => (ipfs ??= await openIpfs()),
+        previewSeconds: options.previewSeconds,
+        segmentSeconds: options.segmentSeconds,
+        preset: options.preset,
+        threads: options.threads,
+        onSpawn: options.onSpawn,
+        livepeer: options.livepeer,
+      });
+      const result: IngestResult = {
+        jobId: job.id,
+        metadataCid: out.metadataCid,
+        metadataUri: `ipfs://${out.metadataCid}`,
+        hlsCid: out.hlsCid,
+        durationSeconds: out.durationSeconds,
+        renditions: out.renditions,
+        previewSeconds: out.previewSeconds,
+        livepeer: out.livepeer,
+        posterPath: POSTER_NAME,
+        outputBytes: await directoryBytes(out.outDir),
+      };
+      if (options.keepOutput) result.outputDir = out.outDir;
+      else await rm(jobDir, { recursive: true, force: true });
+      job.complete(result);
+      return result;
+    }
+
+    job.startStage("transcode");
+    const plainDir = join(jobDir, "plain");
+    const outDir = join(jobDir, "out");
+    await mkdir(outDir, { recursive: true });
+    const renditions = await transcodeLadder(source, probe, ladder, plainDir, {
+      frameRate,
+      segmentSeconds: options.segmentSeconds,
+      preset: options.preset,
+      threads: options.threads,
+      signal,
+      onSpawn: options.onSpawn,
+      onProgress: (percent) => job.progress(percent * 0.97),
+    });
+    await makePoster(source, probe, ladder[0], join(outDir, POSTER_NAME), signal);
+
+    job.startStage("encrypt");
+    let key: Buffer;
+    let keyId: string;
+    if (options.keyId !== undefined) {
+      keyId = options.keyId;
+      key = await keyStore.get(keyId);
+    } else {
+      ({ keyId, key } = await keyStore.create());
+      createdKeyId = keyId;
+    }
+    await encryptLadder(plainDir, outDir, renditions, {
+      key,
+      keyId,
+      keyUri: defaultKeyUri(keyId),
+      frameRate,
+      onProgress: (percent) => job.progress(percent * 0.9),
+    });
+    const preview = await writePreview(plainDir, outDir, renditions, options.previewSeconds ?? DEFAULT_PREVIEW_SECONDS, frameRate);
+    // The plain segments are the whole film unencrypted: gone before anything is published.
+    await rm(plainDir, { recursive: true, force: true });
+    job.throwIfCancelled();
+
+    job.startStage("ipfs");
+    const outputBytes = await directoryBytes(outDir);
+    ipfs ??= await openIpfs();
+    const hlsCid = await ipfs.addDirectory(outDir, (done, total) => job.progress(total > 0 ? (done / total) * 100 : 100));
+    job.throwIfCancelled();
+
+    job.startStage("metadata");
+    const durationSeconds = Math.round(probe.durationSeconds * 1000) / 1000;
+    const renditionHeights = renditions.map((r) => r.rung);
+    const metadata = buildMetadata(listing, {
+      hlsCid,
+      durationSeconds,
+      renditions: renditionHeights,
+      previewSeconds: preview.previewSeconds,
+      keyId,
+    });
+    const metadataCid = await ipfs.addBytes(serializeMetadata(metadata));
+    await keyStore.attach(keyId, { metadataCid, hlsCid });
+
+    const result: IngestResult = {
+      jobId: job.id,
+      metadataCid,
+      metadataUri: `ipfs://${metadataCid}`,
+      hlsCid,
+      durationSeconds,
+      renditions: renditionHeights,
+      previewSeconds: preview.previewSeconds,
+      keyId,
+      posterPath: POSTER_NAME,
+      outputBytes,
+    };
+    if (options.keepOutput) {
+      await rm(join(jobDir, "plain"), { recursive: true, force: true });
+      result.outputDir = outDir;
+    } else {
+      await rm(jobDir, { recursive: true, force: true });
+    }
+    job.complete(result);
+    return result;
+  } catch (error) {
+    // A cancelled job's stages see their own errors (ffmpeg killed…); report the cancellation.
+    const failure = signal.aborted
+      ? new MediaError("CANCELLED", "The job was cancelled.")
+      : isIpfsError(error)
+        ? toMediaError(error, "IPFS_FAILED", "Storing the film in IPFS failed")
+        : toMediaError(error, "INTERNAL", "Ingest failed");
+    await rm(jobDir, { recursive: true, force: true }).catch(() => undefined);
+    if (createdKeyId !== undefined) await keyStore.delete(createdKeyId).catch(() => undefined);
+    job.fail(failure);
+    throw failure;
+  } finally {
+    if (ownsIpfs && ipfs !== undefined) await ipfs.close().catch(() => undefined);
+  }
+}
+
+async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}

@@ -1,0 +1,115 @@
+// What the oracle reads from FilmMarket: period bounds and pools, the posted tally, the signers.
+import type { Address, Hex } from "viem";
+import { filmMarketAbi, type ChainContext } from "../chain/context.ts";
+import type { PeriodClock } from "../ledger/periods.ts";
+
+export const TALLY_STATUS = ["none", "posted", "disputed"] as const;
+export type TallyStatus = (typeof TALLY_STATUS)[number];
+
+export interface OnChainTally {
+  status: TallyStatus;
+  root: Hex;
+  totalViews: bigint;
+  totalSeconds: bigint;
+  leafCount: number;
+  viewWeightBps: number;
+  claimableAt: number;
+}
+
+export interface PeriodState {
+  period: number;
+  start: number;
+  end: number;
+  /** Time of the latest block: periods are the chain's, not this machine's clock. */
+  chainTime: number;
+  ended: boolean;
+  pool: bigint;
+  paid: bigint;
+  subscribers: number;
+  claimedCount: number;
+  tally: OnChainTally;
+}
+
+const read = <T>(ctx: ChainContext, functionName: string, args: readonly unknown[] = []) =>
+  ctx.publicClient.readContract({ address: ctx.market, abi: filmMarketAbi, functionName: functionName as any, args: args as any }) as Promise<T>;
+
+export async function periodClock(ctx: ChainContext): Promise<PeriodClock> {
+  const [genesis, periodLength] = await Promise.all([read<bigint>(ctx, "genesis"), read<bigint>(ctx, "periodLength")]);
+  return { genesis: Number(genesis), periodLength: Number(periodLength) };
+}
+
+export async function chainTime(ctx: ChainContext): Promise<number> {
+  const block = await ctx.publicClient.getBlock({ blockTag: "latest" });
+  return Number(block.timestamp);
+}
+
+export async function readTally(ctx: ChainContext, period: number): Promise<OnChainTally> {
+  const t = await read<any>(ctx, "tallyOf", [BigInt(period)]);
+  return {
+    status: TALLY_STATUS[Number(t.status)],
+    root: t.root,
+    totalViews: t.totalViews,
+    totalSeconds: t.totalSeconds,
+    leafCount: Number(t.leafCount),
+    viewWeightBps: Number(t.viewWeightBps),
+    claimableAt: Number(t.claimableAt),
+  };
+}
+
+export async function readPeriod(ctx: ChainContext, period: number): Promise<PeriodState> {
+  const [[start, end], pool, now, tally] = await Promise.all([
+    read<[bigint, bigint]>(ctx, "periodBounds", [BigInt(period)]),
+    read<[bigint, bigint, bigint, bigint]>(ctx, "poolOf", [BigInt(period)]),
+    chainTime(ctx),
+    readTally(ctx, period),
+  ]);
+  return {
+    period,
+    start: Number(start),
+    end: Number(end),
+    chainTime: now,
+    ended: now >= Number(end),
+    pool: pool[0],
+    paid: pool[1],
+    subscribers: Number(pool[2]),
+    claimedCount: Number(pool[3]),
+    tally,
+  };
+}
+
+export async function currentPeriod(ctx: ChainContext): Promise<number> {
+  const clock = await periodClock(ctx);
+  return Math.floor((await chainTime(ctx) - clock.genesis) / clock.periodLength);
+}
+
+export async function viewWeightBps(ctx: ChainContext): Promise<number> {
+  return Number(await read<number>(ctx, "viewWeightBps"));
+}
+
+export async function signerSet(ctx: ChainContext, candidates: readonly Address[]) {
+  const [threshold, flags] = await Promise.all([
+    read<bigint>(ctx, "oracleThreshold"),
+    Promise.all(candidates.map((a) => read<boolean>(ctx, "isOracleSigner", [a]))),
+  ]);
+  return { threshold: Number(threshold), registered: candidates.filter((_, i) => flags[i]) };
+}
+
+export interface TallyPostedEvent {
+  root: Hex;
+  dataCid: string;
+  signers: Address[];
+  blockNumber: bigint;
+  transactionHash: Hex;
+}
+
+/** The TallyPosted events of a period, oldest first (a disputed tally may have been replaced). */
+export async function tallyPostings(ctx: ChainContext, period: number): Promise<TallyPostedEvent[]> {
+  const logs = await ctx.publicClient.getContractEvents({
+    address: ctx.market, abi: filmMarketAbi, eventName: "TallyPosted", args: { period: BigInt(period) },
+    fromBlock: 0n, toBlock: "latest",
+  });
+  return logs.map((log: any) => ({
+    root: log.args.root, dataCid: log.args.dataCid, signers: [...log.args.signers],
+    blockNumber: log.blockNumber, transactionHash: log.transactionHash,
+  }));
+}

@@ -1,0 +1,85 @@
+// `oracle tally`: aggregates an ended period of the ledger into one leaf per film, builds the
+// Merkle tree and writes the tally file beside the period's other oracle files.
+import { aggregatePeriod } from "../ledger/aggregate.ts";
+import type { LedgerQueryable } from "../ledger/db.ts";
+import type { ChainContext } from "../chain/context.ts";
+import { readPeriod, viewWeightBps } from "./chainReads.ts";
+import { OracleError } from "./errors.ts";
+import { silentProgress, type Progress } from "./progress.ts";
+import { buildTallyFile, serializeTallyFile, type TallyFile } from "./tallyFile.ts";
+import { periodFiles, readJsonIfExists, writeAtomic } from "./workdir.ts";
+
+/**
+ * Beats stamped just before a period's end can commit just after it; waiting this long after the
+ * end before aggregating keeps them in the tally.
+ */
+export const DEFAULT_GRACE_SECONDS = 60;
+
+export interface TallyOptions {
+  period: number;
+  ledger: LedgerQueryable;
+  allowEmpty?: boolean;
+  /** Replace an existing, different tally file even if it was published or signed. */
+  force?: boolean;
+  graceSeconds?: number;
+  filesRoot?: string;
+  progress?: Progress;
+}
+
+export interface TallyResult {
+  file: TallyFile;
+  text: string;
+  path: string;
+  /** False when an identical tally file was already there. */
+  written: boolean;
+}
+
+export async function runTally(ctx: ChainContext, options: TallyOptions): Promise<TallyResult> {
+  const progress = options.progress ?? silentProgress;
+  const grace = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
+  progress.step("reading the period from the chain");
+  const state = await readPeriod(ctx, options.period);
+  if (state.chainTime < state.end + grace) {
+    throw new OracleError(
+      `Period ${options.period} has not ended: it ends at ${iso(state.end)}` +
+        (grace ? ` (tallied ${grace} s later)` : "") + `; chain time is ${iso(state.chainTime)}.`,
+    );
+  }
+  progress.step("aggregating the ledger");
+  const leaves = await aggregatePeriod(options.ledger, options.period);
+  if (leaves.length === 0 && !options.allowEmpty) {
+    throw new OracleError(
+      `Period ${options.period} is empty: no subscriber watching is in the ledger. ` +
+        `To post an empty tally that rolls its pool (${state.pool} units) into a later period, run tally with --allow-empty.`,
+    );
+  }
+  progress.step(`building the Merkle tree of ${leaves.length} films`);
+  const file = buildTallyFile(
+    {
+      chainId: ctx.chainId, market: ctx.market, period: options.period, periodStart: state.start, periodEnd: state.end,
+      viewWeightBps: await viewWeightBps(ctx), pool: state.pool,
+    },
+    leaves,
+  );
+  const text = serializeTallyFile(file);
+  const paths = periodFiles(ctx.chainId, options.period, options.filesRoot);
+  progress.step("writing the tally file");
+  const existing = await readJsonIfExists<TallyFile>(paths.tally);
+  if (existing && serializeTallyFile(existing) === text) return { file, text, path: paths.tally, written: false };
+  if (existing) {
+    const published = await readJsonIfExists(paths.publication);
+    const signed = await readJsonIfExists(paths.signatures);
+    if ((published || signed) && !options.force) {
+      throw new OracleError(
+        `A different tally for period ${options.period} is already ${signed ? "signed" : "published"} (root ${existing.root}); ` +
+          `the ledger now gives root ${file.root}. Re-run with --force to replace it and drop its signatures.`,
+      );
+    }
+  }
+  await writeAtomic(paths.tally, text);
+  return { file, text, path: paths.tally, written: true };
+}
+
+export function iso(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace(".000Z", "Z");
+}

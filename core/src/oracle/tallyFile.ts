@@ -1,0 +1,159 @@
+// The published tally: every leaf (as OpenZeppelin StandardMerkleTree's standard dump), the totals,
+// the pool, the parameters and the method's version. Serialised deterministically (fixed key
+// order, integers as decimal strings, no timestamps) so the same ledger gives byte-identical files.
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { getAddress, type Address, type Hex } from "viem";
+import { LEDGER_RULES_VERSION } from "../ledger/rules.ts";
+import type { TallyLeaf } from "../ledger/aggregate.ts";
+import { OracleError } from "./errors.ts";
+
+export const TALLY_FORMAT = "ai-films-tally/1";
+export const LEAF_ENCODING = ["uint256", "uint64", "uint64"] as const;
+export const ZERO_ROOT: Hex = `0x${"00".repeat(32)}`;
+
+/** Version of the aggregation method; bump when the way leaves are derived from the ledger changes. */
+export const METHOD_VERSION = 1;
+
+type LeafValue = [string, string, string];
+
+export interface TallyFile {
+  format: typeof TALLY_FORMAT;
+  method: { version: number; ledgerRules: number; leafEncoding: string[]; formula: string };
+  chainId: number;
+  market: Address;
+  period: number;
+  periodStart: number;
+  periodEnd: number;
+  viewWeightBps: number;
+  pool: string;
+  totals: { views: string; seconds: string; leafCount: number };
+  root: Hex;
+  /** `StandardMerkleTree.dump()`, or null for a period with no counted watching. */
+  tree: ReturnType<StandardMerkleTree<LeafValue>["dump"]> | null;
+}
+
+/** The EIP-712 `Tally` struct the signers sign and the contract stores. */
+export interface TallyStruct {
+  period: bigint;
+  root: Hex;
+  totalViews: bigint;
+  totalSeconds: bigint;
+  leafCount: number;
+  viewWeightBps: number;
+  dataCid: string;
+}
+
+export interface TallyContext {
+  chainId: number;
+  market: Address;
+  period: number;
+  periodStart: number;
+  periodEnd: number;
+  viewWeightBps: number;
+  pool: bigint;
+}
+
+export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf[]): TallyFile {
+  const sorted = [...leaves].sort((a, b) => (a.filmId < b.filmId ? -1 : a.filmId > b.filmId ? 1 : 0));
+  const values: LeafValue[] = sorted.map((l) => [l.filmId.toString(), l.views.toString(), l.seconds.toString()]);
+  const tree = values.length ? StandardMerkleTree.of(values, [...LEAF_ENCODING], { sortLeaves: true }) : null;
+  return {
+    format: TALLY_FORMAT,
+    method: {
+      version: METHOD_VERSION,
+      ledgerRules: LEDGER_RULES_VERSION,
+      leafEncoding: [...LEAF_ENCODING],
+      formula: "share = pool * (w * views / totalViews + (1 - w) * seconds / totalSeconds), w = viewWeightBps / 10000, rounded down",
+    },
+    chainId: context.chainId,
+    market: getAddress(context.market),
+    period: context.period,
+    periodStart: context.periodStart,
+    periodEnd: context.periodEnd,
+    viewWeightBps: context.viewWeightBps,
+    pool: context.pool.toString(),
+    totals: {
+      views: sorted.reduce((s, l) => s + l.views, 0n).toString(),
+      seconds: sorted.reduce((s, l) => s + l.seconds, 0n).toString(),
+      leafCount: sorted.length,
+    },
+    root: (tree?.root as Hex | undefined) ?? ZERO_ROOT,
+    tree: tree ? tree.dump() : null,
+  };
+}
+
+export function serializeTallyFile(file: TallyFile): string {
+  return JSON.stringify(file, null, 2) + "\n";
+}
+
+/** The leaves a tally file carries, recomputed from its tree dump. */
+export function leavesOf(file: TallyFile): TallyLeaf[] {
+  if (!file.tree) return [];
+  return file.tree.values.map(({ value }) => ({ filmId: BigInt(value[0]), views: BigInt(value[1]), seconds: BigInt(value[2]) }));
+}
+
+/**
+ * Parses a tally file and checks it against itself: the tree rebuilt from its leaves must give its
+ * root, and the leaves must add up to its totals. Anything else means the file was altered.
+ */
+export function parseTallyFile(text: string, source = "tally file"): TallyFile {
+  let file: TallyFile;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    throw new OracleError(`${source} is not JSON.`);
+  }
+  if (file?.format !== TALLY_FORMAT) throw new OracleError(`${source} is not an AI Films tally (format "${(file as any)?.format}").`);
+  const problems = selfCheck(file);
+  if (problems.length) throw new OracleError(`${source} was tampered with: ${problems.join("; ")}.`);
+  return file;
+}
+
+/** Internal consistency of a tally file; an empty list means consistent. */
+export function selfCheck(file: TallyFile): string[] {
+  const problems: string[] = [];
+  const leaves = leavesOf(file);
+  let rebuiltRoot: string = ZERO_ROOT;
+  if (file.tree) {
+    try {
+      const values = file.tree.values.map((v) => v.value);
+      rebuiltRoot = StandardMerkleTree.of(values, [...LEAF_ENCODING], { sortLeaves: true }).root;
+    } catch (error) {
+      problems.push(`its tree cannot be rebuilt (${(error as Error).message})`);
+    }
+    if (file.tree.tree?.[0] !== rebuiltRoot) problems.push(`its tree's stored root ${file.tree.tree?.[0]} differs from the root of its leaves ${rebuiltRoot}`);
+  }
+  if (rebuiltRoot !== file.root) problems.push(`root ${file.root} differs from the root of its leaves ${rebuiltRoot}`);
+  const views = leaves.reduce((s, l) => s + l.views, 0n).toString();
+  const seconds = leaves.reduce((s, l) => s + l.seconds, 0n).toString();
+  if (views !== file.totals.views) problems.push(`total views ${file.totals.views} differ from the leaves' sum ${views}`);
+  if (seconds !== file.totals.seconds) problems.push(`total seconds ${file.totals.seconds} differ from the leaves' sum ${seconds}`);
+  if (leaves.length !== file.totals.leafCount) problems.push(`leaf count ${file.totals.leafCount} differs from ${leaves.length} leaves`);
+  const ids = new Set(leaves.map((l) => l.filmId));
+  if (ids.size !== leaves.length) problems.push("a film appears in more than one leaf");
+  return problems;
+}
+
+export function tallyStruct(file: TallyFile, dataCid: string): TallyStruct {
+  return {
+    period: BigInt(file.period),
+    root: file.root,
+    totalViews: BigInt(file.totals.views),
+    totalSeconds: BigInt(file.totals.seconds),
+    leafCount: file.totals.leafCount,
+    viewWeightBps: file.viewWeightBps,
+    dataCid,
+  };
+}
+
+/** The Merkle proof of one film's leaf, for a claim. */
+export function proofFor(file: TallyFile, filmId: bigint): { leaf: TallyLeaf; proof: Hex[] } | null {
+  if (!file.tree) return null;
+  const tree = StandardMerkleTree.load(file.tree);
+  for (const [i, value] of tree.entries()) {
+    if (BigInt(value[0]) === filmId) {
+      return { leaf: { filmId, views: BigInt(value[1]), seconds: BigInt(value[2]) }, proof: tree.getProof(i) as Hex[] };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,222 @@
+// The oracle CLI: `npm run oracle -- <command> [options]`. Each command is one module; this file
+// parses arguments, opens what the command needs (chain, ledger, IPFS, key) and prints results.
+import { parseArgs } from "node:util";
+import { BaseError, ContractFunctionRevertedError, getAddress, type Address } from "viem";
+import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain/context";
+import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { OracleError } from "@ai-films/core/oracle/errors";
+import { keySourceFromEnv, loadAccount } from "@ai-films/core/oracle/keys";
+import { runPost } from "@ai-films/core/oracle/post";
+import { stepProgress } from "@ai-films/core/oracle/progress";
+import { claimProof, postedTallyFile } from "@ai-films/core/oracle/proof";
+import { runPublish } from "@ai-films/core/oracle/publish";
+import { runSign } from "@ai-films/core/oracle/sign";
+import { runStatus } from "@ai-films/core/oracle/status";
+import type { TallyStore } from "@ai-films/core/oracle/store";
+import { iso, runTally } from "@ai-films/core/oracle/tally";
+import { parseTallyFile } from "@ai-films/core/oracle/tallyFile";
+import { runVerify } from "@ai-films/core/oracle/verify";
+import { periodFiles, readText } from "@ai-films/core/oracle/workdir";
+
+const USAGE = `AI Films oracle — tally, publish, sign, post and verify monthly payouts.
+
+Usage: npm run oracle -- <command> [options]
+
+Commands:
+  tally   --period N [--allow-empty] [--force]   aggregate the ledger into a tally file
+  publish --period N                              add the tally file to IPFS
+  sign    --period N                              sign the published tally (ORACLE_PRIVATE_KEY or ORACLE_KEYSTORE)
+  post    --period N                              submit it once enough operators signed
+  verify  --period N [--no-ledger] [--signers a,b]  check a posted tally against its published file (and the ledger)
+  status  [--from N] [--to N]                     periods, pools, tallies, windows, claims
+  proof   --period N --film ID                    leaf, Merkle proof and amount for a claim
+
+Options: --json (machine-readable output), --quiet (no progress)
+Environment: RPC_URL (default http://127.0.0.1:8545), CHAIN_ID (expected chain), MARKET_ADDRESS,
+  DATABASE_URL or LEDGER_DIR, IPFS_API_URL (Kubo; default embedded Helia), ORACLE_DIR,
+  ORACLE_PRIVATE_KEY | ORACLE_KEYSTORE + ORACLE_KEYSTORE_PASSWORD`;
+
+const OPTIONS = {
+  period: { type: "string" },
+  film: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  signers: { type: "string" },
+  "allow-empty": { type: "boolean" },
+  force: { type: "boolean" },
+  "no-ledger": { type: "boolean" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function intOption(value: string | undefined, name: string, required = true): number | undefined {
+  if (value === undefined) {
+    if (required) throw new OracleError(`--${name} is required.`);
+    return undefined;
+  }
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new OracleError(`--${name} must be a non-negative integer, got "${value}".`);
+  return Number(value);
+}
+
+const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+
+async function openStore(): Promise<TallyStore & { close(): Promise<void> }> {
+  const { openIpfs } = await import("@ai-films/core/ipfs");
+  return openIpfs();
+}
+
+async function withLedger<T>(fn: (db: LedgerDb) => Promise<T>): Promise<T> {
+  const db = await openLedgerDb(process.env.LEDGER_DIR ? { dataDir: process.env.LEDGER_DIR } : {});
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  const progress = (title: string, steps: number) => stepProgress(title, steps, { quiet: values.quiet || values.json });
+  const connect = (): Promise<ChainContext> =>
+    connectRpc({ market: process.env.MARKET_ADDRESS, expectedChainId: process.env.CHAIN_ID ? Number(process.env.CHAIN_ID) : undefined });
+
+  switch (command) {
+    case "tally": {
+      const period = intOption(values.period, "period")!;
+      const ctx = await connect();
+      const bar = progress("tally", 4);
+      const result = await withLedger((ledger) =>
+        runTally(ctx, { period, ledger, allowEmpty: values["allow-empty"], force: values.force, progress: bar }));
+      bar.done();
+      if (values.json) console.log(json({ path: result.path, root: result.file.root, totals: result.file.totals, written: result.written }));
+      else console.log(`${result.written ? "wrote" : "unchanged"} ${result.path}: ${result.file.totals.leafCount} films, ` +
+        `${result.file.totals.views} views, ${result.file.totals.seconds} s, root ${result.file.root}`);
+      return 0;
+    }
+    case "publish": {
+      const period = intOption(values.period, "period")!;
+      const ctx = await connect();
+      const store = await openStore();
+      try {
+        const publication = await runPublish(ctx, store, period);
+        console.log(values.json ? json(publication) : `published period ${period}'s tally as ${publication.cid} (${publication.bytes} bytes)`);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case "sign": {
+      const period = intOption(values.period, "period")!;
+      const ctx = await connect();
+      const account = await loadAccount(keySourceFromEnv());
+      const result = await runSign(ctx, account, period);
+      console.log(values.json ? json(result) : `${result.signer} signed period ${period} (digest ${result.digest}); ${result.count} signature(s) collected` +
+        (result.replacedStale ? " — signatures of an older tally were dropped" : ""));
+      return 0;
+    }
+    case "post": {
+      const period = intOption(values.period, "period")!;
+      const ctx = await connect();
+      const account = await loadAccount(keySourceFromEnv());
+      const result = await runPost(ctx, account, period);
+      if (values.json) console.log(json(result));
+      else if (result.status === "already-posted") console.log(`period ${period}'s tally is already on-chain (root ${result.root}): nothing to do`);
+      else console.log(`posted period ${period}'s tally in ${result.transactionHash} (${result.gasUsed} gas), signed by ${result.signers.join(", ")}`);
+      return 0;
+    }
+    case "verify": {
+      const period = intOption(values.period, "period")!;
+      const ctx = await connect();
+      const expectedSigners = values.signers ?? process.env.ORACLE_EXPECTED_SIGNERS;
+      const store = await openStore();
+      try {
+        const run = (ledger?: LedgerDb) => runVerify(ctx, {
+          period, store, ledger,
+          expectedSigners: expectedSigners ? expectedSigners.split(",").map((a) => parseAddressOption(a.trim())) : undefined,
+        });
+        const report = values["no-ledger"] ? await run() : await withLedger(run);
+        if (values.json) console.log(json(report));
+        else {
+          console.log(`period ${period} — tally ${report.cid ?? "(no published file)"}`);
+          for (const c of report.checks) console.log(`  ${c.ok ? "✔" : "✘"} ${c.name}: ${c.detail}`);
+          console.log(report.ok ? "verified: everything matches" : "MISMATCH: do not trust this tally; dispute it inside its window");
+        }
+        return report.ok ? 0 : 1;
+      } finally {
+        await store.close();
+      }
+    }
+    case "status": {
+      const ctx = await connect();
+      const status = await runStatus(ctx, { from: intOption(values.from, "from", false), to: intOption(values.to, "to", false) });
+      if (values.json) console.log(json(status));
+      else {
+        console.log(`chain ${ctx.chainId}, market ${ctx.market}, current period ${status.currentPeriod}`);
+        console.table(status.periods.map((p) => ({
+          period: p.period, start: iso(p.start).slice(0, 10), end: iso(p.end).slice(0, 10), phase: p.phase,
+          pool: p.pool.toString(), subscribers: p.subscribers, films: p.tally.leafCount,
+          "claimable at": p.tally.status === "none" ? "" : iso(p.tally.claimableAt), claimed: `${p.paid} (${p.claimedCount} films)`,
+        })));
+      }
+      return 0;
+    }
+    case "proof": {
+      const period = intOption(values.period, "period")!;
+      const film = intOption(values.film, "film")!;
+      const ctx = await connect();
+      const local = await readText(periodFiles(ctx.chainId, period).tally, "").catch(() => null);
+      let file = local ? parseTallyFile(local) : null;
+      if (!file || file.root !== (await import("@ai-films/core/oracle/chainReads").then((m) => m.readTally(ctx, period))).root) {
+        const store = await openStore();
+        try {
+          file = await postedTallyFile(ctx, store, period);
+        } finally {
+          await store.close();
+        }
+      }
+      const proof = await claimProof(ctx, file, BigInt(film));
+      console.log(json(proof));
+      return 0;
+    }
+    default:
+      throw new OracleError(`Unknown command "${command}". Run \`npm run oracle -- --help\`.`);
+  }
+}
+
+function parseAddressOption(value: string): Address {
+  try {
+    return getAddress(value);
+  } catch {
+    throw new OracleError(`"${value}" is not an address.`);
+  }
+}
+
+/** One line for any error: ours as they are, contract reverts by their custom error's name. */
+export function describeError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof OracleError) return { message: error.message, exitCode: error.exitCode };
+  if (error instanceof ChainError) return { message: error.message, exitCode: 1 };
+  if (error instanceof BaseError) {
+    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    if (revert?.data?.errorName) return { message: `The contract refused: ${revert.data.errorName}(${(revert.data.args ?? []).join(", ")}).`, exitCode: 1 };
+    return { message: error.shortMessage, exitCode: 1 };
+  }
+  if ((error as any)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return { message: `${(error as Error).message}. Run with --help.`, exitCode: 1 };
+  return { message: (error as Error)?.message ?? String(error), exitCode: 1 };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      const { message, exitCode } = describeError(error);
+      console.error(`oracle: ${message}`);
+      process.exit(exitCode);
+    },
+  );
+}

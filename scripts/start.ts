@@ -1,0 +1,212 @@
+// `npm start`: the whole platform on localhost. A Hardhat chain that survives restarts, the
+// contracts deployed through Ignition, the embedded IPFS node and the PGlite ledger under .data/,
+// a demo catalogue on first run, and the web app in production mode on http://localhost:3000.
+// `npm start -- --reset` (or `npm run reset`) starts from nothing.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { connectRpc } from "@ai-films/core/chain/context";
+import { openLedgerDb } from "@ai-films/core/ledger/db";
+import { openIpfs } from "@ai-films/core/ipfs";
+import { startLocalChain } from "@ai-films/core/platform/chainJournal";
+import { DEMO_ACCOUNTS, seedDemo } from "@ai-films/core/platform/demo";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+// AI_FILMS_DATA_DIR and NEXT_DIST_DIR let the browser tests run a second platform beside yours.
+const DATA = path.resolve(process.env.AI_FILMS_DATA_DIR ?? path.join(ROOT, ".data"));
+const WEB_DIST = path.join(ROOT, "web", process.env.NEXT_DIST_DIR ?? ".next");
+const CHAIN_ID = 31337;
+const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
+const WEB_PORT = Number(process.env.PORT ?? 3000);
+const HARDHAT = path.join(ROOT, "node_modules/hardhat/dist/src/cli.js");
+const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
+// Ignition's folder for this platform's deployment; a second platform (browser tests, benchmark)
+// uses its own so a --reset here never deletes a deployment in progress there.
+const DEPLOYMENT_ID = process.env.AI_FILMS_DEPLOYMENT_ID || `chain-${CHAIN_ID}`;
+const DEPLOYMENT_DIR = path.join(ROOT, "ignition/deployments", DEPLOYMENT_ID);
+
+// Every store lives under DATA, for the demo seeding in this process and the web server alike.
+process.env.MEDIA_KEYS_DIR ??= path.join(DATA, "keys");
+process.env.MEDIA_WORK_DIR ??= path.join(DATA, "media/work");
+process.env.MEDIA_JOBS_DIR ??= path.join(DATA, "media/jobs");
+process.env.MEDIA_UPLOADS_DIR ??= path.join(DATA, "uploads");
+process.env.ORACLE_DIR ??= path.join(DATA, "oracle");
+
+const t0 = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+
+function runNode(args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0])} ${args[1] ?? ""} failed (exit ${code}):\n${output.slice(-3000)}`))));
+  });
+}
+
+async function reset() {
+  log(`--reset: removing ${path.relative(ROOT, DATA) || DATA}/ and the local deployment`);
+  await rm(DATA, { recursive: true, force: true });
+  await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
+  if (!process.env.AI_FILMS_DEPLOYMENT_ID) await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
+  await rm(WEB_DIST, { recursive: true, force: true });
+}
+
+/**
+ * The master key that encrypts film keys at rest: MEDIA_MASTER_KEY if set, else one random key
+ * created on first run and kept in the data directory (the web server runs in production mode,
+ * where the media module refuses its built-in development key).
+ */
+async function ensureMasterKey() {
+  if (process.env.MEDIA_MASTER_KEY) return;
+  const file = path.join(DATA, "media-master-key");
+  let key = await readFile(file, "utf8").then((s) => s.trim()).catch(() => "");
+  if (!/^[0-9a-f]{64}$/.test(key)) {
+    key = randomBytes(32).toString("hex");
+    await mkdir(DATA, { recursive: true });
+    await writeFile(file, key + "\n", { mode: 0o600 });
+  }
+  process.env.MEDIA_MASTER_KEY = key;
+}
+
+async function ensureDeployed(rpcUrl: string) {
+  try {
+    return await connectRpc({ rpcUrl });
+  } catch {
+    // No deployment, or one from a chain that no longer exists: deploy afresh.
+  }
+  log("deploying the contracts through Hardhat Ignition");
+  await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
+  const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false", LOCAL_RPC_URL: rpcUrl, AI_FILMS_DEPLOYMENT_ID: DEPLOYMENT_ID };
+  await runNode([HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost",
+    "--parameters", "ignition/parameters/local.json", "--deployment-id", DEPLOYMENT_ID], env);
+  await runNode([HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
+  return connectRpc({ rpcUrl });
+}
+
+/**
+ * `next build` adds its dist directory's types to web/tsconfig.json and points web/next-env.d.ts at
+ * them. For a second platform's build (NEXT_DIST_DIR: browser tests, benchmarks) undo that, so
+ * running them leaves the checked-in files as they were.
+ */
+async function withoutBuildConfigEdits(build: () => Promise<void>) {
+  const dist = process.env.NEXT_DIST_DIR;
+  if (!dist || dist === ".next") return build();
+  const nextEnvPath = path.join(ROOT, "web/next-env.d.ts");
+  const tsconfigPath = path.join(ROOT, "web/tsconfig.json");
+  const nextEnvBefore = await readFile(nextEnvPath, "utf8");
+  try {
+    await build();
+  } finally {
+    const tsconfig = JSON.parse(await readFile(tsconfigPath, "utf8")) as { include?: string[] };
+    if (tsconfig.include?.some((p) => p.startsWith(`${dist}/`))) {
+      tsconfig.include = tsconfig.include.filter((p) => !p.startsWith(`${dist}/`));
+      await writeFile(tsconfigPath, JSON.stringify(tsconfig, null, 2) + "\n");
+    }
+    if ((await readFile(nextEnvPath, "utf8")).includes(dist) && !nextEnvBefore.includes(dist)) await writeFile(nextEnvPath, nextEnvBefore);
+  }
+}
+
+async function webBuildIsCurrent(): Promise<boolean> {
+  const buildId = path.join(WEB_DIST, "BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const built = (await stat(buildId)).mtimeMs;
+  const stamp = await readFile(path.join(WEB_DIST, "ai-films-build.json"), "utf8").catch(() => "");
+  return stamp.includes(`"rpc":"http://127.0.0.1:${RPC_PORT}"`) && built > 0;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const start = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the web server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {}
+    if (Date.now() - start > timeoutMs) throw new Error(`the web server did not answer at ${url}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.includes("--reset")) await reset();
+  if (args.includes("--reset-only")) return;
+
+  await ensureMasterKey();
+  log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
+  const chain = await startLocalChain({
+    dataDir: path.join(DATA, "chain"), port: RPC_PORT, internalPort: RPC_PORT + 1,
+    onProgress: (done, total) => { if (done === total || done % 50 === 0) log(`  replayed ${done}/${total} chain transactions`); },
+  });
+  const ctx = await ensureDeployed(chain.url);
+  log(`contracts: FilmMarket ${ctx.market}, FilmListings ${ctx.listings}, TestDollar ${ctx.paymentToken}`);
+
+  const marker = path.join(DATA, "demo.json");
+  if (!existsSync(marker)) {
+    log("first run: creating the demo catalogue (six films through the real media pipeline)");
+    const db = await openLedgerDb({ dataDir: path.join(DATA, "ledger") });
+    const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
+    try {
+      const { films } = await seedDemo({ ctx, db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
+      await writeFile(marker, JSON.stringify({ films, createdAt: new Date().toISOString() }) + "\n");
+    } finally {
+      await db.close();
+      await ipfs.close();
+      await rm(path.join(DATA, "demo-work"), { recursive: true, force: true });
+    }
+  }
+
+  const webEnv: NodeJS.ProcessEnv = {
+    NODE_ENV: "production",
+    RPC_URL: chain.url,
+    MARKET_ADDRESS: ctx.market,
+    NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
+    NEXT_PUBLIC_RPC_URL: chain.url,
+    LEDGER_DIR: path.join(DATA, "ledger"),
+    IPFS_DATA_DIR: path.join(DATA, "ipfs"),
+    SESSION_SECRET_FILE: path.join(DATA, "session-secret"),
+    SITE_URL: `http://localhost:${WEB_PORT}`,
+    PORT: String(WEB_PORT),
+    NEXT_TELEMETRY_DISABLED: "1",
+    // The web server settles ended periods with the local oracle keys (#7–#9): see scripts/platform/localOracle.ts.
+    LOCAL_ORACLE: process.env.LOCAL_ORACLE ?? "1",
+  };
+  if (!(await webBuildIsCurrent())) {
+    log("building the web app (production; first run only)");
+    await withoutBuildConfigEdits(() => runNode([NEXT, "build", "web"], webEnv));
+    await writeFile(path.join(WEB_DIST, "ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
+  }
+  log(`starting the web app on http://localhost:${WEB_PORT}`);
+  const web = spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], { cwd: ROOT, env: { ...process.env, ...webEnv }, stdio: ["ignore", "inherit", "inherit"] });
+  await waitForHttp(`http://localhost:${WEB_PORT}/`, web);
+
+  const stop = async () => {
+    web.kill("SIGTERM");
+    await chain.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  console.log(`
+  AI Films is running (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s)
+
+    web        http://localhost:${WEB_PORT}
+    chain      ${chain.url} (chain id ${CHAIN_ID}; Hardhat's test mnemonic)
+    data       .data/ (kept across restarts; \`npm run reset\` starts clean)
+
+  Connect: press "Connect wallet" and choose "Dev wallet" (Hardhat accounts #${DEMO_ACCOUNTS.devWallets.join(", #")},
+  funded on the local chain; no extension needed), or add the local chain (RPC ${chain.url}, id ${CHAIN_ID})
+  to a browser wallet. Get test dollars from the faucet button on a film page.
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((error) => {
+  console.error(`start: ${(error as Error).message}`);
+  process.exit(1);
+});
