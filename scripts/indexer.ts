@@ -1,5 +1,5 @@
 /**
- * Runs the chain indexer on its own: `tsx scripts/indexer/cli.ts [--once] [--from-block N]
+ * Runs the chain indexer on its own: `tsx scripts/indexer.ts [--once] [--from-block N]
  * [--interval-ms N] [--confirmations N] [--batch-size N]`. Same configuration as the oracle (RPC_URL,
  * MARKET_ADDRESS, DATABASE_URL, IPFS_API_URL / IPFS_DATA_DIR). The web server normally runs the
  * indexer in-process (startIndexer); this is for a one-off catch-up, or a separate indexer process

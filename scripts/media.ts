@@ -4,7 +4,7 @@
  * is always one JSON object (the result, or {"error": …}), so scripts can read it without parsing
  * the rest.
  *
- * With LIVEPEER_API_KEY set, ingest sends the film to Livepeer Studio (scripts/media/livepeerIngest.ts):
+ * With LIVEPEER_API_KEY set, ingest sends the film to Livepeer Studio (core/src/media/livepeerIngest.ts):
  * the poster and the free preview are still made here and added to IPFS, the full film plays from
  * Livepeer under a JWT policy. Livepeer exports a film to IPFS only when `--free` says it will be
  * listed at price 0: the export would publish a paid film unencrypted.

@@ -1,6 +1,6 @@
 // Smoke test of an exported local deployment, through viem and the generated ABIs only: reads the
 // market's settings and mints a listing as Hardhat account #2. Run after `npm run deploy:local`:
-// `npx tsx scripts/deployments/smoke-local.ts` (RPC_URL overrides http://127.0.0.1:8545).
+// `npx tsx scripts/smoke-local.ts` (RPC_URL overrides http://127.0.0.1:8545).
 import { parseEventLogs } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { connectRpc, filmListingsAbi, filmMarketAbi } from "@ai-films/core/chain/context";

@@ -173,7 +173,7 @@ async function main() {
     SITE_URL: `http://localhost:${WEB_PORT}`,
     PORT: String(WEB_PORT),
     NEXT_TELEMETRY_DISABLED: "1",
-    // The web server settles ended periods with the local oracle keys (#7–#9): see scripts/platform/localOracle.ts.
+    // The web server settles ended periods with the local oracle keys (#7–#9): see core/src/platform/localOracle.ts.
     LOCAL_ORACLE: process.env.LOCAL_ORACLE ?? "1",
   };
   if (!(await webBuildIsCurrent())) {

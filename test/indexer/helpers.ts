@@ -29,7 +29,7 @@ export interface FilmSpec {
   creatorName?: string;
 }
 
-/** Listing metadata in the media pipeline's shape (scripts/media/metadata.ts). */
+/** Listing metadata in the media pipeline's shape (core/src/media/metadata.ts). */
 export function metadataJson(spec: FilmSpec, hlsCid: string) {
   const root = `ipfs://${hlsCid}`;
   return {

@@ -13,7 +13,7 @@ import { makeClip, tempDir } from "./helpers.ts";
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "scripts", "media", "cli.ts");
+const CLI = join(ROOT, "scripts", "media.ts");
 
 describe("media CLI", function () {
   this.timeout(120_000);

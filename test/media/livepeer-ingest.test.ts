@@ -28,7 +28,7 @@ import { decodeAll, makeAudioOnly, makeClip, rejection, serveOrigin, tempDir } f
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "scripts", "media", "cli.ts");
+const CLI = join(ROOT, "scripts", "media.ts");
 
 const META = { title: "Livepeer Test Pattern", description: "Bars & tones.", genre: "Documentary", aiTools: ["Sora"] };
 

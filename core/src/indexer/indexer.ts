@@ -212,7 +212,7 @@ export type StopIndexer = () => Promise<void>;
 
 /**
  * Runs indexOnce now and then every `intervalMs` until stopped. Without fetchMetadata or ipfs, it
- * opens the app's IPFS store (scripts/ipfs, `openIpfs()`) for metadata and closes it on stop.
+ * opens the app's IPFS store (core/src/ipfs, `openIpfs()`) for metadata and closes it on stop.
  */
 export function startIndexer(ctx: ChainContext, db: LedgerDb, options: StartIndexerOptions = {}): StopIndexer {
   const intervalMs = options.intervalMs ?? 2_000;

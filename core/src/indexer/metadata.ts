@@ -4,7 +4,7 @@
  * fails leaves the film "unavailable" with the reason and a retry time (backing off); content
  * behind a CID never changes, so JSON that is not listing metadata is "invalid" for good.
  *
- * The JSON is the media pipeline's (scripts/media/metadata.ts): name, description, image,
+ * The JSON is the media pipeline's (core/src/media/metadata.ts): name, description, image,
  * animation_url and `properties` (durationSeconds, genre, aiTools, renditions, previewSeconds,
  * preview, and keyId — or livepeer.playbackId for a film Livepeer Studio serves). Text is stored
  * as written — every renderer escapes it — and bounded in length.
@@ -54,7 +54,7 @@ function ipfsRoot(uri: string | null): string | null {
   return match ? match[1] : null;
 }
 
-/** The playback-token route's alphabet for Livepeer playback ids (scripts/serving/livepeerPlayback.ts). */
+/** The playback-token route's alphabet for Livepeer playback ids (core/src/serving/livepeerPlayback.ts). */
 const PLAYBACK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Reads listing metadata JSON; MetadataInvalidError if it is not an object with a name. */
@@ -106,7 +106,7 @@ export function parseIpfsUri(uri: string): { cid: string; path?: string } {
 const MAX_METADATA_BYTES = 1 << 20;
 
 /**
- * A FetchMetadata reading from an IPFS store (the app's own, scripts/ipfs), with a timeout so a
+ * A FetchMetadata reading from an IPFS store (the app's own, core/src/ipfs), with a timeout so a
  * Kubo node that searches the network for a missing CID does not stall the indexer.
  */
 export function ipfsMetadataFetcher(

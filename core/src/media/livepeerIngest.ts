@@ -8,7 +8,7 @@
  *   poster/preview directory → metadata (properties.livepeer = { playbackId, assetId })
  *
  * No AES key is created: nothing of the full film is published by us. Livepeer's CDN plays it only
- * with a token our server signs after the on-chain entitlement check (scripts/serving/livepeerPlayback.ts).
+ * with a token our server signs after the on-chain entitlement check (core/src/serving/livepeerPlayback.ts).
  *
  * Why `ipfs: false` for a priced film: Studio's IPFS export publishes the transcoded film itself,
  * unencrypted, under a public CID that anyone may fetch from any gateway. The JWT policy gates

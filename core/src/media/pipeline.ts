@@ -8,7 +8,7 @@
  * Failure at any point — bad input, ffmpeg crashing, cancellation, IPFS — leaves nothing behind:
  * the job's work directory is removed, a key created for it is deleted, and no metadata CID exists,
  * because the metadata is the last thing written. (Blocks already added to a local IPFS store stay
- * there unreferenced; the store never garbage-collects, see scripts/ipfs/helia.ts.)
+ * there unreferenced; the store never garbage-collects, see core/src/ipfs/helia.ts.)
  *
  * With a Livepeer Studio client (`options.livepeer`; the CLI and the studio pass one when
  * LIVEPEER_API_KEY is set) the same probe runs, and then livepeerIngest.ts: the poster and the

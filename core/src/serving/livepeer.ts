@@ -17,7 +17,7 @@
  *
  * A caveat: Studio's IPFS export publishes the transcoded video itself, unencrypted, under a
  * public CID. The JWT policy gates Livepeer's CDN playback, not IPFS. The ingest
- * (scripts/media/livepeerIngest.ts) therefore asks for `ipfs: false` for every priced film and
+ * (core/src/media/livepeerIngest.ts) therefore asks for `ipfs: false` for every priced film and
  * lets only a free film be exported.
  */
 import { createReadStream } from "node:fs";

@@ -3,7 +3,7 @@
  * metadata names, only for a signed-in wallet the chain says may watch the film now (the AES key
  * server's check): 200 `{ token, playbackId, filmId, expiresAt }`, 401 no session, 403 not
  * entitled, 404 when the film does not play from Livepeer or Livepeer playback is not configured.
- * The logic is scripts/serving/livepeerPlayback.ts (filmToken).
+ * The logic is core/src/serving/livepeerPlayback.ts (filmToken).
  */
 import { guarded, jsonError } from "@/lib/server/http";
 import { getPlaybackTokens } from "@/lib/server/services";
