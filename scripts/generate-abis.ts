@@ -1,4 +1,4 @@
-// Writes scripts/chain/abis.ts: the ABIs of the deployed contracts as `as const` literals, so viem
+// Writes core/src/chain/abis.ts: the ABIs of the deployed contracts as `as const` literals, so viem
 // types every read and write of the oracle and the web app. Run after `hardhat build` (npm run
 // abis); a test fails when the committed file and the compiled artifacts disagree.
 import { readFile, writeFile } from "node:fs/promises";
