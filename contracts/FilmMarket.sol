@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IFilmMarket} from "./interfaces/IFilmMarket.sol";
 import {MarketGovernance} from "./market/MarketGovernance.sol";
 import {Subscriptions} from "./market/Subscriptions.sol";
 import {PayPerView} from "./market/PayPerView.sol";
@@ -11,17 +12,8 @@ import {Settlement} from "./market/Settlement.sol";
 /// oracle-settled monthly payouts, and the access rule the key server and the web app ask.
 /// Every payment is held here until it is withdrawn or claimed, so the token balance of this
 /// contract always covers pay-per-view earnings + accrued fees + every pool's unpaid part.
+/// What clients call, and every event and custom error, is declared in `IFilmMarket`.
 contract FilmMarket is PayPerView, Settlement {
-    /// @notice Why a wallet may watch a film, best reason first. Only `Subscription` watching
-    /// counts toward the monthly pool.
-    enum Access {
-        None,
-        Owner,
-        Pass,
-        Subscription,
-        Free
-    }
-
     constructor(MarketConfig memory config)
         MarketGovernance(config)
         Subscriptions(config.genesis, config.periodLength)
@@ -31,8 +23,7 @@ contract FilmMarket is PayPerView, Settlement {
         _grantRole(ORACLE_MANAGER_ROLE, config.admin);
     }
 
-    /// @notice Why `viewer` may watch `filmId` now, or `None`. Unknown films give `None`.
-    /// While the owner has paused sales, only the owner and holders of a valid pass may watch.
+    /// @inheritdoc IFilmMarket
     function accessOf(address viewer, uint256 filmId) public view returns (Access) {
         address owner;
         uint96 price;
@@ -50,7 +41,7 @@ contract FilmMarket is PayPerView, Settlement {
         return Access.None;
     }
 
-    /// @notice May `viewer` watch `filmId` now? Owner, valid pass, active subscription or free film.
+    /// @inheritdoc IFilmMarket
     function canWatch(address viewer, uint256 filmId) external view returns (bool) {
         return accessOf(viewer, filmId) != Access.None;
     }

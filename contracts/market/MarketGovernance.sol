@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFilmListings} from "../interfaces/IFilmListings.sol";
+import {IFilmMarket} from "../interfaces/IFilmMarket.sol";
 
 /// @title MarketGovernance
 /// @notice The market's roles, governed parameters, pause switch and the balances it owes to
@@ -14,7 +15,7 @@ import {IFilmListings} from "../interfaces/IFilmListings.sol";
 /// Parameters apply to payments made after the change: pools keep what was paid into them and a
 /// posted tally keeps the view weight and challenge window it was posted with. Pausing stops new
 /// purchases only; withdrawals, claims and settlement keep working so no one's money is trapped.
-abstract contract MarketGovernance is AccessControl, ReentrancyGuardTransient {
+abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice May pause purchases and dispute a tally inside its challenge window.
@@ -59,58 +60,18 @@ abstract contract MarketGovernance is AccessControl, ReentrancyGuardTransient {
         uint128 accruedFees;
     }
 
-    /// @notice The payment token, fixed at deployment.
+    /// @inheritdoc IFilmMarket
     IERC20 public immutable paymentToken;
-    /// @notice The film listings whose owners are paid.
+    /// @inheritdoc IFilmMarket
     IFilmListings public immutable listings;
 
     Params internal _params;
-    /// @notice Treasury receiving platform fees.
+    /// @inheritdoc IFilmMarket
     address public treasury;
-    /// @notice Price of one month (one period) of subscription, in payment-token units.
+    /// @inheritdoc IFilmMarket
     uint256 public monthlyPrice;
-    /// @notice Pay-per-view revenue owed to each account, withdrawable at any time.
+    /// @inheritdoc IFilmMarket
     mapping(address account => uint256) public earningsOf;
-
-    /// @notice Emitted when purchases are paused.
-    event Paused(address account);
-    /// @notice Emitted when purchases resume.
-    event Unpaused(address account);
-    /// @notice Emitted when the treasury address changes.
-    event TreasuryChanged(address oldTreasury, address newTreasury);
-    /// @notice Emitted when the platform fee changes.
-    event FeeChanged(uint16 oldFeeBps, uint16 newFeeBps);
-    /// @notice Emitted when the view weight of future tallies changes.
-    event ViewWeightChanged(uint16 oldViewWeightBps, uint16 newViewWeightBps);
-    /// @notice Emitted when the monthly subscription price changes.
-    event MonthlyPriceChanged(uint256 oldPrice, uint256 newPrice);
-    /// @notice Emitted when the validity of new view passes changes.
-    event PassWindowChanged(uint32 oldWindow, uint32 newWindow);
-    /// @notice Emitted when the challenge window of future tallies changes.
-    event ChallengeWindowChanged(uint32 oldWindow, uint32 newWindow);
-    /// @notice Emitted when an account withdraws its pay-per-view earnings.
-    event EarningsWithdrawn(address indexed account, address indexed to, uint256 amount);
-    /// @notice Emitted when accrued fees are sent to the treasury.
-    event FeesWithdrawn(address indexed treasury, uint256 amount);
-
-    /// @notice A fee above `MAX_FEE_BPS`.
-    error FilmMarketFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
-    /// @notice A view weight above 10,000 bps.
-    error FilmMarketInvalidViewWeight(uint256 viewWeightBps);
-    /// @notice A pass or challenge window outside its bounds.
-    error FilmMarketInvalidWindow(uint256 window);
-    /// @notice A period length of zero or a genesis in the future.
-    error FilmMarketInvalidPeriods(uint64 genesis, uint64 periodLength);
-    /// @notice The zero address where an account is required.
-    error FilmMarketZeroAddress();
-    /// @notice A zero monthly price (subscriptions would fund nothing).
-    error FilmMarketInvalidPrice();
-    /// @notice Purchases are paused.
-    error FilmMarketPurchasesPaused();
-    /// @notice Purchases are not paused.
-    error FilmMarketNotPaused();
-    /// @notice There is nothing to withdraw.
-    error FilmMarketNothingToWithdraw();
 
     constructor(MarketConfig memory config) {
         if (address(config.paymentToken) == address(0) || address(config.listings) == address(0)) {
@@ -135,32 +96,32 @@ abstract contract MarketGovernance is AccessControl, ReentrancyGuardTransient {
 
     // ---------------------------------------------------------------- parameters
 
-    /// @notice Whether purchases are paused.
+    /// @inheritdoc IFilmMarket
     function paused() external view returns (bool) {
         return _params.paused;
     }
 
-    /// @notice Fees collected and not yet sent to the treasury.
+    /// @inheritdoc IFilmMarket
     function accruedFees() external view returns (uint256) {
         return _params.accruedFees;
     }
 
-    /// @notice Platform fee in basis points, taken from every payment.
+    /// @inheritdoc IFilmMarket
     function feeBps() external view returns (uint16) {
         return _params.feeBps;
     }
 
-    /// @notice Weight of unique views in the monthly split, in basis points (the rest is watch time).
+    /// @inheritdoc IFilmMarket
     function viewWeightBps() external view returns (uint16) {
         return _params.viewWeightBps;
     }
 
-    /// @notice How long a newly bought view pass lasts, in seconds.
+    /// @inheritdoc IFilmMarket
     function passWindow() external view returns (uint32) {
         return _params.passWindow;
     }
 
-    /// @notice How long a posted tally can be disputed before claims open, in seconds.
+    /// @inheritdoc IFilmMarket
     function challengeWindow() external view returns (uint32) {
         return _params.challengeWindow;
     }
@@ -212,7 +173,7 @@ abstract contract MarketGovernance is AccessControl, ReentrancyGuardTransient {
 
     // ---------------------------------------------------------------- withdrawals
 
-    /// @notice Sends the caller's pay-per-view earnings to `to`. Works while paused.
+    /// @inheritdoc IFilmMarket
     function withdrawEarnings(address to) external nonReentrant {
         if (to == address(0)) revert FilmMarketZeroAddress();
         uint256 amount = earningsOf[msg.sender];
@@ -222,7 +183,7 @@ abstract contract MarketGovernance is AccessControl, ReentrancyGuardTransient {
         paymentToken.safeTransfer(to, amount);
     }
 
-    /// @notice Sends all accrued fees to the treasury. Anyone may call it; works while paused.
+    /// @inheritdoc IFilmMarket
     function withdrawFees() external nonReentrant {
         uint256 amount = _params.accruedFees;
         if (amount == 0) revert FilmMarketNothingToWithdraw();

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IFilmMarket} from "../interfaces/IFilmMarket.sol";
 import {MarketGovernance} from "./MarketGovernance.sol";
 
 /// @title PayPerView
@@ -14,30 +15,15 @@ import {MarketGovernance} from "./MarketGovernance.sol";
 abstract contract PayPerView is MarketGovernance {
     using SafeERC20 for IERC20;
 
-    /// @notice Until when `viewer` holds a pass for `filmId` (unix seconds).
+    /// @inheritdoc IFilmMarket
     mapping(uint256 filmId => mapping(address viewer => uint64)) public passExpiry;
 
-    /// @notice Emitted when `viewer` buys a view pass for `filmId`.
-    event ViewPurchased(
-        uint256 indexed filmId, address indexed viewer, address indexed payee, uint256 price, uint256 fee, uint64 expiresAt
-    );
-
-    /// @notice The film's sales are paused by its owner.
-    error FilmMarketSalesPaused(uint256 filmId);
-    /// @notice The film is free: there is nothing to buy.
-    error FilmMarketFreeFilm(uint256 filmId);
-    /// @notice The film's price is not the one the buyer agreed to.
-    error FilmMarketViewPriceChanged(uint256 filmId, uint256 expected, uint256 actual);
-
-    /// @notice Buys a view pass for `filmId` at `expectedPrice`.
-    /// @param filmId The listing to watch.
-    /// @param expectedPrice The price the viewer agreed to; reverts if the listing's price differs.
+    /// @inheritdoc IFilmMarket
     function buyView(uint256 filmId, uint256 expectedPrice) external nonReentrant whenNotPaused {
         _buyView(filmId, expectedPrice);
     }
 
-    /// @notice `buyView` with an EIP-2612 permit for `expectedPrice`, so no prior approval is
-    /// needed. A permit already used (e.g. front-run) is tolerated if the allowance suffices.
+    /// @inheritdoc IFilmMarket
     function buyViewWithPermit(uint256 filmId, uint256 expectedPrice, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
         external
         nonReentrant

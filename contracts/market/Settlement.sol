@@ -8,6 +8,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IFilmMarket} from "../interfaces/IFilmMarket.sol";
 import {Subscriptions} from "./Subscriptions.sol";
 
 /// @title Settlement
@@ -31,116 +32,16 @@ abstract contract Settlement is Subscriptions, EIP712 {
     );
     bytes32 public constant DISPUTE_TYPEHASH = keccak256("Dispute(uint256 period,bytes32 root)");
 
-    /// @notice A period's tally, as signed by the oracle operators.
-    struct Tally {
-        uint256 period;
-        bytes32 root;
-        uint64 totalViews;
-        uint64 totalSeconds;
-        uint32 leafCount;
-        uint16 viewWeightBps;
-        string dataCid;
-    }
-
-    enum TallyStatus {
-        None,
-        Posted,
-        Disputed
-    }
-
-    /// @dev The stored tally: two slots. `dataCid` lives in the `TallyPosted` event only.
-    struct PostedTally {
-        bytes32 root;
-        uint64 totalViews;
-        uint64 totalSeconds;
-        uint32 leafCount;
-        uint16 viewWeightBps;
-        uint40 claimableAt;
-        TallyStatus status;
-    }
-
-    /// @notice One film's claim for one period.
-    struct ClaimRequest {
-        uint256 period;
-        uint256 filmId;
-        uint64 views;
-        uint64 seconds_;
-        bytes32[] proof;
-    }
-
+    /// @dev Two slots per period (`PostedTally` is packed); the `dataCid` lives in the `TallyPosted` event only.
     mapping(uint256 period => PostedTally) internal _tallies;
     mapping(uint256 period => mapping(uint256 word => uint256)) private _claimedBitmap;
 
-    /// @notice Whether `account` is a registered oracle signer.
+    /// @inheritdoc IFilmMarket
     mapping(address account => bool) public isOracleSigner;
-    /// @notice Number of registered oracle signers.
+    /// @inheritdoc IFilmMarket
     uint256 public oracleSignerCount;
-    /// @notice Distinct signer signatures needed to post or dispute a tally.
+    /// @inheritdoc IFilmMarket
     uint256 public oracleThreshold;
-
-    /// @notice Emitted when an oracle signer is registered.
-    event OracleSignerAdded(address indexed signer);
-    /// @notice Emitted when an oracle signer is removed.
-    event OracleSignerRemoved(address indexed signer);
-    /// @notice Emitted when the signature threshold changes.
-    event OracleThresholdChanged(uint256 oldThreshold, uint256 newThreshold);
-    /// @notice Emitted when a tally is accepted; claims open at `claimableAt`.
-    event TallyPosted(
-        uint256 indexed period,
-        bytes32 root,
-        uint64 totalViews,
-        uint64 totalSeconds,
-        uint32 leafCount,
-        uint16 viewWeightBps,
-        string dataCid,
-        address[] signers,
-        uint40 claimableAt
-    );
-    /// @notice Emitted when a posted tally is disputed.
-    event TallyDisputed(uint256 indexed period, bytes32 root, address indexed disputer, string reason);
-    /// @notice Emitted when a film's share of a period is paid to its owner.
-    event Claimed(uint256 indexed period, uint256 indexed filmId, address indexed payee, uint256 amount);
-    /// @notice Emitted when a settled period's remainder moves into a later period's pool.
-    event RemainderRolledOver(uint256 indexed period, uint256 indexed intoPeriod, uint256 amount);
-
-    /// @notice The period has not ended yet.
-    error FilmMarketPeriodNotEnded(uint256 period, uint256 currentPeriod);
-    /// @notice A tally for the period is posted and not disputed.
-    error FilmMarketTallyExists(uint256 period);
-    /// @notice The tally's totals and leaf count are inconsistent.
-    error FilmMarketInvalidTally(uint256 period);
-    /// @notice The tally's view weight is not the contract's current one.
-    error FilmMarketViewWeightMismatch(uint256 expected, uint256 actual);
-    /// @notice Fewer valid signatures than the threshold.
-    error FilmMarketThresholdNotMet(uint256 signatures, uint256 threshold);
-    /// @notice A signature recovers to an address that is not a registered signer.
-    error FilmMarketUnknownSigner(address signer);
-    /// @notice Signatures must come from distinct signers, in ascending order of address.
-    error FilmMarketSignersNotAscending(address previous, address signer);
-    /// @notice No tally is posted (or it was disputed) for the period.
-    error FilmMarketNoTally(uint256 period);
-    /// @notice The challenge window of the period's tally has closed.
-    error FilmMarketChallengeWindowClosed(uint256 period, uint256 claimableAt);
-    /// @notice Claims for the period open at `claimableAt`.
-    error FilmMarketNotClaimable(uint256 period, uint256 claimableAt);
-    /// @notice The leaf is not in the period's tally.
-    error FilmMarketInvalidProof(uint256 period, uint256 filmId);
-    /// @notice The film's share of the period was already claimed.
-    error FilmMarketAlreadyClaimed(uint256 period, uint256 filmId);
-    /// @notice Paying the claim would take more than the pool holds (an inconsistent tally).
-    error FilmMarketPoolExceeded(uint256 period, uint256 requested, uint256 available);
-    /// @notice Some films of the period have not claimed yet.
-    error FilmMarketClaimsOutstanding(uint256 period, uint256 claimed, uint256 leafCount);
-    /// @notice Nothing is left in the period's pool.
-    error FilmMarketNothingToRollOver(uint256 period);
-    /// @notice The caller may not dispute.
-    error FilmMarketNotGuardian(address caller);
-    /// @notice The threshold must be between 1 and the number of signers.
-    error FilmMarketInvalidThreshold(uint256 threshold, uint256 signerCount);
-    /// @notice The account is already a signer (adding) or is not one (removing).
-    error FilmMarketSignerState(address signer, bool isSigner);
-    /// @notice An empty claim batch.
-    error FilmMarketEmptyBatch();
 
     constructor(address[] memory signers, uint256 threshold) EIP712("AI Films", "1") {
         for (uint256 i = 0; i < signers.length; ++i) {
@@ -174,7 +75,7 @@ abstract contract Settlement is Subscriptions, EIP712 {
 
     // ---------------------------------------------------------------- tallies
 
-    /// @notice The EIP-712 digest the oracle signers sign for `tally`.
+    /// @inheritdoc IFilmMarket
     function tallyDigest(Tally calldata tally) public view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
@@ -192,15 +93,12 @@ abstract contract Settlement is Subscriptions, EIP712 {
         );
     }
 
-    /// @notice The EIP-712 digest signers sign to dispute the tally with `root` for `period`.
+    /// @inheritdoc IFilmMarket
     function disputeDigest(uint256 period, bytes32 root) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(DISPUTE_TYPEHASH, period, root)));
     }
 
-    /// @notice Posts the tally of an ended period, signed by at least `oracleThreshold` distinct
-    /// registered signers (signatures ordered by ascending signer address). Anyone may submit it.
-    /// @param tally The attested counts; `viewWeightBps` must equal the current `viewWeightBps()`.
-    /// @param signatures 65-byte ECDSA signatures over `tallyDigest(tally)`.
+    /// @inheritdoc IFilmMarket
     function postTally(Tally calldata tally, bytes[] calldata signatures) external {
         uint256 period = tally.period;
         uint256 nowPeriod = currentPeriod();
@@ -245,31 +143,27 @@ abstract contract Settlement is Subscriptions, EIP712 {
         _dispute(period, reason);
     }
 
-    /// @notice `oracleThreshold` signers dispute the period's tally (signatures over
-    /// `disputeDigest(period, root)`, ascending signer order). Anyone may submit it.
+    /// @inheritdoc IFilmMarket
     function disputeWithSignatures(uint256 period, bytes[] calldata signatures, string calldata reason) external {
         _checkSignatures(disputeDigest(period, _tallies[period].root), signatures);
         _dispute(period, reason);
     }
 
-    /// @notice The stored tally of `period` (status None when nothing was posted).
+    /// @inheritdoc IFilmMarket
     function tallyOf(uint256 period) external view returns (PostedTally memory) {
         return _tallies[period];
     }
 
     // ---------------------------------------------------------------- claims
 
-    /// @notice Pays one film's share of a settled period to the film's current owner. Anyone may call.
-    /// @return amount The share paid.
+    /// @inheritdoc IFilmMarket
     function claim(ClaimRequest calldata request) external nonReentrant returns (uint256 amount) {
         address payee;
         (payee, amount) = _claim(request);
         if (amount != 0) paymentToken.safeTransfer(payee, amount);
     }
 
-    /// @notice Claims many (period, film) shares at once. Consecutive claims paying the same owner
-    /// are paid in one transfer, so order a batch by owner.
-    /// @return total The sum paid.
+    /// @inheritdoc IFilmMarket
     function claimBatch(ClaimRequest[] calldata requests) external nonReentrant returns (uint256 total) {
         uint256 n = requests.length;
         if (n == 0) revert FilmMarketEmptyBatch();
@@ -287,21 +181,19 @@ abstract contract Settlement is Subscriptions, EIP712 {
         if (pendingAmount != 0) paymentToken.safeTransfer(pendingPayee, pendingAmount);
     }
 
-    /// @notice Whether the film's share of the period has been claimed.
+    /// @inheritdoc IFilmMarket
     function isClaimed(uint256 period, uint256 filmId) public view returns (bool) {
         return _claimedBitmap[period][filmId >> 8] & (1 << (filmId & 0xff)) != 0;
     }
 
-    /// @notice The share a leaf `(views, seconds)` earns from the period's pool under its posted
-    /// tally; 0 while no undisputed tally is posted.
+    /// @inheritdoc IFilmMarket
     function shareOf(uint256 period, uint64 views, uint64 seconds_) external view returns (uint256) {
         PostedTally storage t = _tallies[period];
         if (t.status != TallyStatus.Posted) return 0;
         return _share(_pools[period].amount, views, seconds_, t.totalViews, t.totalSeconds, t.viewWeightBps);
     }
 
-    /// @notice After every film of a settled period claimed (or for a tally with no films), moves
-    /// what is left of its pool (rounding dust, or all of it) into the current period's pool.
+    /// @inheritdoc IFilmMarket
     function rollOver(uint256 period) external {
         PostedTally storage t = _requireClaimable(period);
         Pool storage pool = _pools[period];

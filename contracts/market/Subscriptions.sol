@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IFilmMarket} from "../interfaces/IFilmMarket.sol";
 import {MarketGovernance} from "./MarketGovernance.sol";
 
 /// @title Subscriptions
@@ -29,24 +30,14 @@ abstract contract Subscriptions is MarketGovernance {
         uint32 claimedCount;
     }
 
-    /// @notice Start of period 0 (unix seconds).
+    /// @inheritdoc IFilmMarket
     uint64 public immutable genesis;
-    /// @notice Length of one period in seconds.
+    /// @inheritdoc IFilmMarket
     uint64 public immutable periodLength;
 
     mapping(uint256 period => Pool) internal _pools;
-    /// @notice When each account's subscription ends (unix seconds; in the past = not subscribed).
+    /// @inheritdoc IFilmMarket
     mapping(address account => uint64) public subscriptionEnd;
-
-    /// @notice Emitted when `subscriber` pays `paid` for `months`, extending the subscription over
-    /// [`start`, `end`). `pooled` (paid less the fee) is spread over the periods of that interval
-    /// pro rata by seconds, the last period taking the remainder (see `_fundPools`).
-    event Subscribed(address indexed subscriber, uint256 months, uint256 paid, uint256 pooled, uint64 start, uint64 end);
-
-    /// @notice `months` is outside 1…`MAX_MONTHS`.
-    error FilmMarketInvalidMonths(uint256 months);
-    /// @notice The monthly price is not the one the subscriber agreed to.
-    error FilmMarketPriceChanged(uint256 expected, uint256 actual);
 
     constructor(uint64 genesis_, uint64 periodLength_) {
         if (genesis_ == 0) genesis_ = uint64(block.timestamp);
@@ -55,16 +46,12 @@ abstract contract Subscriptions is MarketGovernance {
         periodLength = periodLength_;
     }
 
-    /// @notice Pays for `months` of subscription at the current monthly price and extends the
-    /// caller's subscription (from its current end if still active, else from now).
-    /// @param months 1…12.
-    /// @param expectedMonthlyPrice The monthly price the subscriber agreed to; reverts if it changed.
+    /// @inheritdoc IFilmMarket
     function subscribe(uint256 months, uint256 expectedMonthlyPrice) external nonReentrant whenNotPaused {
         _subscribe(months, expectedMonthlyPrice);
     }
 
-    /// @notice `subscribe` with an EIP-2612 permit for `months × monthlyPrice`, so no prior approval
-    /// is needed. A permit already used (e.g. front-run) is tolerated if the allowance suffices.
+    /// @inheritdoc IFilmMarket
     function subscribeWithPermit(
         uint256 months,
         uint256 expectedMonthlyPrice,
@@ -79,24 +66,23 @@ abstract contract Subscriptions is MarketGovernance {
         _subscribe(months, expectedMonthlyPrice);
     }
 
-    /// @notice The period containing `timestamp` (which must not precede `genesis`).
+    /// @inheritdoc IFilmMarket
     function periodAt(uint256 timestamp) public view returns (uint256) {
         return (timestamp - genesis) / periodLength;
     }
 
-    /// @notice The period now.
+    /// @inheritdoc IFilmMarket
     function currentPeriod() public view returns (uint256) {
         return periodAt(block.timestamp);
     }
 
-    /// @notice Start (inclusive) and end (exclusive) of `period`, unix seconds.
+    /// @inheritdoc IFilmMarket
     function periodBounds(uint256 period) public view returns (uint256 start, uint256 end) {
         start = genesis + period * periodLength;
         end = start + periodLength;
     }
 
-    /// @notice A period's pool: funded amount, amount paid out or rolled over, distinct
-    /// subscribers, and number of films that claimed.
+    /// @inheritdoc IFilmMarket
     function poolOf(uint256 period)
         external
         view
@@ -106,7 +92,7 @@ abstract contract Subscriptions is MarketGovernance {
         return (pool.amount, pool.paid, pool.subscribers, pool.claimedCount);
     }
 
-    /// @notice Whether `account` holds an active subscription now.
+    /// @inheritdoc IFilmMarket
     function isSubscribed(address account) public view returns (bool) {
         return subscriptionEnd[account] > block.timestamp;
     }

@@ -37,13 +37,12 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import type { Browser, BrowserContext, Cookie, Page } from "playwright-core";
-import type { LocalAccount } from "viem";
+import type { Hash, LocalAccount } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "../../test/helpers/browser/chromium.ts";
 import { playToFirstFrame, waitForFullFilm } from "../../test/helpers/browser/player.ts";
 import { openFilmPage, openStudio, uploadAndMint, type StudioProgress } from "../../test/helpers/browser/studio.ts";
-import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { connectRpc } from "@ai-films/core/chain/context";
 import { runFfmpeg } from "@ai-films/core/media/tools";
 import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform/accounts";
@@ -438,17 +437,16 @@ async function main() {
     if (!market) throw new Error("the platform's output names no FilmMarket address");
     const ctx = await connectRpc({ rpcUrl: platform!.rpcUrl, market });
     const viewer = account(VIEWER);
-    const wallet = ctx.walletFor(viewer);
-    const send = async (address: `0x${string}`, abi: typeof filmMarketAbi | typeof testDollarAbi, functionName: string, args: unknown[]) => {
-      const hash = await wallet.writeContract({ address, abi, functionName, args, account: viewer, chain: wallet.chain } as never);
-      const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+    const contracts = ctx.contractsFor(viewer);
+    const mined = async (what: string, sent: Promise<Hash>) => {
+      const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash: await sent });
+      if (receipt.status !== "success") throw new Error(`${what} reverted`);
     };
-    const monthly = (await ctx.publicClient.readContract({ address: ctx.market, abi: filmMarketAbi, functionName: "monthlyPrice" })) as bigint;
+    const monthly = await contracts.market.read.monthlyPrice();
     log(`TTFF: subscribing dev wallet #${VIEWER} (${viewer.address}) on the chain`);
-    await send(ctx.paymentToken, testDollarAbi, "faucet", [100n * USD]);
-    await send(ctx.paymentToken, testDollarAbi, "approve", [ctx.market, monthly]);
-    await send(ctx.market, filmMarketAbi, "subscribe", [1n, monthly]);
+    await mined("faucet", contracts.token.write.faucet([100n * USD]));
+    await mined("approve", contracts.token.write.approve([ctx.market, monthly]));
+    await mined("subscribe", contracts.market.write.subscribe([1n, monthly]));
 
     // Sign in through the page (dev wallet, SIWE), then reuse the session in fresh contexts.
     const signing = await newContext();

@@ -8,6 +8,7 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {FilmListings} from "../../contracts/FilmListings.sol";
 import {IFilmListings} from "../../contracts/interfaces/IFilmListings.sol";
+import {IFilmMarket} from "../../contracts/interfaces/IFilmMarket.sol";
 import {MarketGovernance} from "../../contracts/market/MarketGovernance.sol";
 import {FilmMarketHarness} from "../../contracts/test/FilmMarketHarness.sol";
 import {ReentrantToken} from "../../contracts/test/ReentrantToken.sol";
@@ -428,7 +429,7 @@ contract FeeCapFuzzTest is MarketFuzzBase {
         // Half the runs land within ten of the cap, where an off-by-one would show.
         if (nearCap) x = uint16(bound(x, MAX_FEE - 10, MAX_FEE + 10));
         if (x > MAX_FEE) {
-            vm.expectRevert(abi.encodeWithSelector(MarketGovernance.FilmMarketFeeTooHigh.selector, x, MAX_FEE));
+            vm.expectRevert(abi.encodeWithSelector(IFilmMarket.FilmMarketFeeTooHigh.selector, x, MAX_FEE));
             market.setFee(x);
             assertEq(market.feeBps(), 1_000, "fee unchanged");
         } else {
@@ -440,7 +441,7 @@ contract FeeCapFuzzTest is MarketFuzzBase {
     function test_FeeCapBoundary() public {
         market.setFee(uint16(MAX_FEE));
         assertEq(market.feeBps(), MAX_FEE, "the cap itself is allowed");
-        vm.expectRevert(abi.encodeWithSelector(MarketGovernance.FilmMarketFeeTooHigh.selector, MAX_FEE + 1, MAX_FEE));
+        vm.expectRevert(abi.encodeWithSelector(IFilmMarket.FilmMarketFeeTooHigh.selector, MAX_FEE + 1, MAX_FEE));
         market.setFee(uint16(MAX_FEE + 1));
     }
 
@@ -448,7 +449,7 @@ contract FeeCapFuzzTest is MarketFuzzBase {
     function testFuzz_ConstructorRefusesFeeAboveCap(uint16 x) public {
         x = uint16(bound(x, MAX_FEE + 1, type(uint16).max));
         MarketGovernance.MarketConfig memory c = _config(0, 30 days, x);
-        vm.expectRevert(abi.encodeWithSelector(MarketGovernance.FilmMarketFeeTooHigh.selector, x, MAX_FEE));
+        vm.expectRevert(abi.encodeWithSelector(IFilmMarket.FilmMarketFeeTooHigh.selector, x, MAX_FEE));
         new FilmMarketHarness(c);
     }
 }

@@ -1300,7 +1300,7 @@ export const filmMarketAbi = [
     "name": "accessOf",
     "outputs": [
       {
-        "internalType": "enum FilmMarket.Access",
+        "internalType": "enum IFilmMarket.Access",
         "name": "",
         "type": "uint8"
       }
@@ -1457,7 +1457,7 @@ export const filmMarketAbi = [
             "type": "bytes32[]"
           }
         ],
-        "internalType": "struct Settlement.ClaimRequest",
+        "internalType": "struct IFilmMarket.ClaimRequest",
         "name": "request",
         "type": "tuple"
       }
@@ -1503,7 +1503,7 @@ export const filmMarketAbi = [
             "type": "bytes32[]"
           }
         ],
-        "internalType": "struct Settlement.ClaimRequest[]",
+        "internalType": "struct IFilmMarket.ClaimRequest[]",
         "name": "requests",
         "type": "tuple[]"
       }
@@ -2060,7 +2060,7 @@ export const filmMarketAbi = [
             "type": "string"
           }
         ],
-        "internalType": "struct Settlement.Tally",
+        "internalType": "struct IFilmMarket.Tally",
         "name": "tally",
         "type": "tuple"
       },
@@ -2391,7 +2391,7 @@ export const filmMarketAbi = [
             "type": "string"
           }
         ],
-        "internalType": "struct Settlement.Tally",
+        "internalType": "struct IFilmMarket.Tally",
         "name": "tally",
         "type": "tuple"
       }
@@ -2450,12 +2450,12 @@ export const filmMarketAbi = [
             "type": "uint40"
           },
           {
-            "internalType": "enum Settlement.TallyStatus",
+            "internalType": "enum IFilmMarket.TallyStatus",
             "name": "status",
             "type": "uint8"
           }
         ],
-        "internalType": "struct Settlement.PostedTally",
+        "internalType": "struct IFilmMarket.PostedTally",
         "name": "",
         "type": "tuple"
       }

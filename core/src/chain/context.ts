@@ -3,11 +3,28 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  createPublicClient, createWalletClient, custom, defineChain, getAddress, http, type Account, type Address,
-  type EIP1193Provider, type PublicClient, type Transport, type WalletClient,
+  createPublicClient, createWalletClient, custom, defineChain, getAddress, getContract, http, type Account, type Address,
+  type Chain, type EIP1193Provider, type GetContractReturnType, type PublicClient, type Transport, type WalletClient,
 } from "viem";
-import { filmListingsAbi, filmMarketAbi } from "./abis.ts";
+import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "./abis.ts";
 import { DEPLOYMENTS_DIR } from "../paths.ts";
+
+/** A wallet client that always sends as one account on the context's chain. */
+export type AccountWallet = WalletClient<Transport, Chain, Account>;
+
+/** What contract instances talk through: the public client, with a wallet for writes. */
+type ContractsClient = PublicClient | { public: PublicClient; wallet: AccountWallet };
+
+/**
+ * The contracts as viem instances: `read`, `simulate`, `estimateGas`, `getEvents` (and `write`
+ * when a wallet is attached), each argument and result typed from the generated ABIs. `token`
+ * uses TestDollar's ABI: an ERC-20 with EIP-2612 permit, plus the faucet only local chains have.
+ */
+export interface AIFilmsContracts<client extends ContractsClient> {
+  market: GetContractReturnType<typeof filmMarketAbi, client>;
+  listings: GetContractReturnType<typeof filmListingsAbi, client>;
+  token: GetContractReturnType<typeof testDollarAbi, client>;
+}
 
 export interface ChainContext {
   publicClient: PublicClient;
@@ -15,8 +32,12 @@ export interface ChainContext {
   market: Address;
   listings: Address;
   paymentToken: Address;
+  /** Typed reads and events: `ctx.contracts.market.read.monthlyPrice()`. */
+  contracts: AIFilmsContracts<PublicClient>;
   /** A wallet client for `account` on the same transport, for the commands that send transactions. */
-  walletFor(account: Account): WalletClient;
+  walletFor(account: Account): AccountWallet;
+  /** `contracts` with `account`'s wallet attached, for typed writes: `.market.write.subscribe([months, price])`. */
+  contractsFor(account: Account): AIFilmsContracts<{ public: PublicClient; wallet: AccountWallet }>;
 }
 
 /** A failure the user can act on, in one sentence. */
@@ -63,17 +84,23 @@ async function contextOn(transport: Transport, options: { market?: string; expec
   if (!code || code === "0x") {
     throw new ChainError(`No contract at ${market} on chain ${chainId}: the node was restarted? Redeploy with \`npm run deploy:local\`.`);
   }
-  const [listings, paymentToken] = await Promise.all([
-    publicClient.readContract({ address: market, abi: filmMarketAbi, functionName: "listings" }),
-    publicClient.readContract({ address: market, abi: filmMarketAbi, functionName: "paymentToken" }),
-  ]);
+  const marketReads = getContract({ address: market, abi: filmMarketAbi, client: publicClient }).read;
+  const [listings, paymentToken] = await Promise.all([marketReads.listings(), marketReads.paymentToken()]);
   const chain = defineChain({
     id: chainId, name: `chain ${chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [] } },
   });
+  const walletFor = (account: Account): AccountWallet => createWalletClient({ account, transport, chain });
+  const contractsOn = <client extends ContractsClient>(client: client): AIFilmsContracts<client> => ({
+    market: getContract({ address: market, abi: filmMarketAbi, client }),
+    listings: getContract({ address: listings, abi: filmListingsAbi, client }),
+    token: getContract({ address: paymentToken, abi: testDollarAbi, client }),
+  });
   const context: ChainContext = {
     publicClient, chainId, market, listings, paymentToken,
-    walletFor: (account) => createWalletClient({ account, transport, chain }),
+    contracts: contractsOn(publicClient),
+    walletFor,
+    contractsFor: (account) => contractsOn({ public: publicClient, wallet: walletFor(account) }),
   };
   return context;
 }

@@ -11,7 +11,6 @@
  */
 import path from "node:path";
 import { getAddress } from "viem";
-import { filmMarketAbi } from "../chain/abis.ts";
 import type { ChainContext } from "../chain/context.ts";
 import type { LedgerDb, LedgerQueryable } from "../ledger/db.ts";
 import { INDEXED_TABLES, applyEvent } from "./apply.ts";
@@ -58,11 +57,6 @@ export interface IndexResult {
 /** Another indexer committed the batch this one was about to commit: not an error, just stop. */
 class LostRace extends Error {}
 
-const read = <T>(ctx: ChainContext, functionName: string, blockNumber?: bigint) =>
-  ctx.publicClient.readContract({
-    address: ctx.market, abi: filmMarketAbi, functionName: functionName as any, blockNumber,
-  }) as Promise<T>;
-
 /** Why the stored index no longer describes this chain, or null if it still does. */
 async function resetReason(ctx: ChainContext, state: IndexerState, head: number): Promise<string | null> {
   if (state.chainId !== ctx.chainId) return `the chain id changed from ${state.chainId} to ${ctx.chainId}`;
@@ -86,7 +80,7 @@ export async function wipeIndex(db: LedgerDb): Promise<void> {
 }
 
 async function createState(ctx: ChainContext, db: LedgerDb, fromBlock: number): Promise<IndexerState> {
-  const [genesis, periodLength] = await Promise.all([read<bigint>(ctx, "genesis"), read<bigint>(ctx, "periodLength")]);
+  const [genesis, periodLength] = await Promise.all([ctx.contracts.market.read.genesis(), ctx.contracts.market.read.periodLength()]);
   await db.query(
     `INSERT INTO indexer_state (id, chain_id, market, listings, payment_token, genesis, period_length, from_block,
                                 last_block, updated_at)
@@ -109,10 +103,12 @@ async function snapshotParams(ctx: ChainContext, tx: LedgerQueryable, blockNumbe
   // Not deployed yet by that block: its constructor's events are still ahead.
   const code = await ctx.publicClient.getCode({ address: ctx.market, blockNumber: at });
   if (!code || code === "0x") return;
+  const { read } = ctx.contracts.market;
+  const asOf = { blockNumber: at };
   const [fee, weight, monthly, pass, challenge, treasury, paused, threshold] = await Promise.all([
-    read<number>(ctx, "feeBps", at), read<number>(ctx, "viewWeightBps", at), read<bigint>(ctx, "monthlyPrice", at),
-    read<number>(ctx, "passWindow", at), read<number>(ctx, "challengeWindow", at), read<string>(ctx, "treasury", at),
-    read<boolean>(ctx, "paused", at), read<bigint>(ctx, "oracleThreshold", at),
+    read.feeBps(asOf), read.viewWeightBps(asOf), read.monthlyPrice(asOf),
+    read.passWindow(asOf), read.challengeWindow(asOf), read.treasury(asOf),
+    read.paused(asOf), read.oracleThreshold(asOf),
   ]);
   return void (await tx.query(
     `INSERT INTO market_params (id, fee_bps, view_weight_bps, monthly_price, pass_window, challenge_window, treasury,

@@ -30,11 +30,8 @@ export interface PeriodState {
   tally: OnChainTally;
 }
 
-const read = <T>(ctx: ChainContext, functionName: string, args: readonly unknown[] = []) =>
-  ctx.publicClient.readContract({ address: ctx.market, abi: filmMarketAbi, functionName: functionName as any, args: args as any }) as Promise<T>;
-
 export async function periodClock(ctx: ChainContext): Promise<PeriodClock> {
-  const [genesis, periodLength] = await Promise.all([read<bigint>(ctx, "genesis"), read<bigint>(ctx, "periodLength")]);
+  const [genesis, periodLength] = await Promise.all([ctx.contracts.market.read.genesis(), ctx.contracts.market.read.periodLength()]);
   return { genesis: Number(genesis), periodLength: Number(periodLength) };
 }
 
@@ -44,7 +41,7 @@ export async function chainTime(ctx: ChainContext): Promise<number> {
 }
 
 export async function readTally(ctx: ChainContext, period: number): Promise<OnChainTally> {
-  const t = await read<any>(ctx, "tallyOf", [BigInt(period)]);
+  const t = await ctx.contracts.market.read.tallyOf([BigInt(period)]);
   return {
     status: TALLY_STATUS[Number(t.status)],
     root: t.root,
@@ -58,8 +55,8 @@ export async function readTally(ctx: ChainContext, period: number): Promise<OnCh
 
 export async function readPeriod(ctx: ChainContext, period: number): Promise<PeriodState> {
   const [[start, end], pool, now, tally] = await Promise.all([
-    read<[bigint, bigint]>(ctx, "periodBounds", [BigInt(period)]),
-    read<[bigint, bigint, bigint, bigint]>(ctx, "poolOf", [BigInt(period)]),
+    ctx.contracts.market.read.periodBounds([BigInt(period)]),
+    ctx.contracts.market.read.poolOf([BigInt(period)]),
     chainTime(ctx),
     readTally(ctx, period),
   ]);
@@ -83,13 +80,13 @@ export async function currentPeriod(ctx: ChainContext): Promise<number> {
 }
 
 export async function viewWeightBps(ctx: ChainContext): Promise<number> {
-  return Number(await read<number>(ctx, "viewWeightBps"));
+  return Number(await ctx.contracts.market.read.viewWeightBps());
 }
 
 export async function signerSet(ctx: ChainContext, candidates: readonly Address[]) {
   const [threshold, flags] = await Promise.all([
-    read<bigint>(ctx, "oracleThreshold"),
-    Promise.all(candidates.map((a) => read<boolean>(ctx, "isOracleSigner", [a]))),
+    ctx.contracts.market.read.oracleThreshold(),
+    Promise.all(candidates.map((a) => ctx.contracts.market.read.isOracleSigner([a]))),
   ]);
   return { threshold: Number(threshold), registered: candidates.filter((_, i) => flags[i]) };
 }
@@ -104,11 +101,12 @@ export interface TallyPostedEvent {
 
 /** The TallyPosted events of a period, oldest first (a disputed tally may have been replaced). */
 export async function tallyPostings(ctx: ChainContext, period: number): Promise<TallyPostedEvent[]> {
+  // strict: every log has all its args (ours always decode), which the instance's getEvents does not type.
   const logs = await ctx.publicClient.getContractEvents({
     address: ctx.market, abi: filmMarketAbi, eventName: "TallyPosted", args: { period: BigInt(period) },
-    fromBlock: 0n, toBlock: "latest",
+    fromBlock: 0n, toBlock: "latest", strict: true,
   });
-  return logs.map((log: any) => ({
+  return logs.map((log) => ({
     root: log.args.root, dataCid: log.args.dataCid, signers: [...log.args.signers],
     blockNumber: log.blockNumber, transactionHash: log.transactionHash,
   }));

@@ -1,7 +1,7 @@
 // `oracle post`: submits the tally with the collected signatures once the threshold is met.
 // Idempotent: the same tally already on-chain is success; a different one is an error.
 import type { LocalAccount } from "viem";
-import { filmMarketAbi, type ChainContext } from "../chain/context.ts";
+import type { ChainContext } from "../chain/context.ts";
 import { readTally, signerSet } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import { loadSignable, validSignatures } from "./sign.ts";
@@ -36,11 +36,7 @@ export async function runPost(ctx: ChainContext, poster: LocalAccount, period: n
     );
   }
   const chosen = usable.slice(0, threshold); // already in ascending signer order
-  const wallet = ctx.walletFor(poster);
-  const hash = await wallet.writeContract({
-    address: ctx.market, abi: filmMarketAbi, functionName: "postTally",
-    args: [tally, chosen.map((s) => s.signature)], account: poster, chain: wallet.chain,
-  });
+  const hash = await ctx.contractsFor(poster).market.write.postTally([tally, chosen.map((s) => s.signature)]);
   const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new OracleError(`postTally reverted in transaction ${hash}.`);
   return { status: "posted", transactionHash: hash, signers: chosen.map((s) => s.signer), gasUsed: receipt.gasUsed };

@@ -1,7 +1,7 @@
 // `oracle proof`: what a claimant needs for one film in one period — the leaf, its Merkle proof
 // and the amount the contract will pay. The web app's claim page uses the same function.
 import type { Hex } from "viem";
-import { filmMarketAbi, type ChainContext } from "../chain/context.ts";
+import type { ChainContext } from "../chain/context.ts";
 import { readPeriod, tallyPostings } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import type { TallyStore } from "./store.ts";
@@ -35,8 +35,8 @@ export async function claimProof(ctx: ChainContext, file: TallyFile, filmId: big
   if (!found) throw new OracleError(`Film ${filmId} has no leaf in period ${file.period}'s tally: it earned nothing from that pool.`);
   const state = await readPeriod(ctx, file.period);
   const [amount, claimed] = await Promise.all([
-    ctx.publicClient.readContract({ address: ctx.market, abi: filmMarketAbi, functionName: "shareOf", args: [BigInt(file.period), found.leaf.views, found.leaf.seconds] }),
-    ctx.publicClient.readContract({ address: ctx.market, abi: filmMarketAbi, functionName: "isClaimed", args: [BigInt(file.period), filmId] }),
+    ctx.contracts.market.read.shareOf([BigInt(file.period), found.leaf.views, found.leaf.seconds]),
+    ctx.contracts.market.read.isClaimed([BigInt(file.period), filmId]),
   ]);
   return {
     period: file.period, filmId, views: found.leaf.views, seconds: found.leaf.seconds, proof: found.proof,

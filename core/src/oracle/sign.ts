@@ -1,7 +1,7 @@
 // `oracle sign`: an operator signs the EIP-712 Tally of a published tally file. Signatures from
 // several operators gather in signatures.json beside the tally.
 import { hashTypedData, recoverTypedDataAddress, type Address, type Hex, type LocalAccount } from "viem";
-import { filmMarketAbi, type ChainContext } from "../chain/context.ts";
+import type { ChainContext } from "../chain/context.ts";
 import { signerSet } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import type { Publication } from "./publish.ts";
@@ -56,9 +56,7 @@ export async function loadSignable(ctx: ChainContext, period: number, filesRoot?
 
 export async function runSign(ctx: ChainContext, account: LocalAccount, period: number, filesRoot?: string) {
   const { paths, tally, digest } = await loadSignable(ctx, period, filesRoot);
-  const onChainDigest = await ctx.publicClient.readContract({
-    address: ctx.market, abi: filmMarketAbi, functionName: "tallyDigest", args: [tally],
-  });
+  const onChainDigest = await ctx.contracts.market.read.tallyDigest([tally]);
   if (onChainDigest !== digest) throw new OracleError(`The contract computes digest ${onChainDigest} for this tally, we compute ${digest}: wrong domain?`);
   const { registered } = await signerSet(ctx, [account.address]);
   if (registered.length === 0) throw new OracleError(`${account.address} is not a registered oracle signer of ${ctx.market}.`);

@@ -4,10 +4,10 @@
 // already tallied, published, signed, posted and claimable — so every page has something real.
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { parseEventLogs, type Address } from "viem";
+import { parseEventLogs, type Hash } from "viem";
 import type { HDAccount } from "viem/accounts";
 import type { ChainContext } from "../chain/context.ts";
-import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "../chain/abis.ts";
+import { filmListingsAbi } from "../chain/abis.ts";
 import type { LedgerDb } from "../ledger/db.ts";
 import { recordHeartbeat } from "../ledger/ledger.ts";
 import type { IpfsStore } from "../ipfs/index.ts";
@@ -54,11 +54,11 @@ export interface DemoOptions {
   log: (line: string) => void;
 }
 
-async function send(ctx: ChainContext, from: HDAccount, request: { address: Address; abi: any; functionName: string; args?: readonly unknown[] }) {
-  const wallet = ctx.walletFor(from);
-  const hash = await wallet.writeContract({ ...request, account: from, chain: wallet.chain } as any);
+/** Waits for a sent transaction (`what` names it in the error) and insists it succeeded. */
+async function mined(ctx: ChainContext, what: string, sent: Promise<Hash>) {
+  const hash = await sent;
   const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`${request.functionName} reverted (${hash})`);
+  if (receipt.status !== "success") throw new Error(`${what} reverted (${hash})`);
   return receipt;
 }
 
@@ -69,9 +69,6 @@ async function chainRpc(ctx: ChainContext, method: string, params: unknown[]) {
 export async function seedDemo(options: DemoOptions): Promise<{ films: number }> {
   const { ctx, db, ipfs, log } = options;
   const seconds = options.filmSeconds ?? 12;
-  const market = { address: ctx.market, abi: filmMarketAbi } as const;
-  const listings = { address: ctx.listings, abi: filmListingsAbi } as const;
-  const token = { address: ctx.paymentToken, abi: testDollarAbi } as const;
   const tools = mediaTools();
   await mkdir(options.workDir, { recursive: true });
 
@@ -89,7 +86,7 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
     log(`film ${i + 1}/${DEMO_FILMS.length}: ingesting through the media pipeline`);
     const result = await ingestFile(source, { title: film.title, description: film.description, genre: film.genre, aiTools: film.aiTools }, { ipfs, previewSeconds: 8 });
     const creator = account(DEMO_ACCOUNTS.creators[film.creator]);
-    const receipt = await send(ctx, creator, { ...listings, functionName: "mint", args: [`ipfs://${result.metadataCid}`, Math.round(result.durationSeconds), film.price] });
+    const receipt = await mined(ctx, "mint", ctx.contractsFor(creator).listings.write.mint([`ipfs://${result.metadataCid}`, Math.round(result.durationSeconds), film.price]));
     const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
     filmIds.push(minted.args.filmId);
     durations.push(Math.round(result.durationSeconds));
@@ -98,16 +95,17 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
 
   // 2. Viewers: test dollars, subscriptions and passes.
   const [v1, v2, v3] = DEMO_ACCOUNTS.viewers.map(account);
-  const price = (await ctx.publicClient.readContract({ ...market, functionName: "monthlyPrice" })) as bigint;
+  const price = await ctx.contracts.market.read.monthlyPrice();
   for (const v of [v1, v2, v3]) {
-    await send(ctx, v, { ...token, functionName: "faucet", args: [1_000n * USD] });
-    await send(ctx, v, { ...token, functionName: "approve", args: [ctx.market, 2n ** 256n - 1n] });
+    const { token } = ctx.contractsFor(v);
+    await mined(ctx, "faucet", token.write.faucet([1_000n * USD]));
+    await mined(ctx, "approve", token.write.approve([ctx.market, 2n ** 256n - 1n]));
   }
   log("viewers: two subscriptions and two view passes");
-  await send(ctx, v1, { ...market, functionName: "subscribe", args: [3n, price] });
-  await send(ctx, v2, { ...market, functionName: "subscribe", args: [1n, price] });
-  await send(ctx, v3, { ...market, functionName: "buyView", args: [filmIds[0], DEMO_FILMS[0].price] });
-  await send(ctx, v3, { ...market, functionName: "buyView", args: [filmIds[4], DEMO_FILMS[4].price] });
+  await mined(ctx, "subscribe", ctx.contractsFor(v1).market.write.subscribe([3n, price]));
+  await mined(ctx, "subscribe", ctx.contractsFor(v2).market.write.subscribe([1n, price]));
+  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[0], DEMO_FILMS[0].price]));
+  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[4], DEMO_FILMS[4].price]));
 
   // 3. Watch history in period 0, recorded through the ledger's rules as the heartbeat route would.
   const clock = await periodClock(ctx);
@@ -142,7 +140,7 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   await runSign(ctx, o1, 0, filesRoot);
   await runSign(ctx, o2, 0, filesRoot);
   await runPost(ctx, o1, 0, filesRoot);
-  const window = Number(await ctx.publicClient.readContract({ ...market, functionName: "challengeWindow" }));
+  const window = Number(await ctx.contracts.market.read.challengeWindow());
   await chainRpc(ctx, "evm_increaseTime", [window + 60]);
   await chainRpc(ctx, "evm_mine", []);
   log("period 0 tallied, posted and claimable");

@@ -9,7 +9,6 @@
  * never decreases, so beat stamps stay monotonic for the ledger's per-session clock.
  */
 import "server-only";
-import { filmMarketAbi } from "@ai-films/core/chain/context";
 import type { PeriodClock } from "@ai-films/core/ledger/periods";
 import { IS_LOCAL_CHAIN } from "../config";
 import { getChain } from "./services";
@@ -50,8 +49,8 @@ export async function periodClock(): Promise<PeriodClock> {
   if (state.clock) return state.clock;
   const chain = await getChain();
   const [genesis, periodLength] = await Promise.all([
-    chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "genesis" }),
-    chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "periodLength" }),
+    chain.contracts.market.read.genesis(),
+    chain.contracts.market.read.periodLength(),
   ]);
   state.clock = { genesis: Number(genesis), periodLength: Number(periodLength) };
   return state.clock;

@@ -1,7 +1,6 @@
 /** The market's terms a page shows (monthly price, pass window) and the contract addresses the wallet needs. */
 import "server-only";
 import type { Address } from "viem";
-import { filmMarketAbi } from "@ai-films/core/chain/context";
 import { getChain } from "./services";
 
 export interface MarketTerms {
@@ -20,8 +19,8 @@ export async function marketTerms(): Promise<MarketTerms> {
   if (hit && hit.until > Date.now()) return hit.value;
   const chain = await getChain();
   const [monthlyPrice, passWindow] = await Promise.all([
-    chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "monthlyPrice" }),
-    chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "passWindow" }),
+    chain.contracts.market.read.monthlyPrice(),
+    chain.contracts.market.read.passWindow(),
   ]);
   const value: MarketTerms = {
     monthlyPrice: monthlyPrice.toString(),

@@ -9,7 +9,6 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import { filmMarketAbi } from "@ai-films/core/chain/context";
 import * as queries from "@ai-films/core/indexer/queries";
 import {
   createUploadService, ingestFile, JobRegistry, KeyStore, livepeerIngestFromEnv, MediaError, maxUploadBytesFromEnv, parseListing,
@@ -206,7 +205,7 @@ export async function creatorClaims(address: string, films: { filmId: string; ti
 /** What the market owes this address in pay-per-view earnings (withdrawEarnings), read from the chain. */
 export async function ppvBalance(address: Address): Promise<bigint> {
   const chain = await getChain();
-  return chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "earningsOf", args: [address] });
+  return chain.contracts.market.read.earningsOf([address]);
 }
 
 export async function contracts(): Promise<{ market: Address; listings: Address; token: Address }> {

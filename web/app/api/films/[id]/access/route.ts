@@ -3,7 +3,6 @@
  * from the chain (not cached: the client asks after buying or subscribing).
  */
 import { z } from "zod";
-import { filmMarketAbi } from "@ai-films/core/chain/context";
 import { accessOf } from "@ai-films/core/serving";
 import { forgetAccess } from "@/lib/server/access";
 import { guarded, jsonError } from "@/lib/server/http";
@@ -24,8 +23,8 @@ export const GET = (request: Request, { params }: { params: Promise<{ id: string
     forgetAccess(session.address); // the caller asks because it may have just changed
     const [access, passExpiresAt, subscriptionEndsAt] = await Promise.all([
       accessOf(chain, session.address, filmId),
-      chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "passExpiry", args: [filmId, session.address] }),
-      chain.publicClient.readContract({ address: chain.market, abi: filmMarketAbi, functionName: "subscriptionEnd", args: [session.address] }),
+      chain.contracts.market.read.passExpiry([filmId, session.address]),
+      chain.contracts.market.read.subscriptionEnd([session.address]),
     ]);
     return Response.json(
       { access, passExpiresAt: Number(passExpiresAt), subscriptionEndsAt: Number(subscriptionEndsAt) },
