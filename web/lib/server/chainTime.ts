@@ -9,8 +9,8 @@
  * never decreases, so beat stamps stay monotonic for the ledger's per-session clock.
  */
 import "server-only";
-import { filmMarketAbi } from "@ai-films/core/chain/context";
-import type { PeriodClock } from "@ai-films/core/ledger/periods";
+import { filmMarketAbi } from "@ai-films/core/chain";
+import type { PeriodClock } from "@ai-films/core/ledger";
 import { IS_LOCAL_CHAIN } from "../config";
 import { getChain } from "./services";
 

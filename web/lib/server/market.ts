@@ -1,7 +1,7 @@
 /** The market's terms a page shows (monthly price, pass window) and the contract addresses the wallet needs. */
 import "server-only";
 import type { Address } from "viem";
-import { filmMarketAbi } from "@ai-films/core/chain/context";
+import { filmMarketAbi } from "@ai-films/core/chain";
 import { getChain } from "./services";
 
 export interface MarketTerms {
