@@ -25,10 +25,6 @@ import {
   parseUnixSeconds,
 } from "./validate.ts";
 
-export { LedgerInputError } from "./validate.ts";
-export { aggregatePeriod, periodTotals, totalsOf, type TallyLeaf, type PeriodTotals } from "./aggregate.ts";
-export { filmStats, viewerHistory, type FilmStats, type HistoryEntry } from "./stats.ts";
-
 export interface Heartbeat {
   viewer: string;
   filmId: bigint | number | string;
