@@ -4,7 +4,9 @@
 // from the chain files already there. The work itself is in ./deployments/export.ts.
 import path from "node:path";
 import { network } from "hardhat";
-import { DeploymentExportError, LOCAL_CHAIN_IDS, readIgnitionDeployment, saveDeployment, writeDeploymentsIndex } from "@ai-films/core/deployments/export";
+import {
+  DeploymentExportError, LOCAL_CHAIN_IDS, readIgnitionDeployment, saveDeployment, writeDeploymentsIndex,
+} from "@ai-films/core/deployments";
 
 const connection = await network.create();
 const chainId = Number(await connection.provider.request({ method: "eth_chainId" }));

@@ -7,10 +7,10 @@
  * web server that uses the same PGlite directory.
  */
 import { parseArgs } from "node:util";
-import { connectRpc } from "@ai-films/core/chain/context";
+import { connectRpc } from "@ai-films/core/chain";
 import { openIpfs } from "@ai-films/core/ipfs";
-import { openLedgerDb } from "@ai-films/core/ledger/db";
-import { deploymentBlock, indexOnce, startIndexer, type IndexResult } from "@ai-films/core/indexer/indexer";
+import { openDatabase } from "@ai-films/core/db";
+import { deploymentBlock, indexOnce, startIndexer, type IndexResult } from "@ai-films/core/indexer";
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   });
   const ctx = await connectRpc({ market: process.env.MARKET_ADDRESS });
   const fromBlock = int(values["from-block"], "from-block") ?? (await deploymentBlock(ctx.chainId, ctx.market)) ?? 0;
-  const db = await openLedgerDb();
+  const db = await openDatabase();
   const ipfs = await openIpfs();
   const options = {
     fromBlock, ipfs,

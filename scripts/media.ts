@@ -15,10 +15,10 @@
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { isMediaError, MediaError } from "@ai-films/core/media/errors";
-import { JobRegistry, readJobStatus, type JobStatus } from "@ai-films/core/media/jobs";
-import { livepeerIngestFromEnv } from "@ai-films/core/media/livepeerIngest";
-import { ingestFile, type IngestResult } from "@ai-films/core/media/pipeline";
+import {
+  isMediaError, MediaError, JobRegistry, readJobStatus, type JobStatus, livepeerIngestFromEnv, ingestFile,
+  type IngestResult,
+} from "@ai-films/core/media";
 
 const USAGE = `AI Films media — transcode, encrypt and store a film on IPFS.
 

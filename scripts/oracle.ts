@@ -2,21 +2,12 @@
 // parses arguments, opens what the command needs (chain, ledger, IPFS, key) and prints results.
 import { parseArgs } from "node:util";
 import { BaseError, ContractFunctionRevertedError, getAddress, type Address } from "viem";
-import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain/context";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
-import { OracleError } from "@ai-films/core/oracle/errors";
-import { keySourceFromEnv, loadAccount } from "@ai-films/core/oracle/keys";
-import { runPost } from "@ai-films/core/oracle/post";
-import { stepProgress } from "@ai-films/core/oracle/progress";
-import { claimProof, postedTallyFile } from "@ai-films/core/oracle/proof";
-import { runPublish } from "@ai-films/core/oracle/publish";
-import { runSign } from "@ai-films/core/oracle/sign";
-import { runStatus } from "@ai-films/core/oracle/status";
-import type { TallyStore } from "@ai-films/core/oracle/store";
-import { iso, runTally } from "@ai-films/core/oracle/tally";
-import { parseTallyFile } from "@ai-films/core/oracle/tallyFile";
-import { runVerify } from "@ai-films/core/oracle/verify";
-import { periodFiles, readText } from "@ai-films/core/oracle/workdir";
+import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain";
+import { openDatabase, type Database } from "@ai-films/core/db";
+import {
+  OracleError, keySourceFromEnv, loadAccount, runPost, stepProgress, claimProof, postedTallyFile, runPublish,
+  runSign, runStatus, type TallyStore, iso, runTally, parseTallyFile, readTally, runVerify, periodFiles, readText,
+} from "@ai-films/core/oracle";
 
 const USAGE = `AI Films oracle — tally, publish, sign, post and verify monthly payouts.
 
@@ -66,8 +57,8 @@ async function openStore(): Promise<TallyStore & { close(): Promise<void> }> {
   return openIpfs();
 }
 
-async function withLedger<T>(fn: (db: LedgerDb) => Promise<T>): Promise<T> {
-  const db = await openLedgerDb(process.env.LEDGER_DIR ? { dataDir: process.env.LEDGER_DIR } : {});
+async function withLedger<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(process.env.LEDGER_DIR ? { dataDir: process.env.LEDGER_DIR } : {});
   try {
     return await fn(db);
   } finally {
@@ -136,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
       const expectedSigners = values.signers ?? process.env.ORACLE_EXPECTED_SIGNERS;
       const store = await openStore();
       try {
-        const run = (ledger?: LedgerDb) => runVerify(ctx, {
+        const run = (ledger?: Database) => runVerify(ctx, {
           period, store, ledger,
           expectedSigners: expectedSigners ? expectedSigners.split(",").map((a) => parseAddressOption(a.trim())) : undefined,
         });
@@ -172,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
       const ctx = await connect();
       const local = await readText(periodFiles(ctx.chainId, period).tally, "").catch(() => null);
       let file = local ? parseTallyFile(local) : null;
-      if (!file || file.root !== (await import("@ai-films/core/oracle/chainReads").then((m) => m.readTally(ctx, period))).root) {
+      if (!file || file.root !== (await readTally(ctx, period)).root) {
         const store = await openStore();
         try {
           file = await postedTallyFile(ctx, store, period);

@@ -3,7 +3,7 @@
 // `npx tsx scripts/smoke-local.ts` (RPC_URL overrides http://127.0.0.1:8545).
 import { parseEventLogs } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { connectRpc, filmListingsAbi } from "@ai-films/core/chain/context";
+import { connectRpc, filmListingsAbi } from "@ai-films/core/chain";
 
 // Hardhat's public development mnemonic: its accounts exist only on local chains.
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";

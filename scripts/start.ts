@@ -8,11 +8,10 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { connectRpc } from "@ai-films/core/chain/context";
-import { openLedgerDb } from "@ai-films/core/ledger/db";
+import { connectRpc } from "@ai-films/core/chain";
+import { openDatabase } from "@ai-films/core/db";
 import { openIpfs } from "@ai-films/core/ipfs";
-import { startLocalChain } from "@ai-films/core/platform/chainJournal";
-import { DEMO_ACCOUNTS, seedDemo } from "@ai-films/core/platform/demo";
+import { startLocalChain, DEMO_ACCOUNTS, seedDemo } from "@ai-films/core/platform";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 // AI_FILMS_DATA_DIR and NEXT_DIST_DIR let the browser tests run a second platform beside yours.
@@ -149,7 +148,7 @@ async function main() {
   const marker = path.join(DATA, "demo.json");
   if (!existsSync(marker)) {
     log("first run: creating the demo catalogue (six films through the real media pipeline)");
-    const db = await openLedgerDb({ dataDir: path.join(DATA, "ledger") });
+    const db = await openDatabase({ dataDir: path.join(DATA, "ledger") });
     const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
     try {
       const { films } = await seedDemo({ ctx, db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });

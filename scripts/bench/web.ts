@@ -43,10 +43,9 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "../../test/helpers/browser/chromium.ts";
 import { playToFirstFrame, waitForFullFilm } from "../../test/helpers/browser/player.ts";
 import { openFilmPage, openStudio, uploadAndMint, type StudioProgress } from "../../test/helpers/browser/studio.ts";
-import { connectRpc } from "@ai-films/core/chain/context";
+import { connectRpc } from "@ai-films/core/chain";
 import { runFfmpeg } from "@ai-films/core/media/tools";
-import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform/accounts";
-import { launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform/launch";
+import { account, DEMO_ACCOUNTS, launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform";
 
 const { values } = parseArgs({
   options: {

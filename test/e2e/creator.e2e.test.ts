@@ -11,10 +11,9 @@ import type { BrowserContext, Page } from "playwright-core";
 import type { Address, PublicClient } from "viem";
 import { playUntil, purchase, signIn } from "../helpers/browser/chromium.ts";
 import { uploadAndMint } from "../helpers/browser/studio.ts";
-import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
-import { connectRpc } from "@ai-films/core/chain/context";
+import { filmListingsAbi, filmMarketAbi, testDollarAbi, connectRpc } from "@ai-films/core/chain";
 import { runFfmpeg } from "@ai-films/core/media/tools";
-import { account } from "@ai-films/core/platform/accounts";
+import { account } from "@ai-films/core/platform";
 import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, type E2E } from "./platform.ts";
 
 const CLIP_SECONDS = 12;

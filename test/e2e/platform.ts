@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../helpers/browser/chromium.ts";
-import { launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform/launch";
+import { launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ARTIFACTS = path.join(ROOT, "test-artifacts/e2e");

@@ -6,8 +6,7 @@ import { expect } from "chai";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { playUntil, purchase, signIn, videoTime } from "../helpers/browser/chromium.ts";
-import { filmListingsAbi } from "@ai-films/core/chain/abis";
-import { connectRpc } from "@ai-films/core/chain/context";
+import { filmListingsAbi, connectRpc } from "@ai-films/core/chain";
 import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, tracePage, type E2E } from "./platform.ts";
 
 describe("Viewers in a real browser", function () {

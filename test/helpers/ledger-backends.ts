@@ -6,23 +6,23 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { openDatabase, type Database } from "@ai-films/core/db";
 import { postgresSkipped, startPostgresOnce } from "./postgres.ts";
 
 export interface Backend {
   name: "pglite" | "postgres";
   /** An empty, migrated ledger. Closed automatically after each test. */
-  open(options?: { poolSize?: number }): Promise<LedgerDb>;
+  open(options?: { poolSize?: number }): Promise<Database>;
   /**
    * A brand-new, empty database (PGlite: a temp directory on disk). Returns a function that opens
    * (and migrates) that same database, each call a new connection/instance, for migration tests.
    * Slow on PGlite (seconds per open), so use sparingly.
    */
-  fresh(): Promise<(options?: { migrationsDir?: string; poolSize?: number }) => Promise<LedgerDb>>;
+  fresh(): Promise<(options?: { migrationsDir?: string; poolSize?: number }) => Promise<Database>>;
 }
 
-const opened: LedgerDb[] = [];
-function track(db: LedgerDb): LedgerDb {
+const opened: Database[] = [];
+function track(db: Database): Database {
   opened.push(db);
   return db;
 }
@@ -34,9 +34,9 @@ async function closeAll(): Promise<void> {
  * PGlite takes seconds to initialise, so one in-memory instance is shared and emptied between
  * tests; the handle given to a test does not close it.
  */
-let sharedPglite: Promise<LedgerDb> | undefined;
-async function emptyPglite(): Promise<LedgerDb> {
-  sharedPglite ??= openLedgerDb({ dataDir: "memory://" });
+let sharedPglite: Promise<Database> | undefined;
+async function emptyPglite(): Promise<Database> {
+  sharedPglite ??= openDatabase({ dataDir: "memory://" });
   const db = await sharedPglite;
   const tables = await db.query<{ tablename: string }>(
     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
@@ -62,7 +62,7 @@ const pgliteBackend: Backend = {
     // On disk, so it can be closed and opened again like a real deployment's ledger.
     const dataDir = mkdtempSync(join(tmpdir(), "ledger-pglite-"));
     tempDirs.push(dataDir);
-    return async (options) => track(await openLedgerDb({ dataDir, ...options }));
+    return async (options) => track(await openDatabase({ dataDir, ...options }));
   },
 };
 
@@ -70,12 +70,12 @@ const postgresBackend: Backend = {
   name: "postgres",
   async open(options = {}) {
     const server = await startPostgresOnce();
-    return track(await openLedgerDb({ databaseUrl: await server.createDatabase(), poolSize: options.poolSize }));
+    return track(await openDatabase({ databaseUrl: await server.createDatabase(), poolSize: options.poolSize }));
   },
   async fresh() {
     const server = await startPostgresOnce();
     const databaseUrl = await server.createDatabase();
-    return async (options) => track(await openLedgerDb({ databaseUrl, ...options }));
+    return async (options) => track(await openDatabase({ databaseUrl, ...options }));
   },
 };
 

@@ -1,7 +1,6 @@
 /** Shared values for ledger tests: a contract-like period clock and a beat builder. */
-import type { LedgerDb } from "@ai-films/core/ledger/db";
-import { recordHeartbeat, type Heartbeat, type HeartbeatResult } from "@ai-films/core/ledger/ledger";
-import type { PeriodClock } from "@ai-films/core/ledger/periods";
+import type { Database } from "@ai-films/core/db";
+import { recordHeartbeat, type Heartbeat, type HeartbeatResult, type PeriodClock } from "@ai-films/core/ledger";
 
 /** Weekly periods from 2023-11-14T22:13:20Z, as a contract might report them. */
 export const CLOCK: PeriodClock = { genesis: 1_700_000_000, periodLength: 7 * 24 * 3600 };
@@ -33,13 +32,13 @@ export function beat(overrides: Partial<Heartbeat> = {}): Heartbeat {
 }
 
 /** Records a beat with `now` pinned to NOW unless given. */
-export function record(db: LedgerDb, overrides: Partial<Heartbeat> = {}, now = NOW): Promise<HeartbeatResult> {
+export function record(db: Database, overrides: Partial<Heartbeat> = {}, now = NOW): Promise<HeartbeatResult> {
   return recordHeartbeat(db, CLOCK, beat(overrides), { now });
 }
 
 /** Records beats at the given times, one after another, returning the results. */
 export async function recordSeries(
-  db: LedgerDb,
+  db: Database,
   times: readonly number[],
   overrides: Partial<Heartbeat> = {},
 ): Promise<HeartbeatResult[]> {
@@ -53,7 +52,7 @@ export function every(step: number, count: number, start = T0): number[] {
   return Array.from({ length: count }, (_, i) => start + i * step);
 }
 
-export async function counter(db: LedgerDb, period: number, viewer: string, filmId: bigint) {
+export async function counter(db: Database, period: number, viewer: string, filmId: bigint) {
   const rows = await db.query<{ seconds: string; view_counted: boolean; view_entitlement: string | null }>(
     `SELECT seconds::text AS seconds, view_counted, view_entitlement FROM view_counters
      WHERE period = $1 AND viewer = $2 AND film_id = $3`,
@@ -62,7 +61,7 @@ export async function counter(db: LedgerDb, period: number, viewer: string, film
   return rows.length ? { seconds: Number(rows[0].seconds), viewCounted: rows[0].view_counted, viewEntitlement: rows[0].view_entitlement } : undefined;
 }
 
-export async function daySeconds(db: LedgerDb, viewer: string, day: string): Promise<number> {
+export async function daySeconds(db: Database, viewer: string, day: string): Promise<number> {
   const rows = await db.query<{ seconds: string }>(
     "SELECT seconds::text AS seconds FROM viewer_days WHERE viewer = $1 AND day = $2",
     [viewer, day],

@@ -4,11 +4,10 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
-import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
-import type { LedgerQueryable } from "@ai-films/core/ledger/db";
-import { recordHeartbeat } from "@ai-films/core/ledger/ledger";
-import type { Entitlement } from "@ai-films/core/ledger/rules";
-import { periodClock } from "@ai-films/core/oracle/chainReads";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain";
+import type { Queryable } from "@ai-films/core/db";
+import { recordHeartbeat, type Entitlement } from "@ai-films/core/ledger";
+import { periodClock } from "@ai-films/core/oracle";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 
 export const USD = 1_000_000n;
@@ -125,7 +124,7 @@ const INDEXER_TABLES = [
 ];
 
 /** Every indexed table's rows as JSON, in a stable order, for before/after comparisons. */
-export async function dumpTables(db: LedgerQueryable, options: { withMetadataTimes?: boolean } = {}) {
+export async function dumpTables(db: Queryable, options: { withMetadataTimes?: boolean } = {}) {
   const dump: Record<string, unknown[]> = {};
   for (const table of INDEXER_TABLES) {
     const rows = await db.query<{ j: any }>(`SELECT to_jsonb(t) AS j FROM ${table} t`);

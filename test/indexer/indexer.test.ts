@@ -5,13 +5,13 @@ import { expect } from "chai";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
-import { aggregatePeriod } from "@ai-films/core/ledger/aggregate";
+import { openDatabase, type Database } from "@ai-films/core/db";
+import { aggregatePeriod } from "@ai-films/core/ledger";
 import type { IpfsStore } from "@ai-films/core/ipfs";
-import { indexOnce, ipfsMetadataFetcher, refreshMetadata, startIndexer, type IndexOptions } from "@ai-films/core/indexer";
 import {
-  accountOverview, creatorOverview, getFilm, listFilms, marketParameters, periodClaims, periodsOverview, indexerStatus,
-} from "@ai-films/core/indexer/queries";
+  indexOnce, ipfsMetadataFetcher, refreshMetadata, startIndexer, type IndexOptions, accountOverview, creatorOverview,
+  getFilm, listFilms, marketParameters, periodClaims, periodsOverview, indexerStatus,
+} from "@ai-films/core/indexer";
 import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
 import { buildTally, claimRequest, signTally, type Leaf } from "../contracts/fixture.ts";
 import {
@@ -22,7 +22,7 @@ import {
 describe("Chain indexer", function () {
   this.timeout(180_000);
   let world: World;
-  let db: LedgerDb;
+  let db: Database;
   let store: IpfsStore;
   let tmp: string;
   let dataDir: string;
@@ -35,7 +35,7 @@ describe("Chain indexer", function () {
     store = ipfs.store;
     tmp = ipfs.dir;
     dataDir = path.join(tmp, "ledger");
-    db = await openLedgerDb({ dataDir });
+    db = await openDatabase({ dataDir });
     world = await deployWorld(await network.create(), store);
     options = { fromBlock: world.deployBlock, ipfs: store, log: (m) => logs.push(m) };
   });
@@ -280,7 +280,7 @@ describe("Chain indexer", function () {
     const { lastBlock } = (await indexerStatus(db))!;
     await db.close();
     films.fourth = await world.mint(world.creatorB, { title: "Fourth Wall", genre: "Comedy", aiTools: ["Sora"], duration: 90, price: USD });
-    db = await openLedgerDb({ dataDir });
+    db = await openDatabase({ dataDir });
     const result = await indexOnce(world.ctx, db, options);
     expect(result.fromBlock).to.equal(lastBlock + 1);
     expect(result.reset).to.equal(null);
@@ -367,7 +367,7 @@ describe("startIndexer", function () {
 
   it("follows new blocks until stopped, and two indexers on one database never double anything", async () => {
     const { store, dir } = await openTempIpfs("indexer-loop-");
-    const db = await openLedgerDb({ dataDir: "memory://" });
+    const db = await openDatabase({ dataDir: "memory://" });
     try {
       const world = await deployWorld(await network.create(), store);
       const results: number[] = [];
@@ -408,8 +408,8 @@ describe("startIndexer", function () {
   if (!postgresSkipped()) it("on PostgreSQL, indexers racing over one database commit each batch once", async function () {
     const { store, dir } = await openTempIpfs("indexer-race-");
     const server = await startPostgresOnce();
-    const alone = await openLedgerDb({ databaseUrl: await server.createDatabase() });
-    const shared = await openLedgerDb({ databaseUrl: await server.createDatabase(), poolSize: 4 });
+    const alone = await openDatabase({ databaseUrl: await server.createDatabase() });
+    const shared = await openDatabase({ databaseUrl: await server.createDatabase(), poolSize: 4 });
     try {
       const world = await deployWorld(await network.create(), store);
       for (let i = 0; i < 4; i++) await world.mint(world.creatorA, { title: `Race ${i}`, genre: "Drama", aiTools: [], duration: 60, price: USD });

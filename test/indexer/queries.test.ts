@@ -1,25 +1,25 @@
 // The read models the web app's pages call, over an indexed chain and a ledger of heartbeats:
 // catalogue search, filters, "new" and "trending" (from the audience's views and watch time, the
-// owner's own watching left out), the film page, the account page, the creator studio and the
-// payouts overview. The same suite runs on PGlite and on a real PostgreSQL server.
+// owner's own watching left out), the film page, the key server's film lookup, the account page,
+// the creator studio and the payouts overview. The same suite runs on PGlite and on a real
+// PostgreSQL server.
 import { expect } from "chai";
 import { rm } from "node:fs/promises";
 import { network } from "hardhat";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { openDatabase, type Database } from "@ai-films/core/db";
 import type { IpfsStore } from "@ai-films/core/ipfs";
-import { indexOnce } from "@ai-films/core/indexer";
 import {
-  QueryInputError, accountOverview, aiTools, creatorOverview, currentPeriod, genres, getFilm, listFilms, periodsOverview,
-  type ListFilmsOptions,
-} from "@ai-films/core/indexer/queries";
+  QueryInputError, accountOverview, aiTools, creatorOverview, currentPeriod, filmOfContentKey, genres, getFilm,
+  indexOnce, listFilms, periodsOverview, type ListFilmsOptions,
+} from "@ai-films/core/indexer";
 import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
 import { MONTHLY, PERIOD, USD, deployWorld, openTempIpfs, watch, type World } from "./helpers.ts";
 
-const backends: Array<{ name: string; open: () => Promise<LedgerDb> }> = [
-  { name: "pglite", open: () => openLedgerDb({ dataDir: "memory://" }) },
+const backends: Array<{ name: string; open: () => Promise<Database> }> = [
+  { name: "pglite", open: () => openDatabase({ dataDir: "memory://" }) },
 ];
 if (!postgresSkipped()) {
-  backends.push({ name: "postgres", open: async () => openLedgerDb({ databaseUrl: await (await startPostgresOnce()).createDatabase() }) });
+  backends.push({ name: "postgres", open: async () => openDatabase({ databaseUrl: await (await startPostgresOnce()).createDatabase() }) });
 }
 
 describe("Indexer read models", function () {
@@ -56,7 +56,7 @@ describe("Indexer read models", function () {
 
   for (const backend of backends) {
     describe(`[${backend.name}]`, () => {
-      let db: LedgerDb;
+      let db: Database;
       const ids = (films: Array<{ filmId: string }>) => films.map((f) => f.filmId);
       const list = async (options: Partial<ListFilmsOptions>) => ids(await listFilms(db, { sort: "new", period: 0, ...options }));
 
@@ -139,6 +139,20 @@ describe("Indexer read models", function () {
         expect([paper.period, paper.thisPeriod, paper.allTime]).to.deep.equal([1, { views: 1, watchSeconds: 300 }, { views: 2, watchSeconds: 340, passesSold: 0 }]);
         const quiet = (await getFilm(db, 5))!;
         expect([quiet.title, quiet.salesPaused, quiet.aiTools]).to.deep.equal(["Quiet Hours", true, ["Veo"]]);
+      });
+
+      it("finds the film a content key unlocks: the first listing whose metadata names the key id", async () => {
+        expect(await filmOfContentKey(db, "key-neon-tides")).to.equal(1n);
+        expect(await filmOfContentKey(db, "key-glass-garden")).to.equal(3n);
+        expect(await filmOfContentKey(db, "key-nobody")).to.equal(null);
+        // A later listing copying film 1's key id does not take the key over (rolled back afterwards).
+        const copied = await db.transaction(async (tx) => {
+          await tx.query("UPDATE films SET key_id = $1 WHERE film_id = 3", ["key-neon-tides"]);
+          const found = await filmOfContentKey(tx, "key-neon-tides");
+          throw Object.assign(new Error("roll back"), { found });
+        }).catch((e: { found?: bigint }) => e.found);
+        expect(copied).to.equal(1n);
+        expect(await filmOfContentKey(db, "key-glass-garden")).to.equal(3n);
       });
 
       it("builds the account page: subscription, passes, history and continue watching", async () => {

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { aggregatePeriod, filmStats, periodTotals, viewerHistory } from "@ai-films/core/ledger/ledger";
-import { periodBounds } from "@ai-films/core/ledger/periods";
+import { aggregatePeriod, filmStats, periodTotals, viewerHistory, periodBounds } from "@ai-films/core/ledger";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import { ALICE, BOB, CLOCK, T0, address, every, record, recordSeries } from "../helpers/ledger-fixtures.ts";
 

@@ -4,10 +4,10 @@
  * let a cap be overshot; on PGlite they must queue rather than interleave on its one connection.
  */
 import { expect } from "chai";
-import { aggregatePeriod, utcDay } from "@ai-films/core/ledger/ledger";
-import { DAILY_CAP_SECONDS } from "@ai-films/core/ledger/rules";
-import type { LedgerDb } from "@ai-films/core/ledger/db";
-import type { Heartbeat, HeartbeatResult } from "@ai-films/core/ledger/ledger";
+import {
+  aggregatePeriod, utcDay, DAILY_CAP_SECONDS, type Heartbeat, type HeartbeatResult,
+} from "@ai-films/core/ledger";
+import type { Database } from "@ai-films/core/db";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import { ALICE, T0, counter, daySeconds, record, sum } from "../helpers/ledger-fixtures.ts";
 
@@ -16,7 +16,7 @@ const BEATS = 6; // per session: the first starts the clock, then 5 × 10 s
 
 /** Every session sends its beats in order (as a player would); all sessions run at once. */
 async function watchConcurrently(
-  db: LedgerDb,
+  db: Database,
   sessionOverrides: (i: number) => Partial<Heartbeat>,
 ): Promise<HeartbeatResult[]> {
   const perSession = await Promise.all(

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { LedgerInputError, recordHeartbeat, utcDay } from "@ai-films/core/ledger/ledger";
-import { periodBounds } from "@ai-films/core/ledger/periods";
-import { DAILY_CAP_SECONDS, MAX_SECONDS_PER_BEAT } from "@ai-films/core/ledger/rules";
+import {
+  LedgerInputError, recordHeartbeat, utcDay, periodBounds, DAILY_CAP_SECONDS, MAX_SECONDS_PER_BEAT,
+} from "@ai-films/core/ledger";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import {
   ALICE,

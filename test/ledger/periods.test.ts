@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { periodBounds, periodOf, type PeriodClock } from "@ai-films/core/ledger/periods";
+import { periodBounds, periodOf, type PeriodClock } from "@ai-films/core/ledger";
 
 describe("ledger periods (the contract's clock)", () => {
   const clock: PeriodClock = { genesis: 1_000, periodLength: 100 };

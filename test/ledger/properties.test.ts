@@ -1,7 +1,7 @@
 /** Random beat sequences for one session: whatever arrives, the rules' invariants hold. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { MAX_SECONDS_PER_BEAT, filmCapSeconds } from "@ai-films/core/ledger/rules";
+import { MAX_SECONDS_PER_BEAT, filmCapSeconds } from "@ai-films/core/ledger";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import { ALICE, T0, counter, record, sum } from "../helpers/ledger-fixtures.ts";
 

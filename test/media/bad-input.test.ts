@@ -8,11 +8,10 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, truncate
 import { join } from "node:path";
 import { expect } from "chai";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
-import { isMediaError, type MediaErrorCode } from "@ai-films/core/media/errors";
-import { JobRegistry, readJobStatus } from "@ai-films/core/media/jobs";
-import { KeyStore } from "@ai-films/core/media/keys";
-import { ingestFile, type IngestOptions, type IngestResult } from "@ai-films/core/media/pipeline";
-import { probeFile } from "@ai-films/core/media/probe";
+import {
+  isMediaError, type MediaErrorCode, JobRegistry, readJobStatus, KeyStore, ingestFile, type IngestOptions,
+  type IngestResult, probeFile,
+} from "@ai-films/core/media";
 import { ffprobe, makeAudioOnly, makeClip, makeImage, rejection, tempDir } from "./helpers.ts";
 
 describe("media pipeline: bad input", function () {

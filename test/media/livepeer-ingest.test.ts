@@ -13,16 +13,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect } from "chai";
-import { parseFilmMetadata } from "@ai-films/core/indexer/metadata";
+import { parseFilmMetadata } from "@ai-films/core/indexer";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
-import { isMediaError } from "@ai-films/core/media/errors";
-import { JobRegistry, readJobStatus, STAGES, type Job, type JobStatus } from "@ai-films/core/media/jobs";
-import { KeyStore } from "@ai-films/core/media/keys";
-import { livepeerIngestFromEnv, type LivepeerIngestOptions } from "@ai-films/core/media/livepeerIngest";
-import type { FilmMetadata } from "@ai-films/core/media/metadata";
-import { ingestFile, type IngestOptions, type IngestResult } from "@ai-films/core/media/pipeline";
-import { parseMasterPlaylist, parseMediaPlaylist } from "@ai-films/core/media/playlist";
-import { createLivepeerClient, type LivepeerClient } from "@ai-films/core/serving/livepeer";
+import {
+  isMediaError, JobRegistry, readJobStatus, STAGES, type Job, type JobStatus, KeyStore, livepeerIngestFromEnv,
+  type LivepeerIngestOptions, type FilmMetadata, ingestFile, type IngestOptions, type IngestResult,
+  parseMasterPlaylist, parseMediaPlaylist,
+} from "@ai-films/core/media";
+import { createLivepeerClient, type LivepeerClient } from "@ai-films/core/serving";
 import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.ts";
 import { decodeAll, makeAudioOnly, makeClip, rejection, serveOrigin, tempDir } from "./helpers.ts";
 

@@ -8,11 +8,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
-import { JobRegistry, readJobStatus } from "@ai-films/core/media/jobs";
-import { KeyStore } from "@ai-films/core/media/keys";
-import type { FilmMetadata } from "@ai-films/core/media/metadata";
-import { ingestFile, type IngestOptions, type IngestResult } from "@ai-films/core/media/pipeline";
-import { parseMasterPlaylist, parseMediaPlaylist } from "@ai-films/core/media/playlist";
+import {
+  JobRegistry, readJobStatus, KeyStore, type FilmMetadata, ingestFile, type IngestOptions, type IngestResult,
+  parseMasterPlaylist, parseMediaPlaylist,
+} from "@ai-films/core/media";
 import { containsBytes, decodeAll, ffprobe, makeClip, rejection, serveOrigin, tempDir } from "./helpers.ts";
 
 const META = {

@@ -6,13 +6,13 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { isMediaError } from "@ai-films/core/media/errors";
-import { Job, readJobStatus } from "@ai-films/core/media/jobs";
-import { KeyStore, masterKeyFromEnv } from "@ai-films/core/media/keys";
-import { chooseLadder, outputFrameRate } from "@ai-films/core/media/ladder";
-import { buildMetadata, parseListing, serializeMetadata } from "@ai-films/core/media/metadata";
+import {
+  isMediaError, Job, readJobStatus, KeyStore, masterKeyFromEnv, chooseLadder, buildMetadata, parseListing,
+  serializeMetadata, parseMediaPlaylist,
+} from "@ai-films/core/media";
+import { outputFrameRate } from "@ai-films/core/media/ladder";
 import { stripSdt } from "@ai-films/core/media/mpegts";
-import { parseMediaPlaylist, writeMediaPlaylist } from "@ai-films/core/media/playlist";
+import { writeMediaPlaylist } from "@ai-films/core/media/playlist";
 import { rejection, tempDir } from "./helpers.ts";
 
 describe("media units", function () {

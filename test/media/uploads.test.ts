@@ -11,8 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
 import * as tus from "tus-js-client";
-import { isMediaError } from "@ai-films/core/media/errors";
-import { createUploadService, type FinishedUpload, type UploadService } from "@ai-films/core/media/uploads";
+import { isMediaError, createUploadService, type FinishedUpload, type UploadService } from "@ai-films/core/media";
 import { rejection, tempDir } from "./helpers.ts";
 
 const MAX = 4 * 1024 * 1024;

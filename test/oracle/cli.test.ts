@@ -9,8 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { openLedgerDb } from "@ai-films/core/ledger/db";
-import { recordHeartbeat } from "@ai-films/core/ledger/ledger";
+import { openDatabase } from "@ai-films/core/db";
+import { recordHeartbeat } from "@ai-films/core/ledger";
 
 const CLI = fileURLToPath(new URL("../../scripts/oracle.ts", import.meta.url));
 const USD = 1_000_000n;
@@ -55,7 +55,7 @@ describe("Oracle CLI", function () {
 
     const genesis = Number(await market.genesis());
     const ledgerDir = path.join(tmp, "ledger");
-    const db = await openLedgerDb({ dataDir: ledgerDir });
+    const db = await openDatabase({ dataDir: ledgerDir });
     for (let t = 0; t <= 300; t += 10) {
       const at = genesis + 100 + t;
       await recordHeartbeat(db, { genesis, periodLength: PERIOD },

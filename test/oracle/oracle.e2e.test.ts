@@ -8,22 +8,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
-import { recordHeartbeat, type Heartbeat } from "@ai-films/core/ledger/ledger";
-import { aggregatePeriod } from "@ai-films/core/ledger/aggregate";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain";
+import { openDatabase, type Database } from "@ai-films/core/db";
+import { recordHeartbeat, type Heartbeat, aggregatePeriod } from "@ai-films/core/ledger";
 import { openIpfs } from "@ai-films/core/ipfs";
-import { periodClock } from "@ai-films/core/oracle/chainReads";
-import { OracleError } from "@ai-films/core/oracle/errors";
-import { runPost, EXIT_CONFLICT } from "@ai-films/core/oracle/post";
-import { claimProof, claimRequest, postedTallyFile } from "@ai-films/core/oracle/proof";
-import { runPublish } from "@ai-films/core/oracle/publish";
-import { runSign } from "@ai-films/core/oracle/sign";
-import { runStatus } from "@ai-films/core/oracle/status";
-import { runTally } from "@ai-films/core/oracle/tally";
-import { buildTallyFile, serializeTallyFile } from "@ai-films/core/oracle/tallyFile";
-import { runVerify } from "@ai-films/core/oracle/verify";
-import { periodFiles } from "@ai-films/core/oracle/workdir";
+import {
+  periodClock, OracleError, runPost, EXIT_CONFLICT, claimProof, claimRequest, postedTallyFile, runPublish, runSign,
+  runStatus, runTally, buildTallyFile, serializeTallyFile, runVerify, periodFiles,
+} from "@ai-films/core/oracle";
 import { BPS, expectedShare, type Leaf } from "../contracts/fixture.ts";
 
 const USD = 1_000_000n;
@@ -39,7 +31,7 @@ describe("Oracle, end to end", function () {
   const operatorKeys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
   const operators = operatorKeys.map((k) => privateKeyToAccount(k));
   let ctx: ChainContext;
-  let db: LedgerDb;
+  let db: Database;
   let store: Awaited<ReturnType<typeof openIpfs>>;
   let tmp: string;
   let d: any;
@@ -69,7 +61,7 @@ describe("Oracle, end to end", function () {
     d = { admin, treasury, guardian, creatorA, creatorB, v1, v2, v3, buyer, token, listings, market };
 
     ctx = await connectProvider(provider, { market: await market.getAddress() });
-    db = await openLedgerDb({ dataDir: "memory://" });
+    db = await openDatabase({ dataDir: "memory://" });
     store = await openIpfs({ dataDir: path.join(tmp, "ipfs") });
   });
 

@@ -5,8 +5,8 @@ import path from "node:path";
 import { createPublicClient, createWalletClient, http, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { startLocalChain } from "@ai-films/core/platform/chainJournal";
-import { testDollarAbi } from "@ai-films/core/chain/abis";
+import { startLocalChain } from "@ai-films/core/platform";
+import { testDollarAbi } from "@ai-films/core/chain";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 

@@ -9,14 +9,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
-import { aggregatePeriod } from "@ai-films/core/ledger/aggregate";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
-import { recordHeartbeat } from "@ai-films/core/ledger/ledger";
-import { periodClock, readTally, tallyPostings } from "@ai-films/core/oracle/chainReads";
-import { buildTallyFile } from "@ai-films/core/oracle/tallyFile";
-import { createLocalOracle } from "@ai-films/core/platform/localOracle";
+import { aggregatePeriod, recordHeartbeat } from "@ai-films/core/ledger";
+import { openDatabase, type Database } from "@ai-films/core/db";
+import { periodClock, readTally, tallyPostings, buildTallyFile } from "@ai-films/core/oracle";
+import { createLocalOracle } from "@ai-films/core/platform";
 
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
@@ -29,7 +27,7 @@ describe("Local oracle (the platform settles ended periods)", function () {
   const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
   const operators = keys.map((k) => privateKeyToAccount(k));
   let ctx: ChainContext;
-  let db: LedgerDb;
+  let db: Database;
   let store: IpfsStore;
   let tmp: string;
   let market: any;
@@ -54,7 +52,7 @@ describe("Local oracle (the platform settles ended periods)", function () {
     await token.connect(v1).approve(await market.getAddress(), ethers.MaxUint256);
     await market.connect(v1).subscribe(1, 10n * USD); // a month from now: pro rata into periods 0 and 1
     ctx = await connectProvider(provider, { market: await market.getAddress() });
-    db = await openLedgerDb({ dataDir: "memory://" });
+    db = await openDatabase({ dataDir: "memory://" });
     store = await openIpfs({ dataDir: path.join(tmp, "ipfs") });
   });
 

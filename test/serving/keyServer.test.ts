@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { network } from "hardhat";
-import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { createAuth, createKeyServer, memoryAuthStore, type Auth, type ContentKeyStore } from "@ai-films/core/serving";
 import { deployMarket, FILM_PRICE, MONTHLY_PRICE, PASS_WINDOW, type Deployment } from "../contracts/fixture.ts";
 import { DOMAIN, get, ORIGIN, signInAs } from "./helpers.ts";

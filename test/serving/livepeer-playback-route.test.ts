@@ -10,12 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
 import { importSPKI, jwtVerify } from "jose";
-import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
-import { indexOnce } from "@ai-films/core/indexer/indexer";
-import { filmOfLivepeerPlayback, getFilm, livepeerPlaybackOfFilm } from "@ai-films/core/indexer/queries";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
-import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "@ai-films/core/ledger/migrate";
-import { buildMetadata, parseListing, type FilmFacts } from "@ai-films/core/media/metadata";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain";
+import { filmOfLivepeerPlayback, getFilm, indexOnce, livepeerPlaybackOfFilm } from "@ai-films/core/indexer";
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations, openDatabase, type Database } from "@ai-films/core/db";
+import { buildMetadata, parseListing } from "@ai-films/core/media";
+import type { FilmFacts } from "@ai-films/core/media/metadata";
 import {
   createAuth, createLivepeerClient, createPlaybackTokens, LIVEPEER_ISSUER, loadOrCreateSigningKey, memoryAuthStore,
   type Auth,
@@ -41,7 +40,7 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
   const dir = mkdtempSync(join(tmpdir(), "ai-films-playback-route-"));
   let d: Deployment;
   let ctx: ChainContext;
-  let db: LedgerDb;
+  let db: Database;
   let auth: Auth;
   let studio: LivepeerStudioServer;
   let publicKey: string;
@@ -88,7 +87,7 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
       "ipfs://bafyfilm3": metadata("Copycat", { livepeer: { playbackId: PAID, assetId: "asset-1" } }),
       "ipfs://bafyfilm4": metadata("Local", { keyId: "0123456789abcdef0123456789abcdef" }),
     };
-    db = await openLedgerDb({ dataDir: join(dir, "ledger") });
+    db = await openDatabase({ dataDir: join(dir, "ledger") });
     const indexed = await indexOnce(ctx, db, { fromBlock: 0, fetchMetadata: async (uri) => byUri[uri], log: () => undefined });
     expect(indexed.metadata).to.deep.equal({ fetched: 4, unavailable: 0, invalid: 0 });
 
@@ -132,7 +131,7 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
     mkdirSync(older);
     for (const m of loadMigrations().filter((m) => m.version <= 3)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, m.name), join(older, m.name));
     const dataDir = join(dir, "ledger-upgrade");
-    const before = await openLedgerDb({ dataDir, migrationsDir: older });
+    const before = await openDatabase({ dataDir, migrationsDir: older });
     const insert = `INSERT INTO films (film_id, creator, owner, metadata_uri, duration_seconds, price_per_view, minted_block, minted_at,
                                        minted_tx, metadata_status, metadata)
                     VALUES ($1, $2, $2, 'ipfs://x', 600, 0, 1, 1, '0x', $3, $4::jsonb)`;
@@ -141,7 +140,7 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
     await before.query(insert, [2, creator, "ok", JSON.stringify(metadata("Old AES", { keyId: "k" }))]);
     await before.query(insert, [3, creator, "ok", JSON.stringify({ name: "Odd", properties: { livepeer: { playbackId: "../../etc" } } })]);
     await before.close();
-    const after = await openLedgerDb({ dataDir });
+    const after = await openDatabase({ dataDir });
     try {
       expect(await after.query("SELECT film_id::text AS id, livepeer_playback_id AS p FROM films ORDER BY film_id")).to.deep.equal([
         { id: "1", p: PAID }, { id: "2", p: null }, { id: "3", p: null },

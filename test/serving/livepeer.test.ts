@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { decodeProtectedHeader, importSPKI, jwtVerify } from "jose";
 import { CID } from "multiformats/cid";
-import { connectProvider, type ChainContext } from "@ai-films/core/chain/context";
+import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import {
   createAuth, createLivepeerClient, createPlaybackTokens, LIVEPEER_ISSUER, LivepeerError, livepeerFromEnv,
   loadOrCreateSigningKey, loadPlaybackSigner, memoryAuthStore, playbackSignerFromEnv, signPlaybackJwt,

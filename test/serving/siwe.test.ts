@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { createPublicClient, custom, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
+import { openDatabase, type Database } from "@ai-films/core/db";
 import {
   createAuth, DEV_SESSION_SECRET, ledgerAuthStore, memoryAuthStore, resolveSessionSecret, SESSION_COOKIE,
   type Auth, type AuthStore,
@@ -22,7 +22,7 @@ const SECRET = new TextEncoder().encode("test-secret-test-secret-test-secret!");
 
 describe("serving: Sign-In with Ethereum", function () {
   this.timeout(60_000);
-  let db: LedgerDb;
+  let db: Database;
   let store: AuthStore;
   let clock: number;
   let auth: Auth;
@@ -30,7 +30,7 @@ describe("serving: Sign-In with Ethereum", function () {
   const mallory = privateKeyToAccount(generatePrivateKey());
 
   before(async () => {
-    db = await openLedgerDb({ dataDir: "memory://" });
+    db = await openDatabase({ dataDir: "memory://" });
     store = ledgerAuthStore(db);
   });
   after(async () => db?.close());

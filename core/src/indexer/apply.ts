@@ -4,12 +4,12 @@
  * pools, tallies…) is applied only when that insert was new, so a block range processed twice
  * changes nothing the second time.
  */
-import type { LedgerQueryable } from "../ledger/db.ts";
+import type { Queryable } from "../db/index.ts";
 import type { PeriodClock } from "../ledger/periods.ts";
 import { argsJson, type ChainEvent } from "./events.ts";
 import { periodAt, periodStart } from "./state.ts";
 
-type Handler = (tx: LedgerQueryable, e: ChainEvent, clock: PeriodClock) => Promise<void>;
+type Handler = (tx: Queryable, e: ChainEvent, clock: PeriodClock) => Promise<void>;
 
 const str = (value: unknown) => String(value);
 const big = (value: unknown) => BigInt(value as bigint);
@@ -17,7 +17,7 @@ const big = (value: unknown) => BigInt(value as bigint);
 /** The columns every per-event table starts with. */
 const base = (e: ChainEvent) => [e.txHash, e.logIndex, e.blockNumber, e.blockTime];
 
-async function setParams(tx: LedgerQueryable, e: ChainEvent, column: string, value: unknown): Promise<void> {
+async function setParams(tx: Queryable, e: ChainEvent, column: string, value: unknown): Promise<void> {
   // `column` comes from the fixed table below, never from event data.
   await tx.query(
     `INSERT INTO market_params (id, ${column}, updated_block) VALUES (1, $1, $2)
@@ -26,7 +26,7 @@ async function setParams(tx: LedgerQueryable, e: ChainEvent, column: string, val
   );
 }
 
-async function ensurePool(tx: LedgerQueryable, period: bigint | number): Promise<void> {
+async function ensurePool(tx: Queryable, period: bigint | number): Promise<void> {
   await tx.query("INSERT INTO period_pools (period) VALUES ($1) ON CONFLICT (period) DO NOTHING", [period.toString()]);
 }
 
@@ -36,7 +36,7 @@ async function ensurePool(tx: LedgerQueryable, period: bigint | number): Promise
  * once per period; the contract's "previous subscription already reached into the first period"
  * rule is the same as counting distinct (period, subscriber) pairs.
  */
-async function fundPools(tx: LedgerQueryable, clock: PeriodClock, subscriber: string, net: bigint, start: number, end: number) {
+async function fundPools(tx: Queryable, clock: PeriodClock, subscriber: string, net: bigint, start: number, end: number) {
   const span = BigInt(end - start);
   let period = periodAt(clock, start);
   let funded = 0n;
@@ -201,7 +201,7 @@ const handlers: Record<string, Handler> = {
 };
 
 /** Records `e` and applies its effect; false if it was already recorded (nothing changed). */
-export async function applyEvent(tx: LedgerQueryable, e: ChainEvent, clock: PeriodClock): Promise<boolean> {
+export async function applyEvent(tx: Queryable, e: ChainEvent, clock: PeriodClock): Promise<boolean> {
   const inserted = await tx.query(
     `INSERT INTO chain_events (block_number, block_hash, block_time, tx_hash, log_index, contract, event, args)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) ON CONFLICT DO NOTHING RETURNING 1`,

@@ -1,6 +1,7 @@
 /**
- * The chain indexer and the read models built on it. Server-side only: the web app's route
- * handlers and server components import from here; nothing in it may reach a client bundle.
+ * The chain indexer and the read models built on it (queries/, one module per page). Server-side
+ * only: the web app's route handlers and server components import from here; nothing in it may
+ * reach a client bundle.
  *
  *   const stop = startIndexer(ctx, db, { intervalMs: 2000, ipfs });   // follow the chain
  *   const films = await listFilms(db, { sort: "trending", limit: 24 }); // a page's data
@@ -11,4 +12,13 @@ export { ipfsMetadataFetcher, parseFilmMetadata, refreshMetadata, MetadataInvali
 export type { FetchMetadata, ParsedMetadata, MetadataRefreshOptions, MetadataRefreshResult } from "./metadata.ts";
 export { estimateChainNow, readIndexerState } from "./state.ts";
 export type { IndexerState } from "./state.ts";
-export * from "./queries.ts";
+export { QueryInputError, currentPeriod, type MetadataStatus } from "./queries/shared.ts";
+export { listFilms, getFilm, genres, aiTools, type FilmSummary, type FilmDetail, type ListFilmsOptions } from "./queries/catalogue.ts";
+export { filmOfContentKey, filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "./queries/playback.ts";
+export { accountOverview, type AccountOverview, type AccountHistoryEntry, type FilmRef } from "./queries/account.ts";
+export { creatorOverview, type CreatorOverview, type CreatorFilm, type CreatorPeriod } from "./queries/creator.ts";
+export {
+  periodsOverview, periodClaims, marketParameters,
+  type PeriodOverview, type PeriodStatus, type TallyInfo, type PeriodClaim, type MarketParameters,
+} from "./queries/payouts.ts";
+export { indexerStatus, type IndexerStatus } from "./queries/status.ts";

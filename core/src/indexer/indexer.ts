@@ -12,7 +12,7 @@
 import path from "node:path";
 import { getAddress } from "viem";
 import type { ChainContext } from "../chain/context.ts";
-import type { LedgerDb, LedgerQueryable } from "../ledger/db.ts";
+import type { Database, Queryable } from "../db/index.ts";
 import { INDEXED_TABLES, applyEvent } from "./apply.ts";
 import { readBlockRange } from "./events.ts";
 import { ipfsMetadataFetcher, refreshMetadata, type FetchMetadata, type MetadataRefreshResult } from "./metadata.ts";
@@ -73,13 +73,13 @@ async function resetReason(ctx: ChainContext, state: IndexerState, head: number)
 }
 
 /** Empties every indexed table (in one transaction). */
-export async function wipeIndex(db: LedgerDb): Promise<void> {
+export async function wipeIndex(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     for (const table of INDEXED_TABLES) await tx.query(`DELETE FROM ${table}`);
   });
 }
 
-async function createState(ctx: ChainContext, db: LedgerDb, fromBlock: number): Promise<IndexerState> {
+async function createState(ctx: ChainContext, db: Database, fromBlock: number): Promise<IndexerState> {
   const [genesis, periodLength] = await Promise.all([ctx.contracts.market.read.genesis(), ctx.contracts.market.read.periodLength()]);
   await db.query(
     `INSERT INTO indexer_state (id, chain_id, market, listings, payment_token, genesis, period_length, from_block,
@@ -98,7 +98,7 @@ async function createState(ctx: ChainContext, db: LedgerDb, fromBlock: number): 
  * the parameters as of the batch's last block instead (the batch's own events, applied after it in
  * chain order, end at those same values). Oracle signers are only known from their events.
  */
-async function snapshotParams(ctx: ChainContext, tx: LedgerQueryable, blockNumber: number): Promise<void> {
+async function snapshotParams(ctx: ChainContext, tx: Queryable, blockNumber: number): Promise<void> {
   const at = BigInt(blockNumber);
   // Not deployed yet by that block: its constructor's events are still ahead.
   const code = await ctx.publicClient.getCode({ address: ctx.market, blockNumber: at });
@@ -120,7 +120,7 @@ async function snapshotParams(ctx: ChainContext, tx: LedgerQueryable, blockNumbe
 }
 
 /** Indexes from the last indexed block + 1 to the head (less confirmations), then fetches due metadata. */
-export async function indexOnce(ctx: ChainContext, db: LedgerDb, options: IndexOptions = {}): Promise<IndexResult> {
+export async function indexOnce(ctx: ChainContext, db: Database, options: IndexOptions = {}): Promise<IndexResult> {
   const log = options.log ?? ((message: string) => console.log(message));
   const batchSize = options.batchSize ?? 2_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
@@ -210,7 +210,7 @@ export type StopIndexer = () => Promise<void>;
  * Runs indexOnce now and then every `intervalMs` until stopped. Without fetchMetadata or ipfs, it
  * opens the app's IPFS store (core/src/ipfs, `openIpfs()`) for metadata and closes it on stop.
  */
-export function startIndexer(ctx: ChainContext, db: LedgerDb, options: StartIndexerOptions = {}): StopIndexer {
+export function startIndexer(ctx: ChainContext, db: Database, options: StartIndexerOptions = {}): StopIndexer {
   const intervalMs = options.intervalMs ?? 2_000;
   const log = options.log ?? ((message: string) => console.log(message));
   const onError = options.onError ?? ((error: unknown) => log(`indexer: run failed: ${(error as Error)?.message ?? error}`));

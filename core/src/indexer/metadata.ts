@@ -9,7 +9,7 @@
  * preview, and keyId — or livepeer.playbackId for a film Livepeer Studio serves). Text is stored
  * as written — every renderer escapes it — and bounded in length.
  */
-import type { LedgerQueryable } from "../ledger/db.ts";
+import type { Queryable } from "../db/index.ts";
 import { wallClock } from "./state.ts";
 
 /** Fetches and parses the JSON behind a metadata URI; throws if it cannot be had now. */
@@ -165,7 +165,7 @@ const MAX_RETRY_SECONDS = 3600;
 
 /** Fetches metadata of films that are pending, or unavailable and due for a retry. */
 export async function refreshMetadata(
-  db: LedgerQueryable,
+  db: Queryable,
   fetchMetadata: FetchMetadata,
   options: MetadataRefreshOptions = {},
 ): Promise<MetadataRefreshResult> {

@@ -3,7 +3,7 @@
  * read models derive from it: the market's periods and an estimate of the chain's "now" that never
  * asks the chain.
  */
-import type { LedgerQueryable } from "../ledger/db.ts";
+import type { Queryable } from "../db/index.ts";
 import type { PeriodClock } from "../ledger/periods.ts";
 
 export interface IndexerState {
@@ -61,7 +61,7 @@ function fromRow(row: StateRow): IndexerState {
 }
 
 /** The indexer's state, or null before the first run (or right after a wipe). */
-export async function readIndexerState(db: LedgerQueryable, options: { forUpdate?: boolean } = {}): Promise<IndexerState | null> {
+export async function readIndexerState(db: Queryable, options: { forUpdate?: boolean } = {}): Promise<IndexerState | null> {
   const rows = await db.query<StateRow>(
     `SELECT ${STATE_COLUMNS} FROM indexer_state WHERE id = 1${options.forUpdate ? " FOR UPDATE" : ""}`,
   );

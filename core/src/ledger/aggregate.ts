@@ -2,7 +2,7 @@
  * Turning a period's counters into the tally's leaves. Only subscription watching is paid from the
  * pool, so only it is aggregated; the other entitlements stay in the ledger for stats.
  */
-import type { LedgerQueryable } from "./db.ts";
+import type { Queryable } from "../db/index.ts";
 import { COUNTED_ENTITLEMENT } from "./rules.ts";
 
 /** One film's line in a tally: the Merkle leaf `(filmId, views, seconds)`. */
@@ -22,7 +22,7 @@ export interface PeriodTotals {
  * The leaves for `period`, sorted by film id, omitting films with no counted seconds (a leaf with
  * nothing to share would only grow the tree). Deterministic: the same ledger gives the same leaves.
  */
-export async function aggregatePeriod(db: LedgerQueryable, period: number): Promise<TallyLeaf[]> {
+export async function aggregatePeriod(db: Queryable, period: number): Promise<TallyLeaf[]> {
   if (!Number.isSafeInteger(period) || period < 0) throw new RangeError(`period must be a non-negative integer, got ${period}`);
   const column = `seconds_${COUNTED_ENTITLEMENT}`;
   const rows = await db.query<{ film_id: string; views: string; seconds: string }>(
@@ -52,6 +52,6 @@ export function totalsOf(leaves: readonly TallyLeaf[]): PeriodTotals {
   return { totalViews, totalSeconds, leafCount: leaves.length };
 }
 
-export async function periodTotals(db: LedgerQueryable, period: number): Promise<PeriodTotals> {
+export async function periodTotals(db: Queryable, period: number): Promise<PeriodTotals> {
   return totalsOf(await aggregatePeriod(db, period));
 }

@@ -4,7 +4,7 @@
  * at most one row of each kind and always in that order, so concurrent beats queue on the rows
  * they share (no lost or doubled seconds) and can never deadlock one another.
  */
-import type { LedgerDb, LedgerQueryable } from "./db.ts";
+import type { Database, Queryable } from "../db/index.ts";
 import { periodOf, type PeriodClock } from "./periods.ts";
 import {
   DAILY_CAP_SECONDS,
@@ -24,10 +24,6 @@ import {
   parseSessionId,
   parseUnixSeconds,
 } from "./validate.ts";
-
-export { LedgerInputError } from "./validate.ts";
-export { aggregatePeriod, periodTotals, totalsOf, type TallyLeaf, type PeriodTotals } from "./aggregate.ts";
-export { filmStats, viewerHistory, type FilmStats, type HistoryEntry } from "./stats.ts";
 
 export interface Heartbeat {
   viewer: string;
@@ -63,7 +59,7 @@ export interface HeartbeatResult {
  * `now` (unix seconds, default the system clock) is only used to refuse beats from the future.
  */
 export async function recordHeartbeat(
-  db: LedgerDb,
+  db: Database,
   clock: PeriodClock,
   beat: Heartbeat,
   options: { now?: number } = {},
@@ -142,7 +138,7 @@ export async function recordHeartbeat(
  * to commit, finds the row, and then reads it like any later beat.
  */
 async function lockSession(
-  tx: LedgerQueryable,
+  tx: Queryable,
   viewer: string,
   filmId: string,
   sessionId: string,
@@ -167,7 +163,7 @@ async function lockSession(
  * Creates-or-locks a row and reads it in one statement: the no-op DO UPDATE takes the row lock
  * that a plain ON CONFLICT DO NOTHING would not.
  */
-async function lockViewerDay(tx: LedgerQueryable, viewer: string, day: string): Promise<number> {
+async function lockViewerDay(tx: Queryable, viewer: string, day: string): Promise<number> {
   const rows = await tx.query<{ seconds: string }>(
     `INSERT INTO viewer_days (viewer, day) VALUES ($1, $2)
      ON CONFLICT (viewer, day) DO UPDATE SET seconds = viewer_days.seconds
@@ -178,7 +174,7 @@ async function lockViewerDay(tx: LedgerQueryable, viewer: string, day: string): 
 }
 
 async function lockCounter(
-  tx: LedgerQueryable,
+  tx: Queryable,
   period: number,
   viewer: string,
   filmId: string,
@@ -196,7 +192,7 @@ async function lockCounter(
 
 /** Keeps the latest position per (viewer, film); a late-arriving older beat cannot rewind it. */
 async function recordHistory(
-  tx: LedgerQueryable,
+  tx: Queryable,
   viewer: string,
   filmId: string,
   at: number,

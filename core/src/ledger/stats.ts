@@ -1,5 +1,5 @@
 /** Read-only views of the ledger for the web app: film stats and a viewer's watch history. */
-import type { LedgerQueryable } from "./db.ts";
+import type { Queryable } from "../db/index.ts";
 import { ENTITLEMENTS, type Entitlement } from "./rules.ts";
 import { parseAddress, parseFilmId } from "./validate.ts";
 
@@ -16,7 +16,7 @@ export interface FilmStats {
  * Films with no seconds credited are left out.
  */
 export async function filmStats(
-  db: LedgerQueryable,
+  db: Queryable,
   period: number,
   filmId?: bigint | number | string,
 ): Promise<FilmStats[]> {
@@ -67,7 +67,7 @@ export interface HistoryEntry {
 
 /** Films `viewer` has watched, most recent first: the "continue watching" row. */
 export async function viewerHistory(
-  db: LedgerQueryable,
+  db: Queryable,
   viewer: string,
   options: { limit?: number } = {},
 ): Promise<HistoryEntry[]> {

@@ -1,7 +1,7 @@
 // `oracle tally`: aggregates an ended period of the ledger into one leaf per film, builds the
 // Merkle tree and writes the tally file beside the period's other oracle files.
 import { aggregatePeriod } from "../ledger/aggregate.ts";
-import type { LedgerQueryable } from "../ledger/db.ts";
+import type { Queryable } from "../db/index.ts";
 import type { ChainContext } from "../chain/context.ts";
 import { readPeriod, viewWeightBps } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
@@ -17,7 +17,7 @@ export const DEFAULT_GRACE_SECONDS = 60;
 
 export interface TallyOptions {
   period: number;
-  ledger: LedgerQueryable;
+  ledger: Queryable;
   allowEmpty?: boolean;
   /** Replace an existing, different tally file even if it was published or signed. */
   force?: boolean;

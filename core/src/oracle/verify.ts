@@ -4,7 +4,7 @@
 import type { Address } from "viem";
 import type { ChainContext } from "../chain/context.ts";
 import { aggregatePeriod } from "../ledger/aggregate.ts";
-import type { LedgerQueryable } from "../ledger/db.ts";
+import type { Queryable } from "../db/index.ts";
 import { readPeriod, signerSet, tallyPostings } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import type { TallyStore } from "./store.ts";
@@ -19,7 +19,7 @@ export interface Check {
 export interface VerifyOptions {
   period: number;
   store: TallyStore;
-  ledger?: LedgerQueryable;
+  ledger?: Queryable;
   /** Operators the verifier trusts; when given, every signer of the posting must be one of them. */
   expectedSigners?: readonly Address[];
 }

@@ -8,7 +8,7 @@ import { parseEventLogs, type Hash } from "viem";
 import type { HDAccount } from "viem/accounts";
 import type { ChainContext } from "../chain/context.ts";
 import { filmListingsAbi } from "../chain/abis.ts";
-import type { LedgerDb } from "../ledger/db.ts";
+import type { Database } from "../db/index.ts";
 import { recordHeartbeat } from "../ledger/ledger.ts";
 import type { IpfsStore } from "../ipfs/index.ts";
 import { ingestFile } from "../media/pipeline.ts";
@@ -47,7 +47,7 @@ export const DEMO_FILMS: DemoFilm[] = [
 
 export interface DemoOptions {
   ctx: ChainContext;
-  db: LedgerDb;
+  db: Database;
   ipfs: IpfsStore;
   workDir: string;
   filmSeconds?: number;

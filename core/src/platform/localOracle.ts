@@ -8,7 +8,7 @@
 // key, database and IPFS node, running the CLI (docs in README, "Oracle").
 import type { LocalAccount } from "viem";
 import type { ChainContext } from "../chain/context.ts";
-import type { LedgerQueryable } from "../ledger/db.ts";
+import type { Queryable } from "../db/index.ts";
 import { aggregatePeriod } from "../ledger/aggregate.ts";
 import { currentPeriod, readPeriod, signerSet } from "../oracle/chainReads.ts";
 import { runPost } from "../oracle/post.ts";
@@ -19,7 +19,7 @@ import { DEFAULT_GRACE_SECONDS, runTally } from "../oracle/tally.ts";
 
 export interface LocalOracleOptions {
   ctx: ChainContext;
-  ledger: LedgerQueryable;
+  ledger: Queryable;
   store: TallyStore;
   /** Candidate oracle accounts; only those registered on the market sign, as many as the threshold needs. */
   accounts: readonly LocalAccount[];

@@ -4,7 +4,7 @@
  * any number of stateless web servers share it; an in-memory store for tests and single-process
  * tools. Times are unix seconds, always passed in by the caller (one clock, injectable in tests).
  */
-import type { LedgerDb } from "../ledger/db.ts";
+import type { Database } from "../db/index.ts";
 
 export type NonceState = "ok" | "unknown" | "used" | "expired";
 
@@ -69,7 +69,7 @@ export function memoryAuthStore(): AuthStore {
 }
 
 /** The store on the ledger database (PGlite or PostgreSQL), tables from migration 002_auth.sql. */
-export function ledgerAuthStore(db: LedgerDb): AuthStore {
+export function ledgerAuthStore(db: Database): AuthStore {
   const stateQuery = async (nonce: string, now: number): Promise<NonceState> => {
     const rows = await db.query<{ expires_at: string; used_at: string | null }>(
       "SELECT expires_at, used_at FROM auth_nonces WHERE nonce = $1",

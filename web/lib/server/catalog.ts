@@ -4,22 +4,21 @@
  * (it owns the PGlite ledger, which allows one process), started on first use.
  */
 import "server-only";
-import { deploymentBlock, startIndexer, type StopIndexer } from "@ai-films/core/indexer/indexer";
-import * as queries from "@ai-films/core/indexer/queries";
+import * as indexer from "@ai-films/core/indexer";
 import { chainNow } from "./chainTime";
-import { getChain, getDb, getIpfs, setKeyFilmLookup } from "./services";
+import { getChain, getDb, getIpfs } from "./services";
 
-export type { AccountOverview, FilmDetail, FilmSummary } from "@ai-films/core/indexer/queries";
+export type { AccountOverview, FilmDetail, FilmSummary } from "@ai-films/core/indexer";
 
-const g = globalThis as typeof globalThis & { __aiFilmsIndexer?: Promise<StopIndexer> };
+const g = globalThis as typeof globalThis & { __aiFilmsIndexer?: Promise<indexer.StopIndexer> };
 
 /** Starts following the chain into the database, once per process; retried if the chain is down. */
-export function ensureIndexer(): Promise<StopIndexer> {
+export function ensureIndexer(): Promise<indexer.StopIndexer> {
   if (g.__aiFilmsIndexer) return g.__aiFilmsIndexer;
   const started = (async () => {
     const [chain, db, ipfs] = await Promise.all([getChain(), getDb(), getIpfs()]);
-    const fromBlock = await deploymentBlock(chain.chainId, chain.market);
-    return startIndexer(chain, db, {
+    const fromBlock = await indexer.deploymentBlock(chain.chainId, chain.market);
+    return indexer.startIndexer(chain, db, {
       ipfs,
       fromBlock,
       intervalMs: 2_000,
@@ -42,33 +41,24 @@ async function now(): Promise<number | undefined> {
   }
 }
 
-export async function listFilms(options: Omit<queries.ListFilmsOptions, "nowSeconds" | "period">) {
+export async function listFilms(options: Omit<indexer.ListFilmsOptions, "nowSeconds" | "period">) {
   void ensureIndexer().catch(() => undefined);
-  return queries.listFilms(await getDb(), { ...options, nowSeconds: await now() });
+  return indexer.listFilms(await getDb(), { ...options, nowSeconds: await now() });
 }
 
 export async function getFilm(filmId: bigint | string) {
   void ensureIndexer().catch(() => undefined);
-  return queries.getFilm(await getDb(), filmId, { nowSeconds: await now() });
+  return indexer.getFilm(await getDb(), filmId, { nowSeconds: await now() });
 }
 
 export async function accountOverview(address: string, nowSeconds: number) {
-  return queries.accountOverview(await getDb(), address, nowSeconds);
+  return indexer.accountOverview(await getDb(), address, nowSeconds);
 }
 
 export async function genres() {
-  return queries.genres(await getDb());
+  return indexer.genres(await getDb());
 }
 
 export async function aiTools() {
-  return queries.aiTools(await getDb());
+  return indexer.aiTools(await getDb());
 }
-
-/** Which film a content key unlocks: the listing whose metadata names that key id. */
-setKeyFilmLookup(async (keyId) => {
-  const rows = await (await getDb()).query<{ film_id: string }>(
-    "SELECT film_id::text AS film_id FROM films WHERE key_id = $1 ORDER BY film_id LIMIT 1",
-    [keyId],
-  );
-  return rows[0] ? BigInt(rows[0].film_id) : null;
-});

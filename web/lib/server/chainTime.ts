@@ -9,7 +9,7 @@
  * never decreases, so beat stamps stay monotonic for the ledger's per-session clock.
  */
 import "server-only";
-import type { PeriodClock } from "@ai-films/core/ledger/periods";
+import type { PeriodClock } from "@ai-films/core/ledger";
 import { IS_LOCAL_CHAIN } from "../config";
 import { getChain } from "./services";
 

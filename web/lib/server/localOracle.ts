@@ -4,8 +4,7 @@
  * that ends (core/src/platform/localOracle.ts). Real networks run the oracle CLI instead.
  */
 import "server-only";
-import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform/accounts";
-import { createLocalOracle, type LocalOracle } from "@ai-films/core/platform/localOracle";
+import { account, DEMO_ACCOUNTS, createLocalOracle, type LocalOracle } from "@ai-films/core/platform";
 import { IS_LOCAL_CHAIN } from "../config";
 import { getChain, getDb, getIpfs } from "./services";
 

@@ -5,9 +5,8 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import * as queries from "@ai-films/core/indexer/queries";
-import { leavesOf } from "@ai-films/core/oracle/tallyFile";
-import { runVerify, type VerifyReport } from "@ai-films/core/oracle/verify";
+import * as queries from "@ai-films/core/indexer";
+import { leavesOf, runVerify, type VerifyReport } from "@ai-films/core/oracle";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 import { tallyFileOf } from "./studio";

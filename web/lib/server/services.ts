@@ -9,11 +9,11 @@
  * site recovers by itself once `npm run node` / `npm run deploy:local` have run.
  */
 import "server-only";
-import { connectRpc, type ChainContext } from "@ai-films/core/chain/context";
-import { filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "@ai-films/core/indexer/queries";
+import { connectRpc, type ChainContext } from "@ai-films/core/chain";
+import { filmOfContentKey, filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "@ai-films/core/indexer";
 import { IpfsError, openIpfs, type IpfsErrorCode, type IpfsStore } from "@ai-films/core/ipfs";
-import { openLedgerDb, type LedgerDb } from "@ai-films/core/ledger/db";
-import { KeyStore } from "@ai-films/core/media/keys";
+import { openDatabase, type Database } from "@ai-films/core/db";
+import { KeyStore } from "@ai-films/core/media";
 import {
   createGateway, createPlaybackTokens, createServing, ledgerAuthStore, livepeerFromEnv, loadOrCreateSigningKey,
   playbackSignerFromEnv, resolveSessionSecret, type ContentKeyStore, type Serving,
@@ -21,13 +21,12 @@ import {
 import { serverEnv } from "./env";
 
 type Cache = {
-  db?: Promise<LedgerDb>;
+  db?: Promise<Database>;
   ipfs?: Promise<IpfsStore>;
   chain?: Promise<ChainContext>;
   serving?: Promise<Serving>;
   playback?: Promise<PlaybackTokens | null>;
   keyStore?: KeyStore;
-  keyFilm?: (keyId: string) => Promise<bigint | null>;
 };
 
 const globalCache = globalThis as typeof globalThis & { __aiFilmsServices?: Cache };
@@ -45,9 +44,9 @@ function once<T>(key: "db" | "ipfs" | "chain" | "serving" | "playback", make: ()
   return created;
 }
 
-export function getDb(): Promise<LedgerDb> {
+export function getDb(): Promise<Database> {
   // DATABASE_URL (PostgreSQL) wins; otherwise PGlite in LEDGER_DIR, the same variable the oracle reads.
-  return once("db", () => openLedgerDb(process.env.DATABASE_URL ? {} : { dataDir: serverEnv.ledgerDir }));
+  return once("db", () => openDatabase(process.env.DATABASE_URL ? {} : { dataDir: serverEnv.ledgerDir }));
 }
 
 export function getIpfs(): Promise<IpfsStore> {
@@ -62,14 +61,6 @@ function keyStore(): KeyStore {
   return (cache.keyStore ??= new KeyStore());
 }
 
-/**
- * Which film a content key unlocks is the catalogue's knowledge (the listing's metadata names its
- * key id); the catalogue module registers the lookup here, so this module stays independent of it.
- */
-export function setKeyFilmLookup(lookup: (keyId: string) => Promise<bigint | null>): void {
-  cache.keyFilm = lookup;
-}
-
 const contentKeys: ContentKeyStore = {
   async getKey(keyId) {
     try {
@@ -78,13 +69,8 @@ const contentKeys: ContentKeyStore = {
       return null; // unknown, malformed or unreadable: the key server answers 404
     }
   },
-  async filmOfKey(keyId) {
-    if (!cache.keyFilm) {
-      // The catalogue registers itself on import; importing it here lazily avoids a cycle.
-      await import("./catalog");
-    }
-    return cache.keyFilm ? cache.keyFilm(keyId) : null;
-  },
+  // The index of listing metadata: which film names which key id.
+  filmOfKey: async (keyId) => filmOfContentKey(await getDb(), keyId),
 };
 
 export function getServing(): Promise<Serving> {

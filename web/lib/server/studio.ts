@@ -9,13 +9,12 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import * as queries from "@ai-films/core/indexer/queries";
+import * as queries from "@ai-films/core/indexer";
 import {
   createUploadService, ingestFile, JobRegistry, KeyStore, livepeerIngestFromEnv, MediaError, maxUploadBytesFromEnv, parseListing,
   type IngestResult, type JobStatus, type UploadService,
 } from "@ai-films/core/media";
-import { claimProof, postedTallyFile } from "@ai-films/core/oracle/proof";
-import type { TallyFile } from "@ai-films/core/oracle/tallyFile";
+import { claimProof, postedTallyFile, type TallyFile } from "@ai-films/core/oracle";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 

@@ -7,14 +7,11 @@
  * chainTime.ts); the film's duration is the listing's, from the indexer.
  */
 import { z } from "zod";
-import { LedgerInputError, recordHeartbeat } from "@ai-films/core/ledger/ledger";
-import type { Entitlement } from "@ai-films/core/ledger/rules";
-import type { Access } from "@ai-films/core/serving";
-import { cachedAccessOf } from "@/lib/server/access";
+import { cachedAccessOf, type Access } from "@/lib/server/access";
 import { getFilm } from "@/lib/server/catalog";
-import { chainNow, periodClock } from "@/lib/server/chainTime";
+import { LedgerInputError, recordViewerBeat } from "@/lib/server/heartbeat";
 import { guarded, jsonError, readJson } from "@/lib/server/http";
-import { getDb, getServing } from "@/lib/server/services";
+import { getServing } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
@@ -23,13 +20,6 @@ const Body = z.object({
   sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "sessionId must be 1–128 URL-safe characters"),
   positionSeconds: z.number().finite().min(0).max(7 * 24 * 3600).optional(),
 });
-
-const ENTITLEMENT: Record<Exclude<Access, "none">, Entitlement> = {
-  owner: "owner",
-  pass: "pass",
-  subscription: "subscription",
-  free: "free",
-};
 
 export const POST = (request: Request) =>
   guarded(async () => {
@@ -57,22 +47,15 @@ export const POST = (request: Request) =>
       return jsonError(403, "not-entitled", "This wallet may not watch this film now: buy a view or subscribe.");
     }
 
-    const [clock, now] = await Promise.all([periodClock(), chainNow()]);
     try {
-      const result = await recordHeartbeat(
-        await getDb(),
-        clock,
-        {
-          viewer: session.address,
-          filmId,
-          sessionId: parsed.data.sessionId,
-          at: now,
-          entitlement: ENTITLEMENT[access],
-          filmDurationSeconds: Math.max(1, Math.round(film.durationSeconds)),
-          positionSeconds: parsed.data.positionSeconds,
-        },
-        { now },
-      );
+      const result = await recordViewerBeat({
+        viewer: session.address,
+        filmId,
+        sessionId: parsed.data.sessionId,
+        positionSeconds: parsed.data.positionSeconds,
+        access,
+        filmDurationSeconds: Math.max(1, Math.round(film.durationSeconds)),
+      });
       return Response.json({ ...result, access }, { headers: { "Cache-Control": "no-store" } });
     } catch (error) {
       if (error instanceof LedgerInputError) return jsonError(400, "malformed", error.message);

@@ -6,14 +6,13 @@
  */
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { viewerHistory } from "@ai-films/core/ledger/stats";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
 import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
-import { accessOf } from "@ai-films/core/serving";
+import { accessNow } from "@/lib/server/access";
+import { resumePosition } from "@/lib/server/account";
 import { getFilm, type FilmDetail } from "@/lib/server/catalog";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { serverEnv } from "@/lib/server/env";
-import { getChain, getDb } from "@/lib/server/services";
 import { currentSession } from "@/lib/server/session";
 
 export const dynamic = "force-dynamic";
@@ -44,14 +43,11 @@ export default async function FilmPage({ params }: Params) {
     terms = await marketTerms();
     // Straight from the chain, not the heartbeat cache: this is what the page is refreshed for
     // right after a purchase.
-    if (session) access = await accessOf(await getChain(), session.address, BigInt(film.filmId));
+    if (session) access = await accessNow(session.address, BigInt(film.filmId));
   } catch {
     chainProblem = "The chain is not answering, so buying and the full film are unavailable for now.";
   }
-  if (session) {
-    const history = await viewerHistory(await getDb(), session.address, { limit: 200 }).catch(() => []);
-    resumeAt = history.find((h) => h.filmId.toString() === film.filmId)?.positionSeconds ?? null;
-  }
+  if (session) resumeAt = await resumePosition(session.address, film.filmId).catch(() => null);
 
   const root = film.hlsCid ? `/ipfs/${film.hlsCid}` : null;
   const entitled = session !== null && access !== "none";

@@ -3,10 +3,9 @@
  * from the chain (not cached: the client asks after buying or subscribing).
  */
 import { z } from "zod";
-import { accessOf } from "@ai-films/core/serving";
-import { forgetAccess } from "@/lib/server/access";
+import { accessWithExpiries, forgetAccess } from "@/lib/server/access";
 import { guarded, jsonError } from "@/lib/server/http";
-import { getChain, getServing } from "@/lib/server/services";
+import { getServing } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
@@ -18,16 +17,7 @@ export const GET = (request: Request, { params }: { params: Promise<{ id: string
     if (!id.success) return jsonError(400, "malformed", "The film id must be a positive integer.");
     const session = await (await getServing()).auth.readSession(request);
     if (!session) return jsonError(401, "no-session", "Sign in to see your access to this film.");
-    const chain = await getChain();
-    const filmId = BigInt(id.data);
     forgetAccess(session.address); // the caller asks because it may have just changed
-    const [access, passExpiresAt, subscriptionEndsAt] = await Promise.all([
-      accessOf(chain, session.address, filmId),
-      chain.contracts.market.read.passExpiry([filmId, session.address]),
-      chain.contracts.market.read.subscriptionEnd([session.address]),
-    ]);
-    return Response.json(
-      { access, passExpiresAt: Number(passExpiresAt), subscriptionEndsAt: Number(subscriptionEndsAt) },
-      { headers: { "Cache-Control": "no-store" } },
-    );
+    const answer = await accessWithExpiries(session.address, BigInt(id.data));
+    return Response.json(answer, { headers: { "Cache-Control": "no-store" } });
   });

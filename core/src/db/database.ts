@@ -1,6 +1,7 @@
 /**
- * Storage for the view ledger: embedded PGlite on disk by default, a real PostgreSQL server when
- * a URL is given. Both speak the same SQL, so the ledger has one code path and tests run on both.
+ * The one database every module keeps its tables in (the view ledger, sign-in nonces, the chain
+ * index): embedded PGlite on disk by default, a real PostgreSQL server when a URL is given. Both
+ * speak the same SQL, so each module has one code path and tests run on both.
  */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
@@ -9,23 +10,23 @@ import { runMigrations, type Session } from "./migrate.ts";
 import { dataPath } from "../paths.ts";
 
 /** What a transaction body gets: queries bound to the transaction's connection. */
-export interface LedgerQueryable {
+export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
-export interface LedgerDb extends LedgerQueryable {
+export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
   /**
    * Runs `fn` in one transaction (READ COMMITTED), committing if it resolves and rolling back if
    * it throws. Inside `fn` use only `tx`: on PGlite a call on the db itself waits for the
    * transaction to end, so it would never run.
    */
-  transaction<R>(fn: (tx: LedgerQueryable) => Promise<R>): Promise<R>;
+  transaction<R>(fn: (tx: Queryable) => Promise<R>): Promise<R>;
   close(): Promise<void>;
 }
 
-export interface LedgerDbOptions {
-  /** PGlite data directory; "memory://" for a throwaway in-memory ledger. */
+export interface DatabaseOptions {
+  /** PGlite data directory; "memory://" for a throwaway in-memory database. */
   dataDir?: string;
   /** PostgreSQL connection string; defaults to env DATABASE_URL when no dataDir is given. */
   databaseUrl?: string;
@@ -35,32 +36,33 @@ export interface LedgerDbOptions {
   migrationsDir?: string;
 }
 
-export const DEFAULT_DATA_DIR = dataPath("ledger");
+/** PGlite's directory by default; still named "ledger" (LEDGER_DIR), so existing data keeps its place. */
+export const DEFAULT_DATABASE_DIR = dataPath("ledger");
 
-/** A driver hands out one connection at a time for a unit of work; the ledger builds on that. */
+/** A driver hands out one connection at a time for a unit of work; the database builds on that. */
 interface Driver {
-  readonly kind: LedgerDb["kind"];
+  readonly kind: Database["kind"];
   withSession<R>(fn: (session: Session) => Promise<R>): Promise<R>;
   close(): Promise<void>;
 }
 
 /**
- * Opens the ledger and brings its schema up to date. A databaseUrl wins over the default PGlite
+ * Opens the database and brings its schema up to date. A databaseUrl wins over the default PGlite
  * directory; an explicit dataDir wins over env DATABASE_URL.
  */
-export async function openLedgerDb(options: LedgerDbOptions = {}): Promise<LedgerDb> {
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const url = options.databaseUrl ?? (options.dataDir === undefined ? process.env.DATABASE_URL : undefined);
-  const driver = url ? openPostgres(url, options.poolSize ?? 10) : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
+  const driver = url ? openPostgres(url, options.poolSize ?? 10) : await openPglite(options.dataDir ?? DEFAULT_DATABASE_DIR);
   try {
     await driver.withSession((session) => runMigrations(session, options.migrationsDir));
   } catch (error) {
     await driver.close();
     throw error;
   }
-  return ledgerDbOn(driver);
+  return databaseOn(driver);
 }
 
-function ledgerDbOn(driver: Driver): LedgerDb {
+function databaseOn(driver: Driver): Database {
   let closed = false;
   return {
     kind: driver.kind,
@@ -89,7 +91,7 @@ function ledgerDbOn(driver: Driver): LedgerDb {
 
 /**
  * PGlite is one backend connection shared by every caller. Its own locking already serialises
- * calls, but the ledger issues BEGIN/COMMIT itself, so it holds its own lock for each whole unit
+ * calls, but transaction() issues BEGIN/COMMIT itself, so it holds its own lock for each whole unit
  * of work: concurrent transactions queue instead of interleaving statements on one connection.
  */
 async function openPglite(dataDir: string): Promise<Driver> {
@@ -120,7 +122,7 @@ async function openPglite(dataDir: string): Promise<Driver> {
 function openPostgres(connectionString: string, max: number): Driver {
   const pool = new pg.Pool({ connectionString, max });
   // An idle client losing its server (restart, network) emits here; unhandled, it kills Node.
-  pool.on("error", (error) => console.warn(`ledger: idle PostgreSQL connection failed: ${error.message}`));
+  pool.on("error", (error) => console.warn(`database: idle PostgreSQL connection failed: ${error.message}`));
   return {
     kind: "postgres",
     async withSession<R>(fn: (s: Session) => Promise<R>): Promise<R> {

@@ -16,7 +16,7 @@ export interface Session {
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", String(import.meta.url)));
 
-/** Arbitrary constant naming "ledger migrations" among advisory locks. */
+/** Arbitrary constant naming the schema migrations among advisory locks (kept from when they were the ledger's). */
 const MIGRATION_LOCK_KEY = "7310413925501203";
 
 export interface Migration {

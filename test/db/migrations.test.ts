@@ -2,13 +2,12 @@ import { expect } from "chai";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aggregatePeriod } from "@ai-films/core/ledger/ledger";
-import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "@ai-films/core/ledger/migrate";
-import type { LedgerDb } from "@ai-films/core/ledger/db";
+import { aggregatePeriod } from "@ai-films/core/ledger";
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations, type Database } from "@ai-films/core/db";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import { every, recordSeries } from "../helpers/ledger-fixtures.ts";
 
-async function appliedMigrations(db: LedgerDb) {
+async function appliedMigrations(db: Database) {
   return db.query<{ version: number; name: string; applied_at: Date }>(
     "SELECT version, name, applied_at FROM schema_migrations ORDER BY version",
   );
@@ -23,7 +22,7 @@ function migrationsDir(extra: Record<string, string>): string {
   return dir;
 }
 
-describeEachBackend("ledger migrations", (backend) => {
+describeEachBackend("database migrations", (backend) => {
   const dirs: string[] = [];
   after(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
   const tempMigrations = (extra: Record<string, string>) => {

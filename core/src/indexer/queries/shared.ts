@@ -1,0 +1,101 @@
+/**
+ * What the pages' read models share: the films columns and their row type, the audience counters,
+ * argument checks, and the chain's clock as the index knows it. The read models (catalogue.ts,
+ * playback.ts, account.ts, creator.ts, payouts.ts, status.ts) use the indexer's tables and the
+ * view ledger only: no query calls the chain, so a page costs a few indexed SQL statements.
+ *
+ * Decisions the pages inherit:
+ * - Views and watch time shown anywhere ("this period" on cards, the film page, the studio) are
+ *   the audience's: every entitlement (subscription, pass, free) except the owner watching their
+ *   own film, so an owner cannot lift their film by watching it (audienceByFilm). The studio also
+ *   gets the subscription-only part, which is what the monthly pool pays on.
+ * - Periods and "now" are the chain's: the market's genesis and period length stored by the
+ *   indexer, and a chain time estimated from the last indexed block (estimateChainNow).
+ * - Token amounts are decimal strings of token units (6 decimals for the test dollar); counts
+ *   and seconds are numbers; times are unix seconds.
+ */
+import type { Queryable } from "../../db/index.ts";
+import type { PeriodClock } from "../../ledger/periods.ts";
+import { estimateChainNow, periodAt, readIndexerState, type IndexerState } from "../state.ts";
+
+export type MetadataStatus = "pending" | "ok" | "unavailable" | "invalid";
+
+/** A films row as FILM_COLUMNS selects it, with the audience counters the query joins in. */
+export interface FilmRow {
+  film_id: string;
+  title: string | null;
+  creator: string;
+  creator_name: string | null;
+  owner: string;
+  image: string | null;
+  duration_seconds: string;
+  price_per_view: string;
+  genre: string | null;
+  ai_tools: string[];
+  views: string;
+  seconds: string;
+  minted_at: string;
+  sales_paused: boolean;
+  metadata_status: MetadataStatus;
+}
+
+/** The films columns of FilmRow, from `films f`. */
+export const FILM_COLUMNS = `f.film_id::text AS film_id, f.title, f.creator, f.creator_name, f.owner, f.image,
+  f.duration_seconds::text AS duration_seconds, f.price_per_view::text AS price_per_view, f.genre, f.ai_tools,
+  f.minted_at::text AS minted_at, f.sales_paused, f.metadata_status`;
+
+/**
+ * The audience's views and seconds by film over the ledger counters matching `where`: every
+ * entitlement except the owner's own watching.
+ */
+export const audienceByFilm = (where: string) => `SELECT film_id,
+    count(*) FILTER (WHERE view_counted AND view_entitlement <> 'owner') AS views,
+    sum(seconds - seconds_owner) AS seconds
+  FROM view_counters WHERE ${where} GROUP BY film_id`;
+
+/** The title a page shows: the metadata's name, or "Film #<id>" while the metadata is not read. */
+export const displayTitle = (title: string | null, filmId: string) => title ?? `Film #${filmId}`;
+
+/** A bad argument from the caller (a route handler maps it to 400). */
+export class QueryInputError extends Error {
+  override name = "QueryInputError";
+}
+
+export function address(value: string, field: string): string {
+  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    throw new QueryInputError(`${field} must be a 0x-prefixed 20-byte hex address`);
+  }
+  return value.toLowerCase();
+}
+
+/** A film id in canonical decimal, or null if it is not one (the caller answers "unknown film"). */
+export function filmIdText(value: string | number | bigint): string | null {
+  const s = String(value);
+  return /^[0-9]{1,78}$/.test(s) ? BigInt(s).toString() : null;
+}
+
+/** A paging or period argument: `fallback` when absent, capped at `max`. */
+export function nonNegativeInt(value: number | undefined, field: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) throw new QueryInputError(`${field} must be a non-negative integer`);
+  return Math.min(value, max);
+}
+
+export interface ChainView {
+  state: IndexerState | null;
+  clock: PeriodClock | null;
+  now: number;
+  currentPeriod: number;
+}
+
+/** The index's state with "now" (given, or estimated from the last indexed block) and its period. */
+export async function chainView(db: Queryable, nowSeconds?: number): Promise<ChainView> {
+  const state = await readIndexerState(db);
+  const now = nowSeconds ?? estimateChainNow(state);
+  return { state, clock: state?.clock ?? null, now, currentPeriod: state ? periodAt(state.clock, now) : 0 };
+}
+
+/** The market period at `nowSeconds` (default: the chain time estimated from the index); 0 before indexing. */
+export async function currentPeriod(db: Queryable, nowSeconds?: number): Promise<number> {
+  return (await chainView(db, nowSeconds)).currentPeriod;
+}

@@ -1,0 +1,29 @@
+/**
+ * The oracle: an ended period of the ledger → tally file (leaves, Merkle root) → IPFS → operators'
+ * EIP-712 signatures → the root posted on FilmMarket, and anyone's verification of a posted tally.
+ * Each `run*` is one `npm run oracle` command; the web app uses the proofs and the verification.
+ *
+ *   const { file } = await runTally(ctx, { ledger: db, period });
+ *   await runPublish(ctx, ipfs, period); await runSign(ctx, operator, period); await runPost(ctx, poster, period);
+ *   const report = await runVerify(ctx, { period, store: ipfs, ledger: db });
+ */
+export { runTally, iso, DEFAULT_GRACE_SECONDS, type TallyOptions, type TallyResult } from "./tally.ts";
+export { runPublish, type Publication } from "./publish.ts";
+export { runSign, tallyDigest, tallyDomain, TALLY_TYPES, type SignatureFile } from "./sign.ts";
+export { runPost, EXIT_CONFLICT, type PostResult } from "./post.ts";
+export { runVerify, type Check, type VerifyOptions, type VerifyReport } from "./verify.ts";
+export { runStatus, phaseOf, type PeriodPhase } from "./status.ts";
+export { claimProof, claimRequest, postedTallyFile, type ClaimProof } from "./proof.ts";
+export {
+  buildTallyFile, leavesOf, parseTallyFile, proofFor, selfCheck, serializeTallyFile, tallyStruct,
+  LEAF_ENCODING, METHOD_VERSION, TALLY_FORMAT, ZERO_ROOT, type TallyContext, type TallyFile, type TallyStruct,
+} from "./tallyFile.ts";
+export {
+  chainTime, currentPeriod, periodClock, readPeriod, readTally, signerSet, tallyPostings, viewWeightBps, TALLY_STATUS,
+  type OnChainTally, type PeriodState, type TallyPostedEvent, type TallyStatus,
+} from "./chainReads.ts";
+export { OracleError } from "./errors.ts";
+export { keySourceFromEnv, loadAccount, type KeySource } from "./keys.ts";
+export { silentProgress, stepProgress, type Progress } from "./progress.ts";
+export { DEFAULT_ORACLE_DIR, periodFiles, readText, type PeriodFiles } from "./workdir.ts";
+export type { TallyStore } from "./store.ts";

@@ -1,0 +1,48 @@
+/**
+ * Recording a player's heartbeat in the view ledger, stamped with chain-aligned time in the
+ * contract's period (see chainTime.ts) and credited to the entitlement the chain gave the viewer.
+ */
+import "server-only";
+import type { Address } from "viem";
+import { LedgerInputError, recordHeartbeat, type Entitlement, type HeartbeatResult } from "@ai-films/core/ledger";
+import type { Access } from "./access";
+import { chainNow, periodClock } from "./chainTime";
+import { getDb } from "./services";
+
+/** Bad input the ledger refused (the route answers 400 with its message). */
+export { LedgerInputError };
+
+const ENTITLEMENT: Record<Exclude<Access, "none">, Entitlement> = {
+  owner: "owner",
+  pass: "pass",
+  subscription: "subscription",
+  free: "free",
+};
+
+export interface ViewerBeat {
+  viewer: Address;
+  filmId: bigint;
+  sessionId: string;
+  positionSeconds?: number;
+  /** What the chain lets the viewer do with the film; never "none" (the route refuses those). */
+  access: Exclude<Access, "none">;
+  filmDurationSeconds: number;
+}
+
+export async function recordViewerBeat(beat: ViewerBeat): Promise<HeartbeatResult> {
+  const [clock, now] = await Promise.all([periodClock(), chainNow()]);
+  return recordHeartbeat(
+    await getDb(),
+    clock,
+    {
+      viewer: beat.viewer,
+      filmId: beat.filmId,
+      sessionId: beat.sessionId,
+      at: now,
+      entitlement: ENTITLEMENT[beat.access],
+      filmDurationSeconds: beat.filmDurationSeconds,
+      positionSeconds: beat.positionSeconds,
+    },
+    { now },
+  );
+}
