@@ -18,6 +18,7 @@ import { INDEXED_TABLES, applyEvent } from "./apply.ts";
 import { readBlockRange } from "./events.ts";
 import { ipfsMetadataFetcher, refreshMetadata, type FetchMetadata, type MetadataRefreshResult } from "./metadata.ts";
 import { readIndexerState, wallClock, type IndexerState } from "./state.ts";
+import { AiFilmsError, isAiFilmsError } from "../errors.ts";
 import { DEPLOYMENTS_DIR } from "../paths.ts";
 
 export interface IndexOptions {
@@ -56,7 +57,11 @@ export interface IndexResult {
 }
 
 /** Another indexer committed the batch this one was about to commit: not an error, just stop. */
-class LostRace extends Error {}
+class LostRace extends AiFilmsError<"indexer"> {
+  constructor() {
+    super("indexer", "LOST_RACE", "Another indexer committed this batch first.");
+  }
+}
 
 const read = <T>(ctx: ChainContext, functionName: string, blockNumber?: bigint) =>
   ctx.publicClient.readContract({
@@ -178,7 +183,7 @@ export async function indexOnce(ctx: ChainContext, db: LedgerDb, options: IndexO
         );
       });
     } catch (error) {
-      if (error instanceof LostRace) break;
+      if (isAiFilmsError(error, "indexer.LOST_RACE")) break;
       throw error;
     }
     result.fromBlock ??= from;

@@ -24,6 +24,7 @@ import type { LedgerQueryable } from "../ledger/db.ts";
 import { viewerHistory } from "../ledger/stats.ts";
 import type { PeriodClock } from "../ledger/periods.ts";
 import { estimateChainNow, periodAt, periodStart, readIndexerState, type IndexerState } from "./state.ts";
+import { AiFilmsError } from "../errors.ts";
 
 export type MetadataStatus = "pending" | "ok" | "unavailable" | "invalid";
 
@@ -142,9 +143,13 @@ function toSummary(row: FilmRow): FilmSummary {
   };
 }
 
-/** A bad argument from the caller (a route handler maps it to 400). */
-export class QueryInputError extends Error {
+/** A bad argument from the caller, `indexer.INVALID_QUERY` (a route handler answers 400). */
+export class QueryInputError extends AiFilmsError<"indexer"> {
   override name = "QueryInputError";
+
+  constructor(message: string) {
+    super("indexer", "INVALID_QUERY", message);
+  }
 }
 
 function address(value: string, field: string): string {
