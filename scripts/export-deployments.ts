@@ -26,6 +26,7 @@ try {
     });
     if (code === "0x") {
       throw new DeploymentExportError(
+        "NO_CODE",
         `FilmMarket ${deployment.contracts.FilmMarket.address} from ignition/deployments/${deployment.deploymentId} has no code on ${connection.networkName}: the chain was reset, ${LOCAL_CHAIN_IDS.includes(chainId) ? "run `npm run deploy:local`" : "deploy again"}.`,
       );
     }

@@ -7,6 +7,7 @@ import {
   type Chain, type EIP1193Provider, type GetContractReturnType, type PublicClient, type Transport, type WalletClient,
 } from "viem";
 import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "./abis.ts";
+import { AiFilmsError, type ModuleCode } from "../errors.ts";
 import { DEPLOYMENTS_DIR } from "../paths.ts";
 
 /** A wallet client that always sends as one account on the context's chain. */
@@ -41,10 +42,11 @@ export interface ChainContext {
 }
 
 /** A failure the user can act on, in one sentence. */
-export class ChainError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ChainError";
+export class ChainError extends AiFilmsError<"chain"> {
+  override readonly name = "ChainError";
+
+  constructor(code: ModuleCode<"chain">, message: string) {
+    super("chain", code, message);
   }
 }
 
@@ -55,7 +57,7 @@ export async function resolveMarketAddress(chainId: number, explicit?: string): 
     try {
       return getAddress(explicit);
     } catch {
-      throw new ChainError(`MARKET_ADDRESS "${explicit}" is not an address.`);
+      throw new ChainError("INVALID_ADDRESS", `MARKET_ADDRESS "${explicit}" is not an address.`);
     }
   }
   try {
@@ -63,6 +65,7 @@ export async function resolveMarketAddress(chainId: number, explicit?: string): 
     return getAddress(exported.contracts.FilmMarket.address);
   } catch {
     throw new ChainError(
+      "NO_DEPLOYMENT",
       `No AI Films deployment known for chain ${chainId}: set MARKET_ADDRESS, or deploy with \`npm run deploy:local\`.`,
     );
   }
@@ -74,15 +77,15 @@ async function contextOn(transport: Transport, options: { market?: string; expec
   try {
     chainId = await publicClient.getChainId();
   } catch {
-    throw new ChainError(`No RPC answering at ${options.rpcLabel}: start a node (\`npm run node\`) or set RPC_URL.`);
+    throw new ChainError("UNREACHABLE", `No RPC answering at ${options.rpcLabel}: start a node (\`npm run node\`) or set RPC_URL.`);
   }
   if (options.expectedChainId !== undefined && options.expectedChainId !== chainId) {
-    throw new ChainError(`Wrong chain: the RPC at ${options.rpcLabel} is chain ${chainId}, expected ${options.expectedChainId}.`);
+    throw new ChainError("WRONG_CHAIN", `Wrong chain: the RPC at ${options.rpcLabel} is chain ${chainId}, expected ${options.expectedChainId}.`);
   }
   const market = await resolveMarketAddress(chainId, options.market);
   const code = await publicClient.getCode({ address: market });
   if (!code || code === "0x") {
-    throw new ChainError(`No contract at ${market} on chain ${chainId}: the node was restarted? Redeploy with \`npm run deploy:local\`.`);
+    throw new ChainError("NO_CONTRACT", `No contract at ${market} on chain ${chainId}: the node was restarted? Redeploy with \`npm run deploy:local\`.`);
   }
   const marketReads = getContract({ address: market, abi: filmMarketAbi, client: publicClient }).read;
   const [listings, paymentToken] = await Promise.all([marketReads.listings(), marketReads.paymentToken()]);

@@ -6,6 +6,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getAddress, type Abi, type Address } from "viem";
+import { AiFilmsError, type ModuleCode } from "../errors.ts";
 
 /** The contracts every AI Films deployment has, as named in the Ignition modules' future ids. */
 export const CONTRACT_NAMES = ["FilmMarket", "FilmListings", "PaymentToken"] as const;
@@ -31,10 +32,11 @@ export interface ExportedDeployment {
 }
 
 /** An Ignition deployment that cannot be exported, with the one sentence a user needs. */
-export class DeploymentExportError extends Error {
-  constructor(message: string, readonly details?: string) {
-    super(message);
-    this.name = "DeploymentExportError";
+export class DeploymentExportError extends AiFilmsError<"deployments"> {
+  override readonly name = "DeploymentExportError";
+
+  constructor(code: ModuleCode<"deployments">, message: string, details?: string) {
+    super("deployments", code, message, { details });
   }
 }
 
@@ -57,6 +59,7 @@ export async function readIgnitionDeployment(
   const dir = path.join(ignitionDeploymentsDir, deploymentId);
   const addresses = await readJson<Record<string, string>>(path.join(dir, "deployed_addresses.json")).catch(() => {
     throw new DeploymentExportError(
+      "NO_DEPLOYMENT",
       `No Ignition deployment "${deploymentId}" for chain ${chainId}: deploy first (\`npm run deploy:local\` on a local node).`,
       `missing ${path.join(dir, "deployed_addresses.json")}`,
     );
@@ -66,6 +69,7 @@ export async function readIgnitionDeployment(
   const marketId = Object.keys(addresses).find((id) => id.endsWith("#FilmMarket"));
   if (marketId === undefined) {
     throw new DeploymentExportError(
+      "INCOMPLETE",
       `Ignition deployment "${deploymentId}" has no FilmMarket: deploy ignition/modules/AIFilms.ts or LocalAIFilms.ts.`,
     );
   }
@@ -78,6 +82,7 @@ export async function readIgnitionDeployment(
     const address = addresses[futureId];
     if (address === undefined) {
       throw new DeploymentExportError(
+        "INCOMPLETE",
         `Ignition deployment "${deploymentId}" has no ${futureId}: it did not finish, rerun the deploy.`,
       );
     }

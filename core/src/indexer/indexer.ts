@@ -17,6 +17,7 @@ import { INDEXED_TABLES, applyEvent } from "./apply.ts";
 import { readBlockRange } from "./events.ts";
 import { ipfsMetadataFetcher, refreshMetadata, type FetchMetadata, type MetadataRefreshResult } from "./metadata.ts";
 import { readIndexerState, wallClock, type IndexerState } from "./state.ts";
+import { AiFilmsError, isAiFilmsError } from "../errors.ts";
 import { DEPLOYMENTS_DIR } from "../paths.ts";
 
 export interface IndexOptions {
@@ -55,7 +56,11 @@ export interface IndexResult {
 }
 
 /** Another indexer committed the batch this one was about to commit: not an error, just stop. */
-class LostRace extends Error {}
+class LostRace extends AiFilmsError<"indexer"> {
+  constructor() {
+    super("indexer", "LOST_RACE", "Another indexer committed this batch first.");
+  }
+}
 
 /** Why the stored index no longer describes this chain, or null if it still does. */
 async function resetReason(ctx: ChainContext, state: IndexerState, head: number): Promise<string | null> {
@@ -174,7 +179,7 @@ export async function indexOnce(ctx: ChainContext, db: Database, options: IndexO
         );
       });
     } catch (error) {
-      if (error instanceof LostRace) break;
+      if (isAiFilmsError(error, "indexer.LOST_RACE")) break;
       throw error;
     }
     result.fromBlock ??= from;

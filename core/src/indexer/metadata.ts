@@ -11,6 +11,7 @@
  */
 import type { Queryable } from "../db/index.ts";
 import { wallClock } from "./state.ts";
+import { AiFilmsError, isAiFilmsError } from "../errors.ts";
 
 /** Fetches and parses the JSON behind a metadata URI; throws if it cannot be had now. */
 export type FetchMetadata = (uri: string) => Promise<unknown>;
@@ -33,8 +34,13 @@ export interface ParsedMetadata {
   renditions: number[];
 }
 
-export class MetadataInvalidError extends Error {
+/** `indexer.INVALID_METADATA`: the JSON behind the URI is not listing metadata, and never will be. */
+export class MetadataInvalidError extends AiFilmsError<"indexer"> {
   override name = "MetadataInvalidError";
+
+  constructor(message: string) {
+    super("indexer", "INVALID_METADATA", message);
+  }
 }
 
 // PostgreSQL text cannot hold NUL characters.
@@ -196,7 +202,7 @@ export async function refreshMetadata(
         parsed = parseFilmMetadata(json);
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-        if (error instanceof MetadataInvalidError) {
+        if (isAiFilmsError(error, "indexer.INVALID_METADATA")) {
           result.invalid++;
           await db.query(
             `UPDATE films SET metadata_status = 'invalid', metadata_error = $3, metadata_attempts = metadata_attempts + 1,

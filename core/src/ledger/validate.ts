@@ -2,11 +2,16 @@
  * Input checks for everything a caller hands the ledger. Heartbeats arrive from the web, so each
  * field is checked here with a message that says what was wrong, before any SQL runs.
  */
+import { AiFilmsError } from "../errors.ts";
 import { ENTITLEMENTS, MAX_SESSION_ID_LENGTH, type Entitlement } from "./rules.ts";
 
-/** Bad input from the caller (as opposed to a database or programming failure). */
-export class LedgerInputError extends Error {
+/** Bad input from the caller (as opposed to a database or programming failure): `ledger.INVALID_INPUT`. */
+export class LedgerInputError extends AiFilmsError<"ledger"> {
   override name = "LedgerInputError";
+
+  constructor(message: string) {
+    super("ledger", "INVALID_INPUT", message);
+  }
 }
 
 const MAX_UINT256 = (1n << 256n) - 1n;

@@ -1,39 +1,12 @@
 /**
- * One error type for the media pipeline. Each carries a machine-readable code, so the CLI can
- * choose an exit status and a route handler an HTTP status without parsing messages, and one
- * sentence a creator can act on ("The file is empty." rather than an ffmpeg log).
+ * One error type for the media pipeline. Each carries a machine-readable code (listed in
+ * ../errors.ts), so the CLI can choose an exit status and a route handler an HTTP status without
+ * parsing messages, and one sentence a creator can act on ("The file is empty." rather than an
+ * ffmpeg log).
  */
-export type MediaErrorCode =
-  /** The file does not exist or cannot be read. */
-  | "NOT_FOUND"
-  /** Zero bytes. */
-  | "EMPTY_FILE"
-  /** Larger than MEDIA_MAX_UPLOAD_BYTES. */
-  | "TOO_LARGE"
-  /** ffprobe cannot read it as media at all (a text file, an image, random bytes…). */
-  | "NOT_MEDIA"
-  /** Media, but no video stream (only audio, or a single still picture). */
-  | "NO_VIDEO"
-  /** The file stops before its own end: an interrupted copy or upload. */
-  | "TRUNCATED"
-  /** A video that cannot be transcoded as given (no duration, too small, too long…). */
-  | "UNSUPPORTED"
-  /** Listing metadata (title, description…) that fails validation. */
-  | "INVALID_METADATA"
-  /** ffmpeg failed or was killed mid-job. */
-  | "TRANSCODE_FAILED"
-  /** Adding the output to IPFS failed. */
-  | "IPFS_FAILED"
-  /** Livepeer Studio refused, failed or timed out uploading or transcoding the film. */
-  | "LIVEPEER_FAILED"
-  /** The job was cancelled. */
-  | "CANCELLED"
-  /** The key store: missing key, tampered record, bad master key. */
-  | "KEY_STORE"
-  /** ffmpeg or ffprobe is not installed. */
-  | "TOOL_MISSING"
-  /** A bug or an unexpected environment failure. */
-  | "INTERNAL";
+import { AiFilmsError, isAiFilmsError, type ModuleCode } from "../errors.ts";
+
+export type MediaErrorCode = ModuleCode<"media">;
 
 /** Codes that mean "the creator's input is wrong", as opposed to "the machine failed". */
 const INPUT_CODES: ReadonlySet<MediaErrorCode> = new Set([
@@ -47,13 +20,11 @@ const INPUT_CODES: ReadonlySet<MediaErrorCode> = new Set([
   "INVALID_METADATA",
 ]);
 
-export class MediaError extends Error {
+export class MediaError extends AiFilmsError<"media"> {
   override readonly name = "MediaError";
-  readonly code: MediaErrorCode;
 
   constructor(code: MediaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super("media", code, message, options);
   }
 
   /** True when the creator can fix it by sending different input. */
@@ -62,13 +33,14 @@ export class MediaError extends Error {
   }
 }
 
+/** By brand, not class: true for a MediaError from any bundled copy of this module. */
 export function isMediaError(error: unknown, code?: MediaErrorCode): error is MediaError {
-  return error instanceof MediaError && (code === undefined || error.code === code);
+  return isAiFilmsError(error, "media") && (code === undefined || error.code === code);
 }
 
 /** Wraps anything thrown into a MediaError, keeping MediaErrors as they are. */
 export function toMediaError(error: unknown, code: MediaErrorCode, prefix: string): MediaError {
-  if (error instanceof MediaError) return error;
+  if (isMediaError(error)) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new MediaError(code, `${prefix}: ${detail}`, { cause: error });
 }

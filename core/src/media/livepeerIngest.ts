@@ -23,7 +23,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { IpfsStore } from "../ipfs/index.ts";
-import { livepeerFromEnv, type LivepeerClient, type LivepeerProfile, type LivepeerProgress } from "../serving/livepeer.ts";
+import { isLivepeerError, livepeerFromEnv, type LivepeerClient, type LivepeerProfile, type LivepeerProgress } from "../serving/livepeer.ts";
 import { MediaError } from "./errors.ts";
 import type { Job } from "./jobs.ts";
 import type { Rendition } from "./ladder.ts";
@@ -232,9 +232,4 @@ function livepeerProgress(job: Job<unknown>, exportToIpfs: boolean): (progress: 
     last = Math.max(last, at);
     job.progress(last, detail);
   };
-}
-
-/** By name, not instanceof: in the web server's bundles the client may come from another copy of the module. */
-function isLivepeerError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && error.name === "LivepeerError";
 }

@@ -8,7 +8,7 @@
  */
 import { open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { MediaError } from "./errors.ts";
+import { isMediaError, MediaError } from "./errors.ts";
 import { fileArg, lastLogLine, mediaTools, run } from "./tools.ts";
 
 export interface ProbeResult {
@@ -177,7 +177,7 @@ async function fileSize(absolute: string): Promise<number> {
     if (!info.isFile()) throw new MediaError("NOT_FOUND", "The path is not a regular file.");
     return info.size;
   } catch (error) {
-    if (error instanceof MediaError) throw error;
+    if (isMediaError(error)) throw error;
     throw new MediaError("NOT_FOUND", "The file does not exist or cannot be read.", { cause: error });
   }
 }

@@ -1,8 +1,13 @@
 // Every failure the oracle CLI reports is an OracleError: one sentence saying what is wrong and
 // what to do, and the process exit code.
-export class OracleError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-    this.name = "OracleError";
+import { AiFilmsError, type ModuleCode } from "../errors.ts";
+
+export type OracleErrorCode = ModuleCode<"oracle">;
+
+export class OracleError extends AiFilmsError<"oracle"> {
+  override readonly name = "OracleError";
+
+  constructor(message: string, readonly exitCode = 1, code: OracleErrorCode = "FAILED") {
+    super("oracle", code, message);
   }
 }

@@ -24,6 +24,7 @@ export async function runPost(ctx: ChainContext, poster: LocalAccount, period: n
       `A different tally is on-chain for period ${period}: root ${onChain.root} (${onChain.totalViews} views, ` +
         `${onChain.totalSeconds} s, ${onChain.leafCount} films); this one has root ${tally.root}. Dispute it inside its window if it is wrong.`,
       EXIT_CONFLICT,
+      "CONFLICT",
     );
   }
   const signed = await validSignatures(ctx, period, tally, digest, filesRoot);

@@ -6,7 +6,7 @@
  */
 import type { Address } from "viem";
 import { filmMarketAbi, type ChainContext } from "../chain/context.ts";
-import { jsonError } from "./http.ts";
+import { refuse } from "./errors.ts";
 import type { Session } from "./sessions.ts";
 
 /** FilmMarket.Access, in the contract's enum order. */
@@ -43,24 +43,24 @@ export interface AuthorizeDeps {
 export async function authorizeFilm(request: Request, deps: AuthorizeDeps, filmId: bigint): Promise<Authorization> {
   const session = await deps.readSession(request);
   if (!session) {
-    return { ok: false, response: jsonError(401, "no-session", "Sign in with your wallet to watch this film.") };
+    return { ok: false, response: refuse("no-session", "Sign in with your wallet to watch this film.") };
   }
   if (session.chainId !== deps.chain.chainId) {
     return {
       ok: false,
-      response: jsonError(401, "no-session", `Your session is for chain ${session.chainId}; sign in again on chain ${deps.chain.chainId}.`),
+      response: refuse("no-session", `Your session is for chain ${session.chainId}; sign in again on chain ${deps.chain.chainId}.`),
     };
   }
   let access: Access;
   try {
     access = await accessOf(deps.chain, session.address, filmId);
   } catch {
-    return { ok: false, response: jsonError(503, "chain-unavailable", "Could not check your access on the chain; try again shortly.") };
+    return { ok: false, response: refuse("chain-unavailable", "Could not check your access on the chain; try again shortly.") };
   }
   if (access === "none") {
     return {
       ok: false,
-      response: jsonError(403, "not-entitled", "This wallet may not watch this film now: buy a view or subscribe."),
+      response: refuse("not-entitled", "This wallet may not watch this film now: buy a view or subscribe."),
     };
   }
   return { ok: true, session, access };

@@ -16,8 +16,8 @@
  * - One byte range per request (what players send); a multi-range request gets the whole file,
  *   which RFC 9110 allows.
  */
-import { isIpfsError, isValidCid, type IpfsStore } from "../ipfs/index.ts";
-import { jsonError, methodNotAllowed } from "./http.ts";
+import { isIpfsError, isValidCid, type IpfsErrorCode, type IpfsStore } from "../ipfs/index.ts";
+import { errorResponse, methodNotAllowed, refuse } from "./errors.ts";
 
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 
@@ -157,10 +157,10 @@ export function createGateway(options: GatewayOptions) {
         target = checkGatewayParams(params.cid, params.path);
       } else {
         const pathname = new URL(request.url).pathname;
-        if (!pathname.startsWith(prefix)) return jsonError(400, "bad-path", `Gateway paths start with ${prefix}<cid>.`);
+        if (!pathname.startsWith(prefix)) return refuse("bad-path", `Gateway paths start with ${prefix}<cid>.`);
         target = parseGatewayPath(pathname.slice(prefix.length));
       }
-      if (!target.ok) return jsonError(400, target.reason, target.message);
+      if (!target.ok) return refuse(target.reason, target.message);
       return serve(request, target.cid, target.path);
     },
   };
@@ -175,7 +175,7 @@ export function createGateway(options: GatewayOptions) {
       return storeError(error, shown);
     }
     if (stat.type !== "file") {
-      return jsonError(404, "not-a-file", `${shown} is a directory; this gateway serves files only.`);
+      return refuse("not-a-file", `${shown} is a directory; this gateway serves files only.`);
     }
     const size = stat.size;
     // The content at <cid>/<path> can never change, so the name is a perfect strong validator.
@@ -198,12 +198,8 @@ export function createGateway(options: GatewayOptions) {
     const range = ifRange && ifRange.trim() !== etag ? ({ kind: "none" } as const) : parseRange(request.headers.get("range"), size);
     if (range.kind === "unsatisfiable") {
       headers.set("Content-Range", `bytes */${size}`);
-      headers.set("Content-Type", "application/json; charset=utf-8");
       headers.set("Cache-Control", "no-store");
-      return new Response(
-        JSON.stringify({ error: "range-not-satisfiable", message: `The file is ${size} bytes long.` }),
-        { status: 416, headers },
-      );
+      return refuse("range-not-satisfiable", `The file is ${size} bytes long.`, { headers });
     }
     let status = 200;
     let offset = 0;
@@ -223,14 +219,18 @@ export function createGateway(options: GatewayOptions) {
   }
 }
 
+/**
+ * The store's error as the table answers it (by code, so a store opened by another bundle's copy
+ * of the IPFS module is understood), in words that name the path; a failing store is logged there.
+ */
 function storeError(error: unknown, shown: string): Response {
-  if (isIpfsError(error, "NOT_FOUND")) return jsonError(404, "not-found", `${shown} is not in this node's store.`);
-  if (isIpfsError(error, "NOT_A_FILE")) return jsonError(404, "not-a-file", `${shown} is a directory; this gateway serves files only.`);
-  if (isIpfsError(error, "NOT_A_DIRECTORY")) return jsonError(404, "not-found", `${shown}: a path goes through a file.`);
-  if (isIpfsError(error, "INVALID_INPUT")) return jsonError(400, "bad-path", `Cannot serve ${shown}.`);
-  // Anything else is the store failing, not the request: say so in the server's log.
-  console.error(`gateway: ${shown}: ${(error as Error)?.stack ?? String(error)}`);
-  return jsonError(503, "ipfs-unavailable", "The IPFS store is not answering; try again shortly.");
+  const words: Partial<Record<IpfsErrorCode, string>> = {
+    NOT_FOUND: `${shown} is not in this node's store.`,
+    NOT_A_FILE: `${shown} is a directory; this gateway serves files only.`,
+    NOT_A_DIRECTORY: `${shown}: a path goes through a file.`,
+    INVALID_INPUT: `Cannot serve ${shown}.`,
+  };
+  return errorResponse(error, { message: isIpfsError(error) ? words[error.code] : undefined });
 }
 
 /**

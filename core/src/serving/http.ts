@@ -1,8 +1,9 @@
 /**
- * HTTP plumbing shared by the serving modules: JSON error bodies, cookies, and the one question
- * every handler asks of a request (is it HTTPS?). Everything here works on the web platform's
- * Request/Response, so a Next.js route handler (or any fetch-style server) can call the modules
- * directly and tests can call them without a server.
+ * HTTP plumbing shared by the serving modules: JSON error bodies (which status answers which error
+ * is errors.ts's table), cookies, and the one question every handler asks of a request (is it
+ * HTTPS?). Everything here works on the web platform's Request/Response, so a Next.js route
+ * handler (or any fetch-style server) can call the modules directly and tests can call them
+ * without a server.
  */
 
 /** The machine-readable reasons a client can see in `{ "error": reason }` bodies. */
@@ -31,22 +32,47 @@ export type ErrorReason =
   | "not-a-file"
   | "range-not-satisfiable"
   | "ipfs-unavailable"
+  // studio (uploads and ingest jobs: the media codes in kebab-case)
+  | "too-large"
+  | "upload-refused"
+  | "empty-file"
+  | "not-media"
+  | "no-video"
+  | "truncated"
+  | "unsupported"
+  | "invalid-metadata"
+  | "transcode-failed"
+  | "ipfs-failed"
+  | "livepeer-failed"
+  | "cancelled"
+  | "key-store"
+  | "tool-missing"
+  | "livepeer-unavailable"
   // generic
   | "method-not-allowed"
   | "cross-site"
+  | "conflict"
   | "internal";
 
 /**
- * A JSON error: `{ error, message }`. The reason is for code, the message for people; neither
- * ever carries a stack trace or backend detail an attacker could use.
+ * A JSON error: `{ error, message, ...extra }`. The reason is for code, the message for people;
+ * neither ever carries a stack trace or backend detail an attacker could use. Handlers answer
+ * with errors.ts's `refuse`/`errorResponse`, which take the status from the table; this is for
+ * relaying a status decided elsewhere (the tus server's).
  */
-export function jsonError(status: number, error: ErrorReason, message: string, headers?: HeadersInit): Response {
+export function jsonError(
+  status: number,
+  error: ErrorReason,
+  message: string,
+  headers?: HeadersInit,
+  extra: Record<string, unknown> = {},
+): Response {
   const h = new Headers(headers);
   h.set("Content-Type", "application/json; charset=utf-8");
   // Errors depend on who asks (session, entitlement): never let a cache keep one.
   if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
   h.set("X-Content-Type-Options", "nosniff");
-  return new Response(JSON.stringify({ error, message }), { status, headers: h });
+  return new Response(JSON.stringify({ error, message, ...extra }), { status, headers: h });
 }
 
 export function json(body: unknown, init: { status?: number; headers?: HeadersInit } = {}): Response {
@@ -55,10 +81,6 @@ export function json(body: unknown, init: { status?: number; headers?: HeadersIn
   if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
   h.set("X-Content-Type-Options", "nosniff");
   return new Response(JSON.stringify(body), { status: init.status ?? 200, headers: h });
-}
-
-export function methodNotAllowed(allowed: string[]): Response {
-  return jsonError(405, "method-not-allowed", `Use ${allowed.join(" or ")}.`, { Allow: allowed.join(", ") });
 }
 
 /** Parses a Cookie header into name → value (first occurrence wins, as browsers send the most specific first). */

@@ -27,10 +27,13 @@ import { createAuth } from "./siwe.ts";
 export { ledgerAuthStore, memoryAuthStore, type AuthStore, type NonceState } from "./authStore.ts";
 export { accessOf, authorizeFilm, ACCESS, type Access } from "./entitlement.ts";
 export { contentTypeOf, createGateway, parseGatewayPath, checkGatewayParams, parseRange, IMMUTABLE } from "./gateway.ts";
+export {
+  errorResponse, httpAnswerOf, methodNotAllowed, refuse, HTTP_ERRORS, UNEXPECTED_ERROR, type ErrorResponseInit, type HttpAnswer,
+} from "./errors.ts";
 export { jsonError, type ErrorReason } from "./http.ts";
 export { createKeyServer, type ContentKeyStore } from "./keyServer.ts";
 export {
-  createLivepeerClient, livepeerFromEnv, LivepeerError, DEFAULT_LIVEPEER_API,
+  createLivepeerClient, isLivepeerError, livepeerFromEnv, LivepeerError, DEFAULT_LIVEPEER_API,
   type LivepeerAsset, type LivepeerClient, type LivepeerProgress, type UploadFilmResult,
 } from "./livepeer.ts";
 export {

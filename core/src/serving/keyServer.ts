@@ -11,7 +11,7 @@
  * keys, and a fetch is not a view).
  */
 import { authorizeFilm, type EntitlementChain } from "./entitlement.ts";
-import { jsonError, methodNotAllowed } from "./http.ts";
+import { methodNotAllowed, refuse } from "./errors.ts";
 import type { Session } from "./sessions.ts";
 
 /**
@@ -45,21 +45,21 @@ export function createKeyServer(deps: KeyServerDeps) {
     async handle(request: Request, keyId?: string): Promise<Response> {
       if (request.method !== "GET") return methodNotAllowed(["GET"]);
       const session = await deps.readSession(request);
-      if (!session) return jsonError(401, "no-session", "Sign in with your wallet to play this film.");
+      if (!session) return refuse("no-session", "Sign in with your wallet to play this film.");
 
       const id = keyId ?? lastSegment(request);
-      if (id === undefined || !KEY_ID.test(id)) return jsonError(400, "malformed", "Not a key id.");
+      if (id === undefined || !KEY_ID.test(id)) return refuse("malformed", "Not a key id.");
       const filmId = await deps.keys.filmOfKey(id);
-      if (filmId === null) return jsonError(404, "key-unknown", "No such key.");
+      if (filmId === null) return refuse("key-unknown", "No such key.");
 
       const gate = await authorizeFilm(request, { readSession: async () => session, chain: deps.chain }, filmId);
       if (!gate.ok) return gate.response;
 
       const key = await deps.keys.getKey(id);
-      if (key === null) return jsonError(404, "key-unknown", "No such key.");
+      if (key === null) return refuse("key-unknown", "No such key.");
       if (key.byteLength !== AES_128_KEY_BYTES) {
         // A corrupt store must not hand the player garbage it would fail on obscurely.
-        return jsonError(500, "internal", "The content key is damaged on the server.");
+        return refuse("key-damaged", "The content key is damaged on the server.");
       }
       return new Response(new Uint8Array(key), {
         status: 200,

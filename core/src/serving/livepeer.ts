@@ -25,28 +25,29 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import * as tus from "tus-js-client";
 import { z } from "zod/v4";
+import { AiFilmsError, isAiFilmsError, type ModuleCode } from "../errors.ts";
 
 export const DEFAULT_LIVEPEER_API = "https://livepeer.studio/api";
 
-export type LivepeerErrorCode =
-  | "unauthorized" // the API key was refused
-  | "http" // any other non-2xx answer
-  | "unreachable" // no answer at all
-  | "bad-response" // an answer that does not have the documented shape
-  | "upload-failed" // the tus upload gave up
-  | "asset-failed" // Studio reported status.phase "failed" (or the IPFS export failed)
-  | "timeout"; // the asset did not become ready in time
+/** What went wrong talking to Studio (the codes are listed in ../errors.ts). */
+export type LivepeerErrorCode = ModuleCode<"livepeer">;
 
-export class LivepeerError extends Error {
+export class LivepeerError extends AiFilmsError<"livepeer"> {
   override readonly name = "LivepeerError";
   constructor(
-    readonly code: LivepeerErrorCode,
+    code: LivepeerErrorCode,
     message: string,
+    /** Studio's HTTP status, when it answered. */
     readonly status?: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super("livepeer", code, message, options);
   }
+}
+
+/** By brand, not class: the ingest may get the client from another bundled copy of this module. */
+export function isLivepeerError(error: unknown, code?: LivepeerErrorCode): error is LivepeerError {
+  return isAiFilmsError(error, "livepeer") && (code === undefined || error.code === code);
 }
 
 // --- response shapes (only what we read; Studio sends more and may add fields) -----------------
@@ -239,7 +240,7 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
       try {
         await call("DELETE", `/asset/${encodeURIComponent(assetId)}`, z.unknown());
       } catch (error) {
-        if (error instanceof LivepeerError && error.status === 404) return;
+        if (isLivepeerError(error) && error.status === 404) return;
         throw error;
       }
     },

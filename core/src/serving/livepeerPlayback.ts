@@ -18,7 +18,8 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { importPKCS8, SignJWT, type CryptoKey } from "jose";
 import { authorizeFilm, type EntitlementChain } from "./entitlement.ts";
-import { json, jsonError, methodNotAllowed } from "./http.ts";
+import { methodNotAllowed, refuse } from "./errors.ts";
+import { json } from "./http.ts";
 import type { LivepeerClient } from "./livepeer.ts";
 import type { Session } from "./sessions.ts";
 
@@ -150,11 +151,11 @@ export function createPlaybackTokens(deps: PlaybackTokenDeps) {
     async playbackToken(request: Request, playbackId: string, filmId?: bigint): Promise<Response> {
       if (request.method !== "POST" && request.method !== "GET") return methodNotAllowed(["POST", "GET"]);
       const session = await deps.readSession(request);
-      if (!session) return jsonError(401, "no-session", "Sign in with your wallet to play this film.");
-      if (!PLAYBACK_ID.test(playbackId)) return jsonError(400, "malformed", "Not a playback id.");
+      if (!session) return refuse("no-session", "Sign in with your wallet to play this film.");
+      if (!PLAYBACK_ID.test(playbackId)) return refuse("malformed", "Not a playback id.");
       const film = await deps.filmOfPlayback(playbackId);
-      if (film === null) return jsonError(404, "film-unknown", "No film plays under this id.");
-      if (filmId !== undefined && filmId !== film) return jsonError(400, "malformed", "This playback id belongs to another film.");
+      if (film === null) return refuse("film-unknown", "No film plays under this id.");
+      if (filmId !== undefined && filmId !== film) return refuse("malformed", "This playback id belongs to another film.");
       return issue(request, session, playbackId, film);
     },
 
@@ -169,16 +170,16 @@ export function createPlaybackTokens(deps: PlaybackTokenDeps) {
       if (!deps.playbackOfFilm) throw new Error("createPlaybackTokens: filmToken needs playbackOfFilm.");
       if (request.method !== "POST" && request.method !== "GET") return methodNotAllowed(["POST", "GET"]);
       const session = await deps.readSession(request);
-      if (!session) return jsonError(401, "no-session", "Sign in with your wallet to play this film.");
-      if (!FILM_ID.test(filmIdText)) return jsonError(400, "malformed", "The film id must be a positive integer.");
+      if (!session) return refuse("no-session", "Sign in with your wallet to play this film.");
+      if (!FILM_ID.test(filmIdText)) return refuse("malformed", "The film id must be a positive integer.");
       const film = BigInt(filmIdText);
       const playbackId = await deps.playbackOfFilm(film);
       if (playbackId === null || !PLAYBACK_ID.test(playbackId)) {
-        return jsonError(404, "playback-unknown", "This film does not play from Livepeer.");
+        return refuse("playback-unknown", "This film does not play from Livepeer.");
       }
       // Whoever named the id first owns it: a copy of another film's metadata unlocks nothing.
       if ((await deps.filmOfPlayback(playbackId)) !== film) {
-        return jsonError(404, "playback-unknown", "This film's video belongs to another listing.");
+        return refuse("playback-unknown", "This film's video belongs to another listing.");
       }
       return issue(request, session, playbackId, film);
     },

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { getAddress, isAddress, type Address } from "viem";
 import { z } from "zod/v4";
+import { AiFilmsError } from "../errors.ts";
 import type { AuthStore } from "./authStore.ts";
 import { isHttps, json, parseCookies, serializeCookie } from "./http.ts";
 
@@ -24,8 +25,13 @@ export const DEFAULT_SESSION_TTL_SECONDS = 24 * 3_600;
 export const DEV_SESSION_SECRET = "ai-films-development-session-secret-do-not-use-in-production";
 const MIN_SECRET_LENGTH = 32;
 
-export class SessionConfigError extends Error {
+/** `auth.session-config`: the server is misconfigured, not the request wrong. */
+export class SessionConfigError extends AiFilmsError<"auth"> {
   override readonly name = "SessionConfigError";
+
+  constructor(message: string) {
+    super("auth", "session-config", message);
+  }
 }
 
 /**

@@ -8,17 +8,19 @@
  *   POST /api/auth/signout  → auth.signOut(request)
  *   GET  /api/auth/session  → auth.sessionResponse(request)
  *
- * Every refusal is a JSON 4xx `{ error: reason, message }`, with a reason a client can act on:
- * malformed, wrong-domain, wrong-chain, nonce-unknown, nonce-used, nonce-expired, expired,
- * not-yet-valid, bad-signature; and 403 cross-site for a sign-in or sign-out posted by another
- * site's page.
+ * Every refusal is a JSON 4xx `{ error: reason, message }` (statuses from errors.ts's table), with
+ * a reason a client can act on: malformed, wrong-domain, wrong-chain, nonce-unknown, nonce-used,
+ * nonce-expired, expired, not-yet-valid, bad-signature; and 403 cross-site for a sign-in or
+ * sign-out posted by another site's page.
  */
 import { randomBytes } from "node:crypto";
 import { getAddress, isAddress, isHex, type Address, type Hex, type PublicClient } from "viem";
 import { parseSiweMessage, verifySiweMessage } from "viem/siwe";
 import { z } from "zod/v4";
 import type { AuthStore, NonceState } from "./authStore.ts";
-import { isCrossSite, json, jsonError, methodNotAllowed, readBodyText, type ErrorReason } from "./http.ts";
+import { AiFilmsError, isAiFilmsError, type ModuleCode } from "../errors.ts";
+import { errorResponse, methodNotAllowed, refuse } from "./errors.ts";
+import { isCrossSite, json, readBodyText } from "./http.ts";
 import { createSessionManager, type Session, type SessionManager } from "./sessions.ts";
 
 export const DEFAULT_NONCE_TTL_SECONDS = 10 * 60;
@@ -60,15 +62,11 @@ export interface Auth {
   readonly sessions: SessionManager;
 }
 
-/** Why a sign-in was refused; `status` is the HTTP status to answer with. */
-export class SignInError extends Error {
+/** Why a sign-in was refused: an `auth.*` code, which is also the reason the client reads. */
+export class SignInError extends AiFilmsError<"auth"> {
   override readonly name = "SignInError";
-  constructor(
-    readonly reason: ErrorReason,
-    message: string,
-    readonly status = reason === "malformed" ? 400 : 401,
-  ) {
-    super(message);
+  constructor(code: ModuleCode<"auth">, message: string) {
+    super("auth", code, message);
   }
 }
 
@@ -77,7 +75,7 @@ const bodySchema = z.object({
   signature: z.string().refine((s) => isHex(s, { strict: true }) && s.length >= 4, "not a hex signature"),
 });
 
-const NONCE_MESSAGES: Record<Exclude<NonceState, "ok">, [ErrorReason, string]> = {
+const NONCE_MESSAGES: Record<Exclude<NonceState, "ok">, [ModuleCode<"auth">, string]> = {
   unknown: ["nonce-unknown", "This sign-in nonce was not issued by this server; request a new one."],
   used: ["nonce-used", "This sign-in message was already used; request a new nonce and sign again."],
   expired: ["nonce-expired", "The sign-in nonce expired; request a new one and sign again."],
@@ -175,7 +173,7 @@ export function createAuth(config: AuthConfig): Auth {
         time: new Date(Math.max(at, issuedAt.getTime(), notBefore?.getTime() ?? 0)),
       });
     } catch {
-      throw new SignInError("chain-unavailable", "Could not verify the signature: the chain is not answering. Try again.", 503);
+      throw new SignInError("chain-unavailable", "Could not verify the signature: the chain is not answering. Try again.");
     }
     if (!valid) throw new SignInError("bad-signature", "The signature does not match the message and its address.");
 
@@ -193,14 +191,14 @@ export function createAuth(config: AuthConfig): Auth {
   const signIn = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return methodNotAllowed(["POST"]);
     if (isCrossSite(request, config.domain)) {
-      return jsonError(403, "cross-site", "Sign in from this site's own pages.");
+      return refuse("cross-site", "Sign in from this site's own pages.");
     }
     // JSON only: an HTML form on another site cannot send application/json without a CORS
     // preflight, which closes the "log the visitor in as the attacker" door even for old
     // browsers that send no Origin.
     const contentType = request.headers.get("content-type") ?? "";
     if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-      return jsonError(415, "malformed", "Send the sign-in as application/json: { message, signature }.");
+      return refuse("unsupported-media-type", "Send the sign-in as application/json: { message, signature }.");
     }
     let body: unknown;
     try {
@@ -208,13 +206,13 @@ export function createAuth(config: AuthConfig): Auth {
       if (text === null) throw new Error("too large");
       body = JSON.parse(text);
     } catch {
-      return jsonError(400, "malformed", "Send JSON { message, signature } (at most 16 KiB).");
+      return refuse("malformed", "Send JSON { message, signature } (at most 16 KiB).");
     }
     let who;
     try {
       who = await verify(body);
     } catch (error) {
-      if (error instanceof SignInError) return jsonError(error.status, error.reason, error.message);
+      if (isAiFilmsError(error, "auth")) return errorResponse(error);
       throw error;
     }
     const { session, setCookie } = await sessions.issue(request, who);
@@ -232,14 +230,14 @@ export function createAuth(config: AuthConfig): Auth {
     signIn,
     async signOut(request) {
       if (request && isCrossSite(request, config.domain)) {
-        return jsonError(403, "cross-site", "Sign out from this site's own pages.");
+        return refuse("cross-site", "Sign out from this site's own pages.");
       }
       return sessions.signOut(request);
     },
     readSession: (request) => sessions.read(request),
     async sessionResponse(request) {
       const session = await sessions.read(request);
-      if (!session) return jsonError(401, "no-session", "Not signed in.");
+      if (!session) return refuse("no-session", "Not signed in.");
       return json({ address: session.address, chainId: session.chainId, expiresAt: session.expiresAt });
     },
     sessions,

@@ -4,13 +4,12 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import { LedgerInputError, recordHeartbeat, type Entitlement, type HeartbeatResult } from "@ai-films/core/ledger";
+import { recordHeartbeat, type Entitlement, type HeartbeatResult } from "@ai-films/core/ledger";
 import type { Access } from "./access";
 import { chainNow, periodClock } from "./chainTime";
 import { getDb } from "./services";
 
 /** Bad input the ledger refused (the route answers 400 with its message). */
-export { LedgerInputError };
 
 const ENTITLEMENT: Record<Exclude<Access, "none">, Entitlement> = {
   owner: "owner",

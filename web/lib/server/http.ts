@@ -1,16 +1,23 @@
-/** Small helpers every route handler uses: JSON errors in the serving modules' shape `{ error, message }`. */
+/**
+ * Small helpers every route handler uses. Errors answer in the serving modules' shape
+ * `{ error, message }`, with the status the serving layer's one table gives their code:
+ * `refuse(code, message)` for a handler's own refusal, `errorResponse(error)` for a thrown one.
+ */
 import "server-only";
-import { jsonError } from "@ai-films/core/serving";
+import { isAiFilmsError } from "@ai-films/core/errors";
+import { errorResponse, jsonError, refuse } from "@ai-films/core/serving";
 
-export { jsonError };
+export { errorResponse, isAiFilmsError, jsonError, refuse };
 
-/** Runs a handler; an unexpected failure (chain down, database closed) becomes a clean 503 JSON. */
+/**
+ * Runs a handler; whatever it throws answers by its code (chain down: 503 chain-unavailable), and
+ * anything without one is a logged 500 that gives nothing away.
+ */
 export async function guarded(handler: () => Promise<Response>): Promise<Response> {
   try {
     return await handler();
   } catch (error) {
-    console.error("route failed:", error);
-    return jsonError(503, "internal", "The server could not answer just now; try again shortly.");
+    return errorResponse(error);
   }
 }
 
@@ -23,12 +30,4 @@ export async function readJson(request: Request, maxBytes = 4096): Promise<unkno
   } catch {
     return null;
   }
-}
-
-/** A JSON error like jsonError's, for the studio's own reasons (too-large, not-media, invalid-metadata…). */
-export function problem(status: number, error: string, message: string, extra: Record<string, unknown> = {}): Response {
-  return new Response(JSON.stringify({ error, message, ...extra }), {
-    status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
-  });
 }

@@ -11,7 +11,7 @@
 import "server-only";
 import { connectRpc, type ChainContext } from "@ai-films/core/chain";
 import { filmOfContentKey, filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "@ai-films/core/indexer";
-import { IpfsError, openIpfs, type IpfsErrorCode, type IpfsStore } from "@ai-films/core/ipfs";
+import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import { KeyStore } from "@ai-films/core/media";
 import {
@@ -113,46 +113,10 @@ export function getPlaybackTokens(): Promise<PlaybackTokens | null> {
 }
 
 /**
- * In a production build each route is its own bundle with its own copy of the scripts modules,
- * while the store on globalThis was created by whichever route came first: its IpfsError is
- * another bundle's class, and `instanceof` (how the gateway tells "not found" from "broken")
- * fails. This view of the shared store re-throws store errors as this bundle's IpfsError.
+ * The IPFS gateway needs only the store: previews and posters still load while the chain is down.
+ * The store may come from another route's bundle (globalThis); the gateway tells its errors apart
+ * by code and brand, not by class, so any bundle's gateway understands them.
  */
-function sameRealmErrors(store: IpfsStore): IpfsStore {
-  const rethrow = (error: unknown): never => {
-    const e = error as { name?: string; code?: IpfsErrorCode; message?: string } | null;
-    if (e && e.name === "IpfsError" && !(error instanceof IpfsError) && e.code) {
-      throw new IpfsError(e.code, e.message ?? "IPFS error", { cause: error });
-    }
-    throw error;
-  };
-  const call = <T>(fn: () => Promise<T>) => fn().catch(rethrow);
-  return {
-    backend: store.backend,
-    addBytes: (bytes) => call(() => store.addBytes(bytes)),
-    addDirectory: (path, onProgress) => call(() => store.addDirectory(path, onProgress)),
-    async *cat(cid, path, range) {
-      try {
-        yield* store.cat(cid, path, range);
-      } catch (error) {
-        rethrow(error);
-      }
-    },
-    catBytes: (cid, path, range) => call(() => store.catBytes(cid, path, range)),
-    stat: (cid, path) => call(() => store.stat(cid, path)),
-    ls: (cid, path) => call(() => store.ls(cid, path)),
-    has: (cid) => call(() => store.has(cid)),
-    close: () => store.close(),
-  };
+export async function getGateway(): Promise<ReturnType<typeof createGateway>> {
+  return createGateway({ ipfs: await getIpfs() });
 }
-
-/** The IPFS gateway needs only the store: previews and posters still load while the chain is down. */
-export function getGateway(): Promise<ReturnType<typeof createGateway>> {
-  // Per bundle, not on globalThis: the gateway must use this bundle's error classes (see above).
-  gatewayOfThisBundle ??= getIpfs().then((ipfs) => createGateway({ ipfs: sameRealmErrors(ipfs) }));
-  gatewayOfThisBundle.catch(() => {
-    gatewayOfThisBundle = undefined;
-  });
-  return gatewayOfThisBundle;
-}
-let gatewayOfThisBundle: Promise<ReturnType<typeof createGateway>> | undefined;

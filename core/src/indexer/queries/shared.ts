@@ -17,6 +17,7 @@
 import type { Queryable } from "../../db/index.ts";
 import type { PeriodClock } from "../../ledger/periods.ts";
 import { estimateChainNow, periodAt, readIndexerState, type IndexerState } from "../state.ts";
+import { AiFilmsError } from "../../errors.ts";
 
 export type MetadataStatus = "pending" | "ok" | "unavailable" | "invalid";
 
@@ -57,8 +58,12 @@ export const audienceByFilm = (where: string) => `SELECT film_id,
 export const displayTitle = (title: string | null, filmId: string) => title ?? `Film #${filmId}`;
 
 /** A bad argument from the caller (a route handler maps it to 400). */
-export class QueryInputError extends Error {
+export class QueryInputError extends AiFilmsError<"indexer"> {
   override name = "QueryInputError";
+
+  constructor(message: string) {
+    super("indexer", "INVALID_QUERY", message);
+  }
 }
 
 export function address(value: string, field: string): string {

@@ -9,8 +9,8 @@
 import { z } from "zod";
 import { cachedAccessOf, type Access } from "@/lib/server/access";
 import { getFilm } from "@/lib/server/catalog";
-import { LedgerInputError, recordViewerBeat } from "@/lib/server/heartbeat";
-import { guarded, jsonError, readJson } from "@/lib/server/http";
+import { recordViewerBeat } from "@/lib/server/heartbeat";
+import { guarded, readJson, refuse } from "@/lib/server/http";
 import { getServing } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
@@ -25,40 +25,36 @@ export const POST = (request: Request) =>
   guarded(async () => {
     const serving = await getServing();
     const session = await serving.auth.readSession(request);
-    if (!session) return jsonError(401, "no-session", "Your session has expired: sign in again to keep watching.");
+    if (!session) return refuse("no-session", "Your session has expired: sign in again to keep watching.");
 
     const parsed = Body.safeParse(await readJson(request));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join(".");
-      return jsonError(400, "malformed", `Send JSON { filmId, sessionId, positionSeconds }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`);
+      return refuse("malformed", `Send JSON { filmId, sessionId, positionSeconds }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`);
     }
     const filmId = BigInt(parsed.data.filmId);
     const film = await getFilm(filmId);
-    if (!film) return jsonError(404, "film-unknown", `There is no film #${filmId}.`);
+    if (!film) return refuse("film-unknown", `There is no film #${filmId}.`);
 
     let access: Access;
     try {
       access = await cachedAccessOf(session.address, filmId);
     } catch {
-      return jsonError(503, "chain-unavailable", "Could not check your access on the chain; try again shortly.");
+      return refuse("chain-unavailable", "Could not check your access on the chain; try again shortly.");
     }
     if (access === "none") {
-      return jsonError(403, "not-entitled", "This wallet may not watch this film now: buy a view or subscribe.");
+      return refuse("not-entitled", "This wallet may not watch this film now: buy a view or subscribe.");
     }
 
-    try {
-      const result = await recordViewerBeat({
-        viewer: session.address,
-        filmId,
-        sessionId: parsed.data.sessionId,
-        positionSeconds: parsed.data.positionSeconds,
-        access,
-        filmDurationSeconds: Math.max(1, Math.round(film.durationSeconds)),
-      });
-      return Response.json({ ...result, access }, { headers: { "Cache-Control": "no-store" } });
-    } catch (error) {
-      if (error instanceof LedgerInputError) return jsonError(400, "malformed", error.message);
-      throw error;
-    }
+    // The ledger's own checks throw ledger.INVALID_INPUT: guarded answers it 400 malformed.
+    const result = await recordViewerBeat({
+      viewer: session.address,
+      filmId,
+      sessionId: parsed.data.sessionId,
+      positionSeconds: parsed.data.positionSeconds,
+      access,
+      filmDurationSeconds: Math.max(1, Math.round(film.durationSeconds)),
+    });
+    return Response.json({ ...result, access }, { headers: { "Cache-Control": "no-store" } });
   });

@@ -5,7 +5,7 @@
  * accounts (eth_sendTransaction, eth_sign). Transactions are signed in the wallet.
  */
 import { z } from "zod";
-import { guarded, jsonError, readJson } from "@/lib/server/http";
+import { guarded, readJson, refuse } from "@/lib/server/http";
 import { serverEnv } from "@/lib/server/env";
 
 export const dynamic = "force-dynamic";
@@ -28,10 +28,10 @@ const Body = z.union([Call, z.array(Call).min(1).max(20)]);
 export const POST = (request: Request) =>
   guarded(async () => {
     const parsed = Body.safeParse(await readJson(request, 256 * 1024));
-    if (!parsed.success) return jsonError(400, "malformed", "Send a JSON-RPC 2.0 request (or a batch of at most 20).");
+    if (!parsed.success) return refuse("malformed", "Send a JSON-RPC 2.0 request (or a batch of at most 20).");
     const calls = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
     const refused = calls.find((c) => !ALLOWED.has(c.method));
-    if (refused) return jsonError(403, "malformed", `The method ${refused.method} is not available through this endpoint.`);
+    if (refused) return refuse("method-refused", `The method ${refused.method} is not available through this endpoint.`);
     let upstream: Response;
     try {
       upstream = await fetch(serverEnv.rpcUrl, {
@@ -41,7 +41,7 @@ export const POST = (request: Request) =>
         signal: AbortSignal.timeout(15_000),
       });
     } catch {
-      return jsonError(503, "chain-unavailable", "The chain's RPC is not answering; try again shortly.");
+      return refuse("chain-unavailable", "The chain's RPC is not answering; try again shortly.");
     }
     return new Response(upstream.body, {
       status: upstream.status,

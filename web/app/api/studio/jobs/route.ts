@@ -5,7 +5,7 @@
  * 409 for an unfinished one.
  */
 import { z } from "zod";
-import { guarded, problem, readJson } from "@/lib/server/http";
+import { errorResponse, guarded, isAiFilmsError, readJson, refuse } from "@/lib/server/http";
 import { getServing } from "@/lib/server/services";
 import { startJob } from "@/lib/server/studio";
 
@@ -24,19 +24,16 @@ const Body = z.object({
 export const POST = (request: Request) =>
   guarded(async () => {
     const session = await (await getServing()).auth.readSession(request);
-    if (!session) return problem(401, "no-session", "Sign in to publish films.");
+    if (!session) return refuse("no-session", "Sign in to publish films.");
     const parsed = Body.safeParse(await readJson(request, 64_000));
-    if (!parsed.success) return problem(400, "malformed", "Send the upload id, the listing's text and a price.");
+    if (!parsed.success) return refuse("malformed", "Send the upload id, the listing's text and a price.");
     const { uploadId, price, ...text } = parsed.data;
-    if (BigInt(price) >= 2n ** 88n) return problem(400, "malformed", "That price is too high.");
+    if (BigInt(price) >= 2n ** 88n) return refuse("malformed", "That price is too high.");
     try {
       const jobId = await startJob(session.address, { uploadId, price: BigInt(price), ...text });
       return Response.json({ jobId }, { status: 202, headers: { "Cache-Control": "no-store" } });
     } catch (error) {
-      const e = error as { name?: string; code?: string; message?: string };
-      if (e?.name !== "MediaError") throw error;
-      const status = e.code === "NOT_FOUND" ? 404 : e.code === "TRUNCATED" ? 409 : e.code === "KEY_STORE" || e.code === "INTERNAL" ? 503 : 400;
-      if (status === 503) console.error(`studio: cannot start a job: ${e.message}`);
-      return problem(status, (e.code ?? "INTERNAL").toLowerCase().replace(/_/g, "-"), e.message ?? "Refused.", { code: e.code });
+      // The studio reads the media code (TRUNCATED, INVALID_METADATA…) to offer the right retry.
+      return errorResponse(error, isAiFilmsError(error, "media") ? { body: { code: error.code } } : {});
     }
   });

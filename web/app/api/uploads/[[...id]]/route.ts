@@ -5,7 +5,7 @@
  * A declared size over MEDIA_MAX_UPLOAD_BYTES is refused with 413 before a byte is stored.
  */
 import { formatBytes } from "@/lib/format";
-import { guarded, problem } from "@/lib/server/http";
+import { guarded, jsonError, refuse } from "@/lib/server/http";
 import { getServing } from "@/lib/server/services";
 import { maxUploadBytes, uploadOwner, uploads } from "@/lib/server/studio";
 
@@ -27,16 +27,16 @@ function withOwner(header: string | null, owner: string): string {
 async function handle(request: Request, params: Promise<{ id?: string[] }>): Promise<Response> {
   return guarded(async () => {
     const session = await (await getServing()).auth.readSession(request);
-    if (!session) return problem(401, "no-session", "Sign in to upload films.");
+    if (!session) return refuse("no-session", "Sign in to upload films.");
     const [id, ...rest] = (await params).id ?? [];
-    if (rest.length > 0) return problem(404, "not-found", "No such upload.");
+    if (rest.length > 0) return refuse("not-found", "No such upload.");
 
     if (request.method === "POST") {
-      if (id !== undefined) return problem(405, "method-not-allowed", "Create uploads at /api/uploads.");
+      if (id !== undefined) return refuse("method-not-allowed", "Create uploads at /api/uploads.");
       const max = maxUploadBytes();
       const declared = Number(request.headers.get("upload-length"));
       if (Number.isFinite(declared) && declared > max) {
-        return problem(413, "too-large", `The file is ${formatBytes(declared)}; the limit is ${formatBytes(max)}.`, { maxBytes: max });
+        return refuse("too-large", `The file is ${formatBytes(declared)}; the limit is ${formatBytes(max)}.`, { body: { maxBytes: max } });
       }
       const headers = new Headers(request.headers);
       headers.set("upload-metadata", withOwner(request.headers.get("upload-metadata"), session.address));
@@ -45,10 +45,10 @@ async function handle(request: Request, params: Promise<{ id?: string[] }>): Pro
       return tidy(await uploads().handleWeb(forwarded));
     }
 
-    if (id === undefined) return problem(405, "method-not-allowed", "Use POST to create an upload.");
+    if (id === undefined) return refuse("method-not-allowed", "Use POST to create an upload.");
     const owner = await uploadOwner(id);
     if (owner === null || owner !== session.address.toLowerCase()) {
-      return problem(404, "not-found", "No such upload (it may have expired): start the upload again.");
+      return refuse("not-found", "No such upload (it may have expired): start the upload again.");
     }
     return tidy(await uploads().handleWeb(request));
   });
@@ -62,9 +62,8 @@ async function tidy(response: Response): Promise<Response> {
   const message = response.status === 413
     ? `The file is larger than the limit of ${formatBytes(maxUploadBytes())}.`
     : text || "The upload was refused.";
-  const res = problem(response.status, reason, message);
-  for (const [k, v] of Object.entries(TUS_HEADERS)) res.headers.set(k, v);
-  return res;
+  // tus decided the status (404, 409, 410, 413, 460…): relay it rather than look one up.
+  return jsonError(response.status, reason, message, TUS_HEADERS);
 }
 
 type Ctx = { params: Promise<{ id?: string[] }> };

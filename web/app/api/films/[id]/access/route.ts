@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { accessWithExpiries, forgetAccess } from "@/lib/server/access";
-import { guarded, jsonError } from "@/lib/server/http";
+import { guarded, refuse } from "@/lib/server/http";
 import { getServing } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
@@ -14,9 +14,9 @@ const FilmId = z.string().regex(/^[1-9][0-9]{0,77}$/);
 export const GET = (request: Request, { params }: { params: Promise<{ id: string }> }) =>
   guarded(async () => {
     const id = FilmId.safeParse((await params).id);
-    if (!id.success) return jsonError(400, "malformed", "The film id must be a positive integer.");
+    if (!id.success) return refuse("malformed", "The film id must be a positive integer.");
     const session = await (await getServing()).auth.readSession(request);
-    if (!session) return jsonError(401, "no-session", "Sign in to see your access to this film.");
+    if (!session) return refuse("no-session", "Sign in to see your access to this film.");
     forgetAccess(session.address); // the caller asks because it may have just changed
     const answer = await accessWithExpiries(session.address, BigInt(id.data));
     return Response.json(answer, { headers: { "Cache-Control": "no-store" } });

@@ -5,7 +5,7 @@
  * entitled, 404 when the film does not play from Livepeer or Livepeer playback is not configured.
  * The logic is core/src/serving/livepeerPlayback.ts (filmToken).
  */
-import { guarded, jsonError } from "@/lib/server/http";
+import { guarded, refuse } from "@/lib/server/http";
 import { getPlaybackTokens } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +14,6 @@ export const runtime = "nodejs";
 export const POST = (request: Request, { params }: { params: Promise<{ id: string }> }) =>
   guarded(async () => {
     const tokens = await getPlaybackTokens();
-    if (!tokens) return jsonError(404, "playback-unknown", "Livepeer playback is not configured on this server.");
+    if (!tokens) return refuse("playback-unknown", "Livepeer playback is not configured on this server.");
     return tokens.filmToken(request, (await params).id);
   });

@@ -2,7 +2,7 @@
  * GET /api/studio/jobs/<id> — the ingest job's status for its creator: state, stage, percent per
  * stage, the error (code and one sentence) or the result the mint needs (metadata URI, duration).
  */
-import { guarded, problem } from "@/lib/server/http";
+import { guarded, refuse } from "@/lib/server/http";
 import { getServing } from "@/lib/server/services";
 import { INPUT_ERROR_CODES, jobFor } from "@/lib/server/studio";
 
@@ -12,10 +12,10 @@ export const runtime = "nodejs";
 export const GET = (request: Request, { params }: { params: Promise<{ id: string }> }) =>
   guarded(async () => {
     const session = await (await getServing()).auth.readSession(request);
-    if (!session) return problem(401, "no-session", "Sign in to follow your uploads.");
+    if (!session) return refuse("no-session", "Sign in to follow your uploads.");
     const id = (await params).id;
     const found = /^[0-9a-f]{32}$/.test(id) ? await jobFor(session.address, id) : null;
-    if (!found) return problem(404, "not-found", "No such job (the server may have restarted): upload the film again.");
+    if (!found) return refuse("not-found", "No such job (the server may have restarted): upload the film again.");
     const { status, job } = found;
     const result = status.result as { metadataUri?: string; durationSeconds?: number; metadataCid?: string; hlsCid?: string } | undefined;
     return Response.json(
