@@ -22,8 +22,10 @@
  */
 import type { LedgerQueryable } from "../ledger/db.ts";
 import { viewerHistory } from "../ledger/stats.ts";
-import type { PeriodClock } from "../ledger/periods.ts";
-import { estimateChainNow, periodAt, periodStart, readIndexerState, type IndexerState } from "./state.ts";
+import { normaliseAddress } from "../domain/addresses.ts";
+import { toFilmId } from "../domain/ids.ts";
+import { clampedPeriodOf, periodStart, type PeriodClock } from "../domain/periods.ts";
+import { estimateChainNow, readIndexerState, type IndexerState } from "./state.ts";
 
 export type MetadataStatus = "pending" | "ok" | "unavailable" | "invalid";
 
@@ -148,15 +150,13 @@ export class QueryInputError extends Error {
 }
 
 function address(value: string, field: string): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
-    throw new QueryInputError(`${field} must be a 0x-prefixed 20-byte hex address`);
-  }
-  return value.toLowerCase();
+  const lowercase = normaliseAddress(value);
+  if (lowercase === null) throw new QueryInputError(`${field} must be a 0x-prefixed 20-byte hex address`);
+  return lowercase;
 }
 
 function filmIdText(value: string | number | bigint): string | null {
-  const s = String(value);
-  return /^[0-9]{1,78}$/.test(s) ? BigInt(s).toString() : null;
+  return toFilmId(value)?.toString() ?? null;
 }
 
 function nonNegativeInt(value: number | undefined, field: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -178,7 +178,7 @@ interface ChainView {
 async function chainView(db: LedgerQueryable, nowSeconds?: number): Promise<ChainView> {
   const state = await readIndexerState(db);
   const now = nowSeconds ?? estimateChainNow(state);
-  return { state, clock: state?.clock ?? null, now, currentPeriod: state ? periodAt(state.clock, now) : 0 };
+  return { state, clock: state?.clock ?? null, now, currentPeriod: state ? clampedPeriodOf(state.clock, now) : 0 };
 }
 
 /** The market period at `nowSeconds` (default: the chain time estimated from the index); 0 before indexing. */

@@ -7,6 +7,7 @@ import path from "node:path";
 import { parseEventLogs, type Address } from "viem";
 import type { HDAccount } from "viem/accounts";
 import type { ChainContext } from "../chain/context.ts";
+import { periodBounds } from "../domain/periods.ts";
 import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "../chain/abis.ts";
 import type { LedgerDb } from "../ledger/db.ts";
 import { recordHeartbeat } from "../ledger/ledger.ts";
@@ -131,7 +132,7 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   await watch(v3, 4, 40, start + 300, "pass");
 
   // 4. The period ends (time moves on the local chain); the oracle settles it; the window passes.
-  const end = clock.genesis + clock.periodLength;
+  const { end } = periodBounds(clock, 0);
   log("period 0 ends: moving the local chain's clock past it");
   await chainRpc(ctx, "evm_setNextBlockTimestamp", [end + 120]);
   await chainRpc(ctx, "evm_mine", []);
