@@ -2,8 +2,8 @@
  * GET /api/films/<id>/access — what the signed-in wallet may do with this film right now, read
  * from the chain (not cached: the client asks after buying or subscribing).
  */
-import { z } from "zod";
 import { filmMarketAbi } from "@ai-films/core/chain/context";
+import { toFilmId } from "@ai-films/core/domain";
 import { accessOf } from "@ai-films/core/serving";
 import { forgetAccess } from "@/lib/server/access";
 import { guarded, jsonError } from "@/lib/server/http";
@@ -11,16 +11,13 @@ import { getChain, getServing } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
-const FilmId = z.string().regex(/^[1-9][0-9]{0,77}$/);
-
 export const GET = (request: Request, { params }: { params: Promise<{ id: string }> }) =>
   guarded(async () => {
-    const id = FilmId.safeParse((await params).id);
-    if (!id.success) return jsonError(400, "malformed", "The film id must be a positive integer.");
+    const filmId = toFilmId((await params).id);
+    if (filmId === null) return jsonError(400, "malformed", "The film id must be a positive integer.");
     const session = await (await getServing()).auth.readSession(request);
     if (!session) return jsonError(401, "no-session", "Sign in to see your access to this film.");
     const chain = await getChain();
-    const filmId = BigInt(id.data);
     forgetAccess(session.address); // the caller asks because it may have just changed
     const [access, passExpiresAt, subscriptionEndsAt] = await Promise.all([
       accessOf(chain, session.address, filmId),
