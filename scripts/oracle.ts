@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { BaseError, ContractFunctionRevertedError, getAddress, type Address } from "viem";
 import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain";
+import { toFilmId } from "@ai-films/core/domain";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import {
   OracleError, keySourceFromEnv, loadAccount, runPost, stepProgress, claimProof, postedTallyFile, runPublish,
@@ -48,6 +49,13 @@ function intOption(value: string | undefined, name: string, required = true): nu
   }
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new OracleError(`--${name} must be a non-negative integer, got "${value}".`);
   return Number(value);
+}
+
+function filmOption(value: string | undefined): bigint {
+  if (value === undefined) throw new OracleError("--film is required.");
+  const film = toFilmId(value);
+  if (film === null) throw new OracleError(`--film must be a film id (a positive integer), got "${value}".`);
+  return film;
 }
 
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
@@ -159,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "proof": {
       const period = intOption(values.period, "period")!;
-      const film = intOption(values.film, "film")!;
+      const film = filmOption(values.film);
       const ctx = await connect();
       const local = await readText(periodFiles(ctx.chainId, period).tally, "").catch(() => null);
       let file = local ? parseTallyFile(local) : null;
@@ -171,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
           await store.close();
         }
       }
-      const proof = await claimProof(ctx, file, BigInt(film));
+      const proof = await claimProof(ctx, file, film);
       console.log(json(proof));
       return 0;
     }

@@ -61,7 +61,7 @@ describeEachBackend("ledger under concurrency", (backend) => {
       utcDay(T0),
       DAILY_CAP_SECONDS - 777,
     ]);
-    const results = await watchConcurrently(db, (i) => ({ filmId: BigInt(i) }));
+    const results = await watchConcurrently(db, (i) => ({ filmId: BigInt(i + 1) }));
     expect(sum(results.map((r) => r.addedSeconds))).to.equal(777);
     expect(await daySeconds(db, ALICE, utcDay(T0))).to.equal(DAILY_CAP_SECONDS);
     const perFilm = await db.query<{ total: string }>("SELECT sum(seconds)::text AS total FROM view_counters");

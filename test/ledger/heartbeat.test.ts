@@ -191,6 +191,8 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
       ["short address", { viewer: "0x1234" }, /viewer/],
       ["non-hex address", { viewer: `0x${"g".repeat(40)}` }, /viewer/],
       ["negative film id", { filmId: -1n }, /filmId/],
+      ["film id 0, which FilmListings never mints", { filmId: 0n }, /filmId/],
+      ["film id string with a leading zero", { filmId: "05" }, /filmId/],
       ["fractional film id", { filmId: 1.5 }, /filmId/],
       ["film id above uint256", { filmId: 1n << 256n }, /filmId/],
       ["non-decimal film id string", { filmId: "0x10" }, /filmId/],

@@ -5,9 +5,8 @@
  * changes nothing the second time.
  */
 import type { Queryable } from "../db/index.ts";
-import type { PeriodClock } from "../ledger/periods.ts";
+import { clampedPeriodOf, periodStart, type PeriodClock } from "../domain/periods.ts";
 import { argsJson, type ChainEvent } from "./events.ts";
-import { periodAt, periodStart } from "./state.ts";
 
 type Handler = (tx: Queryable, e: ChainEvent, clock: PeriodClock) => Promise<void>;
 
@@ -38,7 +37,7 @@ async function ensurePool(tx: Queryable, period: bigint | number): Promise<void>
  */
 async function fundPools(tx: Queryable, clock: PeriodClock, subscriber: string, net: bigint, start: number, end: number) {
   const span = BigInt(end - start);
-  let period = periodAt(clock, start);
+  let period = clampedPeriodOf(clock, start);
   let funded = 0n;
   for (let cursor = periodStart(clock, period); cursor < end; period++) {
     cursor += clock.periodLength;
@@ -90,7 +89,7 @@ const handlers: Record<string, Handler> = {
     await tx.query(
       `INSERT INTO purchases (tx_hash, log_index, block_number, block_time, period, film_id, viewer, payee, price, fee, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-      [...base(e), periodAt(clock, e.blockTime), str(a.filmId), a.viewer, a.payee, str(a.price), str(a.fee), Number(a.expiresAt)],
+      [...base(e), clampedPeriodOf(clock, e.blockTime), str(a.filmId), a.viewer, a.payee, str(a.price), str(a.fee), Number(a.expiresAt)],
     );
   },
   async Subscribed(tx, e, clock) {

@@ -5,6 +5,7 @@
 import { decodeEventLog, getAddress, type Abi, type Hex, type Log } from "viem";
 import { filmListingsAbi, filmMarketAbi } from "../chain/abis.ts";
 import type { ChainContext } from "../chain/context.ts";
+import { normaliseAddress } from "../domain/addresses.ts";
 
 export type ContractName = "listings" | "market";
 
@@ -32,7 +33,8 @@ export interface BlockRange {
 const ABIS: Record<ContractName, Abi> = { listings: filmListingsAbi as Abi, market: filmMarketAbi as Abi };
 
 function normalise(value: unknown): unknown {
-  if (typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value)) return value.toLowerCase();
+  const address = normaliseAddress(value);
+  if (address !== null) return address;
   if (Array.isArray(value)) return value.map(normalise);
   return value;
 }

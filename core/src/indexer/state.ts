@@ -1,10 +1,11 @@
 /**
  * The indexer's bookkeeping row (which chain, which contracts, how far) and the chain clock the
- * read models derive from it: the market's periods and an estimate of the chain's "now" that never
- * asks the chain.
+ * read models derive from it: the market's period clock and an estimate of the chain's "now" that
+ * never asks the chain.
  */
 import type { Queryable } from "../db/index.ts";
-import type { PeriodClock } from "../ledger/periods.ts";
+import { estimateChainNow as estimateFromReading } from "../domain/chainTime.ts";
+import type { PeriodClock } from "../domain/periods.ts";
 
 export interface IndexerState {
   chainId: number;
@@ -71,21 +72,10 @@ export async function readIndexerState(db: Queryable, options: { forUpdate?: boo
 export const wallClock = () => Math.floor(Date.now() / 1000);
 
 /**
- * The chain's time now, estimated from the last indexed block: its timestamp plus the wall-clock
- * time elapsed since it was indexed, and never before the wall clock. A local chain whose time was
- * moved forward (to end a period) runs ahead of the wall clock, and this follows it; on a live
- * network it is the wall clock. Null before anything was indexed.
+ * The chain's time now, estimated (domain/chainTime.ts) from the last indexed block and the
+ * wall-clock time it was indexed at; the wall clock before anything was indexed.
  */
 export function estimateChainNow(state: IndexerState | null, wallNow: number = wallClock()): number {
   if (!state || state.lastBlockTime === null || state.observedAt === null) return wallNow;
-  return Math.max(wallNow, state.lastBlockTime + Math.max(0, wallNow - state.observedAt));
-}
-
-/** The market period containing unix time `at`; 0 for times before genesis. */
-export function periodAt(clock: PeriodClock, at: number): number {
-  return at < clock.genesis ? 0 : Math.floor((at - clock.genesis) / clock.periodLength);
-}
-
-export function periodStart(clock: PeriodClock, period: number): number {
-  return clock.genesis + period * clock.periodLength;
+  return estimateFromReading({ blockTime: state.lastBlockTime, observedAt: state.observedAt }, wallNow);
 }

@@ -3,6 +3,8 @@
  * field is checked here with a message that says what was wrong, before any SQL runs.
  */
 import { AiFilmsError } from "../errors.ts";
+import { normaliseAddress } from "../domain/addresses.ts";
+import { toFilmId } from "../domain/ids.ts";
 import { ENTITLEMENTS, MAX_SESSION_ID_LENGTH, type Entitlement } from "./rules.ts";
 
 /** Bad input from the caller (as opposed to a database or programming failure): `ledger.INVALID_INPUT`. */
@@ -14,27 +16,22 @@ export class LedgerInputError extends AiFilmsError<"ledger"> {
   }
 }
 
-const MAX_UINT256 = (1n << 256n) - 1n;
 /** Longest film the ledger accepts: a week. Keeps caps and sums far inside safe integers. */
 const MAX_FILM_DURATION_SECONDS = 7 * 24 * 60 * 60;
 
 /** An EVM address, returned lowercase (the ledger's one spelling of an address). */
 export function parseAddress(value: unknown, field = "viewer"): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
+  const address = normaliseAddress(value);
+  if (address === null) {
     throw new LedgerInputError(`${field} must be a 0x-prefixed 20-byte hex address, got ${describe(value)}`);
   }
-  return value.toLowerCase();
+  return address;
 }
 
-/** A film id as the contract has it: a uint256, given as bigint, safe integer or decimal string. */
+/** A film id as FilmListings mints them (see domain/ids.ts), given as bigint, safe integer or decimal string. */
 export function parseFilmId(value: unknown): bigint {
-  let id: bigint | undefined;
-  if (typeof value === "bigint") id = value;
-  else if (typeof value === "number" && Number.isSafeInteger(value)) id = BigInt(value);
-  else if (typeof value === "string" && /^[0-9]{1,78}$/.test(value)) id = BigInt(value);
-  if (id === undefined || id < 0n || id > MAX_UINT256) {
-    throw new LedgerInputError(`filmId must be a non-negative integer below 2^256, got ${describe(value)}`);
-  }
+  const id = toFilmId(value);
+  if (id === null) throw new LedgerInputError(`filmId must be a positive integer below 2^256, got ${describe(value)}`);
   return id;
 }
 

@@ -19,11 +19,14 @@ import { EventEmitter } from "node:events";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { JOB_STAGES, type JobStage, type JobState } from "../domain/jobStages.ts";
 import { MediaError, type MediaErrorCode } from "./errors.ts";
 import { dataPath } from "../paths.ts";
 
-export const STAGES = ["upload", "probe", "transcode", "encrypt", "ipfs", "metadata"] as const;
-export type Stage = (typeof STAGES)[number];
+/** The stages in order; the list is the domain's, shared with the upload page. */
+export const STAGES = JOB_STAGES;
+export type Stage = JobStage;
+export type { JobState };
 
 /** Share of the overall percent per stage, roughly the time each takes on a typical film. */
 const WEIGHTS: Record<Stage, number> = { upload: 10, probe: 2, transcode: 70, encrypt: 4, ipfs: 12, metadata: 2 };
@@ -33,8 +36,6 @@ export const DEFAULT_JOBS_DIR = dataPath("media", "jobs");
 
 /** Progress updates are frequent (ffmpeg reports twice a second); the file is rewritten at most this often. */
 const FILE_WRITE_INTERVAL_MS = 250;
-
-export type JobState = "running" | "done" | "failed";
 
 export interface StageStatus {
   percent: number;

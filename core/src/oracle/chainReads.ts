@@ -1,7 +1,7 @@
 // What the oracle reads from FilmMarket: period bounds and pools, the posted tally, the signers.
 import type { Address, Hex } from "viem";
 import { filmMarketAbi, type ChainContext } from "../chain/context.ts";
-import type { PeriodClock } from "../ledger/periods.ts";
+import { periodOf, type PeriodClock } from "../domain/periods.ts";
 
 export const TALLY_STATUS = ["none", "posted", "disputed"] as const;
 export type TallyStatus = (typeof TALLY_STATUS)[number];
@@ -35,6 +35,11 @@ export async function periodClock(ctx: ChainContext): Promise<PeriodClock> {
   return { genesis: Number(genesis), periodLength: Number(periodLength) };
 }
 
+/**
+ * The chain's time, exactly: the latest block's timestamp (see domain/chainTime.ts). The oracle
+ * reads it right before acting rather than estimating, so it never tallies a period the chain
+ * has not ended.
+ */
 export async function chainTime(ctx: ChainContext): Promise<number> {
   const block = await ctx.publicClient.getBlock({ blockTag: "latest" });
   return Number(block.timestamp);
@@ -76,7 +81,7 @@ export async function readPeriod(ctx: ChainContext, period: number): Promise<Per
 
 export async function currentPeriod(ctx: ChainContext): Promise<number> {
   const clock = await periodClock(ctx);
-  return Math.floor((await chainTime(ctx) - clock.genesis) / clock.periodLength);
+  return periodOf(clock, await chainTime(ctx));
 }
 
 export async function viewWeightBps(ctx: ChainContext): Promise<number> {

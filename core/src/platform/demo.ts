@@ -9,6 +9,7 @@ import type { HDAccount } from "viem/accounts";
 import type { ChainContext } from "../chain/context.ts";
 import { filmListingsAbi } from "../chain/abis.ts";
 import type { Database } from "../db/index.ts";
+import { periodBounds } from "../domain/periods.ts";
 import { recordHeartbeat } from "../ledger/ledger.ts";
 import type { IpfsStore } from "../ipfs/index.ts";
 import { ingestFile } from "../media/pipeline.ts";
@@ -129,7 +130,7 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   await watch(v3, 4, 40, start + 300, "pass");
 
   // 4. The period ends (time moves on the local chain); the oracle settles it; the window passes.
-  const end = clock.genesis + clock.periodLength;
+  const { end } = periodBounds(clock, 0);
   log("period 0 ends: moving the local chain's clock past it");
   await chainRpc(ctx, "evm_setNextBlockTimestamp", [end + 120]);
   await chainRpc(ctx, "evm_mine", []);

@@ -17,6 +17,7 @@ import { createPublicKey } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { importPKCS8, SignJWT, type CryptoKey } from "jose";
+import { toFilmId } from "../domain/ids.ts";
 import { authorizeFilm, type EntitlementChain } from "./entitlement.ts";
 import { methodNotAllowed, refuse } from "./errors.ts";
 import { json } from "./http.ts";
@@ -125,8 +126,6 @@ export interface PlaybackTokenDeps {
 
 const PLAYBACK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-const FILM_ID = /^[1-9][0-9]{0,77}$/;
-
 export function createPlaybackTokens(deps: PlaybackTokenDeps) {
   const now = deps.now ?? Date.now;
   const ttl = deps.ttlSeconds ?? DEFAULT_PLAYBACK_TOKEN_TTL_SECONDS;
@@ -171,8 +170,8 @@ export function createPlaybackTokens(deps: PlaybackTokenDeps) {
       if (request.method !== "POST" && request.method !== "GET") return methodNotAllowed(["POST", "GET"]);
       const session = await deps.readSession(request);
       if (!session) return refuse("no-session", "Sign in with your wallet to play this film.");
-      if (!FILM_ID.test(filmIdText)) return refuse("malformed", "The film id must be a positive integer.");
-      const film = BigInt(filmIdText);
+      const film = toFilmId(filmIdText);
+      if (film === null) return refuse("malformed", "The film id must be a positive integer.");
       const playbackId = await deps.playbackOfFilm(film);
       if (playbackId === null || !PLAYBACK_ID.test(playbackId)) {
         return refuse("playback-unknown", "This film does not play from Livepeer.");

@@ -16,6 +16,7 @@ import { Upload, type DetailedError } from "tus-js-client";
 import { parseEventLogs, type Address } from "viem";
 import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
+import { JOB_STAGES, type JobStage, type JobState } from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { formatBytes, formatDollars, parseDollars } from "@/lib/format";
@@ -38,18 +39,16 @@ export default function UploadIsland(props: UploadProps) {
   );
 }
 
-const STAGES = ["upload", "probe", "transcode", "encrypt", "ipfs", "metadata"] as const;
-type StageName = (typeof STAGES)[number];
-const STAGE_LABELS: Record<StageName, string> = {
+const STAGE_LABELS: Record<JobStage, string> = {
   upload: "Upload", probe: "Check the file", transcode: "Transcode (HLS ladder)", encrypt: "Encrypt", ipfs: "Store in IPFS", metadata: "Metadata",
 };
 
 interface JobView {
   id: string;
-  state: "running" | "done" | "failed";
-  stage: StageName | null;
+  state: JobState;
+  stage: JobStage | null;
   percent: number;
-  stages: Record<StageName, { percent: number; seconds?: number }>;
+  stages: Record<JobStage, { percent: number; seconds?: number }>;
   error?: { code: string; message: string; retryable: boolean };
   uploadId: string;
   price: string;
@@ -292,9 +291,9 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
   // One progress view: the upload's bytes are the first stage, then the server's stages.
   const job = phase.kind === "processing" || phase.kind === "ready" || phase.kind === "minting" ? phase.job : phase.kind === "failed" ? phase.job ?? null : null;
   const uploadPercent = phase.kind === "uploading" ? phase.percent : phase.kind === "form" ? 0 : 100;
-  const stagePercent = (s: StageName) => (s === "upload" ? (job ? 100 : uploadPercent) : job?.stages[s]?.percent ?? 0);
+  const stagePercent = (s: JobStage) => (s === "upload" ? (job ? 100 : uploadPercent) : job?.stages[s]?.percent ?? 0);
   const overall = job ? job.percent : Math.round(uploadPercent) / 10;
-  const currentStage: StageName | null = phase.kind === "uploading" ? "upload" : job?.state === "running" ? job.stage : null;
+  const currentStage: JobStage | null = phase.kind === "uploading" ? "upload" : job?.state === "running" ? job.stage : null;
   const showProgress = phase.kind !== "form" && phase.kind !== "minted" && !(phase.kind === "failed" && phase.retry === "file" && !job && uploadPercent === 0);
 
   return (
@@ -378,7 +377,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
           </div>
           <progress max={100} value={overall} data-testid="upload-progress-bar" />
           <ol className="stage-list" data-testid="stage-list">
-            {STAGES.map((s) => {
+            {JOB_STAGES.map((s) => {
               const pct = stagePercent(s);
               const failedHere = phase.kind === "failed" && job?.state === "failed" && job.stage === s;
               const state = failedHere ? "failed" : pct >= 100 ? "done" : currentStage === s ? "running" : "waiting";

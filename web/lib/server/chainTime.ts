@@ -9,23 +9,25 @@
  * never decreases, so beat stamps stay monotonic for the ledger's per-session clock.
  */
 import "server-only";
+import { chainLead, clampedPeriodOf, estimateChainNow, periodBounds, type BlockReading } from "@ai-films/core/domain";
 import type { PeriodClock } from "@ai-films/core/ledger";
 import { IS_LOCAL_CHAIN } from "../config";
 import { getChain } from "./services";
 
 const REFRESH_MS = 5_000;
 
-type State = { offset: number; checkedAt: number; clock?: PeriodClock; refreshing?: Promise<void> };
+/** `reading`: the one furthest ahead of the wall clock so far, so the estimate never steps back. */
+type State = { reading: BlockReading | null; checkedAt: number; clock?: PeriodClock; refreshing?: Promise<void> };
 const g = globalThis as typeof globalThis & { __aiFilmsChainTime?: State };
-const state: State = (g.__aiFilmsChainTime ??= { offset: 0, checkedAt: 0 });
+const state: State = (g.__aiFilmsChainTime ??= { reading: null, checkedAt: 0 });
 
 const wallSeconds = () => Math.floor(Date.now() / 1000);
 
 async function refresh(): Promise<void> {
   const chain = await getChain();
   const block = await chain.publicClient.getBlock({ blockTag: "latest" });
-  const ahead = Number(block.timestamp) - wallSeconds();
-  state.offset = Math.max(state.offset, ahead, 0);
+  const reading = { blockTime: Number(block.timestamp), observedAt: wallSeconds() };
+  if (!state.reading || chainLead(reading) >= chainLead(state.reading)) state.reading = reading;
   state.checkedAt = Date.now();
 }
 
@@ -41,7 +43,7 @@ export async function chainNow(): Promise<number> {
       // chain unreachable: keep the last known offset
     }
   }
-  return wallSeconds() + state.offset;
+  return estimateChainNow(state.reading, wallSeconds());
 }
 
 /** The contract's period clock (genesis, period length), read once: both are immutable. */
@@ -59,7 +61,6 @@ export async function periodClock(): Promise<PeriodClock> {
 /** The current period and its bounds, by chain-aligned time. */
 export async function currentPeriod(): Promise<{ period: number; start: number; end: number; now: number }> {
   const [clock, now] = await Promise.all([periodClock(), chainNow()]);
-  const period = now < clock.genesis ? 0 : Math.floor((now - clock.genesis) / clock.periodLength);
-  const start = clock.genesis + period * clock.periodLength;
-  return { period, start, end: start + clock.periodLength, now };
+  const period = clampedPeriodOf(clock, now);
+  return { period, ...periodBounds(clock, period), now };
 }

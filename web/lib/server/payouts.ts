@@ -5,22 +5,12 @@
  */
 import "server-only";
 import type { Address } from "viem";
+import { shareOf } from "@ai-films/core/domain";
 import * as queries from "@ai-films/core/indexer";
 import { leavesOf, runVerify, type VerifyReport } from "@ai-films/core/oracle";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 import { tallyFileOf } from "./studio";
-
-export const BPS = 10_000n;
-
-/** The contract's split: pool × (w·v/V + (1−w)·s/S), rounded down (Settlement._share). */
-export function shareOf(pool: bigint, views: bigint, seconds: bigint, totalViews: bigint, totalSeconds: bigint, weightBps: bigint): bigint {
-  if (totalSeconds === 0n) return 0n;
-  let w = weightBps;
-  let V = totalViews;
-  if (V === 0n) [w, V] = [0n, 1n];
-  return (pool * (w * views * totalSeconds + (BPS - w) * seconds * V)) / (BPS * V * totalSeconds);
-}
 
 export interface FilmShare {
   filmId: string;

@@ -7,7 +7,7 @@
  * to the period they settle.
  */
 import type { Queryable } from "../../db/index.ts";
-import { periodStart } from "../state.ts";
+import { periodStart } from "../../domain/periods.ts";
 import { FILM_COLUMNS, address, audienceByFilm, chainView, displayTitle, type FilmRow, type MetadataStatus } from "./shared.ts";
 
 export interface CreatorFilm {

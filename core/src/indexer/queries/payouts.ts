@@ -3,7 +3,8 @@
  * a period, and the market's parameters ("how the split works").
  */
 import type { Queryable } from "../../db/index.ts";
-import { periodStart, readIndexerState } from "../state.ts";
+import { periodStart } from "../../domain/periods.ts";
+import { readIndexerState } from "../state.ts";
 import { chainView, displayTitle, nonNegativeInt } from "./shared.ts";
 
 export type PeriodStatus = "open" | "awaiting-tally" | "posted" | "disputed" | "claimable" | "settled";

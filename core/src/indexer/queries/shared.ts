@@ -15,8 +15,10 @@
  *   and seconds are numbers; times are unix seconds.
  */
 import type { Queryable } from "../../db/index.ts";
-import type { PeriodClock } from "../../ledger/periods.ts";
-import { estimateChainNow, periodAt, readIndexerState, type IndexerState } from "../state.ts";
+import { normaliseAddress } from "../../domain/addresses.ts";
+import { toFilmId } from "../../domain/ids.ts";
+import { clampedPeriodOf, type PeriodClock } from "../../domain/periods.ts";
+import { estimateChainNow, readIndexerState, type IndexerState } from "../state.ts";
 import { AiFilmsError } from "../../errors.ts";
 
 export type MetadataStatus = "pending" | "ok" | "unavailable" | "invalid";
@@ -67,16 +69,14 @@ export class QueryInputError extends AiFilmsError<"indexer"> {
 }
 
 export function address(value: string, field: string): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
-    throw new QueryInputError(`${field} must be a 0x-prefixed 20-byte hex address`);
-  }
-  return value.toLowerCase();
+  const lowercase = normaliseAddress(value);
+  if (lowercase === null) throw new QueryInputError(`${field} must be a 0x-prefixed 20-byte hex address`);
+  return lowercase;
 }
 
 /** A film id in canonical decimal, or null if it is not one (the caller answers "unknown film"). */
 export function filmIdText(value: string | number | bigint): string | null {
-  const s = String(value);
-  return /^[0-9]{1,78}$/.test(s) ? BigInt(s).toString() : null;
+  return toFilmId(value)?.toString() ?? null;
 }
 
 /** A paging or period argument: `fallback` when absent, capped at `max`. */
@@ -97,7 +97,7 @@ export interface ChainView {
 export async function chainView(db: Queryable, nowSeconds?: number): Promise<ChainView> {
   const state = await readIndexerState(db);
   const now = nowSeconds ?? estimateChainNow(state);
-  return { state, clock: state?.clock ?? null, now, currentPeriod: state ? periodAt(state.clock, now) : 0 };
+  return { state, clock: state?.clock ?? null, now, currentPeriod: state ? clampedPeriodOf(state.clock, now) : 0 };
 }
 
 /** The market period at `nowSeconds` (default: the chain time estimated from the index); 0 before indexing. */

@@ -7,6 +7,7 @@
  * chainTime.ts); the film's duration is the listing's, from the indexer.
  */
 import { z } from "zod";
+import { toFilmId } from "@ai-films/core/domain";
 import { cachedAccessOf, type Access } from "@/lib/server/access";
 import { getFilm } from "@/lib/server/catalog";
 import { recordViewerBeat } from "@/lib/server/heartbeat";
@@ -16,7 +17,7 @@ import { getServing } from "@/lib/server/services";
 export const dynamic = "force-dynamic";
 
 const Body = z.object({
-  filmId: z.string().regex(/^[1-9][0-9]{0,77}$/, "filmId must be a positive integer"),
+  filmId: z.string().transform((text) => toFilmId(text)).refine((id): id is bigint => id !== null, "filmId must be a positive integer"),
   sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "sessionId must be 1–128 URL-safe characters"),
   positionSeconds: z.number().finite().min(0).max(7 * 24 * 3600).optional(),
 });
@@ -33,7 +34,7 @@ export const POST = (request: Request) =>
       const field = issue?.path.join(".");
       return refuse("malformed", `Send JSON { filmId, sessionId, positionSeconds }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`);
     }
-    const filmId = BigInt(parsed.data.filmId);
+    const filmId = parsed.data.filmId;
     const film = await getFilm(filmId);
     if (!film) return refuse("film-unknown", `There is no film #${filmId}.`);
 

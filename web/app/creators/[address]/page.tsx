@@ -1,6 +1,7 @@
 /** A creator's public page: their films in the catalogue and their totals, from the indexer. */
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { isAddressFormat } from "@ai-films/core/domain";
 import { FilmCard } from "@/components/FilmCard";
 import { formatDollars, formatWatchTime, shortAddress } from "@/lib/format";
 import { listFilms } from "@/lib/server/catalog";
@@ -17,7 +18,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 export default async function CreatorPage({ params }: Params) {
   const { address } = await params;
-  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) notFound();
+  if (!isAddressFormat(address)) notFound();
   let data: { films: Awaited<ReturnType<typeof listFilms>>; overview: Awaited<ReturnType<typeof creatorOverview>> } | null = null;
   try {
     const [films, overview] = await Promise.all([listFilms({ owner: address.toLowerCase(), sort: "new", limit: 200 }), creatorOverview(address)]);

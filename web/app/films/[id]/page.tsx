@@ -6,6 +6,7 @@
  */
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { toFilmId } from "@ai-films/core/domain";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
 import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
 import { accessNow } from "@/lib/server/access";
@@ -20,8 +21,8 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ id: string }> };
 
 async function load(id: string): Promise<FilmDetail | null> {
-  if (!/^[1-9][0-9]{0,77}$/.test(id)) return null;
-  return getFilm(BigInt(id));
+  const filmId = toFilmId(id);
+  return filmId === null ? null : getFilm(filmId);
 }
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { periodBounds, periodOf, type PeriodClock } from "@ai-films/core/ledger";
+import { clampedPeriodOf, periodBounds, periodOf, periodStart, type PeriodClock } from "@ai-films/core/domain";
 
-describe("ledger periods (the contract's clock)", () => {
+describe("domain: periods (the contract's clock)", () => {
   const clock: PeriodClock = { genesis: 1_000, periodLength: 100 };
 
   it("maps times to periods, half-open at both ends", () => {
@@ -33,5 +33,15 @@ describe("ledger periods (the contract's clock)", () => {
     expect(() => periodOf(clock, 1_000.5)).to.throw(RangeError, /integer/);
     expect(() => periodOf({ genesis: 0, periodLength: 0 }, 5)).to.throw(RangeError, /period length/);
     expect(() => periodBounds(clock, -1)).to.throw(RangeError);
+  });
+
+  it("puts an estimated now before genesis in the first period, and agrees with periodOf after it", () => {
+    expect(clampedPeriodOf(clock, 0)).to.equal(0);
+    expect(clampedPeriodOf(clock, 999)).to.equal(0);
+    for (const at of [1_000, 1_099, 1_100, 5_742]) expect(clampedPeriodOf(clock, at)).to.equal(periodOf(clock, at));
+  });
+
+  it("gives a period's start as its bounds do", () => {
+    for (const p of [0, 1, 7]) expect(periodStart(clock, p)).to.equal(periodBounds(clock, p).start);
   });
 });

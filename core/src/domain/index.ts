@@ -1,0 +1,11 @@
+/**
+ * The domain rules every part of AI Films shares: film ids, the address format, the market's
+ * periods, the chain's time, the payout formula and the media job stages. Dependency-free (no npm
+ * packages, no `node:` modules) so client components can import it as well as the server.
+ */
+export { MAX_FILM_ID, isFilmId, toFilmId } from "./ids.ts";
+export { isAddressFormat, normaliseAddress, type HexAddress } from "./addresses.ts";
+export { clampedPeriodOf, periodBounds, periodOf, periodStart, type PeriodClock } from "./periods.ts";
+export { chainLead, estimateChainNow, type BlockReading } from "./chainTime.ts";
+export { BPS, shareOf } from "./payouts.ts";
+export { JOB_STAGES, type JobStage, type JobState } from "./jobStages.ts";
