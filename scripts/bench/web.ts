@@ -1,5 +1,5 @@
 // Web benchmark: `npm run bench:web` starts its own platform (`npm start`'s script through
-// scripts/platform/launch.ts, on ports 3310/8845 with the build in web/.next-bench, beside a
+// core/src/platform/launch.ts, on ports 3310/8845 with the build in web/.next-bench, beside a
 // developer's platform and the browser tests), drives Debian's Chromium, and measures what a viewer
 // and a creator meet. Prints a table (unless --json) and one JSON object on its last line.
 //
@@ -114,7 +114,7 @@ let interrupted = false;
 
 /**
  * The platform being launched, before launchPlatform hands it over: our own child running
- * scripts/platform/start.ts, the leader of its process group. Stopping that group makes
+ * scripts/start.ts, the leader of its process group. Stopping that group makes
  * launchPlatform reject, and it then removes its data directory and deployment itself.
  */
 function stopLaunchingPlatform() {
