@@ -1,7 +1,7 @@
 /**
  * On the local platform only (`npm start` sets LOCAL_ORACLE=1 on chain 31337): this server, which
  * owns the ledger and the IPFS node, also plays the local oracle operators and settles every period
- * that ends (scripts/platform/localOracle.ts). Real networks run the oracle CLI instead.
+ * that ends (core/src/platform/localOracle.ts). Real networks run the oracle CLI instead.
  */
 import "server-only";
 import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform/accounts";
