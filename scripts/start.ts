@@ -1,7 +1,8 @@
-// `npm start`: the whole platform on localhost. A Hardhat chain that survives restarts, the
-// contracts deployed through Ignition, the embedded IPFS node and the PGlite ledger under .data/,
-// a demo catalogue on first run, and the web app in production mode on http://localhost:3000.
-// `npm start -- --reset` (or `npm run reset`) starts from nothing.
+// `npm start`: the whole platform on localhost. A local chain (Foundry's anvil) that keeps its
+// state across restarts, the contracts deployed through Ignition, the embedded IPFS node and the
+// PGlite ledger under .data/, a demo catalogue on first run, and the web app in production mode on
+// http://localhost:3000. `npm start -- --reset` (or `npm run reset`) starts from nothing.
+// Whatever stops it — Ctrl-C, a signal, a failure at any step — stops every process it started.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -11,13 +12,17 @@ import { fileURLToPath } from "node:url";
 import { connectRpc } from "@ai-films/core/chain";
 import { openDatabase } from "@ai-films/core/db";
 import { openIpfs } from "@ai-films/core/ipfs";
-import { startLocalChain, DEMO_ACCOUNTS, seedDemo } from "@ai-films/core/platform";
+import {
+  assertPortFree, chainPidFile, ChildGroup, DEMO_ACCOUNTS, LOCAL_CHAIN_ID, removePidFile, seedDemo, startLocalChain, stopLeftover,
+  writePidFile, type LocalChain,
+} from "@ai-films/core/platform";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 // AI_FILMS_DATA_DIR and NEXT_DIST_DIR let the browser tests run a second platform beside yours.
 const DATA = path.resolve(process.env.AI_FILMS_DATA_DIR ?? path.join(ROOT, ".data"));
+const DATA_LABEL = path.relative(ROOT, DATA).startsWith("..") ? DATA : path.relative(ROOT, DATA) || ".";
 const WEB_DIST = path.join(ROOT, "web", process.env.NEXT_DIST_DIR ?? ".next");
-const CHAIN_ID = 31337;
+const CHAIN_ID = LOCAL_CHAIN_ID;
 const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
 const WEB_PORT = Number(process.env.PORT ?? 3000);
 const HARDHAT = path.join(ROOT, "node_modules/hardhat/dist/src/cli.js");
@@ -26,6 +31,8 @@ const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
 // uses its own so a --reset here never deletes a deployment in progress there.
 const DEPLOYMENT_ID = process.env.AI_FILMS_DEPLOYMENT_ID || `chain-${CHAIN_ID}`;
 const DEPLOYMENT_DIR = path.join(ROOT, "ignition/deployments", DEPLOYMENT_ID);
+/** The web server's pid, so a start after this process was killed can stop the one it left. */
+const WEB_PID_FILE = path.join(DATA, "web.pid");
 
 // Every store lives under DATA, for the demo seeding in this process and the web server alike.
 process.env.MEDIA_KEYS_DIR ??= path.join(DATA, "keys");
@@ -37,18 +44,42 @@ process.env.ORACLE_DIR ??= path.join(DATA, "oracle");
 const t0 = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
-function runNode(args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Promise<void> {
+/** Every process this run starts, stopped together however the run ends; the chain stops last. */
+const children = new ChildGroup();
+let chain: LocalChain | undefined;
+let shuttingDown: Promise<never> | undefined;
+
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= (async () => {
+    await children.stopAll();
+    await removePidFile(WEB_PID_FILE);
+    await chain?.stop();
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
+
+function fail(error: unknown): Promise<never> {
+  if (!shuttingDown) console.error(`start: ${error instanceof Error ? error.message : error}`);
+  return shutdown(1);
+}
+
+function runNode(label: string, args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    const child = children.add(spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" }));
     let output = "";
     child.stdout?.on("data", (d) => (output += d));
     child.stderr?.on("data", (d) => (output += d));
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0])} ${args[1] ?? ""} failed (exit ${code}):\n${output.slice(-3000)}`))));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${label} failed (${code ?? signal}):\n${output.slice(-3000)}`))));
   });
 }
 
 async function reset() {
-  log(`--reset: removing ${path.relative(ROOT, DATA) || DATA}/ and the local deployment`);
+  // What a killed run left running would write into the new data directory.
+  await stopLeftover(WEB_PID_FILE, "the web server");
+  await stopLeftover(chainPidFile(path.join(DATA, "chain")), "the local chain");
+  log(`--reset: removing ${DATA_LABEL}/ and the local deployment`);
   await rm(DATA, { recursive: true, force: true });
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
   if (!process.env.AI_FILMS_DEPLOYMENT_ID) await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
@@ -81,9 +112,9 @@ async function ensureDeployed(rpcUrl: string) {
   log("deploying the contracts through Hardhat Ignition");
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
   const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false", LOCAL_RPC_URL: rpcUrl, AI_FILMS_DEPLOYMENT_ID: DEPLOYMENT_ID };
-  await runNode([HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost",
+  await runNode("hardhat ignition deploy", [HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost",
     "--parameters", "ignition/parameters/local.json", "--deployment-id", DEPLOYMENT_ID], env);
-  await runNode([HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
+  await runNode("the deployment export", [HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
   return connectRpc({ rpcUrl });
 }
 
@@ -132,15 +163,29 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000)
 }
 
 async function main() {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+  // Nothing this process does may end it without stopping its children first.
+  process.on("uncaughtException", (error) => void fail(error));
+  process.on("unhandledRejection", (error) => void fail(error));
+
   const args = process.argv.slice(2);
   if (args.includes("--reset")) await reset();
   if (args.includes("--reset-only")) return;
 
+  if (existsSync(path.join(DATA, "chain/journal.jsonl")) && !existsSync(path.join(DATA, "chain/state.json"))) {
+    throw new Error(`${DATA_LABEL}/chain/ holds the transaction journal of the earlier Hardhat-based local chain, which this version cannot carry over: \`npm run reset\` starts afresh`);
+  }
+  // Both ports are checked before anything starts; a web server left by a killed start is stopped first.
+  const leftover = await stopLeftover(WEB_PID_FILE, "the web server");
+  if (leftover !== null) log(`stopped the web server (pid ${leftover}) left running by an earlier start`);
+  await assertPortFree(WEB_PORT, "the web app", "PORT");
+
   await ensureMasterKey();
   log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
-  const chain = await startLocalChain({
-    dataDir: path.join(DATA, "chain"), port: RPC_PORT, internalPort: RPC_PORT + 1,
-    onProgress: (done, total) => { if (done === total || done % 50 === 0) log(`  replayed ${done}/${total} chain transactions`); },
+  chain = await startLocalChain({ dataDir: path.join(DATA, "chain"), port: RPC_PORT, portSetting: "RPC_PORT", log });
+  if (chain.restored) log("  the chain's state from the last run is loaded");
+  void chain.exited.then((code) => {
+    if (!shuttingDown) void fail(new Error(`the local chain stopped (anvil exit ${code}); see ${DATA_LABEL}/chain/anvil.log`));
   });
   const ctx = await ensureDeployed(chain.url);
   log(`contracts: FilmMarket ${ctx.market}, FilmListings ${ctx.listings}, TestDollar ${ctx.paymentToken}`);
@@ -177,26 +222,24 @@ async function main() {
   };
   if (!(await webBuildIsCurrent())) {
     log("building the web app (production; first run only)");
-    await withoutBuildConfigEdits(() => runNode([NEXT, "build", "web"], webEnv));
+    await withoutBuildConfigEdits(() => runNode("next build", [NEXT, "build", "web"], webEnv));
     await writeFile(path.join(WEB_DIST, "ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
   }
-  log(`starting the web app on http://localhost:${WEB_PORT}`);
-  const web = spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], { cwd: ROOT, env: { ...process.env, ...webEnv }, stdio: ["ignore", "inherit", "inherit"] });
+  log(`starting the web app on http://localhost:${WEB_PORT} (it indexes the chain before its first answer)`);
+  await assertPortFree(WEB_PORT, "the web app", "PORT");
+  const web = children.add(spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], { cwd: ROOT, env: { ...process.env, ...webEnv }, stdio: ["ignore", "inherit", "inherit"] }));
+  await writePidFile(WEB_PID_FILE, web);
+  web.once("exit", (code, signal) => {
+    if (!shuttingDown) void fail(new Error(`the web server stopped (${code ?? signal})`));
+  });
   await waitForHttp(`http://localhost:${WEB_PORT}/`, web);
 
-  const stop = async () => {
-    web.kill("SIGTERM");
-    await chain.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
   console.log(`
   AI Films is running (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s)
 
     web        http://localhost:${WEB_PORT}
-    chain      ${chain.url} (chain id ${CHAIN_ID}; Hardhat's test mnemonic)
-    data       .data/ (kept across restarts; \`npm run reset\` starts clean)
+    chain      ${chain.url} (anvil, chain id ${CHAIN_ID}; Hardhat's test mnemonic)
+    data       ${DATA_LABEL}/ (kept across restarts; \`npm run reset\` starts clean)
 
   Connect: press "Connect wallet" and choose "Dev wallet" (Hardhat accounts #${DEMO_ACCOUNTS.devWallets.join(", #")},
   funded on the local chain; no extension needed), or add the local chain (RPC ${chain.url}, id ${CHAIN_ID})
@@ -205,7 +248,4 @@ async function main() {
 `);
 }
 
-main().catch((error) => {
-  console.error(`start: ${(error as Error).message}`);
-  process.exit(1);
-});
+main().catch(fail);

@@ -27,7 +27,7 @@ export interface LaunchedPlatform {
   dataDir: string;
   /** Everything the platform printed so far (the tail is in every startup error). */
   output(): string;
-  /** Stops the whole process group (launcher, chain, proxy, web server) and removes the data. */
+  /** Stops the whole process group (launcher, chain, web server) and removes the data. */
   stop(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 /**
  * POST /api/rpc — the browser's JSON-RPC endpoint when NEXT_PUBLIC_RPC_URL is unset: forwards to
  * the server's RPC_URL. Only the standard read methods and eth_sendRawTransaction pass, so a
- * visitor can never reach a local node's admin methods (evm_*, hardhat_*) or its unlocked
+ * visitor can never reach a local node's admin methods (evm_*, anvil_*, hardhat_*) or its unlocked
  * accounts (eth_sendTransaction, eth_sign). Transactions are signed in the wallet.
  */
 import { z } from "zod";
