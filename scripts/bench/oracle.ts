@@ -186,7 +186,14 @@ function rowsProgress(total: number) {
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0);
-    return { update: (n: number) => bar.update(n), stop: () => bar.stop() };
+    let stopped = false;
+    return {
+      update: (n: number) => bar.update(n),
+      stop: () => {
+        if (!stopped) bar.stop();
+        stopped = true;
+      },
+    };
   }
   let shown = 0;
   return {
