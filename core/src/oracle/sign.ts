@@ -27,12 +27,20 @@ export interface SignatureFile {
   signatures: { signer: Address; signature: Hex }[];
 }
 
-export function tallyDomain(ctx: ChainContext) {
+/** What the EIP-712 domain needs from the chain: which chain, which market. */
+export type TallyDomainContext = Pick<ChainContext, "chainId" | "market">;
+
+export function tallyDomain(ctx: TallyDomainContext) {
   return { name: "AI Films", version: "1", chainId: ctx.chainId, verifyingContract: ctx.market } as const;
 }
 
-export function tallyDigest(ctx: ChainContext, tally: TallyStruct): Hex {
+export function tallyDigest(ctx: TallyDomainContext, tally: TallyStruct): Hex {
   return hashTypedData({ domain: tallyDomain(ctx), types: TALLY_TYPES, primaryType: "Tally", message: tally });
+}
+
+/** One operator's EIP-712 signature of the Tally. */
+export function signTally(ctx: TallyDomainContext, account: LocalAccount, tally: TallyStruct): Promise<Hex> {
+  return account.signTypedData({ domain: tallyDomain(ctx), types: TALLY_TYPES, primaryType: "Tally", message: tally });
 }
 
 /** The tally file, its publication and the struct to sign, all checked against each other. */
@@ -61,7 +69,7 @@ export async function runSign(ctx: ChainContext, account: LocalAccount, period: 
   const { registered } = await signerSet(ctx, [account.address]);
   if (registered.length === 0) throw new OracleError(`${account.address} is not a registered oracle signer of ${ctx.market}.`);
 
-  const signature = await account.signTypedData({ domain: tallyDomain(ctx), types: TALLY_TYPES, primaryType: "Tally", message: tally });
+  const signature = await signTally(ctx, account, tally);
   const existing = await readJsonIfExists<SignatureFile>(paths.signatures);
   const kept = existing?.digest === digest ? existing.signatures.filter((s) => s.signer !== account.address) : [];
   const file: SignatureFile = {

@@ -6,6 +6,7 @@ import { getAddress, type Address, type Hex } from "viem";
 import { LEDGER_RULES_VERSION } from "../ledger/rules.ts";
 import type { TallyLeaf } from "../ledger/aggregate.ts";
 import { OracleError } from "./errors.ts";
+import { standardTreeDump, type StandardTreeDump } from "./merkleTree.ts";
 
 export const TALLY_FORMAT = "ai-films-tally/1";
 export const LEAF_ENCODING = ["uint256", "uint64", "uint64"] as const;
@@ -29,7 +30,7 @@ export interface TallyFile {
   totals: { views: string; seconds: string; leafCount: number };
   root: Hex;
   /** `StandardMerkleTree.dump()`, or null for a period with no counted watching. */
-  tree: ReturnType<StandardMerkleTree<LeafValue>["dump"]> | null;
+  tree: StandardTreeDump<LeafValue> | null;
 }
 
 /** The EIP-712 `Tally` struct the signers sign and the contract stores. */
@@ -56,7 +57,7 @@ export interface TallyContext {
 export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf[]): TallyFile {
   const sorted = [...leaves].sort((a, b) => (a.filmId < b.filmId ? -1 : a.filmId > b.filmId ? 1 : 0));
   const values: LeafValue[] = sorted.map((l) => [l.filmId.toString(), l.views.toString(), l.seconds.toString()]);
-  const tree = values.length ? StandardMerkleTree.of(values, [...LEAF_ENCODING], { sortLeaves: true }) : null;
+  const tree = values.length ? standardTreeDump(values, LEAF_ENCODING) : null;
   return {
     format: TALLY_FORMAT,
     method: {
@@ -77,8 +78,8 @@ export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf
       seconds: sorted.reduce((s, l) => s + l.seconds, 0n).toString(),
       leafCount: sorted.length,
     },
-    root: (tree?.root as Hex | undefined) ?? ZERO_ROOT,
-    tree: tree ? tree.dump() : null,
+    root: (tree?.tree[0] as Hex | undefined) ?? ZERO_ROOT,
+    tree,
   };
 }
 
@@ -117,7 +118,7 @@ export function selfCheck(file: TallyFile): string[] {
   if (file.tree) {
     try {
       const values = file.tree.values.map((v) => v.value);
-      rebuiltRoot = StandardMerkleTree.of(values, [...LEAF_ENCODING], { sortLeaves: true }).root;
+      rebuiltRoot = standardTreeDump(values, LEAF_ENCODING).tree[0];
     } catch (error) {
       problems.push(`its tree cannot be rebuilt (${(error as Error).message})`);
     }
