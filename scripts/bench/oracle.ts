@@ -34,7 +34,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { aggregatePeriod } from "@ai-films/core/ledger/aggregate";
-import { openLedgerDb, type LedgerDb, type LedgerDbOptions } from "@ai-films/core/ledger/db";
+import { openDatabase, type Database, type DatabaseOptions } from "@ai-films/core/db";
 import { recordHeartbeat } from "@ai-films/core/ledger/ledger";
 import { periodBounds, type PeriodClock } from "@ai-films/core/ledger/periods";
 import { stepProgress } from "@ai-films/core/oracle/progress";
@@ -74,7 +74,7 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 
 /** What the parent asks of the tally child, and what the child answers. */
 interface TallyJob {
-  ledger: LedgerDbOptions;
+  ledger: DatabaseOptions;
   filesRoot: string;
 }
 interface TallyFigures {
@@ -111,7 +111,7 @@ async function measureTally(job: TallyJob): Promise<TallyFigures> {
   const progress = stepProgress("bench:oracle tally", 5, { quiet: json });
   progress.step("opening the ledger");
   let started = performance.now();
-  const db = await openLedgerDb(job.ledger);
+  const db = await openDatabase(job.ledger);
   const openSeconds = seconds(started);
   try {
     progress.step("aggregating the period");
@@ -209,7 +209,7 @@ function rowsProgress(total: number) {
 }
 
 /** --beats heartbeats, SESSIONS sessions at a time, 10 s apart in each session; beats per second. */
-async function measureHeartbeats(db: LedgerDb, beats: number): Promise<number> {
+async function measureHeartbeats(db: Database, beats: number): Promise<number> {
   const pairs = await db.query<{ viewer: string; film_id: string }>(
     "SELECT viewer, film_id::text AS film_id FROM view_counters WHERE period = $1 LIMIT $2",
     [PERIOD, SESSIONS],
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   const backend = values.postgres ? "postgres" : "pglite";
   const root = mkdtempSync(join(tmpdir(), "ai-films-bench-oracle-"));
   try {
-    let ledger: LedgerDbOptions;
+    let ledger: DatabaseOptions;
     if (values.postgres) {
       log("bench:oracle: starting PostgreSQL…");
       const server = await startPostgresOnce();
@@ -252,7 +252,7 @@ async function main(): Promise<void> {
     }
 
     log(`bench:oracle: ${rows} rows, ${films} films, ${viewers} viewers on ${backend}`);
-    let db = await openLedgerDb(ledger);
+    let db = await openDatabase(ledger);
     const progress = rowsProgress(rows);
     const { start, end } = periodBounds(CLOCK, PERIOD);
     let started = performance.now();
@@ -276,7 +276,7 @@ async function main(): Promise<void> {
     const tally = await runTallyChild({ ledger, filesRoot: join(root, "oracle") });
 
     log(`bench:oracle: ${beats} heartbeats…`);
-    db = await openLedgerDb(ledger);
+    db = await openDatabase(ledger);
     let heartbeatsPerSecond: number;
     try {
       heartbeatsPerSecond = await measureHeartbeats(db, beats);

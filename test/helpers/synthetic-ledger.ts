@@ -13,7 +13,7 @@
  * secondary indexes dropped first and rebuilt from their own definitions at the end (the primary
  * key stays, so uniqueness is checked row by row). The schema afterwards is the migrations' schema.
  */
-import type { LedgerDb, LedgerQueryable } from "@ai-films/core/ledger/db";
+import type { Database, Queryable } from "@ai-films/core/db";
 import { VIEW_THRESHOLD_MAX_SECONDS } from "@ai-films/core/ledger/rules";
 
 export interface SyntheticLedgerOptions {
@@ -68,7 +68,7 @@ export function filmIdOfRank(rank: number, films: number): bigint {
 const VIEWER_ADDRESS_SQL = (n: string) => `'0x' || md5(${n}::text) || substr(md5('v' || ${n}::text), 1, 8)`;
 
 /** Writes the rows; returns the number written (always `rows`). */
-export async function generateLedger(db: LedgerDb, options: SyntheticLedgerOptions): Promise<number> {
+export async function generateLedger(db: Database, options: SyntheticLedgerOptions): Promise<number> {
   return db.transaction(async (tx) => {
     const indexes = await tx.query<{ name: string; definition: string }>(
       `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
@@ -85,7 +85,7 @@ export async function generateLedger(db: LedgerDb, options: SyntheticLedgerOptio
   });
 }
 
-async function insertCounters(db: LedgerQueryable, options: SyntheticLedgerOptions): Promise<number> {
+async function insertCounters(db: Queryable, options: SyntheticLedgerOptions): Promise<number> {
   const { period, rows, films, viewers, periodStart, periodEnd } = options;
   if (!Number.isSafeInteger(viewers) || viewers < 1) throw new RangeError(`viewers must be a positive integer, got ${viewers}`);
   if (!(periodEnd > periodStart)) throw new RangeError("periodEnd must be after periodStart");
