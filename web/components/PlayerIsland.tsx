@@ -65,11 +65,17 @@ export default function PlayerIsland(props: PlayerProps) {
   // Read by xhrSetup at request time, so a renewed token is used without reloading the player.
   const jwtRef = useRef<string | null>(null);
   const needsJwtRef = useRef(needsJwt);
-  needsJwtRef.current = needsJwt;
-
   useEffect(() => {
+    needsJwtRef.current = needsJwt;
+  }, [needsJwt]);
+
+  // Access can change while the page is open (a purchase, an expiry): follow it during render,
+  // as React recommends for state derived from a prop, instead of an effect that renders twice.
+  const [modeFor, setModeFor] = useState(canPlayFull);
+  if (modeFor !== canPlayFull) {
+    setModeFor(canPlayFull);
     setMode(canPlayFull ? "full" : "preview");
-  }, [canPlayFull]);
+  }
 
   useEffect(() => {
     const onChange = () => setError(null);
@@ -289,7 +295,7 @@ export default function PlayerIsland(props: PlayerProps) {
       ) : needsJwt && !error ? (
         <div className="player-empty" data-testid="player-unlocking">Unlocking the full film…</div>
       ) : (
-        <div className="player-empty" data-testid="player-unavailable">This film's video is not available yet.</div>
+        <div className="player-empty" data-testid="player-unavailable">This film&apos;s video is not available yet.</div>
       )}
       <div className="player-bar">
         <span className="player-mode" data-testid="player-mode">

@@ -32,7 +32,7 @@ export default async function AccountPage() {
     return (
       <div className="account">
         <h1>Your account</h1>
-        <p className="error" role="alert" data-testid="account-error">Your account can't be read right now: the chain is not answering. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="account-error">Your account can&apos;t be read right now: the chain is not answering. Try again shortly.</p>
       </div>
     );
   }
@@ -99,7 +99,7 @@ export default async function AccountPage() {
       <section className="panel" data-testid="account-history">
         <h2>Watch history</h2>
         {history.length === 0 ? (
-          <p className="muted">You haven't watched anything yet.</p>
+          <p className="muted">You haven&apos;t watched anything yet.</p>
         ) : (
           <ul className="list">
             {history.map((h) => (

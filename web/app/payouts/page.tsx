@@ -34,7 +34,7 @@ export default async function PayoutsPage() {
     return (
       <div className="payouts">
         <h1>Payouts</h1>
-        <p className="error" role="alert" data-testid="payouts-error">The payouts can't be read right now. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="payouts-error">The payouts can&apos;t be read right now. Try again shortly.</p>
       </div>
     );
   }

@@ -53,7 +53,7 @@ export default async function StudioPage() {
     return (
       <div className="studio">
         <h1>Creator studio</h1>
-        <p className="error" role="alert" data-testid="studio-unavailable">The studio can't be read right now: the chain is not answering. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="studio-unavailable">The studio can&apos;t be read right now: the chain is not answering. Try again shortly.</p>
       </div>
     );
   }

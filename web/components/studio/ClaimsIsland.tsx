@@ -59,18 +59,32 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
   const [balance, setBalance] = useState<bigint | null>(null);
   const [status, setStatus] = useState<{ kind: "idle" | "working" | "done" | "error"; message?: string }>({ kind: "idle" });
 
+  const fetchBalance = useCallback(
+    async () => (publicClient ? publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [creator] }) : null),
+    [publicClient, token, creator],
+  );
+
   const readBalance = useCallback(async () => {
-    if (!publicClient) return;
     try {
-      setBalance(await publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [creator] }));
+      const value = await fetchBalance();
+      if (value !== null) setBalance(value);
     } catch {
       // chain not answering: keep the last value
     }
-  }, [publicClient, token, creator]);
+  }, [fetchBalance]);
 
   useEffect(() => {
-    void readBalance();
-  }, [readBalance]);
+    let live = true;
+    fetchBalance().then(
+      (value) => {
+        if (live && value !== null) setBalance(value);
+      },
+      () => undefined, // chain not answering: keep the last value
+    );
+    return () => {
+      live = false;
+    };
+  }, [fetchBalance]);
 
   const rows = claims.map((c) => ({ ...c, claimed: c.claimed || claimedNow.has(key(c)) }));
   const open = rows.filter((c) => c.claimable && !c.claimed);
@@ -133,7 +147,7 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
         <div><dt>Claimable now</dt><dd data-testid="claims-open-total" data-units={openTotal.toString()}>{formatDollars(openTotal)}</dd></div>
         <div><dt>Pay-per-view to withdraw</dt><dd data-testid="ppv-balance" data-units={earnings.toString()}>{formatDollars(earnings)}</dd></div>
       </dl>
-      {wrongAccount && <p className="notice" data-testid="claims-wrong-account">The wallet is on another account; claims still pay the films' owner ({creator}).</p>}
+      {wrongAccount && <p className="notice" data-testid="claims-wrong-account">The wallet is on another account; claims still pay the films&apos; owner ({creator}).</p>}
       <div className="claims-actions">
         <button className="btn btn-primary" type="button" disabled={busy || open.length === 0} onClick={() => void claim(open)} data-testid="claim-all">
           Claim all ({open.length}) — {formatDollars(openTotal)}

@@ -298,7 +298,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
 
   return (
     <div className="studio-upload" data-testid="upload-panel" data-phase={phase.kind}>
-      <form onSubmit={submit} className="studio-form" aria-disabled={busy} data-testid="upload-form">
+      <form onSubmit={submit} className="studio-form" aria-busy={busy} data-testid="upload-form">
         <label className="field">
           <span>Video file</span>
           <input

@@ -30,7 +30,7 @@ export default async function CreatorPage({ params }: Params) {
     return (
       <div className="creator">
         <h1>Creator</h1>
-        <p className="error" role="alert" data-testid="creator-error">This page can't be read right now. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="creator-error">This page can&apos;t be read right now. Try again shortly.</p>
       </div>
     );
   }
