@@ -94,6 +94,12 @@ export const ERROR_CODES = {
     FAILED: "An oracle command cannot go on; the message says what to do (exit code 1).",
     CONFLICT: "A different tally is already on-chain for the period (exit code 3).",
   },
+  platform: {
+    NO_CHAIN_NODE: "The local chain's node (anvil) is not installed for this platform.",
+    CHAIN_FAILED: "The local chain did not start, or stopped.",
+    PORT_IN_USE: "A port the local platform needs is taken.",
+    PROCESS_IN_USE: "Another run of the platform still uses the same data directory.",
+  },
   serving: {
     malformed: "A request the handler cannot read: bad JSON, a bad id, a field out of range.",
     "unsupported-media-type": "A body in another format than the one the handler reads.",

@@ -18,6 +18,7 @@ import path from "node:path";
 import { HARDHAT_MNEMONIC } from "./accounts.ts";
 import { assertPortFree } from "./ports.ts";
 import { removePidFile, stopLeftover, terminate, writePidFile } from "./processes.ts";
+import { AiFilmsError } from "../errors.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
 const ACCOUNTS = 20;
@@ -33,21 +34,22 @@ const ANVIL_PACKAGES: Record<string, string> = {
   "darwin-arm64": "@foundry-rs/anvil-darwin-arm64",
 };
 
-export class LocalChainError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LocalChainError";
+export class LocalChainError extends AiFilmsError<"platform"> {
+  override name = "LocalChainError";
+
+  constructor(message: string, code: "NO_CHAIN_NODE" | "CHAIN_FAILED" = "CHAIN_FAILED") {
+    super("platform", code, message);
   }
 }
 
 export function anvilBinary(): string {
   const target = `${process.platform}-${process.arch}`;
   const pkg = ANVIL_PACKAGES[target];
-  if (!pkg) throw new LocalChainError(`no anvil build for ${target} on npm: the local chain runs on Linux and macOS (x64, arm64)`);
+  if (!pkg) throw new LocalChainError(`no anvil build for ${target} on npm: the local chain runs on Linux and macOS (x64, arm64)`, "NO_CHAIN_NODE");
   try {
     return path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), "bin/anvil");
   } catch {
-    throw new LocalChainError(`${pkg} is not installed: run \`npm install\` (under Node 22) to get the local chain's node`);
+    throw new LocalChainError(`${pkg} is not installed: run \`npm install\` (under Node 22) to get the local chain's node`, "NO_CHAIN_NODE");
   }
 }
 

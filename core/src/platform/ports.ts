@@ -1,11 +1,13 @@
 // The local platform's ports are checked before anything starts, so a port in use stops it with a
 // sentence naming the port and the setting that chose it rather than with a child's crash later.
 import { createServer } from "node:net";
+import { AiFilmsError } from "../errors.ts";
 
-export class PortInUseError extends Error {
+export class PortInUseError extends AiFilmsError<"platform"> {
+  override name = "PortInUseError";
+
   constructor(readonly port: number, readonly purpose: string, readonly setting?: string) {
-    super(`port ${port} (${setting ? `${setting}, ` : ""}${purpose}) is already in use: stop what listens there${setting ? `, or choose another port with ${setting}=…` : ""}`);
-    this.name = "PortInUseError";
+    super("platform", "PORT_IN_USE", `port ${port} (${setting ? `${setting}, ` : ""}${purpose}) is already in use: stop what listens there${setting ? `, or choose another port with ${setting}=…` : ""}`);
   }
 }
 

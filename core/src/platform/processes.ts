@@ -4,6 +4,7 @@
 import { execFile, type ChildProcess } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import { AiFilmsError } from "../errors.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -78,10 +79,11 @@ export async function removePidFile(file: string): Promise<void> {
 }
 
 /** A process a pid file names whose owner is still running: another run uses the same data. */
-export class ProcessInUseError extends Error {
+export class ProcessInUseError extends AiFilmsError<"platform"> {
+  override name = "ProcessInUseError";
+
   constructor(what: string, readonly pid: number, readonly ownerPid: number) {
-    super(`${what} (pid ${pid}) belongs to another run that is still going (pid ${ownerPid}) on the same data directory: stop that one first`);
-    this.name = "ProcessInUseError";
+    super("platform", "PROCESS_IN_USE", `${what} (pid ${pid}) belongs to another run that is still going (pid ${ownerPid}) on the same data directory: stop that one first`);
   }
 }
 

@@ -50,6 +50,12 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "deployments.INCOMPLETE": { status: 500, reason: "internal", message: TRY_AGAIN },
   "deployments.NO_CODE": { status: 500, reason: "internal", message: TRY_AGAIN },
 
+  // The local platform's start-up errors reach the CLI, never a route: listed for completeness.
+  "platform.NO_CHAIN_NODE": { status: 500, reason: "internal", message: TRY_AGAIN },
+  "platform.CHAIN_FAILED": { status: 503, reason: "chain-unavailable", message: TRY_AGAIN },
+  "platform.PORT_IN_USE": { status: 500, reason: "internal", message: TRY_AGAIN },
+  "platform.PROCESS_IN_USE": { status: 500, reason: "internal", message: TRY_AGAIN },
+
   "indexer.INVALID_QUERY": { status: 400, reason: "malformed" },
   "indexer.INVALID_METADATA": { status: 500, reason: "internal", message: TRY_AGAIN },
   "indexer.LOST_RACE": { status: 409, reason: "conflict", message: TRY_AGAIN },
