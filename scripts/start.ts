@@ -1,6 +1,8 @@
 // `npm start`: the whole platform on localhost. A Hardhat chain that survives restarts, the
 // contracts deployed through Ignition, the embedded IPFS node and the PGlite ledger under .data/,
 // a demo catalogue on first run, and the web app in production mode on http://localhost:3000.
+// This process owns the ledger and serves it on 127.0.0.1 (the web server, the oracle and the
+// indexer connect to it); a second `npm start` on the same data is refused.
 // `npm start -- --reset` (or `npm run reset`) starts from nothing.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,10 +11,11 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectRpc } from "@ai-films/core/chain/context";
-import { openLedgerDb } from "@ai-films/core/ledger/db";
+import { describeOwner, readOwner } from "@ai-films/core/ledger/ownership";
 import { openIpfs } from "@ai-films/core/ipfs";
 import { startLocalChain } from "@ai-films/core/platform/chainJournal";
 import { DEMO_ACCOUNTS, seedDemo } from "@ai-films/core/platform/demo";
+import { openPlatformLedger } from "@ai-films/core/platform/ledgerOwner";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 // AI_FILMS_DATA_DIR and NEXT_DIST_DIR let the browser tests run a second platform beside yours.
@@ -27,6 +30,7 @@ const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
 // uses its own so a --reset here never deletes a deployment in progress there.
 const DEPLOYMENT_ID = process.env.AI_FILMS_DEPLOYMENT_ID || `chain-${CHAIN_ID}`;
 const DEPLOYMENT_DIR = path.join(ROOT, "ignition/deployments", DEPLOYMENT_ID);
+const LEDGER_DIR = path.join(DATA, "ledger");
 
 // Every store lives under DATA, for the demo seeding in this process and the web server alike.
 process.env.MEDIA_KEYS_DIR ??= path.join(DATA, "keys");
@@ -49,6 +53,8 @@ function runNode(args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Pro
 }
 
 async function reset() {
+  const owner = readOwner(LEDGER_DIR);
+  if (owner) throw new Error(`${describeOwner(owner)} is running on this data: stop it before resetting.`);
   log(`--reset: removing ${path.relative(ROOT, DATA) || DATA}/ and the local deployment`);
   await rm(DATA, { recursive: true, force: true });
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
@@ -138,6 +144,8 @@ async function main() {
   if (args.includes("--reset-only")) return;
 
   await ensureMasterKey();
+  const ledger = await openPlatformLedger(LEDGER_DIR);
+  log(`ledger: ${path.relative(ROOT, LEDGER_DIR) || LEDGER_DIR} served at ${ledger.url}`);
   log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
   const chain = await startLocalChain({
     dataDir: path.join(DATA, "chain"), port: RPC_PORT, internalPort: RPC_PORT + 1,
@@ -149,13 +157,11 @@ async function main() {
   const marker = path.join(DATA, "demo.json");
   if (!existsSync(marker)) {
     log("first run: creating the demo catalogue (six films through the real media pipeline)");
-    const db = await openLedgerDb({ dataDir: path.join(DATA, "ledger") });
     const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
     try {
-      const { films } = await seedDemo({ ctx, db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
+      const { films } = await seedDemo({ ctx, db: ledger.db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
       await writeFile(marker, JSON.stringify({ films, createdAt: new Date().toISOString() }) + "\n");
     } finally {
-      await db.close();
       await ipfs.close();
       await rm(path.join(DATA, "demo-work"), { recursive: true, force: true });
     }
@@ -167,7 +173,8 @@ async function main() {
     MARKET_ADDRESS: ctx.market,
     NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
     NEXT_PUBLIC_RPC_URL: chain.url,
-    LEDGER_DIR: path.join(DATA, "ledger"),
+    // The web server finds this process's ledger server through LEDGER_DIR's owner record.
+    LEDGER_DIR,
     IPFS_DATA_DIR: path.join(DATA, "ipfs"),
     SESSION_SECRET_FILE: path.join(DATA, "session-secret"),
     SITE_URL: `http://localhost:${WEB_PORT}`,
@@ -186,7 +193,11 @@ async function main() {
   await waitForHttp(`http://localhost:${WEB_PORT}/`, web);
 
   const stop = async () => {
+    // Clients first, then the ledger they use: a clean close leaves nothing for recovery to do.
+    const webExited = new Promise((resolve) => (web.exitCode !== null ? resolve(null) : web.once("exit", resolve)));
     web.kill("SIGTERM");
+    await Promise.race([webExited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await ledger.db.close();
     await chain.stop();
     process.exit(0);
   };
@@ -197,6 +208,7 @@ async function main() {
 
     web        http://localhost:${WEB_PORT}
     chain      ${chain.url} (chain id ${CHAIN_ID}; Hardhat's test mnemonic)
+    ledger     ${ledger.url} (commands like \`npm run oracle\` connect to it by themselves)
     data       .data/ (kept across restarts; \`npm run reset\` starts clean)
 
   Connect: press "Connect wallet" and choose "Dev wallet" (Hardhat accounts #${DEMO_ACCOUNTS.devWallets.join(", #")},

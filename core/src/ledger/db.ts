@@ -1,10 +1,13 @@
 /**
  * Storage for the view ledger: embedded PGlite on disk by default, a real PostgreSQL server when
  * a URL is given. Both speak the same SQL, so the ledger has one code path and tests run on both.
+ * A PGlite directory has one owner process; everyone else reaches it through the owner's
+ * PostgreSQL wire protocol server (embedded.ts).
  */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { openEmbedded, type EmbeddedOptions } from "./embedded.ts";
 import { runMigrations, type Session } from "./migrate.ts";
 import { dataPath } from "../paths.ts";
 
@@ -33,6 +36,8 @@ export interface LedgerDbOptions {
   poolSize?: number;
   /** Where the numbered .sql migrations live (tests point this elsewhere). */
   migrationsDir?: string;
+  /** For a PGlite directory: who is opening it, and whether to share it when this process owns it. */
+  embedded?: EmbeddedOptions;
 }
 
 export const DEFAULT_DATA_DIR = dataPath("ledger");
@@ -50,9 +55,17 @@ interface Driver {
  */
 export async function openLedgerDb(options: LedgerDbOptions = {}): Promise<LedgerDb> {
   const url = options.databaseUrl ?? (options.dataDir === undefined ? process.env.DATABASE_URL : undefined);
-  const driver = url ? openPostgres(url, options.poolSize ?? 10) : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
-  try {
+  const poolSize = options.poolSize ?? 10;
+  const migrate = async (driver: Driver) => {
     await driver.withSession((session) => runMigrations(session, options.migrationsDir));
+  };
+  if (!url) {
+    const openers = { direct: openPglite, connect: (ownerUrl: string) => openPostgres(ownerUrl, poolSize), prepare: migrate };
+    return ledgerDbOn(await openEmbedded(options.dataDir ?? DEFAULT_DATA_DIR, options.embedded ?? {}, openers));
+  }
+  const driver = openPostgres(url, poolSize);
+  try {
+    await migrate(driver);
   } catch (error) {
     await driver.close();
     throw error;
