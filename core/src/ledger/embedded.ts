@@ -22,7 +22,10 @@ export interface EmbeddedOptions {
   role?: string;
   /** When this process owns the directory, serve it on localhost (port 0: any free port). */
   share?: boolean | SocketServerOptions;
-  /** Refuse instead of connecting when another process owns the directory (a second platform). */
+  /**
+   * Refuse instead of connecting when another process serves the directory (a second platform);
+   * a command holding it is still waited for.
+   */
   exclusive?: boolean;
   /** How long to wait for an owner that is starting or does not share. Default 30 s. */
   waitMs?: number;
@@ -75,7 +78,7 @@ export async function openEmbedded<D extends Closable>(dataDir: string, options:
       }
     }
     const owner = claim;
-    if (options.exclusive) {
+    if (options.exclusive && owner.shared) {
       const served = owner.url ? ` and serves it at ${owner.url}` : "";
       throw new LedgerOwnedError(`${describeOwner(owner)} already owns ${displayPath(dataDir)}${served}: stop it first (Ctrl-C in its terminal, or \`kill ${owner.pid}\`).`, owner);
     }
