@@ -1,7 +1,7 @@
 // `npm run backup [-- <dir>]` and `npm run restore <dir>`: see core/src/platform/backup.ts for what a
 // backup holds and why it is consistent while the platform runs.
 import path from "node:path";
-import { LedgerOwnedError } from "@ai-films/core/ledger/ownership";
+import { displayPath, LedgerOwnedError } from "@ai-films/core/ledger/ownership";
 import { BackupError, backupPlatform, restorePlatform } from "@ai-films/core/platform/backup";
 import { dataRoot, PROJECT_ROOT } from "@ai-films/core/paths";
 
@@ -19,20 +19,20 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const data = path.relative(process.cwd(), dataRoot()) || dataRoot();
+  const data = displayPath(dataRoot());
   if (command === "backup") {
     const dir = target ?? path.join(PROJECT_ROOT, "backups", `ai-films-${new Date().toISOString().replace(/[:.]/g, "-")}`);
     const manifest = await backupPlatform(dir);
     const rows = Object.values(manifest.ledger).reduce((a, b) => a + b, 0);
-    console.log(`backup of ${data}/ written to ${path.relative(process.cwd(), dir) || dir}: ledger (${rows} rows), ` +
+    console.log(`backup of ${data}/ written to ${displayPath(dir)}: ledger (${rows} rows), ` +
       `${manifest.files} files (${megabytes(manifest.bytes)}: chain, IPFS blocks, sealed film keys, oracle files)` +
       `${manifest.deployments.length ? `, deployments ${manifest.deployments.join(", ")}` : ""}.`);
     console.log(`The media master key is not in it: keep ${data}/media-master-key (or MEDIA_MASTER_KEY) somewhere else.`);
     return;
   }
   const report = await restorePlatform(target!);
-  console.log(`restored ${data}/ from ${target} (taken ${report.manifest.createdAt})` +
-    (report.setAside ? `; what it held before is in ${path.relative(process.cwd(), report.setAside)}` : "") + ".");
+  console.log(`restored ${data}/ from ${displayPath(target!)} (taken ${report.manifest.createdAt})` +
+    (report.setAside ? `; what it held before is in ${displayPath(report.setAside)}` : "") + ".");
   if (!report.masterKeyPresent) {
     console.log(`No media master key here: put it back in ${data}/media-master-key (or set MEDIA_MASTER_KEY), or the films' keys cannot be opened.`);
   }

@@ -11,7 +11,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectRpc } from "@ai-films/core/chain/context";
-import { describeOwner, readOwner } from "@ai-films/core/ledger/ownership";
+import { describeOwner, displayPath, readOwner } from "@ai-films/core/ledger/ownership";
 import { openIpfs } from "@ai-films/core/ipfs";
 import { startLocalChain } from "@ai-films/core/platform/chainJournal";
 import { DEMO_ACCOUNTS, seedDemo } from "@ai-films/core/platform/demo";
@@ -145,7 +145,7 @@ async function main() {
 
   await ensureMasterKey();
   const ledger = await openPlatformLedger(LEDGER_DIR);
-  log(`ledger: ${path.relative(ROOT, LEDGER_DIR) || LEDGER_DIR} served at ${ledger.url}`);
+  log(`ledger: ${displayPath(LEDGER_DIR)} served at ${ledger.url}`);
   log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
   const chain = await startLocalChain({
     dataDir: path.join(DATA, "chain"), port: RPC_PORT, internalPort: RPC_PORT + 1,
