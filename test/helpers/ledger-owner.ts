@@ -55,12 +55,14 @@ export function startLedgerOwner(dataDir: string, port: number, timeoutMs = 60_0
 
 if (process.argv[1] === SCRIPT) {
   const ledger = await openPlatformLedger(process.argv[2]);
-  console.log(`ready ${ledger.url}`);
-  const stop = async () => {
-    await ledger.db.close();
-    process.exit(0);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    // A second signal while closing (Ctrl-C twice) must not cut the close short.
+    stopping ??= ledger.db.close().then(() => process.exit(0));
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  // Only now: the parent may signal the moment it reads this line.
+  console.log(`ready ${ledger.url}`);
   setInterval(() => undefined, 60_000); // stay up until told to stop
 }
