@@ -3,8 +3,8 @@
  * [--interval-ms N] [--confirmations N] [--batch-size N]`. Same configuration as the oracle (RPC_URL,
  * MARKET_ADDRESS, DATABASE_URL, IPFS_API_URL / IPFS_DATA_DIR). The web server normally runs the
  * indexer in-process (startIndexer); this is for a one-off catch-up, or a separate indexer process
- * in front of PostgreSQL. PGlite on disk admits one process at a time, so do not run this beside a
- * web server that uses the same PGlite directory.
+ * in front of PostgreSQL. With the PGlite ledger it connects to the platform's ledger server while
+ * the platform runs, and opens the directory itself otherwise.
  */
 import { parseArgs } from "node:util";
 import { connectRpc } from "@ai-films/core/chain";
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   });
   const ctx = await connectRpc({ market: process.env.MARKET_ADDRESS });
   const fromBlock = int(values["from-block"], "from-block") ?? (await deploymentBlock(ctx.chainId, ctx.market)) ?? 0;
-  const db = await openDatabase();
+  const db = await openDatabase({ embedded: { role: "the indexer" } });
   const ipfs = await openIpfs();
   const options = {
     fromBlock, ipfs,

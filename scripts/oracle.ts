@@ -66,7 +66,9 @@ async function openStore(): Promise<TallyStore & { close(): Promise<void> }> {
 }
 
 async function withLedger<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(process.env.LEDGER_DIR ? { dataDir: process.env.LEDGER_DIR } : {});
+  // While the platform runs this connects to its ledger server; otherwise it opens the directory.
+  const embedded = { role: "the oracle" };
+  const db = await openDatabase(process.env.LEDGER_DIR ? { dataDir: process.env.LEDGER_DIR, embedded } : { embedded });
   try {
     return await fn(db);
   } finally {

@@ -3,6 +3,8 @@
 // PGlite ledger under .data/, a demo catalogue on first run, and the web app in production mode on
 // http://localhost:3000. `npm start -- --reset` (or `npm run reset`) starts from nothing.
 // Whatever stops it — Ctrl-C, a signal, a failure at any step — stops every process it started.
+// This process owns the ledger and serves it on 127.0.0.1 (the web server, the oracle and the
+// indexer connect to it); a second `npm start` on the same data is refused.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -10,12 +12,13 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectRpc } from "@ai-films/core/chain";
-import { openDatabase } from "@ai-films/core/db";
+import { describeOwner, displayPath, readOwner } from "@ai-films/core/db/ownership";
 import { openIpfs } from "@ai-films/core/ipfs";
 import {
   assertPortFree, chainPidFile, ChildGroup, DEMO_ACCOUNTS, LOCAL_CHAIN_ID, removePidFile, seedDemo, startLocalChain, stopLeftover,
   writePidFile, type LocalChain,
 } from "@ai-films/core/platform";
+import { openPlatformLedger, type PlatformLedger } from "@ai-films/core/platform/ledgerOwner";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 // AI_FILMS_DATA_DIR and NEXT_DIST_DIR let the browser tests run a second platform beside yours.
@@ -33,6 +36,7 @@ const DEPLOYMENT_ID = process.env.AI_FILMS_DEPLOYMENT_ID || `chain-${CHAIN_ID}`;
 const DEPLOYMENT_DIR = path.join(ROOT, "ignition/deployments", DEPLOYMENT_ID);
 /** The web server's pid, so a start after this process was killed can stop the one it left. */
 const WEB_PID_FILE = path.join(DATA, "web.pid");
+const LEDGER_DIR = path.join(DATA, "ledger");
 
 // Every store lives under DATA, for the demo seeding in this process and the web server alike.
 process.env.MEDIA_KEYS_DIR ??= path.join(DATA, "keys");
@@ -47,12 +51,15 @@ const log = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed
 /** Every process this run starts, stopped together however the run ends; the chain stops last. */
 const children = new ChildGroup();
 let chain: LocalChain | undefined;
+let ledger: PlatformLedger | undefined;
 let shuttingDown: Promise<never> | undefined;
 
 function shutdown(code: number): Promise<never> {
   shuttingDown ??= (async () => {
+    // Clients first, then the ledger they use (a clean close leaves nothing for recovery), then the chain.
     await children.stopAll();
     await removePidFile(WEB_PID_FILE);
+    await ledger?.db.close().catch(() => undefined);
     await chain?.stop();
     process.exit(code);
   })();
@@ -76,6 +83,8 @@ function runNode(label: string, args: string[], env: NodeJS.ProcessEnv = {}, qui
 }
 
 async function reset() {
+  const owner = readOwner(LEDGER_DIR);
+  if (owner) throw new Error(`${describeOwner(owner)} is running on this data: stop it before resetting.`);
   // What a killed run left running would write into the new data directory.
   await stopLeftover(WEB_PID_FILE, "the web server");
   await stopLeftover(chainPidFile(path.join(DATA, "chain")), "the local chain");
@@ -181,6 +190,8 @@ async function main() {
   await assertPortFree(WEB_PORT, "the web app", "PORT");
 
   await ensureMasterKey();
+  ledger = await openPlatformLedger(LEDGER_DIR);
+  log(`ledger: ${displayPath(LEDGER_DIR)} served at ${ledger.url}`);
   log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
   chain = await startLocalChain({ dataDir: path.join(DATA, "chain"), port: RPC_PORT, portSetting: "RPC_PORT", log });
   if (chain.restored) log("  the chain's state from the last run is loaded");
@@ -193,13 +204,11 @@ async function main() {
   const marker = path.join(DATA, "demo.json");
   if (!existsSync(marker)) {
     log("first run: creating the demo catalogue (six films through the real media pipeline)");
-    const db = await openDatabase({ dataDir: path.join(DATA, "ledger") });
     const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
     try {
-      const { films } = await seedDemo({ ctx, db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
+      const { films } = await seedDemo({ ctx, db: ledger.db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
       await writeFile(marker, JSON.stringify({ films, createdAt: new Date().toISOString() }) + "\n");
     } finally {
-      await db.close();
       await ipfs.close();
       await rm(path.join(DATA, "demo-work"), { recursive: true, force: true });
     }
@@ -211,7 +220,8 @@ async function main() {
     MARKET_ADDRESS: ctx.market,
     NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
     NEXT_PUBLIC_RPC_URL: chain.url,
-    LEDGER_DIR: path.join(DATA, "ledger"),
+    // The web server finds this process's ledger server through LEDGER_DIR's owner record.
+    LEDGER_DIR,
     IPFS_DATA_DIR: path.join(DATA, "ipfs"),
     SESSION_SECRET_FILE: path.join(DATA, "session-secret"),
     SITE_URL: `http://localhost:${WEB_PORT}`,
@@ -239,6 +249,7 @@ async function main() {
 
     web        http://localhost:${WEB_PORT}
     chain      ${chain.url} (anvil, chain id ${CHAIN_ID}; Hardhat's test mnemonic)
+    ledger     ${ledger.url} (commands like \`npm run oracle\` connect to it by themselves)
     data       ${DATA_LABEL}/ (kept across restarts; \`npm run reset\` starts clean)
 
   Connect: press "Connect wallet" and choose "Dev wallet" (Hardhat accounts #${DEMO_ACCOUNTS.devWallets.join(", #")},

@@ -2,10 +2,13 @@
  * The one database every module keeps its tables in (the view ledger, sign-in nonces, the chain
  * index): embedded PGlite on disk by default, a real PostgreSQL server when a URL is given. Both
  * speak the same SQL, so each module has one code path and tests run on both.
+ * A PGlite directory has one owner process; everyone else reaches it through the owner's
+ * PostgreSQL wire protocol server (embedded.ts).
  */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { openEmbedded, type EmbeddedOptions } from "./embedded.ts";
 import { runMigrations, type Session } from "./migrate.ts";
 import { dataPath } from "../paths.ts";
 
@@ -34,6 +37,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Where the numbered .sql migrations live (tests point this elsewhere). */
   migrationsDir?: string;
+  /** For a PGlite directory: who is opening it, and whether to share it when this process owns it. */
+  embedded?: EmbeddedOptions;
 }
 
 /** PGlite's directory by default; still named "ledger" (LEDGER_DIR), so existing data keeps its place. */
@@ -52,9 +57,17 @@ interface Driver {
  */
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const url = options.databaseUrl ?? (options.dataDir === undefined ? process.env.DATABASE_URL : undefined);
-  const driver = url ? openPostgres(url, options.poolSize ?? 10) : await openPglite(options.dataDir ?? DEFAULT_DATABASE_DIR);
-  try {
+  const poolSize = options.poolSize ?? 10;
+  const migrate = async (driver: Driver) => {
     await driver.withSession((session) => runMigrations(session, options.migrationsDir));
+  };
+  if (!url) {
+    const openers = { direct: openPglite, connect: (ownerUrl: string) => openPostgres(ownerUrl, poolSize), prepare: migrate };
+    return databaseOn(await openEmbedded(options.dataDir ?? DEFAULT_DATABASE_DIR, options.embedded ?? {}, openers));
+  }
+  const driver = openPostgres(url, poolSize);
+  try {
+    await migrate(driver);
   } catch (error) {
     await driver.close();
     throw error;

@@ -23,7 +23,7 @@ export const serverEnv = {
    * host are refused, which is what stops a look-alike site relaying our visitors' signatures.
    */
   siteUrl: siteUrl(),
-  /** PGlite data directory when DATABASE_URL is unset (one process at a time: this server). */
+  /** PGlite data directory when DATABASE_URL is unset (reached through its owner, see services.ts). */
   ledgerDir: process.env.LEDGER_DIR?.trim() || `${repoRoot}.data/ledger`,
   /** Created on first start (mode 0600) when SESSION_SECRET is unset. */
   sessionSecretFile: process.env.SESSION_SECRET_FILE?.trim() || `${repoRoot}.data/session-secret`,

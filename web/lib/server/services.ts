@@ -1,9 +1,10 @@
 /**
  * The server's long-lived resources, one of each per process, created on first use and kept on
  * `globalThis` so Next's module reloading (dev) and its several route bundles (production) share
- * them: one ledger database (PGlite allows one process per data directory — this web server is
- * that process), one IPFS store, one chain connection, one `serving` (SIWE, key server, gateway),
- * and the Livepeer playback tokens when Livepeer is configured.
+ * them: one ledger database (under `npm start` a client of the platform's ledger server; started
+ * on its own, this server owns the PGlite directory and shares it the same way), one IPFS store,
+ * one chain connection, one `serving` (SIWE, key server, gateway), and the Livepeer playback
+ * tokens when Livepeer is configured.
  *
  * A failed start (RPC down, no deployment) is not cached: the next request tries again, so the
  * site recovers by itself once `npm run node` / `npm run deploy:local` have run.
@@ -45,8 +46,10 @@ function once<T>(key: "db" | "ipfs" | "chain" | "serving" | "playback", make: ()
 }
 
 export function getDb(): Promise<Database> {
-  // DATABASE_URL (PostgreSQL) wins; otherwise PGlite in LEDGER_DIR, the same variable the oracle reads.
-  return once("db", () => openDatabase(process.env.DATABASE_URL ? {} : { dataDir: serverEnv.ledgerDir }));
+  // DATABASE_URL (PostgreSQL) wins; otherwise PGlite in LEDGER_DIR, the same variable the oracle reads:
+  // through its owner (the platform) when one runs, else opened and shared by this server.
+  const embedded = { role: "the web server", share: true };
+  return once("db", () => openDatabase(process.env.DATABASE_URL ? {} : { dataDir: serverEnv.ledgerDir, embedded }));
 }
 
 export function getIpfs(): Promise<IpfsStore> {
