@@ -207,7 +207,7 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     if (revert?.data?.errorName) return { message: `The contract refused: ${revert.data.errorName}(${(revert.data.args ?? []).join(", ")}).`, exitCode: 1 };
     return { message: error.shortMessage, exitCode: 1 };
   }
-  if ((error as any)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return { message: `${(error as Error).message}. Run with --help.`, exitCode: 1 };
+  if ((error as { code?: unknown } | null | undefined)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return { message: `${(error as Error).message}. Run with --help.`, exitCode: 1 };
   return { message: (error as Error)?.message ?? String(error), exitCode: 1 };
 }
 

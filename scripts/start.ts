@@ -165,7 +165,9 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000)
     try {
       const res = await fetch(url);
       if (res.status < 500) return;
-    } catch {}
+    } catch {
+      // not listening yet: ask again until the timeout
+    }
     if (Date.now() - start > timeoutMs) throw new Error(`the web server did not answer at ${url}`);
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -52,7 +52,7 @@ describe("errors: one base class, recognised by brand", () => {
   });
 
   it("makes every library error an AiFilmsError, keeping its class, name and module code", () => {
-    const cases: [Error, Function, string, string][] = [
+    const cases: [Error, new (...args: never[]) => Error, string, string][] = [
       [new IpfsError("NOT_FOUND", "m"), IpfsError, "IpfsError", "ipfs.NOT_FOUND"],
       [new MediaError("TRUNCATED", "m"), MediaError, "MediaError", "media.TRUNCATED"],
       [new OracleError("m"), OracleError, "OracleError", "oracle.FAILED"],

@@ -5,6 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import type { ContractTransactionResponse } from "ethers";
+import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 
 const json = process.argv.includes("--json");
 const { ethers, networkHelpers } = await network.create();
@@ -15,9 +17,9 @@ const PERIOD = 30 * 86_400;
 const oracles = Array.from({ length: 5 }, (_, i) => new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`bench-oracle-${i}`))));
 const log = (msg: string) => { if (!json) process.stderr.write(msg + "\n"); };
 
-async function gasOf(tx: Promise<any>): Promise<number> {
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   const receipt = await (await tx).wait();
-  return Number(receipt.gasUsed);
+  return Number(receipt!.gasUsed);
 }
 
 async function deploy(signerCount: number, threshold: number) {
@@ -36,7 +38,7 @@ async function deploy(signerCount: number, threshold: number) {
   return { token, listings, market };
 }
 
-async function signTally(market: any, tally: object, wallets: typeof oracles) {
+async function signTally(market: FilmMarket, tally: object, wallets: typeof oracles) {
   const domain = { name: "AI Films", version: "1", chainId: 31337, verifyingContract: await market.getAddress() };
   const types = { Tally: [
     { name: "period", type: "uint256" }, { name: "root", type: "bytes32" }, { name: "totalViews", type: "uint64" },
@@ -47,9 +49,12 @@ async function signTally(market: any, tally: object, wallets: typeof oracles) {
   return Promise.all(sorted.map((w) => w.signTypedData(domain, types, tally)));
 }
 
+/** A tally leaf: film id, views, seconds. */
+type Leaf = [bigint, bigint, bigint];
+
 /** A tree of `n` leaves; film `1..films` are real listings, the rest stand for other creators' films. */
 function tallyFor(period: bigint, n: number) {
-  const leaves: [bigint, bigint, bigint][] = [];
+  const leaves: Leaf[] = [];
   for (let i = 1; i <= n; i++) leaves.push([BigInt(i), BigInt(1 + (i % 7)), BigInt(600 + (i % 1000) * 3)]);
   const tree = StandardMerkleTree.of(leaves, ["uint256", "uint64", "uint64"]);
   const tally = {
@@ -59,7 +64,7 @@ function tallyFor(period: bigint, n: number) {
   return { tree, tally, leaves };
 }
 
-const claimOf = (tree: any, period: bigint, leaf: [bigint, bigint, bigint]) =>
+const claimOf = (tree: StandardMerkleTree<Leaf>, period: bigint, leaf: Leaf) =>
   ({ period, filmId: leaf[0], views: leaf[1], seconds_: leaf[2], proof: tree.getProof(leaf) });
 
 const results: Record<string, number> = {};

@@ -255,7 +255,7 @@ async function main(): Promise<void> {
     let db = await openDatabase(ledger);
     const progress = rowsProgress(rows);
     const { start, end } = periodBounds(CLOCK, PERIOD);
-    let started = performance.now();
+    const started = performance.now();
     try {
       await generateLedger(db, {
         period: PERIOD, rows, films, viewers, periodStart: start, periodEnd: end,

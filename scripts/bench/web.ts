@@ -30,7 +30,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import * as chromeLauncher from "chrome-launcher";
@@ -69,7 +68,6 @@ const UPLOADER = DEMO_ACCOUNTS.devWallets[2]; // #6: uploads and mints in the st
 const STUDIO_CREATOR = DEMO_ACCOUNTS.creators[0]; // #10: the demo's creator with films, earnings and claims
 const CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--mute-audio"];
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const USD = 1_000_000n;
 
 const started = Date.now();
@@ -96,7 +94,9 @@ function cleanup(): Promise<void> {
     for (const chrome of chromes) {
       try {
         chrome.kill();
-      } catch {}
+      } catch {
+        // already gone: nothing left to stop
+      }
     }
     await browser?.close().catch(() => undefined);
     if (platform) {
@@ -130,11 +130,15 @@ function stopLaunchingPlatform() {
   for (const pid of leaders) {
     try {
       process.kill(-pid, "SIGTERM");
-    } catch {}
+    } catch {
+      // the group has already exited
+    }
     setTimeout(() => {
       try {
         process.kill(-pid, "SIGKILL");
-      } catch {}
+      } catch {
+        // the group exited after SIGTERM
+      }
     }, 1_500).unref();
   }
 }

@@ -52,12 +52,19 @@ export interface StandInAsset {
   failExportWith?: string;
 }
 
+/** The fields the stand-in reads from a request-upload body; a client may send anything. */
+interface RequestUploadBody {
+  name?: unknown;
+  playbackPolicy?: { type: string };
+  storage?: { ipfs?: unknown };
+}
+
 export interface LivepeerStudioServer {
   /** The API base URL to give the client, e.g. http://127.0.0.1:41234/api */
   url: string;
   apiKey: string;
   /** Every API call (not the tus traffic): method, path, parsed JSON body, Authorization header. */
-  requests: Array<{ method: string; path: string; body?: any; authorization?: string }>;
+  requests: Array<{ method: string; path: string; body?: unknown; authorization?: string }>;
   /** tus requests by method, to check the upload really was chunked/resumed. */
   tusRequests: string[];
   assets: Map<string, StandInAsset>;
@@ -123,13 +130,14 @@ export async function startLivepeerStudioServer(options: { apiKey?: string } = {
     if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { errors: ["Unauthorized: invalid API key"] });
 
     if (req.method === "POST" && url.pathname === "/api/asset/request-upload") {
-      if (typeof body?.name !== "string" || body.name.length === 0) return send(res, 422, { errors: ["name is required"] });
+      const upload = body as RequestUploadBody | undefined;
+      if (typeof upload?.name !== "string" || upload.name.length === 0) return send(res, 422, { errors: ["name is required"] });
       const now = Date.now();
       const asset: StandInAsset = {
         id: randomUUID(),
-        name: body.name,
-        playbackPolicy: body.playbackPolicy,
-        exportToIpfs: body.storage?.ipfs === true || typeof body.storage?.ipfs === "object",
+        name: upload.name,
+        playbackPolicy: upload.playbackPolicy,
+        exportToIpfs: upload.storage?.ipfs === true || typeof upload.storage?.ipfs === "object",
         phase: "waiting",
         progress: 0,
         createdAt: now,
@@ -282,7 +290,7 @@ function rawCid(bytes: Uint8Array): string {
   return CID.create(1, raw.code, digest).toString();
 }
 
-async function readJson(req: IncomingMessage): Promise<any> {
+async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   if (chunks.length === 0) return undefined;

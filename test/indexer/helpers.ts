@@ -3,6 +3,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import type { Queryable } from "@ai-films/core/db";
@@ -61,7 +62,7 @@ export async function openTempIpfs(prefix: string): Promise<{ store: IpfsStore; 
 }
 
 export async function deployWorld(connection: NetworkConnection, store: IpfsStore) {
-  const { ethers, networkHelpers } = connection as NetworkConnection & { ethers: any; networkHelpers: any };
+  const { ethers, networkHelpers } = connection;
   const [admin, treasury, guardian, creatorA, creatorB, v1, v2, v3, buyer] = await ethers.getSigners();
   const oracles = Array.from({ length: 3 }, (_, i) => new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`indexer-oracle-${i}`)), ethers.provider));
   const token = await ethers.deployContract("TestDollar");
@@ -70,9 +71,9 @@ export async function deployWorld(connection: NetworkConnection, store: IpfsStor
     paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
     treasury: treasury.address, feeBps: 1_000, viewWeightBps: WEIGHT, monthlyPrice: MONTHLY,
     passWindow: PASS_WINDOW, challengeWindow: CHALLENGE_WINDOW, genesis: 0, periodLength: PERIOD,
-    oracleSigners: oracles.map((o: any) => o.address), oracleThreshold: 2,
+    oracleSigners: oracles.map((o) => o.address), oracleThreshold: 2,
   }]);
-  const deployBlock = Number((await market.deploymentTransaction()!.wait()).blockNumber);
+  const deployBlock = Number((await market.deploymentTransaction()!.wait())!.blockNumber);
   await market.grantRole(await market.GUARDIAN_ROLE(), guardian.address);
   for (const v of [v1, v2, v3, buyer]) {
     await token.connect(v).faucet(1_000n * USD);
@@ -82,7 +83,7 @@ export async function deployWorld(connection: NetworkConnection, store: IpfsStor
   const clock = await periodClock(ctx);
 
   /** Adds the film's metadata to IPFS and mints its listing from `creator`; returns the film id. */
-  async function mint(creator: any, spec: FilmSpec): Promise<bigint> {
+  async function mint(creator: Signer, spec: FilmSpec): Promise<bigint> {
     const hlsCid = await store.addBytes(new TextEncoder().encode(`hls of ${spec.title}`));
     const cid = await store.addBytes(new TextEncoder().encode(JSON.stringify(metadataJson(spec, hlsCid), null, 2) + "\n"));
     await (await listings.connect(creator).mint(`ipfs://${cid}`, spec.duration, spec.price)).wait();
@@ -127,8 +128,8 @@ const INDEXER_TABLES = [
 export async function dumpTables(db: Queryable, options: { withMetadataTimes?: boolean } = {}) {
   const dump: Record<string, unknown[]> = {};
   for (const table of INDEXER_TABLES) {
-    const rows = await db.query<{ j: any }>(`SELECT to_jsonb(t) AS j FROM ${table} t`);
-    const values = rows.map((r) => (typeof r.j === "string" ? JSON.parse(r.j) : r.j));
+    const rows = await db.query<{ j: string | Record<string, unknown> }>(`SELECT to_jsonb(t) AS j FROM ${table} t`);
+    const values = rows.map((r): Record<string, unknown> => (typeof r.j === "string" ? JSON.parse(r.j) : r.j));
     if (table === "films" && !options.withMetadataTimes) {
       // Retry bookkeeping (when, how often a fetch was tried) depends on timing, not on the chain.
       for (const v of values) {
@@ -143,5 +144,5 @@ export async function dumpTables(db: Queryable, options: { withMetadataTimes?: b
 }
 
 export async function latestTime(world: World): Promise<number> {
-  return Number((await world.ethers.provider.getBlock("latest")).timestamp);
+  return Number((await world.ethers.provider.getBlock("latest"))!.timestamp);
 }

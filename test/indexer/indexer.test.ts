@@ -75,7 +75,7 @@ describe("Chain indexer", function () {
     expect(result.metadata).to.deep.equal({ fetched: 3, unavailable: 0, invalid: 0 });
 
     const neon = await getFilm(db, films.neon, { period: 0 });
-    const block = await world.ethers.provider.getBlock(Number((await world.listings.queryFilter(world.listings.filters.ListingMinted(films.neon)))[0].blockNumber));
+    const block = (await world.ethers.provider.getBlock(Number((await world.listings.queryFilter(world.listings.filters.ListingMinted(films.neon)))[0].blockNumber)))!;
     const uri = await world.listings.tokenURI(films.neon);
     const json = JSON.parse(new TextDecoder().decode(await store.catBytes(uri.slice("ipfs://".length))));
     const hlsCid = json.animation_url.slice("ipfs://".length, -"/master.m3u8".length);
@@ -95,7 +95,7 @@ describe("Chain indexer", function () {
       chainId: world.ctx.chainId, market: world.ctx.market.toLowerCase(), feeBps: 1_000, viewWeightBps: WEIGHT,
       monthlyPrice: MONTHLY.toString(), passWindow: PASS_WINDOW, challengeWindow: CHALLENGE_WINDOW,
       treasury: addr(world.treasury), purchasesPaused: false, oracleThreshold: 2,
-      oracleSigners: world.oracles.map((o: any) => o.address.toLowerCase()).sort(),
+      oracleSigners: world.oracles.map((o) => o.address.toLowerCase()).sort(),
       genesis: world.clock.genesis, periodLength: PERIOD,
     });
   });
@@ -165,7 +165,7 @@ describe("Chain indexer", function () {
     expect(await dumpTables(db)).to.deep.equal(before);
 
     // As if a crash had lost the record of progress but not the data: every event is seen again.
-    const start = await world.ethers.provider.getBlock(world.deployBlock - 1);
+    const start = (await world.ethers.provider.getBlock(world.deployBlock - 1))!;
     await db.query("UPDATE indexer_state SET last_block = $1, last_block_hash = $2", [start.number, start.hash]);
     const replay = await indexOnce(world.ctx, db, { ...options, batchSize: 7 });
     expect(replay.batches).to.be.greaterThan(1);
@@ -199,7 +199,7 @@ describe("Chain indexer", function () {
       root: second.tally.root, totalViews: Number(second.tally.totalViews), totalSeconds: Number(second.tally.totalSeconds),
       leafCount: 2, viewWeightBps: WEIGHT, dataCid: "bafy-second-tally", status: "posted", dispute: null,
     });
-    const signers = world.oracles.slice(1, 3).map((o: any) => o.address.toLowerCase()).sort((a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const signers = world.oracles.slice(1, 3).map((o) => o.address.toLowerCase()).sort((a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : 1));
     expect(p0.tally!.signers).to.deep.equal(signers);
     expect(p0.tally!.claimableAt).to.equal(Number((await market().tallyOf(0)).claimableAt));
     expect(p0.replacedTallies).to.have.length(1);
@@ -227,9 +227,9 @@ describe("Chain indexer", function () {
     expect(p0.status).to.equal("settled");
     const claimed = await market().queryFilter(market().filters.Claimed());
     expect((await periodClaims(db, 0)).map((c) => [c.filmId, c.payee, c.amount])).to.deep.equal(
-      claimed.map((e: any) => [e.args.filmId.toString(), e.args.payee.toLowerCase(), e.args.amount.toString()]),
+      claimed.map((e) => [e.args.filmId.toString(), e.args.payee.toLowerCase(), e.args.amount.toString()]),
     );
-    expect(p0.claimedAmount).to.equal(claimed.reduce((s: bigint, e: any) => s + e.args.amount, 0n).toString());
+    expect(p0.claimedAmount).to.equal(claimed.reduce((s: bigint, e) => s + e.args.amount, 0n).toString());
     const rolled = await market().queryFilter(market().filters.RemainderRolledOver());
     expect(rolled).to.have.length(1);
     expect(p0.rolledOver).to.deep.equal({ intoPeriod: Number(rolled[0].args.intoPeriod), amount: rolled[0].args.amount.toString() });
@@ -268,7 +268,7 @@ describe("Chain indexer", function () {
     expect(await marketParameters(db)).to.deep.include({
       feeBps: 500, viewWeightBps: 6_000, monthlyPrice: (12n * USD).toString(), passWindow: 3 * DAY, challengeWindow: 7_200,
       treasury: addr(world.v3), purchasesPaused: true,
-      oracleSigners: world.oracles.slice(1).map((o: any) => o.address.toLowerCase()).sort(),
+      oracleSigners: world.oracles.slice(1).map((o) => o.address.toLowerCase()).sort(),
     });
     await (await m.unpause()).wait();
     await indexOnce(world.ctx, db, options);

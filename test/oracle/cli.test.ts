@@ -8,9 +8,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { openDatabase } from "@ai-films/core/db";
 import { recordHeartbeat } from "@ai-films/core/ledger";
+import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 
 const CLI = fileURLToPath(new URL("../../scripts/oracle.ts", import.meta.url));
 const USD = 1_000_000n;
@@ -29,14 +31,15 @@ describe("Oracle CLI", function () {
   let server: Awaited<ReturnType<typeof network.createServer>>;
   let env: Record<string, string>;
   const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
-  let market: any;
+  let ethers: HardhatEthers;
+  let market: FilmMarket;
 
   before(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "oracle-cli-"));
     server = await network.createServer("default", "127.0.0.1");
     const { port } = await server.listen();
     const url = `http://127.0.0.1:${port}`;
-    const { ethers } = (await network.create({ network: "localhost", override: { url } } as any)) as any;
+    ({ ethers } = await network.create({ network: "localhost", override: { url } }));
     const [admin, treasury, creator, viewer] = await ethers.getSigners();
     const token = await ethers.deployContract("TestDollar");
     const listings = await ethers.deployContract("FilmListings");
@@ -66,7 +69,6 @@ describe("Oracle CLI", function () {
       RPC_URL: url, MARKET_ADDRESS: await market.getAddress(), LEDGER_DIR: ledgerDir,
       IPFS_DATA_DIR: path.join(tmp, "ipfs"), ORACLE_DIR: path.join(tmp, "oracle"), IPFS_API_URL: "", DATABASE_URL: "",
     };
-    (this as any).ethers = ethers;
   });
 
   after(async () => {
@@ -90,9 +92,8 @@ describe("Oracle CLI", function () {
   });
 
   it("tallies, publishes, signs with two operators, posts once, verifies and gives a claim proof", async () => {
-    const { ethers } = this as any;
-    await market.runner.provider.send("evm_increaseTime", [PERIOD + 120]);
-    await market.runner.provider.send("evm_mine", []);
+    await ethers.provider.send("evm_increaseTime", [PERIOD + 120]);
+    await ethers.provider.send("evm_mine", []);
 
     const tally = await runCli(["tally", "--period", "0", "--json"], env);
     expect(tally.code, tally.stderr).to.equal(0);
@@ -126,6 +127,5 @@ describe("Oracle CLI", function () {
     expect(proof.views).to.equal("1");
     expect(proof.seconds).to.equal("300");
     expect(BigInt(proof.amount)).to.equal(await market.shareOf(0, 1, 300));
-    void ethers;
   });
 });

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
 import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { openDatabase, type Database } from "@ai-films/core/db";
@@ -17,6 +18,7 @@ import {
   runStatus, runTally, buildTallyFile, serializeTallyFile, runVerify, periodFiles,
 } from "@ai-films/core/oracle";
 import { BPS, expectedShare, type Leaf } from "../contracts/fixture.ts";
+import type { FilmListings, FilmMarket, TestDollar } from "../../types/ethers-contracts/index.ts";
 
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
@@ -24,7 +26,7 @@ const WINDOW = 3_600;
 const WEIGHT = 5_000;
 
 const connection = await network.create();
-const { ethers, networkHelpers, provider } = connection as any;
+const { ethers, networkHelpers, provider } = connection;
 
 describe("Oracle, end to end", function () {
   this.timeout(120_000);
@@ -34,7 +36,8 @@ describe("Oracle, end to end", function () {
   let db: Database;
   let store: Awaited<ReturnType<typeof openIpfs>>;
   let tmp: string;
-  let d: any;
+  let d: { token: TestDollar; listings: FilmListings; market: FilmMarket }
+    & Record<"admin" | "treasury" | "guardian" | "creatorA" | "creatorB" | "v1" | "v2" | "v3" | "buyer", HardhatEthersSigner>;
 
   before(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "oracle-e2e-"));
@@ -72,7 +75,7 @@ describe("Oracle, end to end", function () {
   });
 
   /** A viewer plays `filmId` for `seconds`, beating every 10 s, with the entitlement the chain gives. */
-  async function watch(viewer: any, filmId: bigint, seconds: number, startAt: number, session: string, asOf?: "subscription") {
+  async function watch(viewer: HardhatEthersSigner, filmId: bigint, seconds: number, startAt: number, session: string, asOf?: "subscription") {
     // The server asks the chain at the time of the beat; a beat replayed later says what it was then.
     const access = Number(await d.market.accessOf(viewer.address, filmId));
     const entitlement = asOf ?? (["none", "owner", "pass", "subscription", "free"] as const)[access];
@@ -182,7 +185,7 @@ describe("Oracle, end to end", function () {
     const file = await postedTallyFile(ctx, store, 0);
     const totalViews = BigInt(file.totals.views);
     const totalSeconds = BigInt(file.totals.seconds);
-    const owners: Record<string, any> = { "1": d.creatorA, "2": d.creatorA, "3": d.creatorB };
+    const owners: Record<string, HardhatEthersSigner> = { "1": d.creatorA, "2": d.creatorA, "3": d.creatorB };
     let paid = 0n;
     for (const leaf of leaves) {
       const p = await claimProof(ctx, file, leaf[0]);

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
@@ -15,12 +16,13 @@ import { aggregatePeriod, recordHeartbeat } from "@ai-films/core/ledger";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import { periodClock, readTally, tallyPostings, buildTallyFile } from "@ai-films/core/oracle";
 import { createLocalOracle } from "@ai-films/core/platform";
+import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
 
 const connection = await network.create();
-const { ethers, networkHelpers, provider } = connection as any;
+const { ethers, networkHelpers, provider } = connection;
 
 describe("Local oracle (the platform settles ended periods)", function () {
   this.timeout(120_000);
@@ -30,8 +32,8 @@ describe("Local oracle (the platform settles ended periods)", function () {
   let db: Database;
   let store: IpfsStore;
   let tmp: string;
-  let market: any;
-  let viewer: any;
+  let market: FilmMarket;
+  let viewer: HardhatEthersSigner;
 
   before(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "local-oracle-"));

@@ -10,7 +10,7 @@ import { deployMarket, FILM_PRICE, MONTHLY_PRICE, PASS_WINDOW, type Deployment }
 import { DOMAIN, get, ORIGIN, signInAs } from "./helpers.ts";
 
 const connection = await network.create();
-const { provider } = connection as any;
+const { provider } = connection;
 
 /** The media pipeline's key store stands behind this interface; a map is enough here. */
 function mapKeyStore(entries: Record<string, { filmId: bigint; key: Uint8Array }>): ContentKeyStore {

@@ -24,7 +24,7 @@ import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers
 import { DOMAIN, ORIGIN, signInAs } from "./helpers.ts";
 
 const connection = await network.create();
-const { provider } = connection as any;
+const { provider } = connection;
 
 const PAID = "paidfilm1playback";
 const FREE = "freefilm2playback";

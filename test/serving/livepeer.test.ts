@@ -18,10 +18,10 @@ import {
 import { deployMarket, MONTHLY_PRICE, type Deployment } from "../contracts/fixture.ts";
 import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.ts";
 import { bytesOf, tempDir } from "../ipfs/helpers.ts";
-import { DOMAIN, get, ORIGIN, signInAs } from "./helpers.ts";
+import { DOMAIN, ORIGIN, signInAs } from "./helpers.ts";
 
 const connection = await network.create();
-const { provider } = connection as any;
+const { provider } = connection;
 
 async function verifyWith(publicKeyBase64: string, token: string) {
   const key = await importSPKI(Buffer.from(publicKeyBase64, "base64").toString("utf8"), "ES256");

@@ -47,7 +47,7 @@ describe("serving: Sign-In with Ethereum", function () {
   async function expectRefused(response: Response, status: number, reason: string) {
     const body = await response.json();
     expect({ status: response.status, error: body.error }).to.deep.equal({ status, error: reason });
-    expect(body.message).to.be.a("string").and.not.empty;
+    expect(body.message).to.be.a("string").and.not.equal("");
     expect(response.headers.get("set-cookie")).to.equal(null);
   }
 

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   createPublicClient, createWalletClient, custom, defineChain, getAddress, getContract, http, type Account, type Address,
-  type Chain, type EIP1193Provider, type GetContractReturnType, type PublicClient, type Transport, type WalletClient,
+  type Chain, type GetContractReturnType, type PublicClient, type Transport, type WalletClient,
 } from "viem";
 import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "./abis.ts";
 import { AiFilmsError, type ModuleCode } from "../errors.ts";
@@ -114,9 +114,12 @@ export function connectRpc(options: { rpcUrl?: string; market?: string; expected
   return contextOn(http(url, { retryCount: 0 }), { ...options, rpcLabel: url });
 }
 
-/** Connects through an EIP-1193 provider (Hardhat's in-process network in tests, a browser wallet). */
-export function connectProvider(provider: EIP1193Provider | { request: (...args: any[]) => Promise<any> }, options: { market?: string } = {}) {
-  return contextOn(custom(provider as EIP1193Provider), { ...options, rpcLabel: "the provider" });
+/**
+ * Connects through an EIP-1193 provider (Hardhat's in-process network in tests, a browser wallet):
+ * anything viem's custom transport accepts.
+ */
+export function connectProvider(provider: Parameters<typeof custom>[0], options: { market?: string } = {}) {
+  return contextOn(custom(provider), { ...options, rpcLabel: "the provider" });
 }
 
 export { filmListingsAbi, filmMarketAbi };

@@ -44,13 +44,13 @@ export class MetadataInvalidError extends AiFilmsError<"indexer"> {
 }
 
 // PostgreSQL text cannot hold NUL characters.
-const NUL = /\u0000/g;
+const NUL = "\u0000";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function text(value: unknown, max: number): string | null {
   if (typeof value !== "string") return null;
-  const t = value.replace(NUL, "").trim();
+  const t = value.replaceAll(NUL, "").trim();
   return t === "" ? null : t.slice(0, max);
 }
 
@@ -86,7 +86,7 @@ export function parseFilmMetadata(json: unknown): ParsedMetadata {
     : [];
   return {
     title,
-    description: typeof json.description === "string" ? json.description.replace(NUL, "").slice(0, 5000) : "",
+    description: typeof json.description === "string" ? json.description.replaceAll(NUL, "").slice(0, 5000) : "",
     genre: text(props.genre, 64) ?? trait("genre")[0] ?? null,
     aiTools,
     creatorName: text(props.creatorName, 100) ?? text(props.creator, 100),

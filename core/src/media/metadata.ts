@@ -15,8 +15,8 @@
 import { z } from "zod";
 import { MediaError } from "./errors.ts";
 
-// C0/C1 controls except tab and newline: invisible, and able to break logs and terminals.
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// C0/C1 controls (Unicode category Cc) except tab and newline: invisible, and able to break logs and terminals.
+const CONTROL = /(?![\t\n])\p{Cc}/gu;
 
 const singleLine = (max: number) =>
   z

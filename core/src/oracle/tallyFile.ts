@@ -98,13 +98,15 @@ export function leavesOf(file: TallyFile): TallyLeaf[] {
  * root, and the leaves must add up to its totals. Anything else means the file was altered.
  */
 export function parseTallyFile(text: string, source = "tally file"): TallyFile {
-  let file: TallyFile;
+  let parsed: unknown;
   try {
-    file = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new OracleError(`${source} is not JSON.`);
   }
-  if (file?.format !== TALLY_FORMAT) throw new OracleError(`${source} is not an AI Films tally (format "${(file as any)?.format}").`);
+  const format = (parsed as { format?: unknown } | null)?.format;
+  if (format !== TALLY_FORMAT) throw new OracleError(`${source} is not an AI Films tally (format "${format}").`);
+  const file = parsed as TallyFile;
   const problems = selfCheck(file);
   if (problems.length) throw new OracleError(`${source} was tampered with: ${problems.join("; ")}.`);
   return file;

@@ -64,7 +64,8 @@ async function mined(ctx: ChainContext, what: string, sent: Promise<Hash>) {
 }
 
 async function chainRpc(ctx: ChainContext, method: string, params: unknown[]) {
-  return ctx.publicClient.request({ method, params } as any);
+  // Test-node methods outside viem's public schema: the override types them as untyped JSON-RPC.
+  return ctx.publicClient.request<{ Parameters: unknown[]; ReturnType: unknown }>({ method, params });
 }
 
 export async function seedDemo(options: DemoOptions): Promise<{ films: number }> {

@@ -61,11 +61,15 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
     if (child.pid && child.exitCode === null) {
       try {
         process.kill(-child.pid, "SIGTERM");
-      } catch {}
+      } catch {
+        // the group has already exited
+      }
       await new Promise((r) => setTimeout(r, 1_000));
       try {
         process.kill(-child.pid, "SIGKILL");
-      } catch {}
+      } catch {
+        // the group exited after SIGTERM
+      }
     }
     await rm(dataDir, { recursive: true, force: true });
     await rm(path.join(ROOT, "ignition/deployments", deploymentId), { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { RpcBlock } from "viem";
 import { HARDHAT_MNEMONIC } from "./accounts.ts";
 import { assertPortFree } from "./ports.ts";
 import { removePidFile, stopLeftover, terminate, writePidFile } from "./processes.ts";
@@ -67,9 +68,9 @@ export interface LocalChain {
   stop(): Promise<void>;
 }
 
-async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
+async function rpc<Result = unknown>(url: string, method: string, params: unknown[] = []): Promise<Result> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const body = await res.json();
+  const body = (await res.json()) as { result: Result; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
 }
@@ -111,7 +112,9 @@ function keepCompleteCopy(stateFile: string, target: string): () => Promise<void
       await writeFile(`${target}.tmp`, bytes);
       await rename(`${target}.tmp`, target);
       lastDigest = digest;
-    } catch {}
+    } catch {
+      // missing, mid-write or not writable this time: the last complete copy stays, and the next tick tries again
+    }
   };
   const timer = setInterval(() => void (running ??= copy().finally(() => (running = undefined))), COPY_INTERVAL_MS);
   timer.unref();
@@ -142,7 +145,7 @@ async function waitForRpc(url: string, exit: () => string | undefined, logFile: 
 
 /** After a restart, continues the chain's clock from its head when the head is ahead of the wall clock. */
 async function continueClock(url: string): Promise<void> {
-  const head = await rpc(url, "eth_getBlockByNumber", ["latest", false]);
+  const head = await rpc<RpcBlock>(url, "eth_getBlockByNumber", ["latest", false]);
   const ahead = Number(BigInt(head.timestamp)) - Math.floor(Date.now() / 1000);
   if (ahead >= 0) await rpc(url, "evm_increaseTime", [ahead + 1]);
 }

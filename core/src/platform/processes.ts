@@ -40,7 +40,9 @@ export async function terminate(target: ChildProcess | number, timeoutMs = 10_00
   const send = (signal: NodeJS.Signals) => {
     try {
       process.kill(pid, signal);
-    } catch {}
+    } catch {
+      // it has already exited: the loop below sees it gone
+    }
   };
   if (gone()) return;
   send("SIGTERM");

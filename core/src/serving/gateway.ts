@@ -56,6 +56,7 @@ const ENCODED_SPECIAL = /%(2e|2f|5c|00)/i;
 function badSegment(segment: string): string | undefined {
   if (segment === "." || segment === "..") return "must not contain . or .. segments";
   if (segment.includes("/") || segment.includes("\\")) return "must not contain encoded slashes or backslashes";
+  // eslint-disable-next-line no-control-regex -- matches NUL and C0/DEL controls on purpose, to refuse them
   if (/[\u0000-\u001f\u007f]/.test(segment)) return "must not contain NUL or control characters";
   if (ENCODED_SPECIAL.test(segment)) return "must not contain double-encoded dots, slashes or NUL";
   if (segment.length > 255) return "has a segment longer than 255 characters";
