@@ -66,7 +66,7 @@ describe("oracle verify while viewers watch (issue 19)", function () {
   });
 
   it("keeps every accepted beat and the tallies across oracle runs, a crash and a restart", async () => {
-    const { ethers } = (await network.create({ network: "localhost", override: { url: env.RPC_URL } } as any)) as any;
+    const { ethers } = await network.create({ network: "localhost", override: { url: env.RPC_URL } });
     const provider = ethers.provider;
     const [admin, treasury, creator, ...viewers] = (await ethers.getSigners()).slice(0, 7);
     const keys = [generatePrivateKey(), generatePrivateKey()];
@@ -104,16 +104,16 @@ describe("oracle verify while viewers watch (issue 19)", function () {
 
     // Period 0: some watching, then the period ends and the local oracle settles it.
     const start0 = clock.genesis + 1_000;
-    for (let i = 0; i <= 40; i++) await Promise.all(viewers.map((v: any, n: number) => beat(v.address, 1 + (n % 2), `p0-${n}`, start0 + 10 * i)));
+    for (let i = 0; i <= 40; i++) await Promise.all(viewers.map((v, n) => beat(v.address, 1 + (n % 2), `p0-${n}`, start0 + 10 * i)));
     await provider.send("evm_increaseTime", [PERIOD + 600]);
     await provider.send("evm_mine", []);
     const settled = await createLocalOracle({ ctx, ledger: web, store: ipfs, accounts: operators, filesRoot: env.ORACLE_DIR }).settleEnded();
     expect(settled).to.deep.equal([{ period: 0, status: "posted", leaves: 2, signers: 2 }]);
 
     // Period 1: viewers keep watching (four players, 5 s beats, back to back) while the oracle runs.
-    const start1 = Number((await provider.getBlock("latest")).timestamp);
+    const start1 = Number((await provider.getBlock("latest"))!.timestamp);
     let watching = true;
-    const players = viewers.map(async (v: any, n: number) => {
+    const players = viewers.map(async (v, n) => {
       for (let i = 0; watching; i++) await beat(v.address, 1 + (n % 2), `p1-${n}`, start1 + 5 * i);
     });
     const beatsBefore = accepted.length;
