@@ -83,7 +83,8 @@ async function reset() {
   await rm(DATA, { recursive: true, force: true });
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
   if (!process.env.AI_FILMS_DEPLOYMENT_ID) await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
-  await rm(WEB_DIST, { recursive: true, force: true });
+  // A benchmark re-running on its own build dir (bench:load --skip-build) keeps it: the build only depends on the ports.
+  if (process.env.KEEP_WEB_BUILD !== "1") await rm(WEB_DIST, { recursive: true, force: true });
 }
 
 /**
@@ -193,7 +194,8 @@ async function main() {
   const marker = path.join(DATA, "demo.json");
   if (!existsSync(marker)) {
     log("first run: creating the demo catalogue (six films through the real media pipeline)");
-    const db = await openDatabase({ dataDir: path.join(DATA, "ledger") });
+    // The ledger the web server will use: PostgreSQL when DATABASE_URL is set, else PGlite under DATA.
+    const db = await openDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: path.join(DATA, "ledger") });
     const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
     try {
       const { films } = await seedDemo({ ctx, db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
@@ -211,6 +213,7 @@ async function main() {
     MARKET_ADDRESS: ctx.market,
     NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
     NEXT_PUBLIC_RPC_URL: chain.url,
+    // DATABASE_URL, when set, reaches the web server with the rest of the environment and wins over LEDGER_DIR.
     LEDGER_DIR: path.join(DATA, "ledger"),
     IPFS_DATA_DIR: path.join(DATA, "ipfs"),
     SESSION_SECRET_FILE: path.join(DATA, "session-secret"),
