@@ -18,6 +18,7 @@ import {
   assertPortFree, chainPidFile, ChildGroup, DEMO_ACCOUNTS, LOCAL_CHAIN_ID, removePidFile, seedDemo, startLocalChain, stopLeftover,
   writePidFile, type LocalChain,
 } from "@ai-films/core/platform";
+import { openDatabase } from "@ai-films/core/db";
 import { openPlatformLedger, type PlatformLedger } from "@ai-films/core/platform/ledgerOwner";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -92,7 +93,8 @@ async function reset() {
   await rm(DATA, { recursive: true, force: true });
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
   if (!process.env.AI_FILMS_DEPLOYMENT_ID) await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
-  await rm(WEB_DIST, { recursive: true, force: true });
+  // A benchmark re-running on its own build dir (bench:load --skip-build) keeps it: the build only depends on the ports.
+  if (process.env.KEEP_WEB_BUILD !== "1") await rm(WEB_DIST, { recursive: true, force: true });
 }
 
 /**
@@ -192,8 +194,13 @@ async function main() {
   await assertPortFree(WEB_PORT, "the web app", "PORT");
 
   await ensureMasterKey();
-  ledger = await openPlatformLedger(LEDGER_DIR);
-  log(`ledger: ${displayPath(LEDGER_DIR)} served at ${ledger.url}`);
+  // With DATABASE_URL the ledger is that PostgreSQL server; otherwise this process owns PGlite's.
+  const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl) log("ledger: PostgreSQL at DATABASE_URL");
+  else {
+    ledger = await openPlatformLedger(LEDGER_DIR);
+    log(`ledger: ${displayPath(LEDGER_DIR)} served at ${ledger.url}`);
+  }
   log(`starting the local chain on 127.0.0.1:${RPC_PORT}`);
   chain = await startLocalChain({ dataDir: path.join(DATA, "chain"), port: RPC_PORT, portSetting: "RPC_PORT", log });
   if (chain.restored) log("  the chain's state from the last run is loaded");
@@ -206,12 +213,14 @@ async function main() {
   const marker = path.join(DATA, "demo.json");
   if (!existsSync(marker)) {
     log("first run: creating the demo catalogue (six films through the real media pipeline)");
+    const seedDb = ledger?.db ?? (await openDatabase({ databaseUrl }));
     const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
     try {
-      const { films } = await seedDemo({ ctx, db: ledger.db, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
+      const { films } = await seedDemo({ ctx, db: seedDb, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
       await writeFile(marker, JSON.stringify({ films, createdAt: new Date().toISOString() }) + "\n");
     } finally {
       await ipfs.close();
+      if (seedDb !== ledger?.db) await seedDb.close();
       await rm(path.join(DATA, "demo-work"), { recursive: true, force: true });
     }
   }
@@ -222,7 +231,8 @@ async function main() {
     MARKET_ADDRESS: ctx.market,
     NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
     NEXT_PUBLIC_RPC_URL: chain.url,
-    // The web server finds this process's ledger server through LEDGER_DIR's owner record.
+    // The web server finds this process's ledger server through LEDGER_DIR's owner record;
+    // DATABASE_URL, when set, reaches it with the rest of the environment and wins over LEDGER_DIR.
     LEDGER_DIR,
     IPFS_DATA_DIR: path.join(DATA, "ipfs"),
     SESSION_SECRET_FILE: path.join(DATA, "session-secret"),
@@ -251,7 +261,7 @@ async function main() {
 
     web        http://localhost:${WEB_PORT}
     chain      ${chain.url} (anvil, chain id ${CHAIN_ID}; Hardhat's test mnemonic)
-    ledger     ${ledger.url} (commands like \`npm run oracle\` connect to it by themselves)
+    ledger     ${ledger?.url ?? "DATABASE_URL"} (commands like \`npm run oracle\` connect to it by themselves)
     data       ${DATA_LABEL}/ (kept across restarts; \`npm run reset\` starts clean)
 
   Connect: press "Connect wallet" and choose "Dev wallet" (Hardhat accounts #${DEMO_ACCOUNTS.devWallets.join(", #")},

@@ -36,11 +36,11 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import type { Browser, BrowserContext, Cookie, Page } from "playwright-core";
-import type { Hash, LocalAccount } from "viem";
-import { createSiweMessage } from "viem/siwe";
+import type { Hash } from "viem";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "../../test/helpers/browser/chromium.ts";
 import { playToFirstFrame, waitForFullFilm } from "../../test/helpers/browser/player.ts";
+import { sessionCookieFor } from "../../test/helpers/siweSession.ts";
 import { openFilmPage, openStudio, uploadAndMint, type StudioProgress } from "../../test/helpers/browser/studio.ts";
 import { connectRpc } from "@ai-films/core/chain";
 import { runFfmpeg } from "@ai-films/core/media/tools";
@@ -165,29 +165,6 @@ function portFree(port: number): Promise<boolean> {
 
 async function newContext(): Promise<BrowserContext> {
   return browser!.newContext({ viewport: { width: 1280, height: 860 } });
-}
-
-/** A SIWE session for `who` straight through the API (nonce → EIP-4361 message → signature): "name=value". */
-async function sessionCookieFor(baseUrl: string, who: LocalAccount): Promise<string> {
-  const base = new URL(baseUrl);
-  const nonceRes = await fetch(new URL("/api/auth/nonce", base));
-  if (!nonceRes.ok) throw new Error(`GET /api/auth/nonce answered ${nonceRes.status}`);
-  const { nonce } = (await nonceRes.json()) as { nonce: string };
-  const now = new Date();
-  const message = createSiweMessage({
-    domain: base.host, address: who.address, statement: "Sign in to AI Films to watch the films you have access to.",
-    uri: base.origin, version: "1", chainId: 31337, nonce, issuedAt: now, expirationTime: new Date(now.getTime() + 3_600_000),
-  });
-  const signature = await who.signMessage({ message });
-  const res = await fetch(new URL("/api/auth/signin", base), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Origin: base.origin },
-    body: JSON.stringify({ message, signature }),
-  });
-  if (!res.ok) throw new Error(`POST /api/auth/signin answered ${res.status}: ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.includes("=") && !c.endsWith("="));
-  if (!cookie) throw new Error("the sign-in set no session cookie");
-  return cookie;
 }
 
 /** Reloads the server-rendered catalogue until the indexer has all six demo films. */

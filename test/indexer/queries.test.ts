@@ -9,7 +9,7 @@ import { network } from "hardhat";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import type { IpfsStore } from "@ai-films/core/ipfs";
 import {
-  QueryInputError, accountOverview, aiTools, creatorOverview, currentPeriod, filmOfContentKey, genres, getFilm,
+  QueryInputError, accountOverview, aiTools, creatorOverview, currentPeriod, filmDurationSeconds, filmOfContentKey, genres, getFilm,
   indexOnce, listFilms, periodsOverview, type ListFilmsOptions,
 } from "@ai-films/core/indexer";
 import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
@@ -130,6 +130,12 @@ describe("Indexer read models", function () {
         }
         expect(await getFilm(db, "abc")).to.equal(null);
         expect(await getFilm(db, 99)).to.equal(null);
+      });
+
+      it("gives a heartbeat the film's length, the same as the film page's, and null for no film", async () => {
+        for (const id of [1, "3", 5n]) expect(await filmDurationSeconds(db, id)).to.equal((await getFilm(db, id))!.durationSeconds);
+        expect(await filmDurationSeconds(db, 99)).to.equal(null);
+        expect(await filmDurationSeconds(db, "abc")).to.equal(null);
       });
 
       it("gives the film page this period's and all-time numbers, also for a paused film", async () => {

@@ -19,6 +19,8 @@ export interface LaunchOptions {
   /** Echo the platform's output to stderr (also when E2E_VERBOSE is set). */
   verbose?: boolean;
   timeoutMs?: number;
+  /** Reuse an existing web build in distDir (built for the same ports) instead of rebuilding. */
+  keepBuild?: boolean;
 }
 
 export interface LaunchedPlatform {
@@ -46,6 +48,7 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
       RPC_PORT: String(options.rpcPort),
       NEXT_DIST_DIR: options.distDir,
       AI_FILMS_DEPLOYMENT_ID: deploymentId,
+      ...(options.keepBuild ? { KEEP_WEB_BUILD: "1" } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stop() reaches the chain and the web server too

@@ -1,18 +1,21 @@
 /**
- * Entitlement reads for heartbeats and pages. Heartbeats use a cache of a few seconds per
- * (viewer, film): one arrives every 10 s per player, and without the cache each would be an RPC
- * call. Pages and the access route read the chain directly (they are asked right after a
+ * Entitlement reads for heartbeats and pages. Heartbeats use a cache per (viewer, film): one
+ * arrives every 10 s per player, and without the cache each would be an RPC call. An access is
+ * kept up to a minute (so it outlives the beat interval), never past the subscription's or pass's
+ * end as the chain states it; "none" only a few seconds. Pages and the access route read the chain directly (they are asked right after a
  * purchase). The key server does NOT use this cache: handing out a content key always asks the chain.
  */
 import "server-only";
 import type { Address } from "viem";
 import { accessOf, type Access } from "@ai-films/core/serving";
+import { chainNow } from "./chainTime";
 import { getChain } from "./services";
 
 export type { Access };
 
-const TTL_MS = 10_000;
-const MAX_ENTRIES = 10_000;
+const TTL_MS = 60_000;
+const NONE_TTL_MS = 10_000;
+const MAX_ENTRIES = 100_000; // one per watching viewer and film: 15,000 viewers must fit
 
 const g = globalThis as typeof globalThis & { __aiFilmsAccess?: Map<string, { access: Access; until: number }> };
 const cache = (g.__aiFilmsAccess ??= new Map());
@@ -21,9 +24,14 @@ export async function cachedAccessOf(viewer: Address, filmId: bigint): Promise<A
   const key = `${viewer.toLowerCase()}:${filmId}`;
   const hit = cache.get(key);
   if (hit && hit.until > Date.now()) return hit.access;
-  const access = await accessOf(await getChain(), viewer, filmId);
+  const [{ access, passExpiresAt, subscriptionEndsAt }, now] = await Promise.all([accessWithExpiries(viewer, filmId), chainNow()]);
+  let until = Date.now() + (access === "none" ? NONE_TTL_MS : TTL_MS);
+  // Expiries are chain time; on a local chain moved ahead of the wall clock, convert by its lead.
+  const lead = now - Math.floor(Date.now() / 1000);
+  if (access === "subscription") until = Math.min(until, (subscriptionEndsAt - lead) * 1000);
+  if (access === "pass") until = Math.min(until, (passExpiresAt - lead) * 1000);
   if (cache.size >= MAX_ENTRIES) cache.clear();
-  cache.set(key, { access, until: Date.now() + TTL_MS });
+  cache.set(key, { access, until });
   return access;
 }
 

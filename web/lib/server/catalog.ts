@@ -90,6 +90,12 @@ export async function getFilm(filmId: bigint | string) {
   return indexer.getFilm(await getDb(), filmId, { nowSeconds: await now() });
 }
 
+/** The film's length in seconds for a heartbeat, or null if there is no such film (no audience sums). */
+export async function filmDurationSeconds(filmId: bigint): Promise<number | null> {
+  await indexCaughtUp();
+  return indexer.filmDurationSeconds(await getDb(), filmId);
+}
+
 export async function accountOverview(address: string, nowSeconds: number) {
   return indexer.accountOverview(await getDb(), address, nowSeconds);
 }

@@ -158,6 +158,17 @@ export async function listFilms(db: Queryable, options: ListFilmsOptions): Promi
   return rows.map(toSummary);
 }
 
+/**
+ * A listed film's length in whole seconds, or null if there is no such film: what a heartbeat
+ * needs, without the audience sums getFilm adds up over every counter of the film.
+ */
+export async function filmDurationSeconds(db: Queryable, filmId: string | number | bigint): Promise<number | null> {
+  const id = filmIdText(filmId);
+  if (id === null) return null;
+  const rows = await db.query<{ duration_seconds: string }>("SELECT duration_seconds::text AS duration_seconds FROM films WHERE film_id = $1", [id]);
+  return rows.length === 0 ? null : Number(rows[0].duration_seconds);
+}
+
 /** One film, listed or not, with everything the film page and player need; null if unknown. */
 export async function getFilm(
   db: Queryable,

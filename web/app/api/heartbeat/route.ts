@@ -4,12 +4,12 @@
  * The path of a view: player → this route → ledger (recordHeartbeat) → oracle tally. The viewer
  * is the SIWE session's wallet, never a field of the body; the entitlement is the chain's
  * `accessOf` (cached a few seconds); the time is the server's, aligned with the chain (see
- * chainTime.ts); the film's duration is the listing's, from the indexer.
+ * chainTime.ts); the film's duration is the listing's, from the indexer (its length only, not the film page's sums).
  */
 import { z } from "zod";
 import { toFilmId } from "@ai-films/core/domain";
 import { cachedAccessOf, type Access } from "@/lib/server/access";
-import { getFilm } from "@/lib/server/catalog";
+import { filmDurationSeconds } from "@/lib/server/catalog";
 import { recordViewerBeat } from "@/lib/server/heartbeat";
 import { guarded, readJson, refuse } from "@/lib/server/http";
 import { getServing } from "@/lib/server/services";
@@ -35,8 +35,8 @@ export const POST = (request: Request) =>
       return refuse("malformed", `Send JSON { filmId, sessionId, positionSeconds }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`);
     }
     const filmId = parsed.data.filmId;
-    const film = await getFilm(filmId);
-    if (!film) return refuse("film-unknown", `There is no film #${filmId}.`);
+    const duration = await filmDurationSeconds(filmId);
+    if (duration === null) return refuse("film-unknown", `There is no film #${filmId}.`);
 
     let access: Access;
     try {
@@ -55,7 +55,7 @@ export const POST = (request: Request) =>
       sessionId: parsed.data.sessionId,
       positionSeconds: parsed.data.positionSeconds,
       access,
-      filmDurationSeconds: Math.max(1, Math.round(film.durationSeconds)),
+      filmDurationSeconds: Math.max(1, Math.round(duration)),
     });
     return Response.json({ ...result, access }, { headers: { "Cache-Control": "no-store" } });
   });
