@@ -22,9 +22,11 @@ interface IFilmMarket {
         Free
     }
 
-    /// @notice A period's tally, as signed by the oracle operators.
+    /// @notice A period's tally, as signed by the oracle operators. `revision` counts the disputed
+    /// tallies of the period before this one, so signatures over a disputed tally never count again.
     struct Tally {
         uint256 period;
+        uint32 revision;
         bytes32 root;
         uint64 totalViews;
         uint64 totalSeconds;
@@ -43,6 +45,7 @@ interface IFilmMarket {
     /// @notice A tally as stored (two slots). Its `dataCid` lives in the `TallyPosted` event only.
     struct PostedTally {
         bytes32 root;
+        uint32 revision;
         uint64 totalViews;
         uint64 totalSeconds;
         uint32 leafCount;
@@ -155,6 +158,9 @@ interface IFilmMarket {
     error FilmMarketPeriodNotEnded(uint256 period, uint256 currentPeriod);
     /// @notice A tally for the period is posted and not disputed.
     error FilmMarketTallyExists(uint256 period);
+    /// @notice The tally's revision is not the one the period expects next (`nextTallyRevision`):
+    /// it was signed for a disputed tally's revision, or for one not reached yet.
+    error FilmMarketTallyRevisionMismatch(uint256 period, uint256 expected, uint256 actual);
     /// @notice The tally's totals and leaf count are inconsistent.
     error FilmMarketInvalidTally(uint256 period);
     /// @notice The tally's view weight is not the contract's current one.
@@ -316,6 +322,10 @@ interface IFilmMarket {
     /// @notice Distinct signer signatures needed to post or dispute a tally.
     function oracleThreshold() external view returns (uint256);
 
+    /// @notice The revision the next tally of `period` must carry: 0 before any tally, the disputed
+    /// tally's revision + 1 after a dispute (and the posted one's + 1 while a tally stands).
+    function nextTallyRevision(uint256 period) external view returns (uint32);
+
     /// @notice The EIP-712 digest the oracle signers sign for `tally`.
     function tallyDigest(Tally calldata tally) external view returns (bytes32);
 
@@ -324,7 +334,8 @@ interface IFilmMarket {
 
     /// @notice Posts the tally of an ended period, signed by at least `oracleThreshold` distinct
     /// registered signers (signatures ordered by ascending signer address). Anyone may submit it.
-    /// @param tally The attested counts; `viewWeightBps` must equal the current `viewWeightBps()`.
+    /// @param tally The attested counts; `viewWeightBps` must equal the current `viewWeightBps()` and
+    /// `revision` must equal `nextTallyRevision(period)`, so a disputed tally can never be re-posted.
     /// @param signatures 65-byte ECDSA signatures over `tallyDigest(tally)`.
     function postTally(Tally calldata tally, bytes[] calldata signatures) external;
 

@@ -18,7 +18,10 @@ import {Subscriptions} from "./Subscriptions.sol";
 /// Posting needs EIP-712 signatures of at least `oracleThreshold` distinct registered signers and
 /// costs the same for any number of films. The tally can be disputed during its challenge window
 /// (by a guardian or by `oracleThreshold` signers); a disputed tally pays nothing and can be
-/// replaced. After the window, anyone can claim a film's share for the film's current owner:
+/// replaced by a tally of the next revision. The revision is part of what the signers sign and
+/// only ever grows, so signatures over a disputed tally (or any other tally signed for its
+/// revision) are dead: nobody can re-post them or front-run the replacement with them.
+/// After the window, anyone can claim a film's share for the film's current owner:
 ///
 ///     share = pool × (w·views/totalViews + (1 − w)·seconds/totalSeconds), rounded down.
 ///
@@ -28,7 +31,7 @@ abstract contract Settlement is Subscriptions, EIP712 {
     using SafeERC20 for IERC20;
 
     bytes32 public constant TALLY_TYPEHASH = keccak256(
-        "Tally(uint256 period,bytes32 root,uint64 totalViews,uint64 totalSeconds,uint32 leafCount,uint16 viewWeightBps,string dataCid)"
+        "Tally(uint256 period,uint32 revision,bytes32 root,uint64 totalViews,uint64 totalSeconds,uint32 leafCount,uint16 viewWeightBps,string dataCid)"
     );
     bytes32 public constant DISPUTE_TYPEHASH = keccak256("Dispute(uint256 period,bytes32 root)");
 
@@ -76,12 +79,19 @@ abstract contract Settlement is Subscriptions, EIP712 {
     // ---------------------------------------------------------------- tallies
 
     /// @inheritdoc IFilmMarket
+    function nextTallyRevision(uint256 period) public view returns (uint32) {
+        PostedTally storage t = _tallies[period];
+        return t.status == TallyStatus.None ? 0 : t.revision + 1;
+    }
+
+    /// @inheritdoc IFilmMarket
     function tallyDigest(Tally calldata tally) public view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
                 abi.encode(
                     TALLY_TYPEHASH,
                     tally.period,
+                    tally.revision,
                     tally.root,
                     tally.totalViews,
                     tally.totalSeconds,
@@ -104,6 +114,10 @@ abstract contract Settlement is Subscriptions, EIP712 {
         uint256 nowPeriod = currentPeriod();
         if (period >= nowPeriod) revert FilmMarketPeriodNotEnded(period, nowPeriod);
         if (_tallies[period].status == TallyStatus.Posted) revert FilmMarketTallyExists(period);
+        {
+            uint32 expected = nextTallyRevision(period);
+            if (tally.revision != expected) revert FilmMarketTallyRevisionMismatch(period, expected, tally.revision);
+        }
         Params memory params = _params;
         if (tally.viewWeightBps != params.viewWeightBps) {
             revert FilmMarketViewWeightMismatch(params.viewWeightBps, tally.viewWeightBps);
@@ -117,6 +131,7 @@ abstract contract Settlement is Subscriptions, EIP712 {
         uint40 claimableAt = uint40(block.timestamp + params.challengeWindow);
         _tallies[period] = PostedTally({
             root: tally.root,
+            revision: tally.revision,
             totalViews: tally.totalViews,
             totalSeconds: tally.totalSeconds,
             leafCount: tally.leafCount,

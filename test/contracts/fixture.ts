@@ -70,6 +70,7 @@ export type Deployment = Awaited<ReturnType<typeof deployMarket>>;
 
 export interface TallyInput {
   period: bigint;
+  revision: number;
   root: string;
   totalViews: bigint;
   totalSeconds: bigint;
@@ -79,11 +80,14 @@ export interface TallyInput {
 }
 
 /** Builds the StandardMerkleTree and the tally the oracle would sign for these leaves. */
-export function buildTally(period: bigint, leaves: Leaf[], viewWeightBps = VIEW_WEIGHT_BPS, dataCid = "bafytallydata") {
+export function buildTally(
+  period: bigint, leaves: Leaf[], viewWeightBps = VIEW_WEIGHT_BPS, dataCid = "bafytallydata", revision = 0,
+) {
   // An empty period has no tree; its tally carries a zero root and zero totals.
   const tree = leaves.length ? StandardMerkleTree.of(leaves, LEAF_TYPES) : undefined;
   const tally: TallyInput = {
     period,
+    revision,
     root: tree ? tree.root : "0x" + "00".repeat(32),
     totalViews: leaves.reduce((s, l) => s + l[1], 0n),
     totalSeconds: leaves.reduce((s, l) => s + l[2], 0n),
@@ -102,6 +106,7 @@ export async function eip712Domain(market: FilmMarket) {
 export const TALLY_TYPES = {
   Tally: [
     { name: "period", type: "uint256" },
+    { name: "revision", type: "uint32" },
     { name: "root", type: "bytes32" },
     { name: "totalViews", type: "uint64" },
     { name: "totalSeconds", type: "uint64" },
@@ -154,4 +159,14 @@ export async function endPeriod(d: Deployment, period: bigint) {
   const now = BigInt((await d.ethers.provider.getBlock("latest"))!.timestamp);
   if (now < end) await d.ethers.provider.send("evm_setNextBlockTimestamp", [Number(end)]);
   await d.ethers.provider.send("evm_mine", []);
+}
+
+/** Threshold signers' signatures disputing exactly `tally` (as posted). */
+export async function signDisputeOf(market: FilmMarket, tally: TallyInput, wallets: Array<Signer & { address: string }>) {
+  return signDispute(market, tally.period, tally.root, wallets);
+}
+
+/** Submits signers' dispute of `tally`. */
+export function disputeBySigners(market: FilmMarket, tally: TallyInput, signatures: string[], reason: string) {
+  return market.disputeWithSignatures(tally.period, signatures, reason);
 }

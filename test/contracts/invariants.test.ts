@@ -42,6 +42,8 @@ interface TallyM {
   leaves: Leaf[];
   tree: StandardMerkleTree<any[]> | undefined;
   input: TallyInput;
+  /** The signatures it was posted with (an attacker can read them from the transaction). */
+  sigs: string[];
   w: bigint;
   claimableAt: bigint;
   /** Amounts of the Claimed events, per film, as paid by the chain. */
@@ -67,6 +69,7 @@ interface Model {
   rolled: bigint; // Σ amounts moved between pools by rollOver
   donated: bigint; // tokens sent to the market by plain transfer (owed to no one)
   claimedSeen: Set<string>; // every (period, film) ever observed claimed on chain
+  dead: TallyM[]; // every tally ever disputed, with the signatures it was posted with
   trace: string[];
 }
 
@@ -180,6 +183,7 @@ async function setup(): Promise<{ model: Model; real: Real }> {
     rolled: 0n,
     donated: 0n,
     claimedSeen: new Set(),
+    dead: [],
     trace: [],
   };
   expect(model.fees).to.equal(0n);
@@ -526,7 +530,11 @@ class PostTally extends Step {
         if (!seen.has(id)) (seen.add(id), leaves.push([id, s.views, s.seconds]));
       }
     }
-    const { tree, tally } = buildTally(period, leaves, Number(m.viewWeightBps));
+    // Mostly the revision the period expects next; now and then a stale one (signed for a disputed tally).
+    const previous = m.tallies.get(period);
+    const expected = previous ? previous.input.revision + 1 : 0;
+    const revision = this.pick % 3 === 1 && expected > 0 ? expected - 1 : expected;
+    const { tree, tally } = buildTally(period, leaves, Number(m.viewWeightBps), "bafytallydata", revision);
     const signers = this.oracles.map((i) => r.d.oracles[i]);
     const sigs = await signTally(r.market, tally, signers);
     await nextTx(m);
@@ -534,19 +542,21 @@ class PostTally extends Step {
     let err: string | undefined;
     if (period >= current) err = "FilmMarketPeriodNotEnded";
     else if (m.tallies.get(period)?.status === "posted") err = "FilmMarketTallyExists";
+    else if (revision !== expected) err = "FilmMarketTallyRevisionMismatch";
     else if (leaves.length > 0 && tally.totalSeconds === 0n) err = "FilmMarketInvalidTally";
     else if (signers.length < 3) err = "FilmMarketThresholdNotMet";
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
     const claimableAt = t + BigInt(CHALLENGE_WINDOW);
     m.tallies.set(period, {
-      period, status: "posted", leaves, tree: tree as StandardMerkleTree<any[]> | undefined, input: tally, w: m.viewWeightBps, claimableAt, paidByFilm: new Map(),
+      period, status: "posted", leaves, tree: tree as StandardMerkleTree<any[]> | undefined, input: tally, sigs, w: m.viewWeightBps, claimableAt, paidByFilm: new Map(),
     });
     pool(m, period); // watch this period's pool from now on
     const stored = await r.market.tallyOf(period);
     expect(stored.claimableAt).to.equal(claimableAt);
     expect(stored.leafCount).to.equal(BigInt(leaves.length));
-    return `period ${period}: ${leaves.length} leaves, views ${tally.totalViews}, seconds ${tally.totalSeconds}`;
+    expect(stored.revision).to.equal(BigInt(revision));
+    return `period ${period} rev ${revision}: ${leaves.length} leaves, views ${tally.totalViews}, seconds ${tally.totalSeconds}`;
   }
 }
 
@@ -569,8 +579,23 @@ class Dispute extends Step {
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
     tally!.status = "disputed";
+    m.dead.push(tally!);
     expect((await r.market.tallyOf(period)).status).to.equal(2n);
     return `period ${period} disputed`;
+  }
+}
+
+/** An attacker re-posts a disputed tally with the signatures of its original transaction. */
+class RepostDisputed extends Step {
+  constructor(readonly pick: number) { super(); }
+  toString() { return `repostDisputed(#${this.pick})`; }
+  async exec(m: Model, r: Real) {
+    if (m.dead.length === 0) return "nothing disputed";
+    const t = m.dead[this.pick % m.dead.length];
+    await nextTx(m);
+    // Refused either way: the replacement stands, or the period expects a later revision.
+    const err = m.tallies.get(t.period)?.status === "posted" ? "FilmMarketTallyExists" : "FilmMarketTallyRevisionMismatch";
+    return reverts(r.market.connect(r.outsider).postTally(t.input, t.sigs), r.market, err).then(() => `period ${t.period}: reverted ${err}`);
   }
 }
 
@@ -853,7 +878,8 @@ const weighted: Array<[number, fc.Arbitrary<Step>]> = [
     fc.constantFrom(-1 as const, 0 as const, 1 as const)).map(([k, p, d]) => new TravelToBoundary(k, p, d))],
   [1, fc.tuple(fc.nat(20), fc.array(leafSpec, { maxLength: 6 }), oracleSet).map(([p, l, o]) => new PostTally(p, l, o))],
   [4, fc.tuple(fc.nat(20), fc.array(leafSpec, { minLength: 1, maxLength: 6 }), oracleSet).map(([p, l, o]) => new PostTally(p, l, o))],
-  [1, fc.tuple(fc.nat(20), fc.nat(5)).map(([p, g]) => new Dispute(p, g !== 0))],
+  [3, fc.tuple(fc.nat(20), fc.nat(5)).map(([p, g]) => new Dispute(p, g !== 0))],
+  [2, fc.nat(20).map((p) => new RepostDisputed(p))],
   [2, fc.tuple(claimPicks(1, 1), fc.nat(9)).map(([p, f]) => new Claim(p, false, f === 0))],
   [1, fc.tuple(claimPicks(0, 6), fc.nat(9)).map(([p, f]) => new Claim(p, true, f === 0))],
   [2, claimPicks(1, 6).map((p) => new Claim(p, true, false))],

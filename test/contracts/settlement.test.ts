@@ -126,6 +126,16 @@ describe("Settlement", () => {
         .to.be.revertedWithCustomError(d.market, "FilmMarketTallyExists");
     });
 
+    it("refuses a first tally whose revision is not 0, and counts revisions from there", async () => {
+      const d = await loadFixture(subscribedFixture);
+      await endPeriod(d, 0n);
+      expect(await d.market.nextTallyRevision(0n)).to.equal(0n);
+      const { tally } = buildTally(0n, LEAVES, VIEW_WEIGHT_BPS, "bafytallydata", 1);
+      const sigs = await signTally(d.market, tally, d.oracles.slice(0, 3));
+      await expect(d.market.postTally(tally, sigs))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketTallyRevisionMismatch").withArgs(0n, 0n, 1n);
+    });
+
     it("refuses a tally whose view weight is not the contract's", async () => {
       const d = await loadFixture(subscribedFixture);
       await endPeriod(d, 0n);
@@ -158,9 +168,12 @@ describe("Settlement", () => {
       await expect(d.market.claim(claimRequest(d.tree, 0n, LEAVES[0])))
         .to.be.revertedWithCustomError(d.market, "FilmMarketNoTally").withArgs(0n);
 
-      const { tree, tally } = buildTally(0n, [[1n, 3n, 1_000n]], VIEW_WEIGHT_BPS, "bafycorrected");
+      expect(await d.market.nextTallyRevision(0n)).to.equal(1n);
+      const { tree, tally } = buildTally(0n, [[1n, 3n, 1_000n]], VIEW_WEIGHT_BPS, "bafycorrected", 1);
       await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(2, 5)));
       expect((await d.market.tallyOf(0n)).root).to.equal(tree!.root);
+      expect((await d.market.tallyOf(0n)).revision).to.equal(1n);
+      expect(await d.market.nextTallyRevision(0n)).to.equal(2n);
     });
 
     it("refuses disputes from anyone but a guardian, and after the window", async () => {

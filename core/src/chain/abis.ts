@@ -484,6 +484,27 @@ export const filmMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "actual",
+        "type": "uint256"
+      }
+    ],
+    "name": "FilmMarketTallyRevisionMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "signatures",
         "type": "uint256"
       },
@@ -1835,6 +1856,25 @@ export const filmMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "nextTallyRevision",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "oracleSignerCount",
     "outputs": [
@@ -2028,6 +2068,11 @@ export const filmMarketAbi = [
             "internalType": "uint256",
             "name": "period",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
           },
           {
             "internalType": "bytes32",
@@ -2361,6 +2406,11 @@ export const filmMarketAbi = [
             "type": "uint256"
           },
           {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
+          },
+          {
             "internalType": "bytes32",
             "name": "root",
             "type": "bytes32"
@@ -2423,6 +2473,11 @@ export const filmMarketAbi = [
             "internalType": "bytes32",
             "name": "root",
             "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
           },
           {
             "internalType": "uint64",
