@@ -161,6 +161,8 @@ interface IFilmMarket {
     /// @notice The tally's revision is not the one the period expects next (`nextTallyRevision`):
     /// it was signed for a disputed tally's revision, or for one not reached yet.
     error FilmMarketTallyRevisionMismatch(uint256 period, uint256 expected, uint256 actual);
+    /// @notice The tally a dispute names is not the one posted for the period.
+    error FilmMarketTallyMismatch(uint256 period);
     /// @notice The tally's totals and leaf count are inconsistent.
     error FilmMarketInvalidTally(uint256 period);
     /// @notice The tally's view weight is not the contract's current one.
@@ -329,8 +331,10 @@ interface IFilmMarket {
     /// @notice The EIP-712 digest the oracle signers sign for `tally`.
     function tallyDigest(Tally calldata tally) external view returns (bytes32);
 
-    /// @notice The EIP-712 digest signers sign to dispute the tally with `root` for `period`.
-    function disputeDigest(uint256 period, bytes32 root) external view returns (bytes32);
+    /// @notice The EIP-712 digest signers sign to dispute exactly `tally`: it binds the tally's
+    /// whole digest (`tallyDigest(tally)`, revision included), so a dispute of one tally can never be
+    /// replayed against another tally of the period, even one with the same root.
+    function disputeDigest(Tally calldata tally) external view returns (bytes32);
 
     /// @notice Posts the tally of an ended period, signed by at least `oracleThreshold` distinct
     /// registered signers (signatures ordered by ascending signer address). Anyone may submit it.
@@ -339,9 +343,10 @@ interface IFilmMarket {
     /// @param signatures 65-byte ECDSA signatures over `tallyDigest(tally)`.
     function postTally(Tally calldata tally, bytes[] calldata signatures) external;
 
-    /// @notice `oracleThreshold` signers dispute the period's tally (signatures over
-    /// `disputeDigest(period, root)`, ascending signer order). Anyone may submit it.
-    function disputeWithSignatures(uint256 period, bytes[] calldata signatures, string calldata reason) external;
+    /// @notice `oracleThreshold` signers dispute the period's posted tally (signatures over
+    /// `disputeDigest(tally)`, ascending signer order). Anyone may submit it.
+    /// @param tally The tally standing for its period; reverts if any stored field differs.
+    function disputeWithSignatures(Tally calldata tally, bytes[] calldata signatures, string calldata reason) external;
 
     /// @notice The stored tally of `period` (status None when nothing was posted).
     function tallyOf(uint256 period) external view returns (PostedTally memory);

@@ -33,7 +33,7 @@ abstract contract Settlement is Subscriptions, EIP712 {
     bytes32 public constant TALLY_TYPEHASH = keccak256(
         "Tally(uint256 period,uint32 revision,bytes32 root,uint64 totalViews,uint64 totalSeconds,uint32 leafCount,uint16 viewWeightBps,string dataCid)"
     );
-    bytes32 public constant DISPUTE_TYPEHASH = keccak256("Dispute(uint256 period,bytes32 root)");
+    bytes32 public constant DISPUTE_TYPEHASH = keccak256("Dispute(uint256 period,bytes32 tallyDigest)");
 
     /// @dev Two slots per period (`PostedTally` is packed); the `dataCid` lives in the `TallyPosted` event only.
     mapping(uint256 period => PostedTally) internal _tallies;
@@ -104,8 +104,8 @@ abstract contract Settlement is Subscriptions, EIP712 {
     }
 
     /// @inheritdoc IFilmMarket
-    function disputeDigest(uint256 period, bytes32 root) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(DISPUTE_TYPEHASH, period, root)));
+    function disputeDigest(Tally calldata tally) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DISPUTE_TYPEHASH, tally.period, tallyDigest(tally))));
     }
 
     /// @inheritdoc IFilmMarket
@@ -159,9 +159,10 @@ abstract contract Settlement is Subscriptions, EIP712 {
     }
 
     /// @inheritdoc IFilmMarket
-    function disputeWithSignatures(uint256 period, bytes[] calldata signatures, string calldata reason) external {
-        _checkSignatures(disputeDigest(period, _tallies[period].root), signatures);
-        _dispute(period, reason);
+    function disputeWithSignatures(Tally calldata tally, bytes[] calldata signatures, string calldata reason) external {
+        _requirePosted(tally);
+        _checkSignatures(disputeDigest(tally), signatures);
+        _dispute(tally.period, reason);
     }
 
     /// @inheritdoc IFilmMarket
@@ -268,6 +269,20 @@ abstract contract Settlement is Subscriptions, EIP712 {
         t = _tallies[period];
         if (t.status != TallyStatus.Posted) revert FilmMarketNoTally(period);
         if (block.timestamp < t.claimableAt) revert FilmMarketNotClaimable(period, t.claimableAt);
+    }
+
+    /// @dev `tally` is the one standing for its period: every stored field matches. The data CID is
+    /// not stored (it lives in the `TallyPosted` event), so it is the one field a dispute's tally
+    /// is not compared on; the revision still pins the dispute to the one tally of its revision.
+    function _requirePosted(Tally calldata tally) private view {
+        uint256 period = tally.period;
+        PostedTally storage t = _tallies[period];
+        if (t.status != TallyStatus.Posted) revert FilmMarketNoTally(period);
+        if (
+            t.revision != tally.revision || t.root != tally.root || t.totalViews != tally.totalViews
+                || t.totalSeconds != tally.totalSeconds || t.leafCount != tally.leafCount
+                || t.viewWeightBps != tally.viewWeightBps
+        ) revert FilmMarketTallyMismatch(period);
     }
 
     function _dispute(uint256 period, string calldata reason) private {

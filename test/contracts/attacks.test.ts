@@ -6,7 +6,7 @@ import { network } from "hardhat";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, disputeBySigners, endPeriod, FEE_BPS, MONTHLY_PRICE,
-  PASS_WINDOW, PERIOD, signDisputeOf, signTally, USD, VIEW_WEIGHT_BPS, type Leaf,
+  PASS_WINDOW, PERIOD, signDispute, signTally, USD, VIEW_WEIGHT_BPS, type Leaf,
 } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
@@ -64,7 +64,7 @@ describe("Attacks on settlement (issue 12)", () => {
       const { tally: wrong } = buildTally(0n, LEAVES);
       wrong.totalViews += 100n; // the leaves are right, the totals are not
       await d.market.postTally(wrong, await signTally(d.market, wrong, d.oracles.slice(0, 3)));
-      const disputeSigs = await signDisputeOf(d.market, wrong, d.oracles.slice(1, 4));
+      const disputeSigs = await signDispute(d.market, wrong, d.oracles.slice(1, 4));
       await disputeBySigners(d.market, wrong, disputeSigs, "totals overstated");
 
       const { tally: corrected } = buildTally(0n, LEAVES, VIEW_WEIGHT_BPS, "bafytallydata", 1);

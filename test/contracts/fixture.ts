@@ -3,7 +3,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
-import type { BaseWallet, Signer } from "ethers";
+import { TypedDataEncoder, type BaseWallet, type Signer } from "ethers";
 
 export const DAY = 86_400;
 export const PERIOD = 30 * DAY;
@@ -118,7 +118,7 @@ export const TALLY_TYPES = {
 export const DISPUTE_TYPES = {
   Dispute: [
     { name: "period", type: "uint256" },
-    { name: "root", type: "bytes32" },
+    { name: "tallyDigest", type: "bytes32" },
   ],
 };
 
@@ -136,9 +136,11 @@ export async function signTally(market: FilmMarket, tally: TallyInput, wallets: 
   return signSorted(wallets, (w) => w.signTypedData(d as any, TALLY_TYPES, tally));
 }
 
-export async function signDispute(market: FilmMarket, period: bigint, root: string, wallets: Array<Signer & { address: string }>) {
+/** Threshold signers' signatures disputing exactly `tally` (its whole EIP-712 digest). */
+export async function signDispute(market: FilmMarket, tally: TallyInput, wallets: Array<Signer & { address: string }>) {
   const d = await eip712Domain(market);
-  return signSorted(wallets, (w) => w.signTypedData(d as any, DISPUTE_TYPES, { period, root }));
+  const tallyDigest = TypedDataEncoder.hash(d as any, TALLY_TYPES, tally);
+  return signSorted(wallets, (w) => w.signTypedData(d as any, DISPUTE_TYPES, { period: tally.period, tallyDigest }));
 }
 
 export function claimRequest(tree: StandardMerkleTree<any> | undefined, period: bigint, leaf: Leaf) {
@@ -161,12 +163,7 @@ export async function endPeriod(d: Deployment, period: bigint) {
   await d.ethers.provider.send("evm_mine", []);
 }
 
-/** Threshold signers' signatures disputing exactly `tally` (as posted). */
-export async function signDisputeOf(market: FilmMarket, tally: TallyInput, wallets: Array<Signer & { address: string }>) {
-  return signDispute(market, tally.period, tally.root, wallets);
-}
-
 /** Submits signers' dispute of `tally`. */
 export function disputeBySigners(market: FilmMarket, tally: TallyInput, signatures: string[], reason: string) {
-  return market.disputeWithSignatures(tally.period, signatures, reason);
+  return market.disputeWithSignatures(tally, signatures, reason);
 }

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import {
   BPS, buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, expectedShare, PASS_WINDOW, PERIOD,
-  signTally, USD, type Deployment, type Leaf, type TallyInput,
+  signDispute, signTally, USD, type Deployment, type Leaf, type TallyInput,
 } from "./fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -44,6 +44,8 @@ interface TallyM {
   input: TallyInput;
   /** The signatures it was posted with (an attacker can read them from the transaction). */
   sigs: string[];
+  /** The signers' dispute signatures, when signers disputed it. */
+  disputeSigs?: string[];
   w: bigint;
   claimableAt: bigint;
   /** Amounts of the Claimed events, per film, as paid by the chain. */
@@ -561,24 +563,29 @@ class PostTally extends Step {
 }
 
 class Dispute extends Step {
-  constructor(readonly pick: number, readonly asGuardian: boolean) { super(); }
-  toString() { return `dispute(#${this.pick}, ${this.asGuardian ? "guardian" : "outsider"})`; }
+  constructor(readonly pick: number, readonly who: "guardian" | "outsider" | "signers") { super(); }
+  toString() { return `dispute(#${this.pick}, ${this.who})`; }
   async exec(m: Model, r: Real) {
     // Mostly a tally inside its challenge window; sometimes any period.
     const open = [...m.tallies.values()].filter((t) => t.status === "posted" && m.now + 1n < t.claimableAt).map((t) => t.period);
     const known = open.length && this.pick % 3 !== 0 ? open : [...m.tallies.keys()];
     const period = known.length && this.pick % 5 !== 0 ? known[this.pick % known.length] : BigInt(this.pick % 3);
-    const t = await nextTx(m);
-    const caller = this.asGuardian ? r.guardian : r.outsider;
-    const tx = r.market.connect(caller).dispute(period, "property test");
     const tally = m.tallies.get(period);
+    // Signers sign a dispute of exactly the tally they see (an empty stand-in when there is none).
+    const named = tally?.input ?? buildTally(period, []).tally;
+    const disputeSigs = this.who === "signers" ? await signDispute(r.market, named, r.d.oracles.slice(0, 3)) : undefined;
+    const t = await nextTx(m);
+    const tx = disputeSigs
+      ? r.market.connect(r.outsider).disputeWithSignatures(named, disputeSigs, "property test")
+      : r.market.connect(this.who === "guardian" ? r.guardian : r.outsider).dispute(period, "property test");
     let err: string | undefined;
-    if (!this.asGuardian) err = "FilmMarketNotGuardian";
+    if (this.who === "outsider") err = "FilmMarketNotGuardian";
     else if (tally?.status !== "posted") err = "FilmMarketNoTally";
     else if (t >= tally.claimableAt) err = "FilmMarketChallengeWindowClosed";
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
     tally!.status = "disputed";
+    tally!.disputeSigs = disputeSigs;
     m.dead.push(tally!);
     expect((await r.market.tallyOf(period)).status).to.equal(2n);
     return `period ${period} disputed`;
@@ -595,7 +602,15 @@ class RepostDisputed extends Step {
     await nextTx(m);
     // Refused either way: the replacement stands, or the period expects a later revision.
     const err = m.tallies.get(t.period)?.status === "posted" ? "FilmMarketTallyExists" : "FilmMarketTallyRevisionMismatch";
-    return reverts(r.market.connect(r.outsider).postTally(t.input, t.sigs), r.market, err).then(() => `period ${t.period}: reverted ${err}`);
+    await reverts(r.market.connect(r.outsider).postTally(t.input, t.sigs), r.market, err);
+    // Its dispute signatures are about it alone: replayed against what stands now, they are refused.
+    const now = m.tallies.get(t.period)!;
+    if (t.disputeSigs && now.status === "posted") {
+      await reverts(r.market.disputeWithSignatures.staticCall(now.input, t.disputeSigs, "replay"), r.market, "FilmMarketUnknownSigner");
+      await reverts(r.market.disputeWithSignatures.staticCall(t.input, t.disputeSigs, "replay"), r.market, "FilmMarketTallyMismatch");
+      return `period ${t.period}: reverted ${err}; dispute replay refused`;
+    }
+    return `period ${t.period}: reverted ${err}`;
   }
 }
 
@@ -878,7 +893,7 @@ const weighted: Array<[number, fc.Arbitrary<Step>]> = [
     fc.constantFrom(-1 as const, 0 as const, 1 as const)).map(([k, p, d]) => new TravelToBoundary(k, p, d))],
   [1, fc.tuple(fc.nat(20), fc.array(leafSpec, { maxLength: 6 }), oracleSet).map(([p, l, o]) => new PostTally(p, l, o))],
   [4, fc.tuple(fc.nat(20), fc.array(leafSpec, { minLength: 1, maxLength: 6 }), oracleSet).map(([p, l, o]) => new PostTally(p, l, o))],
-  [3, fc.tuple(fc.nat(20), fc.nat(5)).map(([p, g]) => new Dispute(p, g !== 0))],
+  [3, fc.tuple(fc.nat(20), fc.nat(5)).map(([p, g]) => new Dispute(p, g === 0 ? "outsider" : g < 3 ? "guardian" : "signers"))],
   [2, fc.nat(20).map((p) => new RepostDisputed(p))],
   [2, fc.tuple(claimPicks(1, 1), fc.nat(9)).map(([p, f]) => new Claim(p, false, f === 0))],
   [1, fc.tuple(claimPicks(0, 6), fc.nat(9)).map(([p, f]) => new Claim(p, true, f === 0))],

@@ -3,7 +3,9 @@ import { network } from "hardhat";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, deployMarket, endPeriod, expectedShare, MONTHLY_PRICE,
   FEE_BPS, BPS, signDispute, signTally, VIEW_WEIGHT_BPS, type Deployment, type Leaf,
+  DISPUTE_TYPES, eip712Domain, signSorted, TALLY_TYPES,
 } from "./fixture.ts";
+import { TypedDataEncoder } from "ethers";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -190,13 +192,40 @@ describe("Settlement", () => {
 
     it("lets a threshold of signers dispute with signatures, not fewer", async () => {
       const d = await loadFixture(postedFixture);
-      const two = await signDispute(d.market, 0n, d.tally.root, d.oracles.slice(0, 2));
-      await expect(d.market.disputeWithSignatures(0n, two, "x"))
+      const two = await signDispute(d.market, d.tally, d.oracles.slice(0, 2));
+      await expect(d.market.disputeWithSignatures(d.tally, two, "x"))
         .to.be.revertedWithCustomError(d.market, "FilmMarketThresholdNotMet");
-      const three = await signDispute(d.market, 0n, d.tally.root, d.oracles.slice(1, 4));
-      await expect(d.market.connect(d.outsider).disputeWithSignatures(0n, three, "signers disagree"))
+      const three = await signDispute(d.market, d.tally, d.oracles.slice(1, 4));
+      expect(await d.market.disputeDigest(d.tally)).to.equal(TypedDataEncoder.hash(
+        await eip712Domain(d.market), DISPUTE_TYPES,
+        { period: 0n, tallyDigest: await d.market.tallyDigest(d.tally) },
+      ));
+      await expect(d.market.connect(d.outsider).disputeWithSignatures(d.tally, three, "signers disagree"))
         .to.emit(d.market, "TallyDisputed");
       expect((await d.market.tallyOf(0n)).status).to.equal(2n);
+    });
+
+    it("refuses a signers' dispute naming a tally that is not the one posted, or no tally", async () => {
+      const d = await loadFixture(postedFixture);
+      for (const other of [
+        { ...d.tally, totalViews: d.tally.totalViews + 1n },
+        { ...d.tally, revision: 1 },
+        { ...d.tally, root: "0x" + "ab".repeat(32) },
+      ]) {
+        const sigs = await signDispute(d.market, other, d.oracles.slice(0, 3));
+        await expect(d.market.disputeWithSignatures(other, sigs, "x"))
+          .to.be.revertedWithCustomError(d.market, "FilmMarketTallyMismatch").withArgs(0n);
+      }
+      const none = { ...d.tally, period: 5n };
+      await expect(d.market.disputeWithSignatures(none, await signDispute(d.market, none, d.oracles.slice(0, 3)), "x"))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketNoTally").withArgs(5n);
+      // Dispute signatures are for this contract and chain only: another domain recovers strangers.
+      const domain = { ...(await eip712Domain(d.market)), chainId: 1n };
+      const digest = TypedDataEncoder.hash(domain, TALLY_TYPES, d.tally);
+      const foreign = await signSorted(d.oracles.slice(0, 3), (w) =>
+        w.signTypedData(domain, DISPUTE_TYPES, { period: 0n, tallyDigest: digest }));
+      await expect(d.market.disputeWithSignatures(d.tally, foreign, "x"))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketUnknownSigner");
     });
   });
 

@@ -486,6 +486,17 @@ export const filmMarketAbi = [
         "internalType": "uint256",
         "name": "period",
         "type": "uint256"
+      }
+    ],
+    "name": "FilmMarketTallyMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",
@@ -1574,14 +1585,51 @@ export const filmMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "period",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "root",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalViews",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalSeconds",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "leafCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "viewWeightBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "string",
+            "name": "dataCid",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IFilmMarket.Tally",
+        "name": "tally",
+        "type": "tuple"
       }
     ],
     "name": "disputeDigest",
@@ -1598,9 +1646,51 @@ export const filmMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "period",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "root",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalViews",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalSeconds",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "leafCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "viewWeightBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "string",
+            "name": "dataCid",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IFilmMarket.Tally",
+        "name": "tally",
+        "type": "tuple"
       },
       {
         "internalType": "bytes[]",
