@@ -25,6 +25,11 @@ contract BlacklistToken is ERC20 {
         _mint(to, amount);
     }
 
+    /// @notice Mints `amount` to the caller, like TestDollar's faucet: test only.
+    function faucet(uint256 amount) external {
+        _mint(msg.sender, amount);
+    }
+
     /// @notice Blocks or unblocks `account`.
     function setBlacklisted(address account, bool blocked) external {
         isBlacklisted[account] = blocked;

@@ -123,10 +123,25 @@ describe("Attacks on settlement (issue 12)", () => {
       expect(outcome, "the blacklisted payee blocked the batch").to.not.be.instanceOf(Error);
       expect(await d.token.balanceOf(d.creatorA.address)).to.be.greaterThan(0n);
       expect(await d.market.earningsOf(d.creatorB.address)).to.equal(share3);
+      expect(await d.token.balanceOf(d.creatorB.address)).to.equal(0n);
       await d.market.rollOver(0n);
       // The blocked owner takes the money to an address the token accepts.
       await d.market.connect(d.creatorB).withdrawEarnings(d.viewer3.address);
       expect(await d.market.earningsOf(d.creatorB.address)).to.equal(0n);
+    });
+
+    it("a single claim for a blacklisted payee credits its earnings and says so", async () => {
+      const d = await loadFixture(blacklistFixture);
+      const share3 = await d.market.shareOf(0n, LEAVES[2][1], LEAVES[2][2]);
+      await expect(d.market.connect(d.outsider).claim(d.requests[2]))
+        .to.emit(d.market, "ClaimCredited").withArgs(d.creatorB.address, share3)
+        .and.to.emit(d.market, "Claimed").withArgs(0n, 3n, d.creatorB.address, share3);
+      // Still blacklisted: withdrawing to itself fails and keeps the credit.
+      await expect(d.market.connect(d.creatorB).withdrawEarnings(d.creatorB.address))
+        .to.be.revertedWithCustomError(d.token, "BlacklistTokenBlocked");
+      expect(await d.market.earningsOf(d.creatorB.address)).to.equal(share3);
+      await expect(d.market.connect(d.creatorB).withdrawEarnings(d.viewer3.address))
+        .to.changeTokenBalances(d.ethers, d.token, [d.market, d.viewer3], [-share3, share3]);
     });
 
     for (const [label, leaves] of [

@@ -19,7 +19,8 @@ export const LEAF_TYPES = ["uint256", "uint64", "uint64"];
 
 export type Leaf = [bigint, bigint, bigint]; // filmId, views, seconds
 
-export async function deployMarket(connection: NetworkConnection) {
+/** `tokenName`: a token with `faucet(amount)`, TestDollar or the test-only BlacklistToken. */
+export async function deployMarket(connection: NetworkConnection, tokenName: "TestDollar" | "BlacklistToken" = "TestDollar") {
   const { ethers } = connection as NetworkConnection & { ethers: any };
   const [admin, treasury, guardian, creatorA, creatorB, viewer1, viewer2, viewer3, outsider] =
     await ethers.getSigners();
@@ -29,7 +30,7 @@ export async function deployMarket(connection: NetworkConnection) {
     new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`oracle-${i}`)), ethers.provider),
   );
 
-  const token = await ethers.deployContract("TestDollar");
+  const token = await ethers.deployContract(tokenName);
   const listings = await ethers.deployContract("FilmListings");
   const latest = await ethers.provider.getBlock("latest");
   const genesis = BigInt(latest!.timestamp);

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import {
   BPS, buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, expectedShare, PASS_WINDOW, PERIOD,
-  signDispute, signTally, USD, type Deployment, type Leaf, type TallyInput,
+  DAY as ONE_DAY, signDispute, signTally, USD, type Deployment, type Leaf, type TallyInput,
 } from "./fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -19,6 +19,8 @@ const { loadFixture, time } = networkHelpers;
 const RUNS = Number(process.env.FC_RUNS ?? 40);
 const MAX_COMMANDS = Number(process.env.FC_MAX_COMMANDS ?? 40);
 const P = BigInt(PERIOD);
+/** Claims close this long after they open (FilmMarket.CLAIM_WINDOW). */
+const CLAIM_WINDOW = 180n * BigInt(ONE_DAY);
 
 // ------------------------------------------------------------------------------------ model
 
@@ -72,6 +74,7 @@ interface Model {
   donated: bigint; // tokens sent to the market by plain transfer (owed to no one)
   claimedSeen: Set<string>; // every (period, film) ever observed claimed on chain
   dead: TallyM[]; // every tally ever disputed, with the signatures it was posted with
+  blocked: Set<string>; // accounts the token refuses to pay (a blacklisting stablecoin)
   trace: string[];
 }
 
@@ -142,8 +145,11 @@ async function balances(r: Real, addrs: string[]) {
   return Promise.all(addrs.map((a) => r.token.balanceOf(a) as Promise<bigint>));
 }
 
+/** The market paid in a token that can blacklist payees, so claims meet failing transfers. */
+const deployBlacklistableMarket = (connection: any) => deployMarket(connection, "BlacklistToken");
+
 async function setup(): Promise<{ model: Model; real: Real }> {
-  const d = await loadFixture(deployMarket);
+  const d = (await loadFixture(deployBlacklistableMarket)) as Deployment;
   const signers = await ethers.getSigners();
   const creatorC = signers[9];
   const real: Real = {
@@ -186,6 +192,7 @@ async function setup(): Promise<{ model: Model; real: Real }> {
     donated: 0n,
     claimedSeen: new Set(),
     dead: [],
+    blocked: new Set(),
     trace: [],
   };
   expect(model.fees).to.equal(0n);
@@ -264,6 +271,7 @@ async function checkInvariants(m: Model, r: Real) {
 /** A second claim of every claimed leaf reverts with FilmMarketAlreadyClaimed. */
 async function checkNoDoubleClaim(m: Model, r: Real, leaves: Array<[TallyM, Leaf]>) {
   for (const [t, leaf] of leaves) {
+    if (m.now + 1n >= t.claimableAt + CLAIM_WINDOW) continue; // claims closed: a different refusal
     await reverts(r.market.claim.staticCall(claimRequest(t.tree, t.period, leaf)), r.market, "FilmMarketAlreadyClaimed");
   }
 }
@@ -614,6 +622,20 @@ class RepostDisputed extends Step {
   }
 }
 
+/** The token starts or stops refusing transfers to a creator (a payee of claims). */
+class Blacklist extends Step {
+  constructor(readonly creator: number, readonly blocked: boolean) { super(); }
+  toString() { return `blacklist(creator#${this.creator}, ${this.blocked})`; }
+  async exec(m: Model, r: Real) {
+    const who = r.creators[this.creator % r.creators.length].address;
+    await nextTx(m);
+    await mined(m, r.token.setBlacklisted(who, this.blocked));
+    if (this.blocked) m.blocked.add(who);
+    else m.blocked.delete(who);
+    return `${short(who)} ${this.blocked ? "blocked" : "unblocked"}`;
+  }
+}
+
 interface ClaimPick { tally: number; leaf: number }
 
 class Claim extends Step {
@@ -660,7 +682,8 @@ class Claim extends Step {
     const now = await nextTx(m);
     const tx = this.batch ? r.market.claimBatch(reqs.map((x) => x.req)) : r.market.claim(reqs[0].req);
 
-    // Simulate the claims in order on a scratch copy; the first failure reverts the whole call.
+    // Simulate the claims in order on a scratch copy; the first failure reverts the whole call, and a
+    // batch skips what is already claimed.
     let err: string | undefined = reqs.length === 0 ? "FilmMarketEmptyBatch" : undefined;
     const scratchClaimed = new Map<bigint, Set<bigint>>();
     const scratchPaid = new Map<bigint, bigint>();
@@ -670,9 +693,13 @@ class Claim extends Step {
       const t = m.tallies.get(x.period);
       if (t?.status !== "posted") { err = "FilmMarketNoTally"; break; }
       if (now < t.claimableAt) { err = "FilmMarketNotClaimable"; break; }
+      if (now >= t.claimableAt + CLAIM_WINDOW) { err = "FilmMarketClaimsClosed"; break; }
       const done = scratchClaimed.get(x.period) ?? new Set(claimedSet(m, x.period));
       scratchClaimed.set(x.period, done);
-      if (done.has(x.req.filmId)) { err = "FilmMarketAlreadyClaimed"; break; }
+      if (done.has(x.req.filmId)) {
+        if (this.batch) continue;
+        err = "FilmMarketAlreadyClaimed"; break;
+      }
       if (x.forged || t !== x.tally) { err = "FilmMarketInvalidProof"; break; }
       done.add(x.leaf[0]);
       const mp = pool(m, x.period);
@@ -707,11 +734,26 @@ class Claim extends Step {
       mp.claimedCount += 1;
       total += p.share;
     }
-    expect(after[0], "market paid out the shares").to.equal(before[0] - total);
+    // A payee the token refuses is credited instead: one ClaimCredited per refused transfer.
+    const credited = receipt.logs
+      .filter((l: any) => l.address === r.marketAddr)
+      .map((l: any) => r.market.interface.parseLog(l))
+      .filter((e: any) => e?.name === "ClaimCredited");
+    let creditedTotal = 0n;
     payees.forEach((a, i) => {
       const due = payouts.filter((p) => p.payee === a).reduce((s, p) => s + p.share, 0n);
-      expect(after[i + 1], `payee ${short(a)} received its shares`).to.equal(before[i + 1] + due);
+      if (m.blocked.has(a)) {
+        const got = credited.filter((e: any) => e.args.payee === a).reduce((s: bigint, e: any) => s + e.args.amount, 0n);
+        expect(got, `payee ${short(a)} credited its shares`).to.equal(due);
+        expect(after[i + 1], `blocked payee ${short(a)} received nothing`).to.equal(before[i + 1]);
+        addEarnings(m, a, due);
+        creditedTotal += due;
+      } else {
+        expect(after[i + 1], `payee ${short(a)} received its shares`).to.equal(before[i + 1] + due);
+      }
     });
+    expect(credited.every((e: any) => m.blocked.has(e.args.payee)), "only refused payees are credited").to.equal(true);
+    expect(after[0], "market paid out the shares it could").to.equal(before[0] - total + creditedTotal);
     // Invariant: claiming the same leaves again reverts with FilmMarketAlreadyClaimed.
     await checkNoDoubleClaim(m, r, reqs.map((x) => [x.tally!, x.leaf]));
     return payouts.map((p) => `p${p.period} film ${p.film} → ${p.share}`).join(", ");
@@ -731,6 +773,7 @@ class WithdrawEarnings extends Step {
     await nextTx(m);
     const tx = r.market.connect(a).withdrawEarnings(to.address);
     if (due === 0n) return reverts(tx, r.market, "FilmMarketNothingToWithdraw").then(() => "nothing");
+    if (m.blocked.has(to.address)) return reverts(tx, r.token, "BlacklistTokenBlocked").then(() => "reverted: recipient blocked");
     const [b] = await balances(r, [to.address]);
     await mined(m, tx);
     m.earnings.set(a.address, 0n);
@@ -762,7 +805,7 @@ class RollOver extends Step {
   async exec(m: Model, r: Real) {
     // Mostly a settled period with something left; sometimes any period, to exercise the refusals.
     const ready = [...m.tallies.values()].filter((t) => t.status === "posted" && m.now + 1n >= t.claimableAt &&
-      pool(m, t.period).claimedCount >= t.leaves.length && pool(m, t.period).amount > pool(m, t.period).paid).map((t) => t.period);
+      (pool(m, t.period).claimedCount >= t.leaves.length || m.now + 1n >= t.claimableAt + CLAIM_WINDOW) && pool(m, t.period).amount > pool(m, t.period).paid).map((t) => t.period);
     const known = ready.length && this.pick % 4 !== 0 ? ready : [...m.tallies.keys()];
     const period = known.length && this.pick % 5 !== 0 ? known[this.pick % known.length] : BigInt(this.pick % 3);
     const t = await nextTx(m);
@@ -772,7 +815,7 @@ class RollOver extends Step {
     let err: string | undefined;
     if (tally?.status !== "posted") err = "FilmMarketNoTally";
     else if (t < tally.claimableAt) err = "FilmMarketNotClaimable";
-    else if (mp.claimedCount < tally.leaves.length) err = "FilmMarketClaimsOutstanding";
+    else if (mp.claimedCount < tally.leaves.length && t < tally.claimableAt + CLAIM_WINDOW) err = "FilmMarketClaimsOutstanding";
     else if (mp.amount === mp.paid) err = "FilmMarketNothingToRollOver";
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
@@ -895,6 +938,8 @@ const weighted: Array<[number, fc.Arbitrary<Step>]> = [
   [4, fc.tuple(fc.nat(20), fc.array(leafSpec, { minLength: 1, maxLength: 6 }), oracleSet).map(([p, l, o]) => new PostTally(p, l, o))],
   [3, fc.tuple(fc.nat(20), fc.nat(5)).map(([p, g]) => new Dispute(p, g === 0 ? "outsider" : g < 3 ? "guardian" : "signers"))],
   [2, fc.nat(20).map((p) => new RepostDisputed(p))],
+  [2, fc.tuple(fc.nat(2), fc.nat(2)).map(([c, b]) => new Blacklist(c, b !== 0))],
+  [1, fc.integer({ min: 150 * ONE_DAY, max: 200 * ONE_DAY }).map((s) => new Travel(s))],
   [2, fc.tuple(claimPicks(1, 1), fc.nat(9)).map(([p, f]) => new Claim(p, false, f === 0))],
   [1, fc.tuple(claimPicks(0, 6), fc.nat(9)).map(([p, f]) => new Claim(p, true, f === 0))],
   [2, claimPicks(1, 6).map((p) => new Claim(p, true, false))],

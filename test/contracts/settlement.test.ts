@@ -283,8 +283,23 @@ describe("Settlement", () => {
       const transfers = receipt!.logs.filter((l: any) => l.address === d.config.paymentToken);
       expect(transfers.length).to.equal(2);
       await expect(d.market.claimBatch([])).to.be.revertedWithCustomError(d.market, "FilmMarketEmptyBatch");
-      await expect(d.market.claimBatch([claimRequest(d.tree, 0n, LEAVES[1])]))
-        .to.be.revertedWithCustomError(d.market, "FilmMarketAlreadyClaimed");
+      // Already claimed: a single claim says so, a batch skips it (no event, nothing moves).
+      await expect(d.market.claim(claimRequest(d.tree, 0n, LEAVES[1])))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketAlreadyClaimed").withArgs(0n, 2n);
+      expect(await d.market.claimBatch.staticCall([claimRequest(d.tree, 0n, LEAVES[1])])).to.equal(0n);
+      const again = d.market.claimBatch(LEAVES.map((l) => claimRequest(d.tree, 0n, l)));
+      await expect(again).to.not.emit(d.market, "Claimed");
+      await expect(again).to.changeTokenBalances(d.ethers, d.token, [d.market, d.creatorA, d.creatorB], [0n, 0n, 0n]);
+      expect((await pool(d, 0n)).claimedCount).to.equal(3n);
+    });
+
+    it("skips a claimed item in a batch but still refuses a forged one", async () => {
+      const d = await loadFixture(postedFixture);
+      await time.increase(CHALLENGE_WINDOW);
+      await d.market.claim(claimRequest(d.tree, 0n, LEAVES[0]));
+      const forged = { ...claimRequest(d.tree, 0n, LEAVES[2]), views: 99n };
+      await expect(d.market.claimBatch([claimRequest(d.tree, 0n, LEAVES[0]), forged]))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketInvalidProof").withArgs(0n, 3n);
     });
 
     it("never pays more than the pool, even for a tally whose totals understate its leaves", async () => {
@@ -311,6 +326,31 @@ describe("Settlement", () => {
       const d = await loadFixture(postedFixture);
       await expect(d.market.claim(claimRequest(d.tree, 1n, LEAVES[0])))
         .to.be.revertedWithCustomError(d.market, "FilmMarketNoTally").withArgs(1n);
+    });
+  });
+
+  describe("claim deadline", () => {
+    it("closes claims CLAIM_WINDOW after they open; then the rest rolls over whatever was claimed", async () => {
+      const d = await loadFixture(postedFixture);
+      const { claimableAt } = await d.market.tallyOf(0n);
+      const window = await d.market.CLAIM_WINDOW();
+      expect(window).to.equal(180n * 86_400n);
+      expect(await d.market.claimDeadline(0n)).to.equal(claimableAt + window);
+      expect(await d.market.claimDeadline(7n)).to.equal(0n);
+      await time.increaseTo(claimableAt);
+      await d.market.claim(claimRequest(d.tree, 0n, LEAVES[0]));
+      await expect(d.market.rollOver(0n)).to.be.revertedWithCustomError(d.market, "FilmMarketClaimsOutstanding").withArgs(0n, 1n, 3n);
+      await time.increaseTo(claimableAt + window - 2n);
+      await d.market.claim(claimRequest(d.tree, 0n, LEAVES[1])); // the last second of the window
+      await expect(d.market.claim(claimRequest(d.tree, 0n, LEAVES[2])))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketClaimsClosed").withArgs(0n, claimableAt + window);
+      await expect(d.market.claimBatch([claimRequest(d.tree, 0n, LEAVES[2])]))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketClaimsClosed");
+      const { amount, paid } = await pool(d, 0n);
+      const current = await d.market.currentPeriod();
+      await expect(d.market.rollOver(0n)).to.emit(d.market, "RemainderRolledOver").withArgs(0n, current, amount - paid);
+      expect((await pool(d, 0n)).paid).to.equal(amount);
+      await expect(d.market.rollOver(0n)).to.be.revertedWithCustomError(d.market, "FilmMarketNothingToRollOver");
     });
   });
 
