@@ -120,11 +120,7 @@ abstract contract Settlement is Subscriptions, EIP712 {
         uint256 period = tally.period;
         uint256 nowPeriod = currentPeriod();
         if (period >= nowPeriod) revert FilmMarketPeriodNotEnded(period, nowPeriod);
-        if (_tallies[period].status == TallyStatus.Posted) revert FilmMarketTallyExists(period);
-        {
-            uint32 expected = nextTallyRevision(period);
-            if (tally.revision != expected) revert FilmMarketTallyRevisionMismatch(period, expected, tally.revision);
-        }
+        _requireNextRevision(period, tally.revision);
         Params memory params = _params;
         if (tally.viewWeightBps != params.viewWeightBps) {
             revert FilmMarketViewWeightMismatch(params.viewWeightBps, tally.viewWeightBps);
@@ -311,6 +307,15 @@ abstract contract Settlement is Subscriptions, EIP712 {
         t = _tallies[period];
         if (t.status != TallyStatus.Posted) revert FilmMarketNoTally(period);
         if (block.timestamp < t.claimableAt) revert FilmMarketNotClaimable(period, t.claimableAt);
+    }
+
+    /// @dev No tally stands for `period` and `revision` is the one it expects next (one storage read).
+    function _requireNextRevision(uint256 period, uint32 revision) private view {
+        PostedTally storage t = _tallies[period];
+        TallyStatus status = t.status;
+        if (status == TallyStatus.Posted) revert FilmMarketTallyExists(period);
+        uint32 expected = status == TallyStatus.None ? 0 : t.revision + 1;
+        if (revision != expected) revert FilmMarketTallyRevisionMismatch(period, expected, revision);
     }
 
     /// @dev `tally` is the one standing for its period: every stored field matches. The data CID is
