@@ -22,9 +22,11 @@ interface IFilmMarket {
         Free
     }
 
-    /// @notice A period's tally, as signed by the oracle operators.
+    /// @notice A period's tally, as signed by the oracle operators. `revision` counts the disputed
+    /// tallies of the period before this one, so signatures over a disputed tally never count again.
     struct Tally {
         uint256 period;
+        uint32 revision;
         bytes32 root;
         uint64 totalViews;
         uint64 totalSeconds;
@@ -43,6 +45,7 @@ interface IFilmMarket {
     /// @notice A tally as stored (two slots). Its `dataCid` lives in the `TallyPosted` event only.
     struct PostedTally {
         bytes32 root;
+        uint32 revision;
         uint64 totalViews;
         uint64 totalSeconds;
         uint32 leafCount;
@@ -115,6 +118,9 @@ interface IFilmMarket {
     event TallyDisputed(uint256 indexed period, bytes32 root, address indexed disputer, string reason);
     /// @notice Emitted when a film's share of a period is paid to its owner.
     event Claimed(uint256 indexed period, uint256 indexed filmId, address indexed payee, uint256 amount);
+    /// @notice Emitted when a claim's transfer to `payee` fails (e.g. the token blacklists it): the
+    /// amount is credited to `earningsOf(payee)` instead, to be withdrawn to another address.
+    event ClaimCredited(address indexed payee, uint256 amount);
     /// @notice Emitted when a settled period's remainder moves into a later period's pool.
     event RemainderRolledOver(uint256 indexed period, uint256 indexed intoPeriod, uint256 amount);
 
@@ -155,6 +161,11 @@ interface IFilmMarket {
     error FilmMarketPeriodNotEnded(uint256 period, uint256 currentPeriod);
     /// @notice A tally for the period is posted and not disputed.
     error FilmMarketTallyExists(uint256 period);
+    /// @notice The tally's revision is not the one the period expects next (`nextTallyRevision`):
+    /// it was signed for a disputed tally's revision, or for one not reached yet.
+    error FilmMarketTallyRevisionMismatch(uint256 period, uint256 expected, uint256 actual);
+    /// @notice The tally a dispute names is not the one posted for the period.
+    error FilmMarketTallyMismatch(uint256 period);
     /// @notice The tally's totals and leaf count are inconsistent.
     error FilmMarketInvalidTally(uint256 period);
     /// @notice The tally's view weight is not the contract's current one.
@@ -177,7 +188,9 @@ interface IFilmMarket {
     error FilmMarketAlreadyClaimed(uint256 period, uint256 filmId);
     /// @notice Paying the claim would take more than the pool holds (an inconsistent tally).
     error FilmMarketPoolExceeded(uint256 period, uint256 requested, uint256 available);
-    /// @notice Some films of the period have not claimed yet.
+    /// @notice Claims of the period closed at `deadline`; what is left rolls over.
+    error FilmMarketClaimsClosed(uint256 period, uint256 deadline);
+    /// @notice Some films of the period have not claimed yet (and its claim deadline has not passed).
     error FilmMarketClaimsOutstanding(uint256 period, uint256 claimed, uint256 leafCount);
     /// @notice Nothing is left in the period's pool.
     error FilmMarketNothingToRollOver(uint256 period);
@@ -296,7 +309,8 @@ interface IFilmMarket {
 
     // ---------------------------------------------------------------- earnings
 
-    /// @notice Pay-per-view revenue owed to `account`, withdrawable at any time.
+    /// @notice Pay-per-view revenue, and claimed shares whose transfer failed, owed to `account`;
+    /// withdrawable at any time.
     function earningsOf(address account) external view returns (uint256);
 
     /// @notice Sends the caller's pay-per-view earnings to `to`. Works while paused.
@@ -316,33 +330,48 @@ interface IFilmMarket {
     /// @notice Distinct signer signatures needed to post or dispute a tally.
     function oracleThreshold() external view returns (uint256);
 
+    /// @notice The revision the next tally of `period` must carry: 0 before any tally, the disputed
+    /// tally's revision + 1 after a dispute (and the posted one's + 1 while a tally stands).
+    function nextTallyRevision(uint256 period) external view returns (uint32);
+
     /// @notice The EIP-712 digest the oracle signers sign for `tally`.
     function tallyDigest(Tally calldata tally) external view returns (bytes32);
 
-    /// @notice The EIP-712 digest signers sign to dispute the tally with `root` for `period`.
-    function disputeDigest(uint256 period, bytes32 root) external view returns (bytes32);
+    /// @notice The EIP-712 digest signers sign to dispute exactly `tally`: it binds the tally's
+    /// whole digest (`tallyDigest(tally)`, revision included), so a dispute of one tally can never be
+    /// replayed against another tally of the period, even one with the same root.
+    function disputeDigest(Tally calldata tally) external view returns (bytes32);
 
     /// @notice Posts the tally of an ended period, signed by at least `oracleThreshold` distinct
     /// registered signers (signatures ordered by ascending signer address). Anyone may submit it.
-    /// @param tally The attested counts; `viewWeightBps` must equal the current `viewWeightBps()`.
+    /// @param tally The attested counts; `viewWeightBps` must equal the current `viewWeightBps()` and
+    /// `revision` must equal `nextTallyRevision(period)`, so a disputed tally can never be re-posted.
     /// @param signatures 65-byte ECDSA signatures over `tallyDigest(tally)`.
     function postTally(Tally calldata tally, bytes[] calldata signatures) external;
 
-    /// @notice `oracleThreshold` signers dispute the period's tally (signatures over
-    /// `disputeDigest(period, root)`, ascending signer order). Anyone may submit it.
-    function disputeWithSignatures(uint256 period, bytes[] calldata signatures, string calldata reason) external;
+    /// @notice `oracleThreshold` signers dispute the period's posted tally (signatures over
+    /// `disputeDigest(tally)`, ascending signer order). Anyone may submit it.
+    /// @param tally The tally standing for its period; reverts if any stored field differs.
+    function disputeWithSignatures(Tally calldata tally, bytes[] calldata signatures, string calldata reason) external;
 
     /// @notice The stored tally of `period` (status None when nothing was posted).
     function tallyOf(uint256 period) external view returns (PostedTally memory);
 
-    /// @notice Pays one film's share of a settled period to the film's current owner. Anyone may call.
-    /// @return amount The share paid.
+    /// @notice Pays one film's share of a settled period to the film's current owner. Anyone may call,
+    /// until `claimDeadline(period)`. If the token refuses the transfer, the share is credited to the
+    /// owner's `earningsOf` instead (`ClaimCredited`).
+    /// @return amount The share paid or credited.
     function claim(ClaimRequest calldata request) external returns (uint256 amount);
 
     /// @notice Claims many (period, film) shares at once. Consecutive claims paying the same owner
-    /// are paid in one transfer, so order a batch by owner.
-    /// @return total The sum paid.
+    /// are paid in one transfer, so order a batch by owner. A share someone already claimed is
+    /// skipped (no event), so a front-run claim cannot revert the batch; any other refusal reverts it.
+    /// @return total The sum paid or credited by this call.
     function claimBatch(ClaimRequest[] calldata requests) external returns (uint256 total);
+
+    /// @notice When claims of `period` close (unix seconds): `CLAIM_WINDOW` after its tally became
+    /// claimable; 0 while no undisputed tally is posted. From then on `rollOver` moves what is left.
+    function claimDeadline(uint256 period) external view returns (uint256);
 
     /// @notice Whether the film's share of the period has been claimed.
     function isClaimed(uint256 period, uint256 filmId) external view returns (bool);
@@ -351,7 +380,8 @@ interface IFilmMarket {
     /// tally; 0 while no undisputed tally is posted.
     function shareOf(uint256 period, uint64 views, uint64 seconds_) external view returns (uint256);
 
-    /// @notice After every film of a settled period claimed (or for a tally with no films), moves
-    /// what is left of its pool (rounding dust, or all of it) into the current period's pool.
+    /// @notice After every film of a settled period claimed (or for a tally with no films), or once
+    /// its claim deadline has passed, moves what is left of its pool (rounding dust, unclaimed
+    /// shares, or all of it) into the current period's pool.
     function rollOver(uint256 period) external;
 }

@@ -18,19 +18,29 @@ import {Subscriptions} from "./Subscriptions.sol";
 /// Posting needs EIP-712 signatures of at least `oracleThreshold` distinct registered signers and
 /// costs the same for any number of films. The tally can be disputed during its challenge window
 /// (by a guardian or by `oracleThreshold` signers); a disputed tally pays nothing and can be
-/// replaced. After the window, anyone can claim a film's share for the film's current owner:
+/// replaced by a tally of the next revision. The revision is part of what the signers sign and
+/// only ever grows, so signatures over a disputed tally (or any other tally signed for its
+/// revision) are dead: nobody can re-post them or front-run the replacement with them.
+/// After the window, anyone can claim a film's share for the film's current owner:
 ///
 ///     share = pool × (w·views/totalViews + (1 − w)·seconds/totalSeconds), rounded down.
 ///
 /// Rounding leaves at most one unit per film in the pool; once every film has claimed (or when the
-/// tally has no films), `rollOver` moves what is left into the pool of the current period.
+/// tally has no films), `rollOver` moves what is left into the pool of the current period. Claims
+/// close `CLAIM_WINDOW` after they open; from then on `rollOver` moves what is left whatever was
+/// claimed, so a tally with a wrong leaf count or unclaimable leaves cannot lock a pool forever.
+/// Nobody can block a claim: a batch skips what someone else already claimed, and a share whose
+/// transfer fails (a payee the token refuses) is credited to the payee's `earningsOf` instead.
 abstract contract Settlement is Subscriptions, EIP712 {
     using SafeERC20 for IERC20;
 
     bytes32 public constant TALLY_TYPEHASH = keccak256(
-        "Tally(uint256 period,bytes32 root,uint64 totalViews,uint64 totalSeconds,uint32 leafCount,uint16 viewWeightBps,string dataCid)"
+        "Tally(uint256 period,uint32 revision,bytes32 root,uint64 totalViews,uint64 totalSeconds,uint32 leafCount,uint16 viewWeightBps,string dataCid)"
     );
-    bytes32 public constant DISPUTE_TYPEHASH = keccak256("Dispute(uint256 period,bytes32 root)");
+    /// @notice How long claims stay open after a tally becomes claimable; then the rest rolls over.
+    uint256 public constant CLAIM_WINDOW = 180 days;
+
+    bytes32 public constant DISPUTE_TYPEHASH = keccak256("Dispute(uint256 period,bytes32 tallyDigest)");
 
     /// @dev Two slots per period (`PostedTally` is packed); the `dataCid` lives in the `TallyPosted` event only.
     mapping(uint256 period => PostedTally) internal _tallies;
@@ -76,12 +86,19 @@ abstract contract Settlement is Subscriptions, EIP712 {
     // ---------------------------------------------------------------- tallies
 
     /// @inheritdoc IFilmMarket
+    function nextTallyRevision(uint256 period) public view returns (uint32) {
+        PostedTally storage t = _tallies[period];
+        return t.status == TallyStatus.None ? 0 : t.revision + 1;
+    }
+
+    /// @inheritdoc IFilmMarket
     function tallyDigest(Tally calldata tally) public view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
                 abi.encode(
                     TALLY_TYPEHASH,
                     tally.period,
+                    tally.revision,
                     tally.root,
                     tally.totalViews,
                     tally.totalSeconds,
@@ -94,8 +111,8 @@ abstract contract Settlement is Subscriptions, EIP712 {
     }
 
     /// @inheritdoc IFilmMarket
-    function disputeDigest(uint256 period, bytes32 root) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(DISPUTE_TYPEHASH, period, root)));
+    function disputeDigest(Tally calldata tally) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DISPUTE_TYPEHASH, tally.period, tallyDigest(tally))));
     }
 
     /// @inheritdoc IFilmMarket
@@ -103,7 +120,7 @@ abstract contract Settlement is Subscriptions, EIP712 {
         uint256 period = tally.period;
         uint256 nowPeriod = currentPeriod();
         if (period >= nowPeriod) revert FilmMarketPeriodNotEnded(period, nowPeriod);
-        if (_tallies[period].status == TallyStatus.Posted) revert FilmMarketTallyExists(period);
+        _requireNextRevision(period, tally.revision);
         Params memory params = _params;
         if (tally.viewWeightBps != params.viewWeightBps) {
             revert FilmMarketViewWeightMismatch(params.viewWeightBps, tally.viewWeightBps);
@@ -117,6 +134,7 @@ abstract contract Settlement is Subscriptions, EIP712 {
         uint40 claimableAt = uint40(block.timestamp + params.challengeWindow);
         _tallies[period] = PostedTally({
             root: tally.root,
+            revision: tally.revision,
             totalViews: tally.totalViews,
             totalSeconds: tally.totalSeconds,
             leafCount: tally.leafCount,
@@ -144,9 +162,10 @@ abstract contract Settlement is Subscriptions, EIP712 {
     }
 
     /// @inheritdoc IFilmMarket
-    function disputeWithSignatures(uint256 period, bytes[] calldata signatures, string calldata reason) external {
-        _checkSignatures(disputeDigest(period, _tallies[period].root), signatures);
-        _dispute(period, reason);
+    function disputeWithSignatures(Tally calldata tally, bytes[] calldata signatures, string calldata reason) external {
+        _requirePosted(tally);
+        _checkSignatures(disputeDigest(tally), signatures);
+        _dispute(tally.period, reason);
     }
 
     /// @inheritdoc IFilmMarket
@@ -159,8 +178,8 @@ abstract contract Settlement is Subscriptions, EIP712 {
     /// @inheritdoc IFilmMarket
     function claim(ClaimRequest calldata request) external nonReentrant returns (uint256 amount) {
         address payee;
-        (payee, amount) = _claim(request);
-        if (amount != 0) paymentToken.safeTransfer(payee, amount);
+        (payee, amount) = _claim(request, false);
+        _pay(payee, amount);
     }
 
     /// @inheritdoc IFilmMarket
@@ -170,15 +189,22 @@ abstract contract Settlement is Subscriptions, EIP712 {
         address pendingPayee;
         uint256 pendingAmount;
         for (uint256 i = 0; i < n; ++i) {
-            (address payee, uint256 amount) = _claim(requests[i]);
+            (address payee, uint256 amount) = _claim(requests[i], true);
+            if (payee == address(0)) continue; // already claimed (e.g. front-run): skipped
             total += amount;
             if (payee != pendingPayee) {
-                if (pendingAmount != 0) paymentToken.safeTransfer(pendingPayee, pendingAmount);
+                _pay(pendingPayee, pendingAmount);
                 (pendingPayee, pendingAmount) = (payee, 0);
             }
             pendingAmount += amount;
         }
-        if (pendingAmount != 0) paymentToken.safeTransfer(pendingPayee, pendingAmount);
+        _pay(pendingPayee, pendingAmount);
+    }
+
+    /// @inheritdoc IFilmMarket
+    function claimDeadline(uint256 period) public view returns (uint256) {
+        PostedTally storage t = _tallies[period];
+        return t.status == TallyStatus.Posted ? t.claimableAt + CLAIM_WINDOW : 0;
     }
 
     /// @inheritdoc IFilmMarket
@@ -197,7 +223,9 @@ abstract contract Settlement is Subscriptions, EIP712 {
     function rollOver(uint256 period) external {
         PostedTally storage t = _requireClaimable(period);
         Pool storage pool = _pools[period];
-        if (pool.claimedCount < t.leafCount) revert FilmMarketClaimsOutstanding(period, pool.claimedCount, t.leafCount);
+        if (pool.claimedCount < t.leafCount && block.timestamp < t.claimableAt + CLAIM_WINDOW) {
+            revert FilmMarketClaimsOutstanding(period, pool.claimedCount, t.leafCount);
+        }
         uint96 remainder = pool.amount - pool.paid;
         if (remainder == 0) revert FilmMarketNothingToRollOver(period);
         pool.paid = pool.amount;
@@ -222,37 +250,86 @@ abstract contract Settlement is Subscriptions, EIP712 {
         return Math.mulDiv(pool, numerator, BPS * totalViews * totalSeconds);
     }
 
-    function _claim(ClaimRequest calldata request) private returns (address payee, uint256 amount) {
+    /// @dev Books one claim and returns whom to pay. An already-claimed film reverts, or with
+    /// `skipClaimed` returns a zero payee and books nothing.
+    function _claim(ClaimRequest calldata request, bool skipClaimed) private returns (address payee, uint256 amount) {
         uint256 period = request.period;
         uint256 filmId = request.filmId;
         PostedTally storage t = _requireClaimable(period);
+        {
+            uint256 deadline = t.claimableAt + CLAIM_WINDOW;
+            if (block.timestamp >= deadline) revert FilmMarketClaimsClosed(period, deadline);
+        }
 
         mapping(uint256 => uint256) storage bitmap = _claimedBitmap[period];
         uint256 word = filmId >> 8;
         uint256 bit = 1 << (filmId & 0xff);
         uint256 bits = bitmap[word];
-        if (bits & bit != 0) revert FilmMarketAlreadyClaimed(period, filmId);
+        if (bits & bit != 0) {
+            if (skipClaimed) return (address(0), 0);
+            revert FilmMarketAlreadyClaimed(period, filmId);
+        }
 
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(filmId, request.views, request.seconds_))));
         if (!MerkleProof.verifyCalldata(request.proof, t.root, leaf)) revert FilmMarketInvalidProof(period, filmId);
         bitmap[word] = bits | bit;
 
+        amount = _takeShare(period, t, request.views, request.seconds_);
+        payee = listings.ownerOf(filmId);
+        emit Claimed(period, filmId, payee, amount);
+    }
+
+    /// @dev Books a leaf's share as paid from the period's pool, never more than the pool holds.
+    function _takeShare(uint256 period, PostedTally storage t, uint64 views, uint64 seconds_)
+        private
+        returns (uint256 amount)
+    {
         Pool storage pool = _pools[period];
         uint96 poolAmount = pool.amount;
-        amount = _share(poolAmount, request.views, request.seconds_, t.totalViews, t.totalSeconds, t.viewWeightBps);
+        amount = _share(poolAmount, views, seconds_, t.totalViews, t.totalSeconds, t.viewWeightBps);
         uint256 available = poolAmount - pool.paid;
         if (amount > available) revert FilmMarketPoolExceeded(period, amount, available);
         pool.paid += uint96(amount);
         ++pool.claimedCount;
+    }
 
-        payee = listings.ownerOf(filmId);
-        emit Claimed(period, filmId, payee, amount);
+    /// @dev Sends `amount` to `payee`; if the token refuses (e.g. a blacklisted payee), credits it
+    /// to the payee's earnings instead, so one payee never blocks other claims or the roll-over.
+    function _pay(address payee, uint256 amount) private {
+        if (amount == 0) return;
+        if (!paymentToken.trySafeTransfer(payee, amount)) {
+            earningsOf[payee] += amount;
+            emit ClaimCredited(payee, amount);
+        }
     }
 
     function _requireClaimable(uint256 period) private view returns (PostedTally storage t) {
         t = _tallies[period];
         if (t.status != TallyStatus.Posted) revert FilmMarketNoTally(period);
         if (block.timestamp < t.claimableAt) revert FilmMarketNotClaimable(period, t.claimableAt);
+    }
+
+    /// @dev No tally stands for `period` and `revision` is the one it expects next (one storage read).
+    function _requireNextRevision(uint256 period, uint32 revision) private view {
+        PostedTally storage t = _tallies[period];
+        TallyStatus status = t.status;
+        if (status == TallyStatus.Posted) revert FilmMarketTallyExists(period);
+        uint32 expected = status == TallyStatus.None ? 0 : t.revision + 1;
+        if (revision != expected) revert FilmMarketTallyRevisionMismatch(period, expected, revision);
+    }
+
+    /// @dev `tally` is the one standing for its period: every stored field matches. The data CID is
+    /// not stored (it lives in the `TallyPosted` event), so it is the one field a dispute's tally
+    /// is not compared on; the revision still pins the dispute to the one tally of its revision.
+    function _requirePosted(Tally calldata tally) private view {
+        uint256 period = tally.period;
+        PostedTally storage t = _tallies[period];
+        if (t.status != TallyStatus.Posted) revert FilmMarketNoTally(period);
+        if (
+            t.revision != tally.revision || t.root != tally.root || t.totalViews != tally.totalViews
+                || t.totalSeconds != tally.totalSeconds || t.leafCount != tally.leafCount
+                || t.viewWeightBps != tally.viewWeightBps
+        ) revert FilmMarketTallyMismatch(period);
     }
 
     function _dispute(uint256 period, string calldata reason) private {

@@ -38,6 +38,10 @@ contract ReentrantToken is ERC20, ERC20Permit {
     /// @notice Revert data of every callback made (empty entries for successful ones).
     bytes[] internal _results;
 
+    /// @notice Transfers to this account return false (after any callback), moving nothing: a
+    /// token refusing a payee, as a blacklisting stablecoin does.
+    address public refusedPayee;
+
     bool private _inHook;
 
     constructor() ERC20("Reentrant Dollar", "rUSD") ERC20Permit("Reentrant Dollar") {}
@@ -58,6 +62,11 @@ contract ReentrantToken is ERC20, ERC20Permit {
         hookMask = mask;
         hookBefore = before;
         shotsLeft = shots;
+    }
+
+    /// @notice Makes transfers to `payee` fail (returning false); the zero address refuses no one.
+    function refuse(address payee) external {
+        refusedPayee = payee;
     }
 
     /// @notice Disarms the token and keeps the record.
@@ -96,7 +105,7 @@ contract ReentrantToken is ERC20, ERC20Permit {
 
     function transfer(address to, uint256 value) public override returns (bool) {
         if (hookBefore) _maybeReenter(ON_TRANSFER);
-        bool ok = super.transfer(to, value);
+        bool ok = to != address(0) && to == refusedPayee ? false : super.transfer(to, value);
         if (!hookBefore) _maybeReenter(ON_TRANSFER);
         return ok;
     }

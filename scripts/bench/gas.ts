@@ -41,7 +41,7 @@ async function deploy(signerCount: number, threshold: number) {
 async function signTally(market: FilmMarket, tally: object, wallets: typeof oracles) {
   const domain = { name: "AI Films", version: "1", chainId: 31337, verifyingContract: await market.getAddress() };
   const types = { Tally: [
-    { name: "period", type: "uint256" }, { name: "root", type: "bytes32" }, { name: "totalViews", type: "uint64" },
+    { name: "period", type: "uint256" }, { name: "revision", type: "uint32" }, { name: "root", type: "bytes32" }, { name: "totalViews", type: "uint64" },
     { name: "totalSeconds", type: "uint64" }, { name: "leafCount", type: "uint32" },
     { name: "viewWeightBps", type: "uint16" }, { name: "dataCid", type: "string" },
   ] };
@@ -58,7 +58,7 @@ function tallyFor(period: bigint, n: number) {
   for (let i = 1; i <= n; i++) leaves.push([BigInt(i), BigInt(1 + (i % 7)), BigInt(600 + (i % 1000) * 3)]);
   const tree = StandardMerkleTree.of(leaves, ["uint256", "uint64", "uint64"]);
   const tally = {
-    period, root: tree.root, leafCount: n, viewWeightBps: 5_000, dataCid: "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+    period, revision: 0, root: tree.root, leafCount: n, viewWeightBps: 5_000, dataCid: "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
     totalViews: leaves.reduce((s, l) => s + l[1], 0n), totalSeconds: leaves.reduce((s, l) => s + l[2], 0n),
   };
   return { tree, tally, leaves };

@@ -123,7 +123,7 @@ async function measureTally(job: TallyJob): Promise<TallyFigures> {
     started = performance.now();
     const { start, end } = periodBounds(CLOCK, PERIOD);
     const file = buildTallyFile(
-      { ...DOMAIN, period: PERIOD, periodStart: start, periodEnd: end, viewWeightBps: 5_000, pool: 1_000_000_000_000n },
+      { ...DOMAIN, period: PERIOD, revision: 0, periodStart: start, periodEnd: end, viewWeightBps: 5_000, pool: 1_000_000_000_000n },
       leaves,
     );
     const treeSeconds = seconds(started);

@@ -107,7 +107,7 @@ describeEachBackend("synthetic ledger", (backend) => {
     const leaves = await aggregatePeriod(db, PERIOD);
     expect(leaves).to.deep.equal(byHand);
     const file = buildTallyFile(
-      { chainId: 31337, market: "0x5FbDB2315678afecb367f032d93F642f64180aa3", period: PERIOD, periodStart: start, periodEnd: end, viewWeightBps: 5_000, pool: 10n },
+      { chainId: 31337, market: "0x5FbDB2315678afecb367f032d93F642f64180aa3", period: PERIOD, revision: 0, periodStart: start, periodEnd: end, viewWeightBps: 5_000, pool: 10n },
       leaves,
     );
     const reread = parseTallyFile(serializeTallyFile(file));

@@ -3,7 +3,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
-import type { BaseWallet, Signer } from "ethers";
+import { TypedDataEncoder, type BaseWallet, type Signer } from "ethers";
 
 export const DAY = 86_400;
 export const PERIOD = 30 * DAY;
@@ -19,7 +19,8 @@ export const LEAF_TYPES = ["uint256", "uint64", "uint64"];
 
 export type Leaf = [bigint, bigint, bigint]; // filmId, views, seconds
 
-export async function deployMarket(connection: NetworkConnection) {
+/** `tokenName`: a token with `faucet(amount)`, TestDollar or the test-only BlacklistToken. */
+export async function deployMarket(connection: NetworkConnection, tokenName: "TestDollar" | "BlacklistToken" = "TestDollar") {
   const { ethers } = connection as NetworkConnection & { ethers: any };
   const [admin, treasury, guardian, creatorA, creatorB, viewer1, viewer2, viewer3, outsider] =
     await ethers.getSigners();
@@ -29,7 +30,7 @@ export async function deployMarket(connection: NetworkConnection) {
     new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`oracle-${i}`)), ethers.provider),
   );
 
-  const token = await ethers.deployContract("TestDollar");
+  const token = await ethers.deployContract(tokenName);
   const listings = await ethers.deployContract("FilmListings");
   const latest = await ethers.provider.getBlock("latest");
   const genesis = BigInt(latest!.timestamp);
@@ -70,6 +71,7 @@ export type Deployment = Awaited<ReturnType<typeof deployMarket>>;
 
 export interface TallyInput {
   period: bigint;
+  revision: number;
   root: string;
   totalViews: bigint;
   totalSeconds: bigint;
@@ -79,11 +81,14 @@ export interface TallyInput {
 }
 
 /** Builds the StandardMerkleTree and the tally the oracle would sign for these leaves. */
-export function buildTally(period: bigint, leaves: Leaf[], viewWeightBps = VIEW_WEIGHT_BPS, dataCid = "bafytallydata") {
+export function buildTally(
+  period: bigint, leaves: Leaf[], viewWeightBps = VIEW_WEIGHT_BPS, dataCid = "bafytallydata", revision = 0,
+) {
   // An empty period has no tree; its tally carries a zero root and zero totals.
   const tree = leaves.length ? StandardMerkleTree.of(leaves, LEAF_TYPES) : undefined;
   const tally: TallyInput = {
     period,
+    revision,
     root: tree ? tree.root : "0x" + "00".repeat(32),
     totalViews: leaves.reduce((s, l) => s + l[1], 0n),
     totalSeconds: leaves.reduce((s, l) => s + l[2], 0n),
@@ -102,6 +107,7 @@ export async function eip712Domain(market: FilmMarket) {
 export const TALLY_TYPES = {
   Tally: [
     { name: "period", type: "uint256" },
+    { name: "revision", type: "uint32" },
     { name: "root", type: "bytes32" },
     { name: "totalViews", type: "uint64" },
     { name: "totalSeconds", type: "uint64" },
@@ -113,7 +119,7 @@ export const TALLY_TYPES = {
 export const DISPUTE_TYPES = {
   Dispute: [
     { name: "period", type: "uint256" },
-    { name: "root", type: "bytes32" },
+    { name: "tallyDigest", type: "bytes32" },
   ],
 };
 
@@ -131,9 +137,11 @@ export async function signTally(market: FilmMarket, tally: TallyInput, wallets: 
   return signSorted(wallets, (w) => w.signTypedData(d as any, TALLY_TYPES, tally));
 }
 
-export async function signDispute(market: FilmMarket, period: bigint, root: string, wallets: Array<Signer & { address: string }>) {
+/** Threshold signers' signatures disputing exactly `tally` (its whole EIP-712 digest). */
+export async function signDispute(market: FilmMarket, tally: TallyInput, wallets: Array<Signer & { address: string }>) {
   const d = await eip712Domain(market);
-  return signSorted(wallets, (w) => w.signTypedData(d as any, DISPUTE_TYPES, { period, root }));
+  const tallyDigest = TypedDataEncoder.hash(d as any, TALLY_TYPES, tally);
+  return signSorted(wallets, (w) => w.signTypedData(d as any, DISPUTE_TYPES, { period: tally.period, tallyDigest }));
 }
 
 export function claimRequest(tree: StandardMerkleTree<any> | undefined, period: bigint, leaf: Leaf) {
@@ -154,4 +162,9 @@ export async function endPeriod(d: Deployment, period: bigint) {
   const now = BigInt((await d.ethers.provider.getBlock("latest"))!.timestamp);
   if (now < end) await d.ethers.provider.send("evm_setNextBlockTimestamp", [Number(end)]);
   await d.ethers.provider.send("evm_mine", []);
+}
+
+/** Submits signers' dispute of `tally`. */
+export function disputeBySigners(market: FilmMarket, tally: TallyInput, signatures: string[], reason: string) {
+  return market.disputeWithSignatures(tally, signatures, reason);
 }

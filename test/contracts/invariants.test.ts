@@ -10,7 +10,7 @@ import fc from "fast-check";
 import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import {
   BPS, buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, expectedShare, PASS_WINDOW, PERIOD,
-  signTally, USD, type Deployment, type Leaf, type TallyInput,
+  DAY as ONE_DAY, signDispute, signTally, USD, type Deployment, type Leaf, type TallyInput,
 } from "./fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -19,6 +19,8 @@ const { loadFixture, time } = networkHelpers;
 const RUNS = Number(process.env.FC_RUNS ?? 40);
 const MAX_COMMANDS = Number(process.env.FC_MAX_COMMANDS ?? 40);
 const P = BigInt(PERIOD);
+/** Claims close this long after they open (FilmMarket.CLAIM_WINDOW). */
+const CLAIM_WINDOW = 180n * BigInt(ONE_DAY);
 
 // ------------------------------------------------------------------------------------ model
 
@@ -42,6 +44,10 @@ interface TallyM {
   leaves: Leaf[];
   tree: StandardMerkleTree<any[]> | undefined;
   input: TallyInput;
+  /** The signatures it was posted with (an attacker can read them from the transaction). */
+  sigs: string[];
+  /** The signers' dispute signatures, when signers disputed it. */
+  disputeSigs?: string[];
   w: bigint;
   claimableAt: bigint;
   /** Amounts of the Claimed events, per film, as paid by the chain. */
@@ -67,6 +73,8 @@ interface Model {
   rolled: bigint; // Σ amounts moved between pools by rollOver
   donated: bigint; // tokens sent to the market by plain transfer (owed to no one)
   claimedSeen: Set<string>; // every (period, film) ever observed claimed on chain
+  dead: TallyM[]; // every tally ever disputed, with the signatures it was posted with
+  blocked: Set<string>; // accounts the token refuses to pay (a blacklisting stablecoin)
   trace: string[];
 }
 
@@ -137,8 +145,11 @@ async function balances(r: Real, addrs: string[]) {
   return Promise.all(addrs.map((a) => r.token.balanceOf(a) as Promise<bigint>));
 }
 
+/** The market paid in a token that can blacklist payees, so claims meet failing transfers. */
+const deployBlacklistableMarket = (connection: any) => deployMarket(connection, "BlacklistToken");
+
 async function setup(): Promise<{ model: Model; real: Real }> {
-  const d = await loadFixture(deployMarket);
+  const d = (await loadFixture(deployBlacklistableMarket)) as Deployment;
   const signers = await ethers.getSigners();
   const creatorC = signers[9];
   const real: Real = {
@@ -180,6 +191,8 @@ async function setup(): Promise<{ model: Model; real: Real }> {
     rolled: 0n,
     donated: 0n,
     claimedSeen: new Set(),
+    dead: [],
+    blocked: new Set(),
     trace: [],
   };
   expect(model.fees).to.equal(0n);
@@ -258,6 +271,7 @@ async function checkInvariants(m: Model, r: Real) {
 /** A second claim of every claimed leaf reverts with FilmMarketAlreadyClaimed. */
 async function checkNoDoubleClaim(m: Model, r: Real, leaves: Array<[TallyM, Leaf]>) {
   for (const [t, leaf] of leaves) {
+    if (m.now + 1n >= t.claimableAt + CLAIM_WINDOW) continue; // claims closed: a different refusal
     await reverts(r.market.claim.staticCall(claimRequest(t.tree, t.period, leaf)), r.market, "FilmMarketAlreadyClaimed");
   }
 }
@@ -526,7 +540,11 @@ class PostTally extends Step {
         if (!seen.has(id)) (seen.add(id), leaves.push([id, s.views, s.seconds]));
       }
     }
-    const { tree, tally } = buildTally(period, leaves, Number(m.viewWeightBps));
+    // Mostly the revision the period expects next; now and then a stale one (signed for a disputed tally).
+    const previous = m.tallies.get(period);
+    const expected = previous ? previous.input.revision + 1 : 0;
+    const revision = this.pick % 3 === 1 && expected > 0 ? expected - 1 : expected;
+    const { tree, tally } = buildTally(period, leaves, Number(m.viewWeightBps), "bafytallydata", revision);
     const signers = this.oracles.map((i) => r.d.oracles[i]);
     const sigs = await signTally(r.market, tally, signers);
     await nextTx(m);
@@ -534,43 +552,87 @@ class PostTally extends Step {
     let err: string | undefined;
     if (period >= current) err = "FilmMarketPeriodNotEnded";
     else if (m.tallies.get(period)?.status === "posted") err = "FilmMarketTallyExists";
+    else if (revision !== expected) err = "FilmMarketTallyRevisionMismatch";
     else if (leaves.length > 0 && tally.totalSeconds === 0n) err = "FilmMarketInvalidTally";
     else if (signers.length < 3) err = "FilmMarketThresholdNotMet";
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
     const claimableAt = t + BigInt(CHALLENGE_WINDOW);
     m.tallies.set(period, {
-      period, status: "posted", leaves, tree: tree as StandardMerkleTree<any[]> | undefined, input: tally, w: m.viewWeightBps, claimableAt, paidByFilm: new Map(),
+      period, status: "posted", leaves, tree: tree as StandardMerkleTree<any[]> | undefined, input: tally, sigs, w: m.viewWeightBps, claimableAt, paidByFilm: new Map(),
     });
     pool(m, period); // watch this period's pool from now on
     const stored = await r.market.tallyOf(period);
     expect(stored.claimableAt).to.equal(claimableAt);
     expect(stored.leafCount).to.equal(BigInt(leaves.length));
-    return `period ${period}: ${leaves.length} leaves, views ${tally.totalViews}, seconds ${tally.totalSeconds}`;
+    expect(stored.revision).to.equal(BigInt(revision));
+    return `period ${period} rev ${revision}: ${leaves.length} leaves, views ${tally.totalViews}, seconds ${tally.totalSeconds}`;
   }
 }
 
 class Dispute extends Step {
-  constructor(readonly pick: number, readonly asGuardian: boolean) { super(); }
-  toString() { return `dispute(#${this.pick}, ${this.asGuardian ? "guardian" : "outsider"})`; }
+  constructor(readonly pick: number, readonly who: "guardian" | "outsider" | "signers") { super(); }
+  toString() { return `dispute(#${this.pick}, ${this.who})`; }
   async exec(m: Model, r: Real) {
     // Mostly a tally inside its challenge window; sometimes any period.
     const open = [...m.tallies.values()].filter((t) => t.status === "posted" && m.now + 1n < t.claimableAt).map((t) => t.period);
     const known = open.length && this.pick % 3 !== 0 ? open : [...m.tallies.keys()];
     const period = known.length && this.pick % 5 !== 0 ? known[this.pick % known.length] : BigInt(this.pick % 3);
-    const t = await nextTx(m);
-    const caller = this.asGuardian ? r.guardian : r.outsider;
-    const tx = r.market.connect(caller).dispute(period, "property test");
     const tally = m.tallies.get(period);
+    // Signers sign a dispute of exactly the tally they see (an empty stand-in when there is none).
+    const named = tally?.input ?? buildTally(period, []).tally;
+    const disputeSigs = this.who === "signers" ? await signDispute(r.market, named, r.d.oracles.slice(0, 3)) : undefined;
+    const t = await nextTx(m);
+    const tx = disputeSigs
+      ? r.market.connect(r.outsider).disputeWithSignatures(named, disputeSigs, "property test")
+      : r.market.connect(this.who === "guardian" ? r.guardian : r.outsider).dispute(period, "property test");
     let err: string | undefined;
-    if (!this.asGuardian) err = "FilmMarketNotGuardian";
+    if (this.who === "outsider") err = "FilmMarketNotGuardian";
     else if (tally?.status !== "posted") err = "FilmMarketNoTally";
     else if (t >= tally.claimableAt) err = "FilmMarketChallengeWindowClosed";
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
     tally!.status = "disputed";
+    tally!.disputeSigs = disputeSigs;
+    m.dead.push(tally!);
     expect((await r.market.tallyOf(period)).status).to.equal(2n);
     return `period ${period} disputed`;
+  }
+}
+
+/** An attacker re-posts a disputed tally with the signatures of its original transaction. */
+class RepostDisputed extends Step {
+  constructor(readonly pick: number) { super(); }
+  toString() { return `repostDisputed(#${this.pick})`; }
+  async exec(m: Model, r: Real) {
+    if (m.dead.length === 0) return "nothing disputed";
+    const t = m.dead[this.pick % m.dead.length];
+    await nextTx(m);
+    // Refused either way: the replacement stands, or the period expects a later revision.
+    const err = m.tallies.get(t.period)?.status === "posted" ? "FilmMarketTallyExists" : "FilmMarketTallyRevisionMismatch";
+    await reverts(r.market.connect(r.outsider).postTally(t.input, t.sigs), r.market, err);
+    // Its dispute signatures are about it alone: replayed against what stands now, they are refused.
+    const now = m.tallies.get(t.period)!;
+    if (t.disputeSigs && now.status === "posted") {
+      await reverts(r.market.disputeWithSignatures.staticCall(now.input, t.disputeSigs, "replay"), r.market, "FilmMarketUnknownSigner");
+      await reverts(r.market.disputeWithSignatures.staticCall(t.input, t.disputeSigs, "replay"), r.market, "FilmMarketTallyMismatch");
+      return `period ${t.period}: reverted ${err}; dispute replay refused`;
+    }
+    return `period ${t.period}: reverted ${err}`;
+  }
+}
+
+/** The token starts or stops refusing transfers to a creator (a payee of claims). */
+class Blacklist extends Step {
+  constructor(readonly creator: number, readonly blocked: boolean) { super(); }
+  toString() { return `blacklist(creator#${this.creator}, ${this.blocked})`; }
+  async exec(m: Model, r: Real) {
+    const who = r.creators[this.creator % r.creators.length].address;
+    await nextTx(m);
+    await mined(m, r.token.setBlacklisted(who, this.blocked));
+    if (this.blocked) m.blocked.add(who);
+    else m.blocked.delete(who);
+    return `${short(who)} ${this.blocked ? "blocked" : "unblocked"}`;
   }
 }
 
@@ -620,7 +682,8 @@ class Claim extends Step {
     const now = await nextTx(m);
     const tx = this.batch ? r.market.claimBatch(reqs.map((x) => x.req)) : r.market.claim(reqs[0].req);
 
-    // Simulate the claims in order on a scratch copy; the first failure reverts the whole call.
+    // Simulate the claims in order on a scratch copy; the first failure reverts the whole call, and a
+    // batch skips what is already claimed.
     let err: string | undefined = reqs.length === 0 ? "FilmMarketEmptyBatch" : undefined;
     const scratchClaimed = new Map<bigint, Set<bigint>>();
     const scratchPaid = new Map<bigint, bigint>();
@@ -630,9 +693,13 @@ class Claim extends Step {
       const t = m.tallies.get(x.period);
       if (t?.status !== "posted") { err = "FilmMarketNoTally"; break; }
       if (now < t.claimableAt) { err = "FilmMarketNotClaimable"; break; }
+      if (now >= t.claimableAt + CLAIM_WINDOW) { err = "FilmMarketClaimsClosed"; break; }
       const done = scratchClaimed.get(x.period) ?? new Set(claimedSet(m, x.period));
       scratchClaimed.set(x.period, done);
-      if (done.has(x.req.filmId)) { err = "FilmMarketAlreadyClaimed"; break; }
+      if (done.has(x.req.filmId)) {
+        if (this.batch) continue;
+        err = "FilmMarketAlreadyClaimed"; break;
+      }
       if (x.forged || t !== x.tally) { err = "FilmMarketInvalidProof"; break; }
       done.add(x.leaf[0]);
       const mp = pool(m, x.period);
@@ -667,11 +734,26 @@ class Claim extends Step {
       mp.claimedCount += 1;
       total += p.share;
     }
-    expect(after[0], "market paid out the shares").to.equal(before[0] - total);
+    // A payee the token refuses is credited instead: one ClaimCredited per refused transfer.
+    const credited = receipt.logs
+      .filter((l: any) => l.address === r.marketAddr)
+      .map((l: any) => r.market.interface.parseLog(l))
+      .filter((e: any) => e?.name === "ClaimCredited");
+    let creditedTotal = 0n;
     payees.forEach((a, i) => {
       const due = payouts.filter((p) => p.payee === a).reduce((s, p) => s + p.share, 0n);
-      expect(after[i + 1], `payee ${short(a)} received its shares`).to.equal(before[i + 1] + due);
+      if (m.blocked.has(a)) {
+        const got = credited.filter((e: any) => e.args.payee === a).reduce((s: bigint, e: any) => s + e.args.amount, 0n);
+        expect(got, `payee ${short(a)} credited its shares`).to.equal(due);
+        expect(after[i + 1], `blocked payee ${short(a)} received nothing`).to.equal(before[i + 1]);
+        addEarnings(m, a, due);
+        creditedTotal += due;
+      } else {
+        expect(after[i + 1], `payee ${short(a)} received its shares`).to.equal(before[i + 1] + due);
+      }
     });
+    expect(credited.every((e: any) => m.blocked.has(e.args.payee)), "only refused payees are credited").to.equal(true);
+    expect(after[0], "market paid out the shares it could").to.equal(before[0] - total + creditedTotal);
     // Invariant: claiming the same leaves again reverts with FilmMarketAlreadyClaimed.
     await checkNoDoubleClaim(m, r, reqs.map((x) => [x.tally!, x.leaf]));
     return payouts.map((p) => `p${p.period} film ${p.film} → ${p.share}`).join(", ");
@@ -691,6 +773,7 @@ class WithdrawEarnings extends Step {
     await nextTx(m);
     const tx = r.market.connect(a).withdrawEarnings(to.address);
     if (due === 0n) return reverts(tx, r.market, "FilmMarketNothingToWithdraw").then(() => "nothing");
+    if (m.blocked.has(to.address)) return reverts(tx, r.token, "BlacklistTokenBlocked").then(() => "reverted: recipient blocked");
     const [b] = await balances(r, [to.address]);
     await mined(m, tx);
     m.earnings.set(a.address, 0n);
@@ -722,7 +805,7 @@ class RollOver extends Step {
   async exec(m: Model, r: Real) {
     // Mostly a settled period with something left; sometimes any period, to exercise the refusals.
     const ready = [...m.tallies.values()].filter((t) => t.status === "posted" && m.now + 1n >= t.claimableAt &&
-      pool(m, t.period).claimedCount >= t.leaves.length && pool(m, t.period).amount > pool(m, t.period).paid).map((t) => t.period);
+      (pool(m, t.period).claimedCount >= t.leaves.length || m.now + 1n >= t.claimableAt + CLAIM_WINDOW) && pool(m, t.period).amount > pool(m, t.period).paid).map((t) => t.period);
     const known = ready.length && this.pick % 4 !== 0 ? ready : [...m.tallies.keys()];
     const period = known.length && this.pick % 5 !== 0 ? known[this.pick % known.length] : BigInt(this.pick % 3);
     const t = await nextTx(m);
@@ -732,7 +815,7 @@ class RollOver extends Step {
     let err: string | undefined;
     if (tally?.status !== "posted") err = "FilmMarketNoTally";
     else if (t < tally.claimableAt) err = "FilmMarketNotClaimable";
-    else if (mp.claimedCount < tally.leaves.length) err = "FilmMarketClaimsOutstanding";
+    else if (mp.claimedCount < tally.leaves.length && t < tally.claimableAt + CLAIM_WINDOW) err = "FilmMarketClaimsOutstanding";
     else if (mp.amount === mp.paid) err = "FilmMarketNothingToRollOver";
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
@@ -853,7 +936,10 @@ const weighted: Array<[number, fc.Arbitrary<Step>]> = [
     fc.constantFrom(-1 as const, 0 as const, 1 as const)).map(([k, p, d]) => new TravelToBoundary(k, p, d))],
   [1, fc.tuple(fc.nat(20), fc.array(leafSpec, { maxLength: 6 }), oracleSet).map(([p, l, o]) => new PostTally(p, l, o))],
   [4, fc.tuple(fc.nat(20), fc.array(leafSpec, { minLength: 1, maxLength: 6 }), oracleSet).map(([p, l, o]) => new PostTally(p, l, o))],
-  [1, fc.tuple(fc.nat(20), fc.nat(5)).map(([p, g]) => new Dispute(p, g !== 0))],
+  [3, fc.tuple(fc.nat(20), fc.nat(5)).map(([p, g]) => new Dispute(p, g === 0 ? "outsider" : g < 3 ? "guardian" : "signers"))],
+  [2, fc.nat(20).map((p) => new RepostDisputed(p))],
+  [2, fc.tuple(fc.nat(2), fc.nat(2)).map(([c, b]) => new Blacklist(c, b !== 0))],
+  [1, fc.integer({ min: 150 * ONE_DAY, max: 200 * ONE_DAY }).map((s) => new Travel(s))],
   [2, fc.tuple(claimPicks(1, 1), fc.nat(9)).map(([p, f]) => new Claim(p, false, f === 0))],
   [1, fc.tuple(claimPicks(0, 6), fc.nat(9)).map(([p, f]) => new Claim(p, true, f === 0))],
   [2, claimPicks(1, 6).map((p) => new Claim(p, true, false))],

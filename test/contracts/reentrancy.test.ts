@@ -502,6 +502,36 @@ describe("Reentrancy (hostile payment token)", () => {
     }
   });
 
+  describe("a refused transfer credited as earnings", () => {
+    for (const { before, label } of TIMINGS) {
+      it(`credits the share once when the refused payee re-enters claim, claimBatch or withdrawEarnings ${label}`, async () => {
+        for (const reentry of ["claim", "claimBatch", "withdrawEarnings"]) {
+          const d = await loadFixture(claimableFixture);
+          await d.token.refuse(d.tokenAddress); // film 2's owner, the token itself, is refused
+          const shares = await Promise.all(LEAVES.map((l) => d.market.shareOf(0n, l[1], l[2])));
+          const data =
+            reentry === "claim" ? call(d, "claim", [d.requests[2]])
+            : reentry === "claimBatch" ? call(d, "claimBatch", [d.requests])
+            : call(d, "withdrawEarnings", [d.tokenAddress]);
+          const owed = await d.market.earningsOf(d.tokenAddress);
+          const held = await d.token.balanceOf(d.tokenAddress);
+          // Owners A, token, B: three transfers, three callbacks; the token's transfer fails.
+          const receipt = await underAttack(
+            d, { data, mask: ON_TRANSFER, before, shots: 5, expectedAttempts: 3 },
+            () => d.market.connect(d.outsider).claimBatch(d.requests),
+          );
+          expect(eventsOf(d, receipt, "Claimed")).to.have.length(3);
+          const credits = eventsOf(d, receipt, "ClaimCredited");
+          expect(credits.map((e: any) => [e.args.payee, e.args.amount])).to.deep.equal([[d.tokenAddress, shares[1]]]);
+          expect(await d.market.earningsOf(d.tokenAddress)).to.equal(owed + shares[1], reentry);
+          expect(await d.token.balanceOf(d.tokenAddress)).to.equal(held);
+          expect((await poolOf(d, 0n)).claimedCount).to.equal(3n);
+          await expectSolvent(d);
+        }
+      });
+    }
+  });
+
   describe("postTally and rollOver (no token moves, no guard)", () => {
     it("a rollOver re-entered during the last claim's transfer sees settled state; books stay consistent", async () => {
       const d = await loadFixture(claimableFixture);

@@ -3,7 +3,9 @@ import { network } from "hardhat";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, deployMarket, endPeriod, expectedShare, MONTHLY_PRICE,
   FEE_BPS, BPS, signDispute, signTally, VIEW_WEIGHT_BPS, type Deployment, type Leaf,
+  DISPUTE_TYPES, eip712Domain, signSorted, TALLY_TYPES,
 } from "./fixture.ts";
+import { TypedDataEncoder } from "ethers";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -126,6 +128,16 @@ describe("Settlement", () => {
         .to.be.revertedWithCustomError(d.market, "FilmMarketTallyExists");
     });
 
+    it("refuses a first tally whose revision is not 0, and counts revisions from there", async () => {
+      const d = await loadFixture(subscribedFixture);
+      await endPeriod(d, 0n);
+      expect(await d.market.nextTallyRevision(0n)).to.equal(0n);
+      const { tally } = buildTally(0n, LEAVES, VIEW_WEIGHT_BPS, "bafytallydata", 1);
+      const sigs = await signTally(d.market, tally, d.oracles.slice(0, 3));
+      await expect(d.market.postTally(tally, sigs))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketTallyRevisionMismatch").withArgs(0n, 0n, 1n);
+    });
+
     it("refuses a tally whose view weight is not the contract's", async () => {
       const d = await loadFixture(subscribedFixture);
       await endPeriod(d, 0n);
@@ -158,9 +170,12 @@ describe("Settlement", () => {
       await expect(d.market.claim(claimRequest(d.tree, 0n, LEAVES[0])))
         .to.be.revertedWithCustomError(d.market, "FilmMarketNoTally").withArgs(0n);
 
-      const { tree, tally } = buildTally(0n, [[1n, 3n, 1_000n]], VIEW_WEIGHT_BPS, "bafycorrected");
+      expect(await d.market.nextTallyRevision(0n)).to.equal(1n);
+      const { tree, tally } = buildTally(0n, [[1n, 3n, 1_000n]], VIEW_WEIGHT_BPS, "bafycorrected", 1);
       await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(2, 5)));
       expect((await d.market.tallyOf(0n)).root).to.equal(tree!.root);
+      expect((await d.market.tallyOf(0n)).revision).to.equal(1n);
+      expect(await d.market.nextTallyRevision(0n)).to.equal(2n);
     });
 
     it("refuses disputes from anyone but a guardian, and after the window", async () => {
@@ -177,13 +192,40 @@ describe("Settlement", () => {
 
     it("lets a threshold of signers dispute with signatures, not fewer", async () => {
       const d = await loadFixture(postedFixture);
-      const two = await signDispute(d.market, 0n, d.tally.root, d.oracles.slice(0, 2));
-      await expect(d.market.disputeWithSignatures(0n, two, "x"))
+      const two = await signDispute(d.market, d.tally, d.oracles.slice(0, 2));
+      await expect(d.market.disputeWithSignatures(d.tally, two, "x"))
         .to.be.revertedWithCustomError(d.market, "FilmMarketThresholdNotMet");
-      const three = await signDispute(d.market, 0n, d.tally.root, d.oracles.slice(1, 4));
-      await expect(d.market.connect(d.outsider).disputeWithSignatures(0n, three, "signers disagree"))
+      const three = await signDispute(d.market, d.tally, d.oracles.slice(1, 4));
+      expect(await d.market.disputeDigest(d.tally)).to.equal(TypedDataEncoder.hash(
+        await eip712Domain(d.market), DISPUTE_TYPES,
+        { period: 0n, tallyDigest: await d.market.tallyDigest(d.tally) },
+      ));
+      await expect(d.market.connect(d.outsider).disputeWithSignatures(d.tally, three, "signers disagree"))
         .to.emit(d.market, "TallyDisputed");
       expect((await d.market.tallyOf(0n)).status).to.equal(2n);
+    });
+
+    it("refuses a signers' dispute naming a tally that is not the one posted, or no tally", async () => {
+      const d = await loadFixture(postedFixture);
+      for (const other of [
+        { ...d.tally, totalViews: d.tally.totalViews + 1n },
+        { ...d.tally, revision: 1 },
+        { ...d.tally, root: "0x" + "ab".repeat(32) },
+      ]) {
+        const sigs = await signDispute(d.market, other, d.oracles.slice(0, 3));
+        await expect(d.market.disputeWithSignatures(other, sigs, "x"))
+          .to.be.revertedWithCustomError(d.market, "FilmMarketTallyMismatch").withArgs(0n);
+      }
+      const none = { ...d.tally, period: 5n };
+      await expect(d.market.disputeWithSignatures(none, await signDispute(d.market, none, d.oracles.slice(0, 3)), "x"))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketNoTally").withArgs(5n);
+      // Dispute signatures are for this contract and chain only: another domain recovers strangers.
+      const domain = { ...(await eip712Domain(d.market)), chainId: 1n };
+      const digest = TypedDataEncoder.hash(domain, TALLY_TYPES, d.tally);
+      const foreign = await signSorted(d.oracles.slice(0, 3), (w) =>
+        w.signTypedData(domain, DISPUTE_TYPES, { period: 0n, tallyDigest: digest }));
+      await expect(d.market.disputeWithSignatures(d.tally, foreign, "x"))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketUnknownSigner");
     });
   });
 
@@ -241,8 +283,23 @@ describe("Settlement", () => {
       const transfers = receipt!.logs.filter((l: any) => l.address === d.config.paymentToken);
       expect(transfers.length).to.equal(2);
       await expect(d.market.claimBatch([])).to.be.revertedWithCustomError(d.market, "FilmMarketEmptyBatch");
-      await expect(d.market.claimBatch([claimRequest(d.tree, 0n, LEAVES[1])]))
-        .to.be.revertedWithCustomError(d.market, "FilmMarketAlreadyClaimed");
+      // Already claimed: a single claim says so, a batch skips it (no event, nothing moves).
+      await expect(d.market.claim(claimRequest(d.tree, 0n, LEAVES[1])))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketAlreadyClaimed").withArgs(0n, 2n);
+      expect(await d.market.claimBatch.staticCall([claimRequest(d.tree, 0n, LEAVES[1])])).to.equal(0n);
+      const again = d.market.claimBatch(LEAVES.map((l) => claimRequest(d.tree, 0n, l)));
+      await expect(again).to.not.emit(d.market, "Claimed");
+      await expect(again).to.changeTokenBalances(d.ethers, d.token, [d.market, d.creatorA, d.creatorB], [0n, 0n, 0n]);
+      expect((await pool(d, 0n)).claimedCount).to.equal(3n);
+    });
+
+    it("skips a claimed item in a batch but still refuses a forged one", async () => {
+      const d = await loadFixture(postedFixture);
+      await time.increase(CHALLENGE_WINDOW);
+      await d.market.claim(claimRequest(d.tree, 0n, LEAVES[0]));
+      const forged = { ...claimRequest(d.tree, 0n, LEAVES[2]), views: 99n };
+      await expect(d.market.claimBatch([claimRequest(d.tree, 0n, LEAVES[0]), forged]))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketInvalidProof").withArgs(0n, 3n);
     });
 
     it("never pays more than the pool, even for a tally whose totals understate its leaves", async () => {
@@ -269,6 +326,31 @@ describe("Settlement", () => {
       const d = await loadFixture(postedFixture);
       await expect(d.market.claim(claimRequest(d.tree, 1n, LEAVES[0])))
         .to.be.revertedWithCustomError(d.market, "FilmMarketNoTally").withArgs(1n);
+    });
+  });
+
+  describe("claim deadline", () => {
+    it("closes claims CLAIM_WINDOW after they open; then the rest rolls over whatever was claimed", async () => {
+      const d = await loadFixture(postedFixture);
+      const { claimableAt } = await d.market.tallyOf(0n);
+      const window = await d.market.CLAIM_WINDOW();
+      expect(window).to.equal(180n * 86_400n);
+      expect(await d.market.claimDeadline(0n)).to.equal(claimableAt + window);
+      expect(await d.market.claimDeadline(7n)).to.equal(0n);
+      await time.increaseTo(claimableAt);
+      await d.market.claim(claimRequest(d.tree, 0n, LEAVES[0]));
+      await expect(d.market.rollOver(0n)).to.be.revertedWithCustomError(d.market, "FilmMarketClaimsOutstanding").withArgs(0n, 1n, 3n);
+      await time.increaseTo(claimableAt + window - 2n);
+      await d.market.claim(claimRequest(d.tree, 0n, LEAVES[1])); // the last second of the window
+      await expect(d.market.claim(claimRequest(d.tree, 0n, LEAVES[2])))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketClaimsClosed").withArgs(0n, claimableAt + window);
+      await expect(d.market.claimBatch([claimRequest(d.tree, 0n, LEAVES[2])]))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketClaimsClosed");
+      const { amount, paid } = await pool(d, 0n);
+      const current = await d.market.currentPeriod();
+      await expect(d.market.rollOver(0n)).to.emit(d.market, "RemainderRolledOver").withArgs(0n, current, amount - paid);
+      expect((await pool(d, 0n)).paid).to.equal(amount);
+      await expect(d.market.rollOver(0n)).to.be.revertedWithCustomError(d.market, "FilmMarketNothingToRollOver");
     });
   });
 

@@ -70,7 +70,7 @@ async function settleAndCompare(d: Deployment, s: PeriodScenario): Promise<void>
   await endPeriod(d, PERIOD);
 
   const totals = s.totals ?? { totalViews: 0n, totalSeconds: 0n, leafCount: 0 };
-  const tally: TallyInput = { period: PERIOD, root: `0x${"11".repeat(32)}`, ...totals, viewWeightBps: s.viewWeightBps, dataCid: "bafyproperty" };
+  const tally: TallyInput = { period: PERIOD, revision: 0, root: `0x${"11".repeat(32)}`, ...totals, viewWeightBps: s.viewWeightBps, dataCid: "bafyproperty" };
   await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(0, 3)));
   const [pool] = await d.market.poolOf(PERIOD);
 

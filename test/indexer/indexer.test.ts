@@ -189,7 +189,7 @@ describe("Chain indexer", function () {
     const first = buildTally(0n, leaves, WEIGHT, "bafy-first-tally");
     await (await market().postTally(first.tally, await signTally(market(), first.tally, world.oracles.slice(0, 2)))).wait();
     await (await market().connect(world.guardian).dispute(0, "published file does not match")).wait();
-    const second = buildTally(0n, leaves, WEIGHT, "bafy-second-tally");
+    const second = buildTally(0n, leaves, WEIGHT, "bafy-second-tally", 1);
     await (await market().postTally(second.tally, await signTally(market(), second.tally, world.oracles.slice(1, 3)))).wait();
     await indexOnce(world.ctx, db, options);
 

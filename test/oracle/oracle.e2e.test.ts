@@ -230,7 +230,7 @@ describe("Oracle, end to end", function () {
     const [pool1] = await d.market.poolOf(1);
     const [s1, e1] = await d.market.periodBounds(1);
     const forged = buildTallyFile({
-      chainId: ctx.chainId, market: ctx.market, period: 1, periodStart: Number(s1), periodEnd: Number(e1),
+      chainId: ctx.chainId, market: ctx.market, period: 1, revision: 0, periodStart: Number(s1), periodEnd: Number(e1),
       viewWeightBps: WEIGHT, pool: pool1,
     }, inflated);
     const rogueRoot = path.join(tmp, "rogue");

@@ -72,7 +72,7 @@ describe("Local chain across restarts", function () {
   /** The empty tally of `period`, signed by two local oracle keys in ascending address order and posted. */
   async function postEmptyTally(c: ReturnType<typeof clients>, market: Address, period: bigint) {
     const viewWeightBps = await c.pub.readContract({ address: market, abi: filmMarketAbi, functionName: "viewWeightBps" });
-    const tally = { period, root: `0x${"00".repeat(32)}` as Hex, totalViews: 0n, totalSeconds: 0n, leafCount: 0, viewWeightBps, dataCid: "" };
+    const tally = { period, revision: 0, root: `0x${"00".repeat(32)}` as Hex, totalViews: 0n, totalSeconds: 0n, leafCount: 0, viewWeightBps, dataCid: "" };
     const digest = await c.pub.readContract({ address: market, abi: filmMarketAbi, functionName: "tallyDigest", args: [tally] });
     const signers = oracles.slice(0, 2).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
     const signatures = await Promise.all(signers.map((s) => s.sign({ hash: digest })));

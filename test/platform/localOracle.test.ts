@@ -96,7 +96,7 @@ describe("Local oracle (the platform settles ended periods)", function () {
     const [pool] = await market.poolOf(0);
     const [start, end] = await market.periodBounds(0);
     const expected = buildTallyFile({
-      chainId: ctx.chainId, market: ctx.market, period: 0, periodStart: Number(start), periodEnd: Number(end), viewWeightBps: 5_000, pool,
+      chainId: ctx.chainId, market: ctx.market, period: 0, revision: 0, periodStart: Number(start), periodEnd: Number(end), viewWeightBps: 5_000, pool,
     }, await aggregatePeriod(db, 0));
     expect(onChain.root).to.equal(expected.root);
     const [posting] = await tallyPostings(ctx, 0);

@@ -168,6 +168,22 @@ export const filmMarketAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "FilmMarketClaimsClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "claimed",
         "type": "uint256"
       },
@@ -484,6 +500,38 @@ export const filmMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "FilmMarketTallyMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "actual",
+        "type": "uint256"
+      }
+    ],
+    "name": "FilmMarketTallyRevisionMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "signatures",
         "type": "uint256"
       },
@@ -614,6 +662,25 @@ export const filmMarketAbi = [
       }
     ],
     "name": "ChallengeWindowChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "payee",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "ClaimCredited",
     "type": "event"
   },
   {
@@ -1143,6 +1210,19 @@ export const filmMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "CLAIM_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "DEFAULT_ADMIN_ROLE",
     "outputs": [
       {
@@ -1520,6 +1600,25 @@ export const filmMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "claimDeadline",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "currentPeriod",
     "outputs": [
@@ -1553,14 +1652,51 @@ export const filmMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "period",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "root",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalViews",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalSeconds",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "leafCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "viewWeightBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "string",
+            "name": "dataCid",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IFilmMarket.Tally",
+        "name": "tally",
+        "type": "tuple"
       }
     ],
     "name": "disputeDigest",
@@ -1577,9 +1713,51 @@ export const filmMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "period",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "root",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalViews",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "totalSeconds",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "leafCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "viewWeightBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "string",
+            "name": "dataCid",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IFilmMarket.Tally",
+        "name": "tally",
+        "type": "tuple"
       },
       {
         "internalType": "bytes[]",
@@ -1835,6 +2013,25 @@ export const filmMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "nextTallyRevision",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "oracleSignerCount",
     "outputs": [
@@ -2028,6 +2225,11 @@ export const filmMarketAbi = [
             "internalType": "uint256",
             "name": "period",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
           },
           {
             "internalType": "bytes32",
@@ -2361,6 +2563,11 @@ export const filmMarketAbi = [
             "type": "uint256"
           },
           {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
+          },
+          {
             "internalType": "bytes32",
             "name": "root",
             "type": "bytes32"
@@ -2423,6 +2630,11 @@ export const filmMarketAbi = [
             "internalType": "bytes32",
             "name": "root",
             "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revision",
+            "type": "uint32"
           },
           {
             "internalType": "uint64",

@@ -8,6 +8,8 @@ export type TallyStatus = (typeof TALLY_STATUS)[number];
 
 export interface OnChainTally {
   status: TallyStatus;
+  /** The stored tally's revision (0 when none was posted). */
+  revision: number;
   root: Hex;
   totalViews: bigint;
   totalSeconds: bigint;
@@ -49,6 +51,7 @@ export async function readTally(ctx: ChainContext, period: number): Promise<OnCh
   const t = await ctx.contracts.market.read.tallyOf([BigInt(period)]);
   return {
     status: TALLY_STATUS[Number(t.status)],
+    revision: Number(t.revision),
     root: t.root,
     totalViews: t.totalViews,
     totalSeconds: t.totalSeconds,
@@ -56,6 +59,15 @@ export async function readTally(ctx: ChainContext, period: number): Promise<OnCh
     viewWeightBps: Number(t.viewWeightBps),
     claimableAt: Number(t.claimableAt),
   };
+}
+
+/**
+ * The revision a tally of the period is for: the posted one's while it stands, else the next one
+ * (0 before any tally, the disputed one's + 1 after a dispute).
+ */
+export function tallyRevision(tally: OnChainTally): number {
+  if (tally.status === "none") return 0;
+  return tally.status === "posted" ? tally.revision : tally.revision + 1;
 }
 
 export async function readPeriod(ctx: ChainContext, period: number): Promise<PeriodState> {

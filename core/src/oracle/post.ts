@@ -2,7 +2,7 @@
 // Idempotent: the same tally already on-chain is success; a different one is an error.
 import type { LocalAccount } from "viem";
 import type { ChainContext } from "../chain/context.ts";
-import { readTally, signerSet } from "./chainReads.ts";
+import { readTally, signerSet, tallyRevision } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import { loadSignable, validSignatures } from "./sign.ts";
 
@@ -17,12 +17,22 @@ export async function runPost(ctx: ChainContext, poster: LocalAccount, period: n
   const { tally, digest } = await loadSignable(ctx, period, filesRoot);
   const onChain = await readTally(ctx, period);
   if (onChain.status === "posted") {
-    const same = onChain.root === tally.root && onChain.totalViews === tally.totalViews &&
+    const same = onChain.revision === tally.revision && onChain.root === tally.root && onChain.totalViews === tally.totalViews &&
       onChain.totalSeconds === tally.totalSeconds && onChain.leafCount === tally.leafCount;
     if (same) return { status: "already-posted", root: onChain.root };
     throw new OracleError(
       `A different tally is on-chain for period ${period}: root ${onChain.root} (${onChain.totalViews} views, ` +
         `${onChain.totalSeconds} s, ${onChain.leafCount} films); this one has root ${tally.root}. Dispute it inside its window if it is wrong.`,
+      EXIT_CONFLICT,
+      "CONFLICT",
+    );
+  }
+  const expected = tallyRevision(onChain);
+  if (tally.revision !== expected) {
+    throw new OracleError(
+      `Period ${period}'s tally file is for revision ${tally.revision}, the contract expects revision ${expected}` +
+        (onChain.status === "disputed" ? " (the previous tally was disputed)" : "") +
+        `: run \`oracle tally --period ${period} --force\`, publish and sign again.`,
       EXIT_CONFLICT,
       "CONFLICT",
     );

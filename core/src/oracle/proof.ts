@@ -16,6 +16,8 @@ export interface ClaimProof {
   amount: bigint;
   claimed: boolean;
   claimableAt: number;
+  /** When claims close (0 while no tally stands); after it the rest of the pool rolls over. */
+  claimDeadline: number;
   claimable: boolean;
 }
 
@@ -34,14 +36,16 @@ export async function claimProof(ctx: ChainContext, file: TallyFile, filmId: big
   const found = proofFor(file, filmId);
   if (!found) throw new OracleError(`Film ${filmId} has no leaf in period ${file.period}'s tally: it earned nothing from that pool.`);
   const state = await readPeriod(ctx, file.period);
-  const [amount, claimed] = await Promise.all([
+  const [amount, claimed, deadline] = await Promise.all([
     ctx.contracts.market.read.shareOf([BigInt(file.period), found.leaf.views, found.leaf.seconds]),
     ctx.contracts.market.read.isClaimed([BigInt(file.period), filmId]),
+    ctx.contracts.market.read.claimDeadline([BigInt(file.period)]),
   ]);
+  const claimDeadline = Number(deadline);
   return {
     period: file.period, filmId, views: found.leaf.views, seconds: found.leaf.seconds, proof: found.proof,
-    amount, claimed, claimableAt: state.tally.claimableAt,
-    claimable: state.tally.status === "posted" && state.chainTime >= state.tally.claimableAt && !claimed,
+    amount, claimed, claimableAt: state.tally.claimableAt, claimDeadline,
+    claimable: state.tally.status === "posted" && state.chainTime >= state.tally.claimableAt && state.chainTime < claimDeadline && !claimed,
   };
 }
 

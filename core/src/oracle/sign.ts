@@ -11,6 +11,7 @@ import { periodFiles, readJsonIfExists, readText, writeAtomic } from "./workdir.
 export const TALLY_TYPES = {
   Tally: [
     { name: "period", type: "uint256" },
+    { name: "revision", type: "uint32" },
     { name: "root", type: "bytes32" },
     { name: "totalViews", type: "uint64" },
     { name: "totalSeconds", type: "uint64" },
@@ -23,7 +24,7 @@ export const TALLY_TYPES = {
 export interface SignatureFile {
   period: number;
   digest: Hex;
-  tally: { period: string; root: Hex; totalViews: string; totalSeconds: string; leafCount: number; viewWeightBps: number; dataCid: string };
+  tally: { period: string; revision: number; root: Hex; totalViews: string; totalSeconds: string; leafCount: number; viewWeightBps: number; dataCid: string };
   signatures: { signer: Address; signature: Hex }[];
 }
 

@@ -3,7 +3,7 @@
 import { aggregatePeriod } from "../ledger/aggregate.ts";
 import type { Queryable } from "../db/index.ts";
 import type { ChainContext } from "../chain/context.ts";
-import { readPeriod, viewWeightBps } from "./chainReads.ts";
+import { readPeriod, tallyRevision, viewWeightBps } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import { silentProgress, type Progress } from "./progress.ts";
 import { buildTallyFile, serializeTallyFile, type TallyFile } from "./tallyFile.ts";
@@ -56,7 +56,7 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
   progress.step(`building the Merkle tree of ${leaves.length} films`);
   const file = buildTallyFile(
     {
-      chainId: ctx.chainId, market: ctx.market, period: options.period, periodStart: state.start, periodEnd: state.end,
+      chainId: ctx.chainId, market: ctx.market, period: options.period, revision: tallyRevision(state.tally), periodStart: state.start, periodEnd: state.end,
       viewWeightBps: await viewWeightBps(ctx), pool: state.pool,
     },
     leaves,

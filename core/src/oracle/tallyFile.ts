@@ -1,6 +1,7 @@
 // The published tally: every leaf (as OpenZeppelin StandardMerkleTree's standard dump), the totals,
-// the pool, the parameters and the method's version. Serialised deterministically (fixed key
-// order, integers as decimal strings, no timestamps) so the same ledger gives byte-identical files.
+// the pool, the parameters, the revision and the method's version. Serialised deterministically
+// (fixed key order, integers as decimal strings, no timestamps) so the same ledger and revision
+// give byte-identical files.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, type Address, type Hex } from "viem";
 import { LEDGER_RULES_VERSION } from "../ledger/rules.ts";
@@ -8,7 +9,7 @@ import type { TallyLeaf } from "../ledger/aggregate.ts";
 import { OracleError } from "./errors.ts";
 import { standardTreeDump, type StandardTreeDump } from "./merkleTree.ts";
 
-export const TALLY_FORMAT = "ai-films-tally/1";
+export const TALLY_FORMAT = "ai-films-tally/2";
 export const LEAF_ENCODING = ["uint256", "uint64", "uint64"] as const;
 export const ZERO_ROOT: Hex = `0x${"00".repeat(32)}`;
 
@@ -23,6 +24,8 @@ export interface TallyFile {
   chainId: number;
   market: Address;
   period: number;
+  /** How many tallies of the period were disputed before this one (part of what is signed). */
+  revision: number;
   periodStart: number;
   periodEnd: number;
   viewWeightBps: number;
@@ -36,6 +39,7 @@ export interface TallyFile {
 /** The EIP-712 `Tally` struct the signers sign and the contract stores. */
 export interface TallyStruct {
   period: bigint;
+  revision: number;
   root: Hex;
   totalViews: bigint;
   totalSeconds: bigint;
@@ -48,6 +52,7 @@ export interface TallyContext {
   chainId: number;
   market: Address;
   period: number;
+  revision: number;
   periodStart: number;
   periodEnd: number;
   viewWeightBps: number;
@@ -69,6 +74,7 @@ export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf
     chainId: context.chainId,
     market: getAddress(context.market),
     period: context.period,
+    revision: context.revision,
     periodStart: context.periodStart,
     periodEnd: context.periodEnd,
     viewWeightBps: context.viewWeightBps,
@@ -140,6 +146,7 @@ export function selfCheck(file: TallyFile): string[] {
 export function tallyStruct(file: TallyFile, dataCid: string): TallyStruct {
   return {
     period: BigInt(file.period),
+    revision: file.revision,
     root: file.root,
     totalViews: BigInt(file.totals.views),
     totalSeconds: BigInt(file.totals.seconds),

@@ -60,6 +60,7 @@ export async function runVerify(ctx: ChainContext, options: VerifyOptions): Prom
     check("file is self-consistent", problems.length === 0, problems.join("; ") || "tree rebuilt from its leaves gives its root and totals");
     check("file names this chain and contract", file.chainId === ctx.chainId && file.market.toLowerCase() === ctx.market.toLowerCase() && file.period === period,
       `chain ${file.chainId}, market ${file.market}, period ${file.period}`);
+    check("revision", file.revision === state.tally.revision, `chain ${state.tally.revision} / file ${file.revision}`);
     check("root", file.root === state.tally.root, `chain ${state.tally.root} / file ${file.root}`);
     check("total views", BigInt(file.totals.views) === state.tally.totalViews, `chain ${state.tally.totalViews} / file ${file.totals.views}`);
     check("total seconds", BigInt(file.totals.seconds) === state.tally.totalSeconds, `chain ${state.tally.totalSeconds} / file ${file.totals.seconds}`);

@@ -161,6 +161,8 @@ export interface ClaimRow {
   claimed: boolean;
   claimable: boolean;
   claimableAt: number;
+  /** When claims close; after it the unclaimed rest of the pool rolls over. */
+  claimDeadline: number;
 }
 
 /**
@@ -193,7 +195,7 @@ export async function creatorClaims(address: string, films: { filmId: string; ti
       rows.push({
         period: p.period, filmId: film.filmId, title: film.title, views: proof.views.toString(), seconds: proof.seconds.toString(),
         proof: proof.proof, amount: proof.amount.toString(), claimed: proof.claimed, claimable: proof.claimable,
-        claimableAt: proof.claimableAt,
+        claimableAt: proof.claimableAt, claimDeadline: proof.claimDeadline,
       });
     }
   }
