@@ -24,6 +24,8 @@ interface IFilmMarket {
 
     /// @notice A period's tally, as signed by the oracle operators. `revision` counts the disputed
     /// tallies of the period before this one, so signatures over a disputed tally never count again.
+    // Field order is the EIP-712 type the operators sign, not a storage layout: packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
     struct Tally {
         uint256 period;
         uint32 revision;

@@ -29,8 +29,9 @@ abstract contract PayPerView is MarketGovernance {
         nonReentrant
         whenNotPaused
     {
-        try IERC20Permit(address(paymentToken)).permit(msg.sender, address(this), expectedPrice, deadline, v, r, s) {}
-            catch {}
+        // A permit someone front-ran has already set the allowance: go on, and let the transfer decide.
+        // solhint-disable-next-line no-empty-blocks
+        try IERC20Permit(address(paymentToken)).permit(msg.sender, address(this), expectedPrice, deadline, v, r, s) {} catch {}
         _buyView(filmId, expectedPrice);
     }
 

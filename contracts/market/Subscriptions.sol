@@ -60,9 +60,12 @@ abstract contract Subscriptions is MarketGovernance {
         bytes32 r,
         bytes32 s
     ) external nonReentrant whenNotPaused {
+        // A permit someone front-ran has already set the allowance: go on, and let the transfer decide.
+        // solhint-disable no-empty-blocks
         try IERC20Permit(address(paymentToken)).permit(
             msg.sender, address(this), months * expectedMonthlyPrice, deadline, v, r, s
         ) {} catch {}
+        // solhint-enable no-empty-blocks
         _subscribe(months, expectedMonthlyPrice);
     }
 
