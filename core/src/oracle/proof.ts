@@ -19,6 +19,8 @@ export interface ClaimProof {
   /** When claims close (0 while no tally stands); after it the rest of the pool rolls over. */
   claimDeadline: number;
   claimable: boolean;
+  /** Past the claim deadline by the chain's clock, unclaimed: the rest rolls over. */
+  closed: boolean;
 }
 
 /** The published tally file of a period, fetched by the CID of the posting that is on-chain now. */
@@ -45,6 +47,7 @@ export async function claimProof(ctx: ChainContext, file: TallyFile, filmId: big
   return {
     period: file.period, filmId, views: found.leaf.views, seconds: found.leaf.seconds, proof: found.proof,
     amount, claimed, claimableAt: state.tally.claimableAt, claimDeadline,
+    closed: !claimed && claimDeadline > 0 && state.chainTime >= claimDeadline,
     claimable: state.tally.status === "posted" && state.chainTime >= state.tally.claimableAt && state.chainTime < claimDeadline && !claimed,
   };
 }

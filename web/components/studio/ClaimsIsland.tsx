@@ -29,6 +29,7 @@ export interface ClaimItem {
   claimable: boolean;
   claimableAt: number;
   claimDeadline: number;
+  closed: boolean;
 }
 
 export interface ClaimsProps {
@@ -177,7 +178,7 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
                 <td>{c.views}</td>
                 <td>{formatWatchTime(Number(c.seconds))}</td>
                 <td data-testid="claim-amount">{formatDollars(c.amount)}</td>
-                <td data-testid="claim-status">{c.claimed ? "Claimed" : c.claimable ? `Claimable until ${formatDate(c.claimDeadline)}` : c.claimDeadline && Date.now() / 1000 >= c.claimDeadline ? "Closed" : `From ${formatDate(c.claimableAt)}`}</td>
+                <td data-testid="claim-status">{c.claimed ? "Claimed" : c.claimable ? `Claimable until ${formatDate(c.claimDeadline)}` : c.closed ? "Closed" : `From ${formatDate(c.claimableAt)}`}</td>
                 <td>
                   {!c.claimed && c.claimable && (
                     <button className="btn btn-secondary" type="button" disabled={busy} onClick={() => void claim([c])} data-testid="claim-one">Claim</button>

@@ -163,6 +163,8 @@ export interface ClaimRow {
   claimableAt: number;
   /** When claims close; after it the unclaimed rest of the pool rolls over. */
   claimDeadline: number;
+  /** Past the deadline by the chain's clock and never claimed. */
+  closed: boolean;
 }
 
 /**
@@ -195,7 +197,7 @@ export async function creatorClaims(address: string, films: { filmId: string; ti
       rows.push({
         period: p.period, filmId: film.filmId, title: film.title, views: proof.views.toString(), seconds: proof.seconds.toString(),
         proof: proof.proof, amount: proof.amount.toString(), claimed: proof.claimed, claimable: proof.claimable,
-        claimableAt: proof.claimableAt, claimDeadline: proof.claimDeadline,
+        claimableAt: proof.claimableAt, claimDeadline: proof.claimDeadline, closed: proof.closed,
       });
     }
   }
