@@ -159,7 +159,7 @@ export function expectedShare(pool: bigint, leaf: Leaf, totalViews: bigint, tota
 }
 
 /** Moves the chain past the end of `period`. */
-export async function endPeriod(d: Deployment, period: bigint) {
+export async function endPeriod(d: Pick<Deployment, "market" | "ethers">, period: bigint) {
   const [, end] = await d.market.periodBounds(period);
   const now = BigInt((await d.ethers.provider.getBlock("latest"))!.timestamp);
   if (now < end) await d.ethers.provider.send("evm_setNextBlockTimestamp", [Number(end)]);
