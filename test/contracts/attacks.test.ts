@@ -3,10 +3,11 @@
 // claim, a blacklisted payee or a tally whose leaves cannot all be claimed.
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 import {
-  buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, disputeBySigners, endPeriod, FEE_BPS, MONTHLY_PRICE,
-  PASS_WINDOW, PERIOD, signDispute, signTally, USD, VIEW_WEIGHT_BPS, type Leaf,
+  buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, disputeBySigners, endPeriod, MONTHLY_PRICE,
+  signDispute, signTally, USD, VIEW_WEIGHT_BPS, type Leaf,
 } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
@@ -28,7 +29,7 @@ async function expectRefused(call: Promise<unknown>, market: FilmMarket, error: 
   await expect(call).to.be.revertedWithCustomError(market, error);
 }
 
-async function subscribedFixture(connection: any) {
+async function subscribedFixture(connection: NetworkConnection) {
   const d = await deployMarket(connection);
   for (const v of [d.viewer1, d.viewer2, d.viewer3]) await d.market.connect(v).subscribe(1, MONTHLY_PRICE);
   await endPeriod(d, 0n);
@@ -76,7 +77,7 @@ describe("Attacks on settlement (issue 12)", () => {
   });
 
   describe("claims nobody can block", () => {
-    async function claimableFixture(connection: any) {
+    async function claimableFixture(connection: NetworkConnection) {
       const d = await subscribedFixture(connection);
       const { tree, tally } = buildTally(0n, LEAVES);
       await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(0, 3)));
@@ -95,7 +96,7 @@ describe("Attacks on settlement (issue 12)", () => {
       for (const l of LEAVES) expect(await d.market.isClaimed(0n, l[0])).to.equal(true);
     });
 
-    async function blacklistFixture(connection: any) {
+    async function blacklistFixture(connection: NetworkConnection) {
       const { ethers } = connection;
       const base = await deployMarket(connection);
       const token = await ethers.deployContract("BlacklistToken");
@@ -108,7 +109,7 @@ describe("Attacks on settlement (issue 12)", () => {
         await market.connect(v).subscribe(1, MONTHLY_PRICE);
       }
       const d = { ...base, token, market };
-      await endPeriod(d as any, 0n);
+      await endPeriod({ ...base, market }, 0n);
       const { tree, tally } = buildTally(0n, LEAVES);
       await market.postTally(tally, await signTally(market, tally, base.oracles.slice(0, 3)));
       await time.increase(CHALLENGE_WINDOW);
@@ -119,7 +120,7 @@ describe("Attacks on settlement (issue 12)", () => {
     it("a blacklisted payee blocks neither the other films' claims nor the roll-over; its share waits as earnings", async () => {
       const d = await loadFixture(blacklistFixture);
       const share3 = await d.market.shareOf(0n, LEAVES[2][1], LEAVES[2][2]);
-      const outcome = await d.market.connect(d.outsider).claimBatch(d.requests).then((tx: any) => tx.wait(), (e: Error) => e);
+      const outcome = await d.market.connect(d.outsider).claimBatch(d.requests).then((tx) => tx.wait(), (e: Error) => e);
       expect(outcome, "the blacklisted payee blocked the batch").to.not.be.instanceOf(Error);
       expect(await d.token.balanceOf(d.creatorA.address)).to.be.greaterThan(0n);
       expect(await d.market.earningsOf(d.creatorB.address)).to.equal(share3);

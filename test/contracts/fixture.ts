@@ -2,8 +2,8 @@
 // chain, with oracle signers, a guardian, creators with listings and funded viewers.
 import type { NetworkConnection } from "hardhat/types/network";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
-import { TypedDataEncoder, type BaseWallet, type Signer } from "ethers";
+import type { FilmMarket, TestDollar } from "../../types/ethers-contracts/index.ts";
+import { TypedDataEncoder, type BaseWallet, type Signer, type TypedDataDomain } from "ethers";
 
 export const DAY = 86_400;
 export const PERIOD = 30 * DAY;
@@ -21,7 +21,7 @@ export type Leaf = [bigint, bigint, bigint]; // filmId, views, seconds
 
 /** `tokenName`: a token with `faucet(amount)`, TestDollar or the test-only BlacklistToken. */
 export async function deployMarket(connection: NetworkConnection, tokenName: "TestDollar" | "BlacklistToken" = "TestDollar") {
-  const { ethers } = connection as NetworkConnection & { ethers: any };
+  const { ethers } = connection;
   const [admin, treasury, guardian, creatorA, creatorB, viewer1, viewer2, viewer3, outsider] =
     await ethers.getSigners();
 
@@ -30,7 +30,8 @@ export async function deployMarket(connection: NetworkConnection, tokenName: "Te
     new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`oracle-${i}`)), ethers.provider),
   );
 
-  const token = await ethers.deployContract(tokenName);
+  // BlacklistToken shares TestDollar's ERC-20 + faucet surface, which is all the tests use.
+  const token = (await ethers.deployContract(tokenName)) as unknown as TestDollar;
   const listings = await ethers.deployContract("FilmListings");
   const latest = await ethers.provider.getBlock("latest");
   const genesis = BigInt(latest!.timestamp);
@@ -132,32 +133,33 @@ export async function signSorted(
   return Promise.all(sorted.map(sign));
 }
 
-export async function signTally(market: FilmMarket, tally: TallyInput, wallets: Array<Signer & { address: string }>, domain?: object) {
+export async function signTally(market: FilmMarket, tally: TallyInput, wallets: Array<Signer & { address: string }>, domain?: TypedDataDomain) {
   const d = domain ?? (await eip712Domain(market));
-  return signSorted(wallets, (w) => w.signTypedData(d as any, TALLY_TYPES, tally));
+  return signSorted(wallets, (w) => w.signTypedData(d, TALLY_TYPES, tally));
 }
 
 /** Threshold signers' signatures disputing exactly `tally` (its whole EIP-712 digest). */
 export async function signDispute(market: FilmMarket, tally: TallyInput, wallets: Array<Signer & { address: string }>) {
   const d = await eip712Domain(market);
-  const tallyDigest = TypedDataEncoder.hash(d as any, TALLY_TYPES, tally);
-  return signSorted(wallets, (w) => w.signTypedData(d as any, DISPUTE_TYPES, { period: tally.period, tallyDigest }));
+  const tallyDigest = TypedDataEncoder.hash(d, TALLY_TYPES, tally);
+  return signSorted(wallets, (w) => w.signTypedData(d, DISPUTE_TYPES, { period: tally.period, tallyDigest }));
 }
 
-export function claimRequest(tree: StandardMerkleTree<any> | undefined, period: bigint, leaf: Leaf) {
+export function claimRequest(tree: StandardMerkleTree<Leaf> | undefined, period: bigint, leaf: Leaf) {
   return { period, filmId: leaf[0], views: leaf[1], seconds_: leaf[2], proof: tree!.getProof(leaf) };
 }
 
 /** The split formula, written independently of the contract, in integer arithmetic. */
 export function expectedShare(pool: bigint, leaf: Leaf, totalViews: bigint, totalSeconds: bigint, w: bigint): bigint {
-  let [tv, ts] = [totalViews, totalSeconds];
+  const ts = totalSeconds;
+  let tv = totalViews;
   if (ts === 0n) return 0n;
   if (tv === 0n) [w, tv] = [0n, 1n];
   return (pool * (w * leaf[1] * ts + (BPS - w) * leaf[2] * tv)) / (BPS * tv * ts);
 }
 
 /** Moves the chain past the end of `period`. */
-export async function endPeriod(d: Deployment, period: bigint) {
+export async function endPeriod(d: Pick<Deployment, "market" | "ethers">, period: bigint) {
   const [, end] = await d.market.periodBounds(period);
   const now = BigInt((await d.ethers.provider.getBlock("latest"))!.timestamp);
   if (now < end) await d.ethers.provider.send("evm_setNextBlockTimestamp", [Number(end)]);

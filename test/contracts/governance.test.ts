@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, deployMarket, endPeriod, expectedShare, MONTHLY_PRICE,
   signTally, VIEW_WEIGHT_BPS, type Leaf,
@@ -135,7 +136,7 @@ describe("Governance", () => {
 describe("Access", () => {
   it("answers why a wallet may watch: owner, pass, subscription, free, or none", async () => {
     const d = await loadFixture(deployMarket);
-    const access = (who: any, film: bigint) => d.market.accessOf(who.address, film);
+    const access = (who: HardhatEthersSigner, film: bigint) => d.market.accessOf(who.address, film);
     expect(await access(d.creatorA, 1n)).to.equal(1n); // Owner
     expect(await access(d.viewer1, 1n)).to.equal(0n); // None
     expect(await access(d.viewer1, 2n)).to.equal(4n); // Free

@@ -8,6 +8,10 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import fc from "fast-check";
 import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { ErrorFragment, type BaseContract, type ContractTransactionResponse, type LogDescription } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
+import type { BlacklistToken } from "../../types/ethers-contracts/index.ts";
 import {
   BPS, buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, expectedShare, PASS_WINDOW, PERIOD,
   DAY as ONE_DAY, signDispute, signTally, USD, type Deployment, type Leaf, type TallyInput,
@@ -42,7 +46,7 @@ interface TallyM {
   period: bigint;
   status: "posted" | "disputed";
   leaves: Leaf[];
-  tree: StandardMerkleTree<any[]> | undefined;
+  tree: StandardMerkleTree<Leaf> | undefined;
   input: TallyInput;
   /** The signatures it was posted with (an attacker can read them from the transaction). */
   sigs: string[];
@@ -81,16 +85,16 @@ interface Model {
 interface Real {
   d: Deployment;
   market: Deployment["market"];
-  listings: any;
-  token: any;
+  listings: Deployment["listings"];
+  token: BlacklistToken;
   marketAddr: string;
-  admin: any;
-  guardian: any;
-  treasury: any;
-  outsider: any;
-  creators: any[];
-  viewers: any[];
-  accounts: any[]; // every account that may ever hold earnings or receive tokens
+  admin: HardhatEthersSigner;
+  guardian: HardhatEthersSigner;
+  treasury: HardhatEthersSigner;
+  outsider: HardhatEthersSigner;
+  creators: HardhatEthersSigner[];
+  viewers: HardhatEthersSigner[];
+  accounts: HardhatEthersSigner[]; // every account that may ever hold earnings or receive tokens
 }
 
 const periodAt = (m: Model, t: bigint) => (t - m.genesis) / P;
@@ -118,26 +122,26 @@ async function nextTx(m: Model): Promise<bigint> {
   return m.now;
 }
 
-async function mined(m: Model, txp: Promise<any>) {
+async function mined(m: Model, txp: Promise<ContractTransactionResponse>) {
   const tx = await txp;
-  const receipt = await tx.wait();
+  const receipt = (await tx.wait())!;
   const block = await receipt.getBlock();
   expect(BigInt(block.timestamp), "transaction mined at the timestamp the model expects").to.equal(m.now);
   return receipt;
 }
 
-function hasError(contract: any, name: string) {
-  return contract.interface.fragments.some((f: any) => f.type === "error" && f.name === name);
+function hasError(contract: BaseContract, name: string) {
+  return contract.interface.fragments.some((f) => ErrorFragment.isFragment(f) && f.name === name);
 }
 
 /** The first of `names` the contract's ABI declares (the pause errors differ between versions of the market). */
-function errorName(contract: any, ...names: string[]): string {
+function errorName(contract: BaseContract, ...names: string[]): string {
   const found = names.find((n) => hasError(contract, n));
   if (!found) throw new Error(`none of the errors ${names.join(", ")} is in the ABI`);
   return found;
 }
 
-async function reverts(txp: Promise<any>, contract: any, error: string) {
+async function reverts(txp: Promise<unknown>, contract: BaseContract, error: string) {
   await expect(txp).to.be.revertedWithCustomError(contract, error);
 }
 
@@ -146,7 +150,7 @@ async function balances(r: Real, addrs: string[]) {
 }
 
 /** The market paid in a token that can blacklist payees, so claims meet failing transfers. */
-const deployBlacklistableMarket = (connection: any) => deployMarket(connection, "BlacklistToken");
+const deployBlacklistableMarket = (connection: NetworkConnection) => deployMarket(connection, "BlacklistToken");
 
 async function setup(): Promise<{ model: Model; real: Real }> {
   const d = (await loadFixture(deployBlacklistableMarket)) as Deployment;
@@ -156,7 +160,7 @@ async function setup(): Promise<{ model: Model; real: Real }> {
     d,
     market: d.market,
     listings: d.listings,
-    token: d.token,
+    token: d.token as unknown as BlacklistToken, // deployBlacklistableMarket deploys BlacklistToken
     marketAddr: await d.market.getAddress(),
     admin: d.admin,
     guardian: d.guardian,
@@ -288,9 +292,9 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
     try {
       m.trace.push(`${this.toString()} → ${await this.exec(m, r)}`);
       await checkInvariants(m, r);
-    } catch (e: any) {
+    } catch (e: unknown) {
       if (m.trace.length === before) m.trace.push(`${this.toString()} → FAILED`);
-      e.message = `${e.message}\n  steps (resolved):\n    ${m.trace.join("\n    ")}`;
+      if (e instanceof Error) e.message = `${e.message}\n  steps (resolved):\n    ${m.trace.join("\n    ")}`;
       throw e;
     }
   }
@@ -407,7 +411,7 @@ class BuyView extends Step {
       const held = [...m.passExpiry.keys()];
       if (held.length === 0) return "no pass yet";
       const [film, viewer] = held[this.film % held.length].split(":");
-      [id, v] = [BigInt(film), r.viewers.find((x) => x.address === viewer)];
+      [id, v] = [BigInt(film), r.viewers.find((x) => x.address === viewer)!];
     }
     const f = filmOf(m, id);
     const expectedPrice = (f?.price ?? 1n) + (this.wrongPrice ? 1n : 0n);
@@ -417,7 +421,7 @@ class BuyView extends Step {
     const [vb] = await balances(r, [v.address]);
     const t = await nextTx(m);
     const tx = r.market.connect(v).buyView(id, expectedPrice);
-    let err: [any, string] | undefined;
+    let err: [BaseContract, string] | undefined;
     if (m.paused) err = [r.market, errorName(r.market, "FilmMarketPurchasesPaused", "EnforcedPause")];
     else if (!f) err = [r.listings, "FilmListingsUnknownFilm"];
     else if (f.salesPaused) err = [r.market, "FilmMarketSalesPaused"];
@@ -537,7 +541,10 @@ class PostTally extends Step {
     if (m.films.length) {
       for (const s of this.specs) {
         const id = BigInt((s.film % m.films.length) + 1);
-        if (!seen.has(id)) (seen.add(id), leaves.push([id, s.views, s.seconds]));
+        if (!seen.has(id)) {
+          seen.add(id);
+          leaves.push([id, s.views, s.seconds]);
+        }
       }
     }
     // Mostly the revision the period expects next; now and then a stale one (signed for a disputed tally).
@@ -559,7 +566,7 @@ class PostTally extends Step {
     await mined(m, tx);
     const claimableAt = t + BigInt(CHALLENGE_WINDOW);
     m.tallies.set(period, {
-      period, status: "posted", leaves, tree: tree as StandardMerkleTree<any[]> | undefined, input: tally, sigs, w: m.viewWeightBps, claimableAt, paidByFilm: new Map(),
+      period, status: "posted", leaves, tree, input: tally, sigs, w: m.viewWeightBps, claimableAt, paidByFilm: new Map(),
     });
     pool(m, period); // watch this period's pool from now on
     const stored = await r.market.tallyOf(period);
@@ -651,7 +658,7 @@ class Claim extends Step {
     const unclaimed = (t: TallyM) => t.leaves.filter((l) => !claimedSet(m, t.period).has(l[0]));
     // Mostly a claimable tally with unclaimed leaves; sometimes any tally, to exercise the refusals.
     const claimable = withLeaves.filter((t) => t.status === "posted" && at >= t.claimableAt && unclaimed(t).length > 0);
-    const reqs: Array<{ tally: TallyM | undefined; period: bigint; leaf: Leaf; req: any; forged: boolean }> = [];
+    const reqs: Array<{ tally: TallyM | undefined; period: bigint; leaf: Leaf; req: ReturnType<typeof claimRequest>; forged: boolean }> = [];
     const add = (t: TallyM, leaf: Leaf, forged = false) => {
       const req = claimRequest(t.tree, t.period, leaf);
       if (forged) req.views = leaf[1] + 1n;
@@ -716,9 +723,9 @@ class Claim extends Step {
     const receipt = await mined(m, tx);
     const after = await balances(r, [r.marketAddr, ...payees]);
     const events = receipt.logs
-      .filter((l: any) => l.address === r.marketAddr)
-      .map((l: any) => r.market.interface.parseLog(l))
-      .filter((e: any) => e?.name === "Claimed");
+      .filter((l) => l.address === r.marketAddr)
+      .map((l) => r.market.interface.parseLog(l))
+      .filter((e): e is LogDescription => e?.name === "Claimed");
     expect(events.length, "one Claimed event per request").to.equal(payouts.length);
     let total = 0n;
     for (const [i, p] of payouts.entries()) {
@@ -736,14 +743,14 @@ class Claim extends Step {
     }
     // A payee the token refuses is credited instead: one ClaimCredited per refused transfer.
     const credited = receipt.logs
-      .filter((l: any) => l.address === r.marketAddr)
-      .map((l: any) => r.market.interface.parseLog(l))
-      .filter((e: any) => e?.name === "ClaimCredited");
+      .filter((l) => l.address === r.marketAddr)
+      .map((l) => r.market.interface.parseLog(l))
+      .filter((e): e is LogDescription => e?.name === "ClaimCredited");
     let creditedTotal = 0n;
     payees.forEach((a, i) => {
       const due = payouts.filter((p) => p.payee === a).reduce((s, p) => s + p.share, 0n);
       if (m.blocked.has(a)) {
-        const got = credited.filter((e: any) => e.args.payee === a).reduce((s: bigint, e: any) => s + e.args.amount, 0n);
+        const got = credited.filter((e) => e.args.payee === a).reduce((s: bigint, e) => s + (e.args.amount as bigint), 0n);
         expect(got, `payee ${short(a)} credited its shares`).to.equal(due);
         expect(after[i + 1], `blocked payee ${short(a)} received nothing`).to.equal(before[i + 1]);
         addEarnings(m, a, due);
@@ -752,7 +759,7 @@ class Claim extends Step {
         expect(after[i + 1], `payee ${short(a)} received its shares`).to.equal(before[i + 1] + due);
       }
     });
-    expect(credited.every((e: any) => m.blocked.has(e.args.payee)), "only refused payees are credited").to.equal(true);
+    expect(credited.every((e) => m.blocked.has(e.args.payee)), "only refused payees are credited").to.equal(true);
     expect(after[0], "market paid out the shares it could").to.equal(before[0] - total + creditedTotal);
     // Invariant: claiming the same leaves again reverts with FilmMarketAlreadyClaimed.
     await checkNoDoubleClaim(m, r, reqs.map((x) => [x.tally!, x.leaf]));

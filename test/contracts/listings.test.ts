@@ -86,7 +86,7 @@ describe("TestDollar", () => {
   });
 
   it("refuses the faucet on any other chain", async () => {
-    const other = await network.create({ override: { chainId: 8453 } } as any);
+    const other = await network.create({ override: { chainId: 8453 } });
     const token = await other.ethers.deployContract("TestDollar");
     await expect(token.faucet(1n)).to.be.revertedWithCustomError(token, "TestDollarFaucetDisabled").withArgs(8453n);
   });

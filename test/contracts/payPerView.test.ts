@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { BPS, deployMarket, FEE_BPS, FILM_PRICE, PASS_WINDOW, USD, type Deployment } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 
-async function permitSig(d: Deployment, owner: any, value: bigint, deadline: bigint) {
+async function permitSig(d: Deployment, owner: HardhatEthersSigner, value: bigint, deadline: bigint) {
   const sig = await owner.signTypedData(
     { name: "Test Dollar", version: "1", chainId: 31337n, verifyingContract: await d.token.getAddress() },
     { Permit: [

@@ -13,6 +13,9 @@
 // settled state and leaves the books consistent.
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Interface, LogDescription } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
 import type { FilmListings, FilmMarket, ReentrantToken } from "../../types/ethers-contracts/index.ts";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, endPeriod, FEE_BPS, FILM_PRICE, MONTHLY_PRICE,
@@ -34,7 +37,7 @@ const FILM2_PRICE = 1n * USD;
 const FILM3_PRICE = 1n * USD;
 
 /** The market of fixture.ts, paid in the hostile token. Film 2 belongs to the token itself. */
-async function hostileFixture(connection: any) {
+async function hostileFixture(connection: NetworkConnection) {
   const { ethers } = connection;
   const [admin, treasury, guardian, creatorA, creatorB, viewer1, viewer2, viewer3, outsider] =
     await ethers.getSigners();
@@ -56,7 +59,7 @@ async function hostileFixture(connection: any) {
     challengeWindow: CHALLENGE_WINDOW,
     genesis,
     periodLength: PERIOD,
-    oracleSigners: oracles.map((o: any) => o.address),
+    oracleSigners: oracles.map((o) => o.address),
     oracleThreshold: 3,
   };
   const market = (await ethers.deployContract("FilmMarket", [config])) as unknown as FilmMarket;
@@ -83,7 +86,7 @@ async function hostileFixture(connection: any) {
 type D = Awaited<ReturnType<typeof hostileFixture>>;
 
 /** The token has pay-per-view earnings (viewer2 bought film 2) and fees have accrued. */
-async function earningFixture(connection: any) {
+async function earningFixture(connection: NetworkConnection) {
   const d = await hostileFixture(connection);
   await d.market.connect(d.viewer2).buyView(2n, FILM2_PRICE);
   await d.market.connect(d.viewer2).buyView(1n, FILM_PRICE);
@@ -97,14 +100,14 @@ const LEAVES: Leaf[] = [
 ];
 
 /** Period 0 funded by three subscribers, settled with LEAVES, claimable; the token has earnings too. */
-async function claimableFixture(connection: any) {
+async function claimableFixture(connection: NetworkConnection) {
   const d = await earningFixture(connection);
   for (const v of [d.viewer1, d.viewer2, d.viewer3]) await d.market.connect(v).subscribe(1, MONTHLY_PRICE);
-  await endPeriod(d as any, 0n);
+  await endPeriod(d, 0n);
   const { tree, tally } = buildTally(0n, LEAVES);
   await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(0, 3)));
   await time.increase(CHALLENGE_WINDOW);
-  const requests = LEAVES.map((l) => claimRequest(tree as any, 0n, l));
+  const requests = LEAVES.map((l) => claimRequest(tree, 0n, l));
   return { ...d, tree, tally, requests };
 }
 
@@ -115,7 +118,9 @@ function guardError(d: D) {
 }
 
 function call(d: D, name: string, args: unknown[]) {
-  return d.market.interface.encodeFunctionData(name as any, args as any);
+  // By name at run time: the typed interface only accepts its literal function names.
+  const marketInterface: Interface = d.market.interface;
+  return marketInterface.encodeFunctionData(name, args);
 }
 
 /**
@@ -126,13 +131,13 @@ function call(d: D, name: string, args: unknown[]) {
 async function underAttack(
   d: D,
   opts: { data: string; mask: number; before: boolean; shots?: number; expectedAttempts?: number },
-  act: () => Promise<any>,
-) {
+  act: () => Promise<ContractTransactionResponse>,
+): Promise<ContractTransactionReceipt> {
   const shots = opts.shots ?? 1;
   await d.token.resetRecord();
   await d.token.arm(d.marketAddress, opts.data, opts.mask, opts.before, shots);
   const tx = await act();
-  const receipt = await tx.wait();
+  const receipt = (await tx.wait())!;
   await d.token.disarm();
   const attempts = await d.token.attempts();
   expect(attempts).to.equal(BigInt(opts.expectedAttempts ?? shots), "callbacks made");
@@ -149,11 +154,11 @@ function asToken(d: D, name: string, args: unknown[]) {
 }
 
 /** Parsed market events of `name` in a receipt. */
-function eventsOf(d: D, receipt: any, name: string) {
+function eventsOf(d: D, receipt: ContractTransactionReceipt, name: string) {
   return receipt.logs
-    .filter((l: any) => l.address === d.marketAddress)
-    .map((l: any) => d.market.interface.parseLog(l))
-    .filter((e: any) => e && e.name === name);
+    .filter((l) => l.address === d.marketAddress)
+    .map((l) => d.market.interface.parseLog(l))
+    .filter((e): e is LogDescription => !!e && e.name === name);
 }
 
 async function poolOf(d: D, period: bigint) {
@@ -185,11 +190,11 @@ async function now(d: D) {
 }
 
 /** Timestamp of the block that mined `receipt`. */
-async function minedAt(d: D, receipt: any) {
+async function minedAt(d: D, receipt: ContractTransactionReceipt) {
   return BigInt((await d.ethers.provider.getBlock(receipt.blockNumber))!.timestamp);
 }
 
-async function permitSignature(d: D, owner: any, value: bigint) {
+async function permitSignature(d: D, owner: HardhatEthersSigner, value: bigint) {
   const { chainId } = await d.ethers.provider.getNetwork();
   const deadline = (await now(d)) + 3_600n;
   const nonce = await d.token.nonces(owner.address);
@@ -522,7 +527,7 @@ describe("Reentrancy (hostile payment token)", () => {
           );
           expect(eventsOf(d, receipt, "Claimed")).to.have.length(3);
           const credits = eventsOf(d, receipt, "ClaimCredited");
-          expect(credits.map((e: any) => [e.args.payee, e.args.amount])).to.deep.equal([[d.tokenAddress, shares[1]]]);
+          expect(credits.map((e) => [e.args.payee, e.args.amount])).to.deep.equal([[d.tokenAddress, shares[1]]]);
           expect(await d.market.earningsOf(d.tokenAddress)).to.equal(owed + shares[1], reentry);
           expect(await d.token.balanceOf(d.tokenAddress)).to.equal(held);
           expect((await poolOf(d, 0n)).claimedCount).to.equal(3n);
@@ -565,7 +570,7 @@ describe("Reentrancy (hostile payment token)", () => {
     it("a hostile token cannot get postTally to move money: posting changes no balance", async () => {
       const d = await loadFixture(earningFixture);
       for (const v of [d.viewer1, d.viewer2]) await d.market.connect(v).subscribe(1, MONTHLY_PRICE);
-      await endPeriod(d as any, 0n);
+      await endPeriod(d, 0n);
       const held = await d.token.balanceOf(d.marketAddress);
       await d.token.arm(d.marketAddress, call(d, "withdrawFees", []), ON_TRANSFER | ON_TRANSFER_FROM, true, 5);
       await d.token.resetRecord();

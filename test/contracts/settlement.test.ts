@@ -6,12 +6,13 @@ import {
   DISPUTE_TYPES, eip712Domain, signSorted, TALLY_TYPES,
 } from "./fixture.ts";
 import { TypedDataEncoder } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 
 /** Three viewers subscribe for one month at genesis, so period 0 gets almost everything. */
-async function subscribedFixture(connection: any) {
+async function subscribedFixture(connection: NetworkConnection) {
   const d = await deployMarket(connection);
   for (const v of [d.viewer1, d.viewer2, d.viewer3]) await d.market.connect(v).subscribe(1, MONTHLY_PRICE);
   return d;
@@ -23,7 +24,7 @@ const LEAVES: Leaf[] = [
   [3n, 2n, 2_700n],
 ];
 
-async function postedFixture(connection: any) {
+async function postedFixture(connection: NetworkConnection) {
   const d = await subscribedFixture(connection);
   await endPeriod(d, 0n);
   const { tree, tally } = buildTally(0n, LEAVES);
@@ -280,7 +281,7 @@ describe("Settlement", () => {
       const tx = d.market.claimBatch(LEAVES.map((l) => claimRequest(d.tree, 0n, l)));
       await expect(tx).to.changeTokenBalances(d.ethers, d.token, [d.creatorA, d.creatorB], [shares[0] + shares[1], shares[2]]);
       const receipt = await (await tx).wait();
-      const transfers = receipt!.logs.filter((l: any) => l.address === d.config.paymentToken);
+      const transfers = receipt!.logs.filter((l) => l.address === d.config.paymentToken);
       expect(transfers.length).to.equal(2);
       await expect(d.market.claimBatch([])).to.be.revertedWithCustomError(d.market, "FilmMarketEmptyBatch");
       // Already claimed: a single claim says so, a batch skips it (no event, nothing moves).
