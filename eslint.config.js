@@ -11,7 +11,8 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 import { importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
-const scopeTo = (dir, configs) => configs.map((config) => ({ ...config, files: config.files?.map((f) => `${dir}/${f}`) ?? [`${dir}/**/*.{ts,tsx,js,mjs}`] }));
+const scopeTo = (dir, configs) =>
+  configs.map((config) => ({ ...config, files: config.files?.map((f) => `${dir}/${f}`) ?? [`${dir}/**/*.{ts,tsx,js,mjs}`] }));
 
 export default defineConfig([
   globalIgnores([
@@ -47,7 +48,9 @@ export default defineConfig([
     plugins: { "import-x": importX },
     settings: {
       ...importX.flatConfigs.typescript.settings,
-      "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["tsconfig.json", "web/tsconfig.json"], noWarnOnMultipleProjects: true })],
+      "import-x/resolver-next": [
+        createTypeScriptImportResolver({ project: ["tsconfig.json", "web/tsconfig.json"], noWarnOnMultipleProjects: true }),
+      ],
     },
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },

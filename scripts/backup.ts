@@ -24,17 +24,24 @@ async function main(argv: string[]): Promise<void> {
     const dir = target ?? path.join(PROJECT_ROOT, "backups", `ai-films-${new Date().toISOString().replace(/[:.]/g, "-")}`);
     const manifest = await backupPlatform(dir);
     const rows = Object.values(manifest.ledger).reduce((a, b) => a + b, 0);
-    console.log(`backup of ${data}/ written to ${displayPath(dir)}: ledger (${rows} rows), ` +
-      `${manifest.files} files (${megabytes(manifest.bytes)}: chain, IPFS blocks, sealed film keys, oracle files)` +
-      `${manifest.deployments.length ? `, deployments ${manifest.deployments.join(", ")}` : ""}.`);
+    console.log(
+      `backup of ${data}/ written to ${displayPath(dir)}: ledger (${rows} rows), ` +
+        `${manifest.files} files (${megabytes(manifest.bytes)}: chain, IPFS blocks, sealed film keys, oracle files)` +
+        `${manifest.deployments.length ? `, deployments ${manifest.deployments.join(", ")}` : ""}.`,
+    );
     console.log(`The media master key is not in it: keep ${data}/media-master-key (or MEDIA_MASTER_KEY) somewhere else.`);
     return;
   }
   const report = await restorePlatform(target!);
-  console.log(`restored ${data}/ from ${displayPath(target!)} (taken ${report.manifest.createdAt})` +
-    (report.setAside ? `; what it held before is in ${displayPath(report.setAside)}` : "") + ".");
+  console.log(
+    `restored ${data}/ from ${displayPath(target!)} (taken ${report.manifest.createdAt})` +
+      (report.setAside ? `; what it held before is in ${displayPath(report.setAside)}` : "") +
+      ".",
+  );
   if (!report.masterKeyPresent) {
-    console.log(`No media master key here: put it back in ${data}/media-master-key (or set MEDIA_MASTER_KEY), or the films' keys cannot be opened.`);
+    console.log(
+      `No media master key here: put it back in ${data}/media-master-key (or set MEDIA_MASTER_KEY), or the films' keys cannot be opened.`,
+    );
   }
 }
 

@@ -5,7 +5,11 @@
 import path from "node:path";
 import { network } from "hardhat";
 import {
-  DeploymentExportError, LOCAL_CHAIN_IDS, readIgnitionDeployment, saveDeployment, writeDeploymentsIndex,
+  DeploymentExportError,
+  LOCAL_CHAIN_IDS,
+  readIgnitionDeployment,
+  saveDeployment,
+  writeDeploymentsIndex,
 } from "@ai-films/core/deployments";
 
 const connection = await network.create();

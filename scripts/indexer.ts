@@ -20,7 +20,9 @@ function int(value: string | undefined, name: string): number | undefined {
 
 function summary(r: IndexResult): string {
   const range = r.fromBlock === null ? "nothing new" : `blocks ${r.fromBlock}-${r.toBlock}, ${r.events} event(s)`;
-  const meta = r.metadata ? `; metadata: ${r.metadata.fetched} read, ${r.metadata.unavailable} unavailable, ${r.metadata.invalid} invalid` : "";
+  const meta = r.metadata
+    ? `; metadata: ${r.metadata.fetched} read, ${r.metadata.unavailable} unavailable, ${r.metadata.invalid} invalid`
+    : "";
   return `indexer: ${range}; at block ${r.lastBlock}${meta}`;
 }
 
@@ -39,7 +41,8 @@ async function main(): Promise<void> {
   const db = await openDatabase({ embedded: { role: "the indexer" } });
   const ipfs = await openIpfs();
   const options = {
-    fromBlock, ipfs,
+    fromBlock,
+    ipfs,
     confirmations: int(values.confirmations, "confirmations"),
     batchSize: int(values["batch-size"], "batch-size"),
   };

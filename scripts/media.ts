@@ -16,7 +16,13 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import {
-  isMediaError, MediaError, JobRegistry, readJobStatus, type JobStatus, livepeerIngestFromEnv, ingestFile,
+  isMediaError,
+  MediaError,
+  JobRegistry,
+  readJobStatus,
+  type JobStatus,
+  livepeerIngestFromEnv,
+  ingestFile,
   type IngestResult,
 } from "@ai-films/core/media";
 
@@ -81,9 +87,13 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
     previewSeconds = Number(values["preview-seconds"]);
     if (!Number.isFinite(previewSeconds) || previewSeconds <= 0) throw new UsageError("--preview-seconds must be a positive number.");
   }
-  const aiTools = typeof values["ai-tools"] === "string"
-    ? values["ai-tools"].split(",").map((s) => s.trim()).filter((s) => s !== "")
-    : [];
+  const aiTools =
+    typeof values["ai-tools"] === "string"
+      ? values["ai-tools"]
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== "")
+      : [];
   const keyId = typeof values["key-id"] === "string" ? values["key-id"] : undefined;
   const livepeer = livepeerIngestFromEnv(values.free === true);
   if (livepeer && keyId !== undefined) {
@@ -92,12 +102,13 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
 
   const jobs = new JobRegistry();
   const job = jobs.create<IngestResult>(basename(args[0]));
-  const bar = json || !process.stderr.isTTY && process.env.MEDIA_PROGRESS !== "1"
-    ? undefined
-    : new cliProgress.SingleBar(
-        { stream: process.stderr, format: " {stage} |{bar}| {percent}% overall", hideCursor: true, clearOnComplete: false },
-        cliProgress.Presets.shades_classic,
-      );
+  const bar =
+    json || (!process.stderr.isTTY && process.env.MEDIA_PROGRESS !== "1")
+      ? undefined
+      : new cliProgress.SingleBar(
+          { stream: process.stderr, format: " {stage} |{bar}| {percent}% overall", hideCursor: true, clearOnComplete: false },
+          cliProgress.Presets.shades_classic,
+        );
   bar?.start(100, 0, { stage: "upload".padEnd(9) });
   let lastStage: string | null = null;
   let lastDetail: string | undefined;
@@ -115,17 +126,21 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
   process.once("SIGINT", onSigint);
 
   try {
-    const result = await ingestFile(args[0], {
-      title: values.title,
-      description: typeof values.description === "string" ? values.description : undefined,
-      genre: typeof values.genre === "string" ? values.genre : undefined,
-      aiTools,
-    }, {
-      job,
-      previewSeconds,
-      keyId,
-      livepeer,
-    });
+    const result = await ingestFile(
+      args[0],
+      {
+        title: values.title,
+        description: typeof values.description === "string" ? values.description : undefined,
+        genre: typeof values.genre === "string" ? values.genre : undefined,
+        aiTools,
+      },
+      {
+        job,
+        previewSeconds,
+        keyId,
+        livepeer,
+      },
+    );
     bar?.update(100, { stage: "done".padEnd(9) });
     bar?.stop();
     if (!json) {
@@ -162,8 +177,11 @@ async function status(args: string[], json: boolean): Promise<number> {
   const found = await readJobStatus(args[0]);
   if (found === undefined) throw new MediaError("NOT_FOUND", `No job with id ${args[0]}.`);
   if (!json) {
-    process.stdout.write(`${found.id}: ${found.state}${found.stage ? ` (${found.stage})` : ""}, ${found.percent}%` +
-      (found.error ? ` — ${found.error.message}` : "") + "\n");
+    process.stdout.write(
+      `${found.id}: ${found.state}${found.stage ? ` (${found.stage})` : ""}, ${found.percent}%` +
+        (found.error ? ` — ${found.error.message}` : "") +
+        "\n",
+    );
   }
   process.stdout.write(JSON.stringify(found) + "\n");
   return 0;

@@ -6,8 +6,24 @@ import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain"
 import { toFilmId } from "@ai-films/core/domain";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import {
-  OracleError, keySourceFromEnv, loadAccount, runPost, stepProgress, claimProof, postedTallyFile, runPublish,
-  runSign, runStatus, type TallyStore, iso, runTally, parseTallyFile, readTally, runVerify, periodFiles, readText,
+  OracleError,
+  keySourceFromEnv,
+  loadAccount,
+  runPost,
+  stepProgress,
+  claimProof,
+  postedTallyFile,
+  runPublish,
+  runSign,
+  runStatus,
+  type TallyStore,
+  iso,
+  runTally,
+  parseTallyFile,
+  readTally,
+  runVerify,
+  periodFiles,
+  readText,
 } from "@ai-films/core/oracle";
 
 const USAGE = `AI Films oracle — tally, publish, sign, post and verify monthly payouts.
@@ -47,7 +63,8 @@ function intOption(value: string | undefined, name: string, required = true): nu
     if (required) throw new OracleError(`--${name} is required.`);
     return undefined;
   }
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new OracleError(`--${name} must be a non-negative integer, got "${value}".`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new OracleError(`--${name} must be a non-negative integer, got "${value}".`);
   return Number(value);
 }
 
@@ -93,11 +110,16 @@ async function main(argv: string[]): Promise<number> {
       const ctx = await connect();
       const bar = progress("tally", 4);
       const result = await withLedger((ledger) =>
-        runTally(ctx, { period, ledger, allowEmpty: values["allow-empty"], force: values.force, progress: bar }));
+        runTally(ctx, { period, ledger, allowEmpty: values["allow-empty"], force: values.force, progress: bar }),
+      );
       bar.done();
-      if (values.json) console.log(json({ path: result.path, root: result.file.root, totals: result.file.totals, written: result.written }));
-      else console.log(`${result.written ? "wrote" : "unchanged"} ${result.path}: ${result.file.totals.leafCount} films, ` +
-        `${result.file.totals.views} views, ${result.file.totals.seconds} s, root ${result.file.root}`);
+      if (values.json)
+        console.log(json({ path: result.path, root: result.file.root, totals: result.file.totals, written: result.written }));
+      else
+        console.log(
+          `${result.written ? "wrote" : "unchanged"} ${result.path}: ${result.file.totals.leafCount} films, ` +
+            `${result.file.totals.views} views, ${result.file.totals.seconds} s, root ${result.file.root}`,
+        );
       return 0;
     }
     case "publish": {
@@ -106,7 +128,9 @@ async function main(argv: string[]): Promise<number> {
       const store = await openStore();
       try {
         const publication = await runPublish(ctx, store, period);
-        console.log(values.json ? json(publication) : `published period ${period}'s tally as ${publication.cid} (${publication.bytes} bytes)`);
+        console.log(
+          values.json ? json(publication) : `published period ${period}'s tally as ${publication.cid} (${publication.bytes} bytes)`,
+        );
       } finally {
         await store.close();
       }
@@ -117,8 +141,12 @@ async function main(argv: string[]): Promise<number> {
       const ctx = await connect();
       const account = await loadAccount(keySourceFromEnv());
       const result = await runSign(ctx, account, period);
-      console.log(values.json ? json(result) : `${result.signer} signed period ${period} (digest ${result.digest}); ${result.count} signature(s) collected` +
-        (result.replacedStale ? " — signatures of an older tally were dropped" : ""));
+      console.log(
+        values.json
+          ? json(result)
+          : `${result.signer} signed period ${period} (digest ${result.digest}); ${result.count} signature(s) collected` +
+              (result.replacedStale ? " — signatures of an older tally were dropped" : ""),
+      );
       return 0;
     }
     case "post": {
@@ -127,8 +155,12 @@ async function main(argv: string[]): Promise<number> {
       const account = await loadAccount(keySourceFromEnv());
       const result = await runPost(ctx, account, period);
       if (values.json) console.log(json(result));
-      else if (result.status === "already-posted") console.log(`period ${period}'s tally is already on-chain (root ${result.root}): nothing to do`);
-      else console.log(`posted period ${period}'s tally in ${result.transactionHash} (${result.gasUsed} gas), signed by ${result.signers.join(", ")}`);
+      else if (result.status === "already-posted")
+        console.log(`period ${period}'s tally is already on-chain (root ${result.root}): nothing to do`);
+      else
+        console.log(
+          `posted period ${period}'s tally in ${result.transactionHash} (${result.gasUsed} gas), signed by ${result.signers.join(", ")}`,
+        );
       return 0;
     }
     case "verify": {
@@ -137,10 +169,13 @@ async function main(argv: string[]): Promise<number> {
       const expectedSigners = values.signers ?? process.env.ORACLE_EXPECTED_SIGNERS;
       const store = await openStore();
       try {
-        const run = (ledger?: Database) => runVerify(ctx, {
-          period, store, ledger,
-          expectedSigners: expectedSigners ? expectedSigners.split(",").map((a) => parseAddressOption(a.trim())) : undefined,
-        });
+        const run = (ledger?: Database) =>
+          runVerify(ctx, {
+            period,
+            store,
+            ledger,
+            expectedSigners: expectedSigners ? expectedSigners.split(",").map((a) => parseAddressOption(a.trim())) : undefined,
+          });
         const report = values["no-ledger"] ? await run() : await withLedger(run);
         if (values.json) console.log(json(report));
         else {
@@ -159,11 +194,19 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) console.log(json(status));
       else {
         console.log(`chain ${ctx.chainId}, market ${ctx.market}, current period ${status.currentPeriod}`);
-        console.table(status.periods.map((p) => ({
-          period: p.period, start: iso(p.start).slice(0, 10), end: iso(p.end).slice(0, 10), phase: p.phase,
-          pool: p.pool.toString(), subscribers: p.subscribers, films: p.tally.leafCount,
-          "claimable at": p.tally.status === "none" ? "" : iso(p.tally.claimableAt), claimed: `${p.paid} (${p.claimedCount} films)`,
-        })));
+        console.table(
+          status.periods.map((p) => ({
+            period: p.period,
+            start: iso(p.start).slice(0, 10),
+            end: iso(p.end).slice(0, 10),
+            phase: p.phase,
+            pool: p.pool.toString(),
+            subscribers: p.subscribers,
+            films: p.tally.leafCount,
+            "claimable at": p.tally.status === "none" ? "" : iso(p.tally.claimableAt),
+            claimed: `${p.paid} (${p.claimedCount} films)`,
+          })),
+        );
       }
       return 0;
     }
@@ -204,10 +247,12 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   if (error instanceof ChainError) return { message: error.message, exitCode: 1 };
   if (error instanceof BaseError) {
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
-    if (revert?.data?.errorName) return { message: `The contract refused: ${revert.data.errorName}(${(revert.data.args ?? []).join(", ")}).`, exitCode: 1 };
+    if (revert?.data?.errorName)
+      return { message: `The contract refused: ${revert.data.errorName}(${(revert.data.args ?? []).join(", ")}).`, exitCode: 1 };
     return { message: error.shortMessage, exitCode: 1 };
   }
-  if ((error as { code?: unknown } | null | undefined)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return { message: `${(error as Error).message}. Run with --help.`, exitCode: 1 };
+  if ((error as { code?: unknown } | null | undefined)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+    return { message: `${(error as Error).message}. Run with --help.`, exitCode: 1 };
   return { message: (error as Error)?.message ?? String(error), exitCode: 1 };
 }
 

@@ -11,14 +11,16 @@ const HARDHAT_MNEMONIC = "test test test test test test test test test test test
 const ctx = await connectRpc();
 const { market, listings } = ctx.contracts;
 const [monthlyPrice, periodLength, oracleThreshold] = await Promise.all([
-  market.read.monthlyPrice(), market.read.periodLength(), market.read.oracleThreshold(),
+  market.read.monthlyPrice(),
+  market.read.periodLength(),
+  market.read.oracleThreshold(),
 ]);
 console.log({ market: ctx.market, listings: ctx.listings, monthlyPrice, periodLength, oracleThreshold });
 
 const creator = mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 2 });
-const hash = await ctx.contractsFor(creator).listings.write.mint(
-  ["ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", 600, 2_000_000n],
-);
+const hash = await ctx
+  .contractsFor(creator)
+  .listings.write.mint(["ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", 600, 2_000_000n]);
 const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
 const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
 const [owner, price, paused] = await listings.read.saleTerms([minted.args.filmId]);

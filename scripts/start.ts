@@ -15,8 +15,17 @@ import { connectRpc } from "@ai-films/core/chain";
 import { describeOwner, displayPath, readOwner } from "@ai-films/core/db/ownership";
 import { openIpfs } from "@ai-films/core/ipfs";
 import {
-  assertPortFree, chainPidFile, ChildGroup, DEMO_ACCOUNTS, LOCAL_CHAIN_ID, removePidFile, seedDemo, startLocalChain, stopLeftover,
-  writePidFile, type LocalChain,
+  assertPortFree,
+  chainPidFile,
+  ChildGroup,
+  DEMO_ACCOUNTS,
+  LOCAL_CHAIN_ID,
+  removePidFile,
+  seedDemo,
+  startLocalChain,
+  stopLeftover,
+  writePidFile,
+  type LocalChain,
 } from "@ai-films/core/platform";
 import { openDatabase } from "@ai-films/core/db";
 import { openPlatformLedger, type PlatformLedger } from "@ai-films/core/platform/ledgerOwner";
@@ -74,12 +83,16 @@ function fail(error: unknown): Promise<never> {
 
 function runNode(label: string, args: string[], env: NodeJS.ProcessEnv = {}, quiet = true): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = children.add(spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" }));
+    const child = children.add(
+      spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" }),
+    );
     let output = "";
     child.stdout?.on("data", (d) => (output += d));
     child.stderr?.on("data", (d) => (output += d));
     child.on("error", reject);
-    child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${label} failed (${code ?? signal}):\n${output.slice(-3000)}`))));
+    child.on("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${label} failed (${code ?? signal}):\n${output.slice(-3000)}`)),
+    );
   });
 }
 
@@ -105,7 +118,9 @@ async function reset() {
 async function ensureMasterKey() {
   if (process.env.MEDIA_MASTER_KEY) return;
   const file = path.join(DATA, "media-master-key");
-  let key = await readFile(file, "utf8").then((s) => s.trim()).catch(() => "");
+  let key = await readFile(file, "utf8")
+    .then((s) => s.trim())
+    .catch(() => "");
   if (!/^[0-9a-f]{64}$/.test(key)) {
     key = randomBytes(32).toString("hex");
     await mkdir(DATA, { recursive: true });
@@ -123,9 +138,29 @@ async function ensureDeployed(rpcUrl: string) {
   log("deploying the contracts through Hardhat Ignition");
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
   const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false", LOCAL_RPC_URL: rpcUrl, AI_FILMS_DEPLOYMENT_ID: DEPLOYMENT_ID };
-  await runNode("hardhat ignition deploy", [HARDHAT, "--build-profile", "default", "ignition", "deploy", "ignition/modules/LocalAIFilms.ts", "--network", "localhost",
-    "--parameters", "ignition/parameters/local.json", "--deployment-id", DEPLOYMENT_ID], env);
-  await runNode("the deployment export", [HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"], env);
+  await runNode(
+    "hardhat ignition deploy",
+    [
+      HARDHAT,
+      "--build-profile",
+      "default",
+      "ignition",
+      "deploy",
+      "ignition/modules/LocalAIFilms.ts",
+      "--network",
+      "localhost",
+      "--parameters",
+      "ignition/parameters/local.json",
+      "--deployment-id",
+      DEPLOYMENT_ID,
+    ],
+    env,
+  );
+  await runNode(
+    "the deployment export",
+    [HARDHAT, "--build-profile", "default", "run", "scripts/export-deployments.ts", "--network", "localhost"],
+    env,
+  );
   return connectRpc({ rpcUrl });
 }
 
@@ -186,7 +221,9 @@ async function main() {
   if (args.includes("--reset-only")) return;
 
   if (existsSync(path.join(DATA, "chain/journal.jsonl")) && !existsSync(path.join(DATA, "chain/state.json"))) {
-    throw new Error(`${DATA_LABEL}/chain/ holds the transaction journal of the earlier Hardhat-based local chain, which this version cannot carry over: \`npm run reset\` starts afresh`);
+    throw new Error(
+      `${DATA_LABEL}/chain/ holds the transaction journal of the earlier Hardhat-based local chain, which this version cannot carry over: \`npm run reset\` starts afresh`,
+    );
   }
   // Both ports are checked before anything starts; a web server left by a killed start is stopped first.
   const leftover = await stopLeftover(WEB_PID_FILE, "the web server");
@@ -249,7 +286,13 @@ async function main() {
   }
   log(`starting the web app on http://localhost:${WEB_PORT} (it indexes the chain before its first answer)`);
   await assertPortFree(WEB_PORT, "the web app", "PORT");
-  const web = children.add(spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], { cwd: ROOT, env: { ...process.env, ...webEnv }, stdio: ["ignore", "inherit", "inherit"] }));
+  const web = children.add(
+    spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], {
+      cwd: ROOT,
+      env: { ...process.env, ...webEnv },
+      stdio: ["ignore", "inherit", "inherit"],
+    }),
+  );
   await writePidFile(WEB_PID_FILE, web);
   web.once("exit", (code, signal) => {
     if (!shuttingDown) void fail(new Error(`the web server stopped (${code ?? signal})`));

@@ -15,10 +15,22 @@ const nextConfig: NextConfig = {
   transpilePackages: ["@ai-films/core"],
   // Native, WASM or filesystem-heavy server packages: loaded from node_modules at run time, not bundled.
   serverExternalPackages: [
-    "@electric-sql/pglite", "pg", "helia", "@helia/unixfs", "blockstore-fs", "datastore-fs", "kubo-rpc-client",
+    "@electric-sql/pglite",
+    "pg",
+    "helia",
+    "@helia/unixfs",
+    "blockstore-fs",
+    "datastore-fs",
+    "kubo-rpc-client",
     // One copy of the CID class for our code and Helia's: a bundled second copy fails its checks.
-    "multiformats", "ipfs-unixfs-importer", "ipfs-unixfs-exporter", "ipfs-unixfs",
-    "@ffmpeg-installer/ffmpeg", "@ffprobe-installer/ffprobe", "@tus/server", "@tus/file-store",
+    "multiformats",
+    "ipfs-unixfs-importer",
+    "ipfs-unixfs-exporter",
+    "ipfs-unixfs",
+    "@ffmpeg-installer/ffmpeg",
+    "@ffprobe-installer/ffprobe",
+    "@tus/server",
+    "@tus/file-store",
   ],
   // NEXT_DIST_DIR lets a second build (a test run) live beside the one `npm start` serves.
   distDir: process.env.NEXT_DIST_DIR?.trim() || ".next",

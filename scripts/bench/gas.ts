@@ -15,7 +15,9 @@ const [admin, treasury, creator, viewer, other] = signers;
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
 const oracles = Array.from({ length: 5 }, (_, i) => new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`bench-oracle-${i}`))));
-const log = (msg: string) => { if (!json) process.stderr.write(msg + "\n"); };
+const log = (msg: string) => {
+  if (!json) process.stderr.write(msg + "\n");
+};
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   const receipt = await (await tx).wait();
@@ -25,12 +27,23 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> 
 async function deploy(signerCount: number, threshold: number) {
   const token = await ethers.deployContract("TestDollar");
   const listings = await ethers.deployContract("FilmListings");
-  const market = await ethers.deployContract("FilmMarket", [{
-    paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
-    treasury: treasury.address, feeBps: 1_000, viewWeightBps: 5_000, monthlyPrice: 10n * USD,
-    passWindow: 2 * 86_400, challengeWindow: 86_400, genesis: 0, periodLength: PERIOD,
-    oracleSigners: oracles.slice(0, signerCount).map((o) => o.address), oracleThreshold: threshold,
-  }]);
+  const market = await ethers.deployContract("FilmMarket", [
+    {
+      paymentToken: await token.getAddress(),
+      listings: await listings.getAddress(),
+      admin: admin.address,
+      treasury: treasury.address,
+      feeBps: 1_000,
+      viewWeightBps: 5_000,
+      monthlyPrice: 10n * USD,
+      passWindow: 2 * 86_400,
+      challengeWindow: 86_400,
+      genesis: 0,
+      periodLength: PERIOD,
+      oracleSigners: oracles.slice(0, signerCount).map((o) => o.address),
+      oracleThreshold: threshold,
+    },
+  ]);
   for (const v of [viewer, other]) {
     await token.connect(v).faucet(10_000n * USD);
     await token.connect(v).approve(await market.getAddress(), ethers.MaxUint256);
@@ -40,11 +53,18 @@ async function deploy(signerCount: number, threshold: number) {
 
 async function signTally(market: FilmMarket, tally: object, wallets: typeof oracles) {
   const domain = { name: "AI Films", version: "1", chainId: 31337, verifyingContract: await market.getAddress() };
-  const types = { Tally: [
-    { name: "period", type: "uint256" }, { name: "revision", type: "uint32" }, { name: "root", type: "bytes32" }, { name: "totalViews", type: "uint64" },
-    { name: "totalSeconds", type: "uint64" }, { name: "leafCount", type: "uint32" },
-    { name: "viewWeightBps", type: "uint16" }, { name: "dataCid", type: "string" },
-  ] };
+  const types = {
+    Tally: [
+      { name: "period", type: "uint256" },
+      { name: "revision", type: "uint32" },
+      { name: "root", type: "bytes32" },
+      { name: "totalViews", type: "uint64" },
+      { name: "totalSeconds", type: "uint64" },
+      { name: "leafCount", type: "uint32" },
+      { name: "viewWeightBps", type: "uint16" },
+      { name: "dataCid", type: "string" },
+    ],
+  };
   const sorted = [...wallets].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
   return Promise.all(sorted.map((w) => w.signTypedData(domain, types, tally)));
 }
@@ -58,14 +78,25 @@ function tallyFor(period: bigint, n: number) {
   for (let i = 1; i <= n; i++) leaves.push([BigInt(i), BigInt(1 + (i % 7)), BigInt(600 + (i % 1000) * 3)]);
   const tree = StandardMerkleTree.of(leaves, ["uint256", "uint64", "uint64"]);
   const tally = {
-    period, revision: 0, root: tree.root, leafCount: n, viewWeightBps: 5_000, dataCid: "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
-    totalViews: leaves.reduce((s, l) => s + l[1], 0n), totalSeconds: leaves.reduce((s, l) => s + l[2], 0n),
+    period,
+    revision: 0,
+    root: tree.root,
+    leafCount: n,
+    viewWeightBps: 5_000,
+    dataCid: "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+    totalViews: leaves.reduce((s, l) => s + l[1], 0n),
+    totalSeconds: leaves.reduce((s, l) => s + l[2], 0n),
   };
   return { tree, tally, leaves };
 }
 
-const claimOf = (tree: StandardMerkleTree<Leaf>, period: bigint, leaf: Leaf) =>
-  ({ period, filmId: leaf[0], views: leaf[1], seconds_: leaf[2], proof: tree.getProof(leaf) });
+const claimOf = (tree: StandardMerkleTree<Leaf>, period: bigint, leaf: Leaf) => ({
+  period,
+  filmId: leaf[0],
+  views: leaf[1],
+  seconds_: leaf[2],
+  proof: tree.getProof(leaf),
+});
 
 const results: Record<string, number> = {};
 const notes: Record<string, string> = {};
@@ -74,7 +105,9 @@ const notes: Record<string, string> = {};
 {
   const { listings, market } = await deploy(5, 3);
   await listings.connect(creator).mint("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", 600, 2n * USD);
-  results.mint = await gasOf(listings.connect(creator).mint("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", 900, 3n * USD));
+  results.mint = await gasOf(
+    listings.connect(creator).mint("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", 900, 3n * USD),
+  );
   results.setPrice = await gasOf(listings.connect(creator).setPrice(2n, 4n * USD));
   // The creator already has earnings and the treasury fees from an earlier sale: the usual state.
   await market.connect(other).buyView(1n, 2n * USD);
@@ -86,11 +119,21 @@ const notes: Record<string, string> = {};
   await token.connect(fresh).faucet(100n * USD);
   const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
   const nonce = await token.nonces(fresh.address);
-  const sig = ethers.Signature.from(await fresh.signTypedData(
-    { name: "Test Dollar", version: "1", chainId: 31337, verifyingContract: await token.getAddress() },
-    { Permit: [{ name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] },
-    { owner: fresh.address, spender: await market.getAddress(), value: 4n * USD, nonce, deadline },
-  ));
+  const sig = ethers.Signature.from(
+    await fresh.signTypedData(
+      { name: "Test Dollar", version: "1", chainId: 31337, verifyingContract: await token.getAddress() },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: fresh.address, spender: await market.getAddress(), value: 4n * USD, nonce, deadline },
+    ),
+  );
   results.buyViewWithPermit = await gasOf(market.connect(fresh).buyViewWithPermit(2n, 4n * USD, deadline, sig.v, sig.r, sig.s));
 
   await market.connect(other).subscribe(1, 10n * USD);
@@ -104,8 +147,10 @@ const notes: Record<string, string> = {};
 
 // ---- posting tallies: the cost does not depend on the number of films
 for (const [key, signerCount, threshold, leaves] of [
-  ["postTally1of1", 1, 1, 10], ["postTally3of5", 5, 3, 10],
-  ["postTally3of5_10leaves", 5, 3, 10], ["postTally3of5_100000leaves", 5, 3, 100_000],
+  ["postTally1of1", 1, 1, 10],
+  ["postTally3of5", 5, 3, 10],
+  ["postTally3of5_10leaves", 5, 3, 10],
+  ["postTally3of5_100000leaves", 5, 3, 100_000],
 ] as const) {
   const { market } = await deploy(signerCount, threshold);
   await market.connect(viewer).subscribe(1, 10n * USD);
@@ -150,11 +195,20 @@ notes.claim_100000 = "one film's claim; claim_*_firstOfPeriod is the first claim
 }
 
 const targets: Record<string, number> = {
-  buyView: 80_000, subscribe1: 90_000, postTally3of5: 130_000, postTally3of5_10leaves: 130_000,
-  postTally3of5_100000leaves: 130_000, claim_100000: 65_000, claimBatch10PerFilm: 25_000,
+  buyView: 80_000,
+  subscribe1: 90_000,
+  postTally3of5: 130_000,
+  postTally3of5_10leaves: 130_000,
+  postTally3of5_100000leaves: 130_000,
+  claim_100000: 65_000,
+  claimBatch10PerFilm: 25_000,
 };
 const rows = Object.entries(results).map(([k, v]) => ({
-  operation: k, gas: v, target: targets[k] ?? "", ok: targets[k] ? (v <= targets[k] ? "yes" : "NO") : "", note: notes[k] ?? "",
+  operation: k,
+  gas: v,
+  target: targets[k] ?? "",
+  ok: targets[k] ? (v <= targets[k] ? "yes" : "NO") : "",
+  note: notes[k] ?? "",
 }));
 if (!json) console.table(rows);
 writeFileSync(new URL("../../gas-snapshot.json", import.meta.url), JSON.stringify(results, null, 2) + "\n");

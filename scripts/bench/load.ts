@@ -96,7 +96,10 @@ const rpc = async (url: string, method: string, params: unknown[] = []) => (awai
  * batches with automine off, and mined block after block until the pool is empty.
  */
 async function subscribeAll(rpcUrl: string, market: Address, token: Address, monthlyPrice: bigint, accounts: LocalAccount[]) {
-  await rpcBatch(rpcUrl, accounts.map((a) => ({ method: "anvil_setBalance", params: [a.address, "0x56BC75E2D63100000"] }))); // 100 ETH
+  await rpcBatch(
+    rpcUrl,
+    accounts.map((a) => ({ method: "anvil_setBalance", params: [a.address, "0x56BC75E2D63100000"] })),
+  ); // 100 ETH
   const calls: Array<{ to: Address; data: Hex }> = [
     { to: token, data: encodeFunctionData({ abi: testDollarAbi, functionName: "faucet", args: [monthlyPrice] }) },
     { to: token, data: encodeFunctionData({ abi: testDollarAbi, functionName: "approve", args: [market, monthlyPrice] }) },
@@ -105,15 +108,26 @@ async function subscribeAll(rpcUrl: string, market: Address, token: Address, mon
   const raw: Hex[] = [];
   for (const account of accounts) {
     for (const [nonce, call] of calls.entries()) {
-      raw.push(await account.signTransaction!({
-        type: "eip1559", chainId: LOCAL_CHAIN_ID, nonce, gas: GAS, maxFeePerGas: MAX_FEE, maxPriorityFeePerGas: 0n, ...call,
-      }));
+      raw.push(
+        await account.signTransaction!({
+          type: "eip1559",
+          chainId: LOCAL_CHAIN_ID,
+          nonce,
+          gas: GAS,
+          maxFeePerGas: MAX_FEE,
+          maxPriorityFeePerGas: 0n,
+          ...call,
+        }),
+      );
     }
   }
   await rpc(rpcUrl, "evm_setAutomine", [false]);
   let hashes: Hex[];
   try {
-    hashes = (await rpcBatch(rpcUrl, raw.map((tx) => ({ method: "eth_sendRawTransaction", params: [tx] })))) as Hex[];
+    hashes = (await rpcBatch(
+      rpcUrl,
+      raw.map((tx) => ({ method: "eth_sendRawTransaction", params: [tx] })),
+    )) as Hex[];
     for (;;) {
       const status = (await rpc(rpcUrl, "txpool_status")) as { pending: string; queued: string };
       if (Number(status.pending) + Number(status.queued) === 0) break;
@@ -122,7 +136,10 @@ async function subscribeAll(rpcUrl: string, market: Address, token: Address, mon
   } finally {
     await rpc(rpcUrl, "evm_setAutomine", [true]);
   }
-  const receipts = (await rpcBatch(rpcUrl, hashes.map((h) => ({ method: "eth_getTransactionReceipt", params: [h] })))) as Array<{ status: string } | null>;
+  const receipts = (await rpcBatch(
+    rpcUrl,
+    hashes.map((h) => ({ method: "eth_getTransactionReceipt", params: [h] })),
+  )) as Array<{ status: string } | null>;
   const failed = receipts.filter((r) => r?.status !== "0x1").length;
   if (failed > 0) throw new Error(`${failed} of ${receipts.length} subscription transactions failed`);
 }
@@ -131,12 +148,14 @@ async function subscribeAll(rpcUrl: string, market: Address, token: Address, mon
 async function signInAll(base: string, accounts: LocalAccount[], concurrency = 8): Promise<Viewer[]> {
   const viewers: Viewer[] = new Array(accounts.length);
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < accounts.length) {
-      const i = next++;
-      viewers[i] = { account: accounts[i], cookie: await sessionCookieFor(base, accounts[i]) };
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < accounts.length) {
+        const i = next++;
+        viewers[i] = { account: accounts[i], cookie: await sessionCookieFor(base, accounts[i]) };
+      }
+    }),
+  );
   return viewers;
 }
 
@@ -176,27 +195,29 @@ async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], 
     // beat the server recorded is also one whose credit was read.
     amount: rate * seconds,
     timeout: 10,
-    requests: [{
-      method: "POST",
-      path: "/api/heartbeat",
-      // Round-robin over the viewers: at `rate` beats per second, each one beats every 10 s.
-      setupRequest: (request) => {
-        const i = next++ % viewers.length;
-        return {
-          ...request,
-          headers: { "content-type": "application/json", origin, cookie: viewers[i].cookie },
-          body: JSON.stringify({ filmId: filmIds[i % filmIds.length], sessionId: `load-${run}-${i}`, positionSeconds: 0 }),
-        };
+    requests: [
+      {
+        method: "POST",
+        path: "/api/heartbeat",
+        // Round-robin over the viewers: at `rate` beats per second, each one beats every 10 s.
+        setupRequest: (request) => {
+          const i = next++ % viewers.length;
+          return {
+            ...request,
+            headers: { "content-type": "application/json", origin, cookie: viewers[i].cookie },
+            body: JSON.stringify({ filmId: filmIds[i % filmIds.length], sessionId: `load-${run}-${i}`, positionSeconds: 0 }),
+          };
+        },
+        onResponse: (status, body) => {
+          if (status !== 200) return;
+          try {
+            creditedSeconds += (JSON.parse(body) as { addedSeconds: number }).addedSeconds;
+          } catch {
+            badBodies++;
+          }
+        },
       },
-      onResponse: (status, body) => {
-        if (status !== 200) return;
-        try {
-          creditedSeconds += (JSON.parse(body) as { addedSeconds: number }).addedSeconds;
-        } catch {
-          badBodies++;
-        }
-      },
-    }],
+    ],
   });
   const pages = autocannon({
     url: base,
@@ -257,8 +278,12 @@ async function main() {
   log(`starting the platform on :${WEB_PORT} (chain :${RPC_PORT}, build web/${DIST_DIR}${values["skip-build"] ? ", reused" : ""})`);
   const platformStarted = Date.now();
   platform = await launchPlatform({
-    webPort: WEB_PORT, rpcPort: RPC_PORT, distDir: DIST_DIR, keepBuild: values["skip-build"] === true,
-    verbose: values.verbose === true, env: { DATABASE_URL: databaseUrl },
+    webPort: WEB_PORT,
+    rpcPort: RPC_PORT,
+    distDir: DIST_DIR,
+    keepBuild: values["skip-build"] === true,
+    verbose: values.verbose === true,
+    env: { DATABASE_URL: databaseUrl },
   });
   const base = platform.baseUrl;
   const filmIds = await demoFilmIds(base);
@@ -295,7 +320,9 @@ async function main() {
     const step = await heartbeatRun(base, viewers.slice(0, n), filmIds, STEP_SECONDS);
     ramp.push(step);
     const kept = step.beatsPerSecond >= 0.9 * (n / BEAT_INTERVAL_SECONDS);
-    log(`  ${step.beatsPerSecond} beats/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, ${step.errors} errors${kept ? "" : ", the rate was not kept"}`);
+    log(
+      `  ${step.beatsPerSecond} beats/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, ${step.errors} errors${kept ? "" : ", the rate was not kept"}`,
+    );
     if (step.p99Ms > TARGET.p99Ms || step.errors > 0 || !kept) break;
     passing = n;
   }
@@ -349,14 +376,26 @@ async function main() {
   if (!json) {
     const check = (ok: boolean) => (ok ? "✓" : "✗");
     const table: Array<[string, string]> = [
-      ["viewers", `${n} (highest ramp step with p99 ≤ ${TARGET.p99Ms} ms and no errors${passing ? "" : "; none passed, the first step is shown"})`],
-      ["beats/s", `${figures.beatsPerSecond} sustained ${DURATION} s (target ≥ ${TARGET.beatsPerSecond}) ${check(figures.beatsPerSecond >= TARGET.beatsPerSecond)}`],
+      [
+        "viewers",
+        `${n} (highest ramp step with p99 ≤ ${TARGET.p99Ms} ms and no errors${passing ? "" : "; none passed, the first step is shown"})`,
+      ],
+      [
+        "beats/s",
+        `${figures.beatsPerSecond} sustained ${DURATION} s (target ≥ ${TARGET.beatsPerSecond}) ${check(figures.beatsPerSecond >= TARGET.beatsPerSecond)}`,
+      ],
       ["latency", `p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms (target ≤ ${TARGET.p99Ms}) ${check(figures.p99Ms <= TARGET.p99Ms)}`],
       ["errors", `${errors} over all runs (${sustained.errors} in the sustained run)`],
-      ["lost seconds", `${figures.lostSeconds} (ledger ${ledgerSeconds} s, answers credited ${reportedSeconds} s) ${check(figures.lostSeconds === 0)}`],
+      [
+        "lost seconds",
+        `${figures.lostSeconds} (ledger ${ledgerSeconds} s, answers credited ${reportedSeconds} s) ${check(figures.lostSeconds === 0)}`,
+      ],
       ["pages beside", `${figures.pagesPerSecond}/s of / and /films/<id>, p99 ${figures.pagesP99Ms} ms, ${figures.pageErrors} errors`],
       ["catalogue alone", `${figures.catalogueRps} req/s, p99 ${catalogue.p99Ms} ms, ${catalogue.errors} errors`],
-      ...ramp.map((r): [string, string] => [`  ramp ${r.viewers}`, `${r.beatsPerSecond} beats/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors`]),
+      ...ramp.map((r): [string, string] => [
+        `  ramp ${r.viewers}`,
+        `${r.beatsPerSecond} beats/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors`,
+      ]),
       ["machine", `${figures.cpus} CPUs, load ${figures.loadAverage.join(" ")}`],
     ];
     const widest = Math.max(...table.map(([k]) => k.length));

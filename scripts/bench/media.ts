@@ -38,10 +38,29 @@ try {
   const source = join(root, "source.mp4");
   log(`bench:media: generating a ${seconds} s ${width}x${height} clip…`);
   await runFfmpeg([
-    "-nostdin", "-y", "-v", "error",
-    "-f", "lavfi", "-i", `testsrc2=size=${width}x${height}:rate=25:duration=${seconds}`,
-    "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+    "-nostdin",
+    "-y",
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=${width}x${height}:rate=25:duration=${seconds}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-crf",
+    "20",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-shortest",
     `file:${source}`,
   ]);
 
@@ -61,12 +80,16 @@ try {
   let result: IngestResult;
   const started = performance.now();
   try {
-    result = await ingestFile(source, { title: "Benchmark", aiTools: ["lavfi"] }, {
-      job,
-      ipfs,
-      keyStore: new KeyStore({ dir: join(root, "keys") }),
-      workDir: join(root, "work"),
-    });
+    result = await ingestFile(
+      source,
+      { title: "Benchmark", aiTools: ["lavfi"] },
+      {
+        job,
+        ipfs,
+        keyStore: new KeyStore({ dir: join(root, "keys") }),
+        workDir: join(root, "work"),
+      },
+    );
   } finally {
     await ipfs.close();
   }

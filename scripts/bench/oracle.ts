@@ -143,8 +143,15 @@ async function measureTally(job: TallyJob): Promise<TallyFigures> {
     progress.done();
 
     return {
-      openSeconds, aggregateSeconds, treeSeconds, fileSeconds, signSeconds,
-      leaves: leaves.length, fileBytes: Buffer.byteLength(text), root: file.root, peakRssMb: peakRssMb(),
+      openSeconds,
+      aggregateSeconds,
+      treeSeconds,
+      fileSeconds,
+      signSeconds,
+      leaves: leaves.length,
+      fileBytes: Buffer.byteLength(text),
+      root: file.root,
+      peakRssMb: peakRssMb(),
     };
   } finally {
     await db.close();
@@ -225,7 +232,14 @@ async function measureHeartbeats(db: Database, beats: number): Promise<number> {
         await recordHeartbeat(
           db,
           CLOCK,
-          { viewer, filmId: film_id, sessionId: `bench-${session}`, at: start + 10 * k, entitlement: "subscription", filmDurationSeconds: FILM_SECONDS },
+          {
+            viewer,
+            filmId: film_id,
+            sessionId: `bench-${session}`,
+            at: start + 10 * k,
+            entitlement: "subscription",
+            filmDurationSeconds: FILM_SECONDS,
+          },
           { now },
         );
       }
@@ -258,7 +272,12 @@ async function main(): Promise<void> {
     const started = performance.now();
     try {
       await generateLedger(db, {
-        period: PERIOD, rows, films, viewers, periodStart: start, periodEnd: end,
+        period: PERIOD,
+        rows,
+        films,
+        viewers,
+        periodStart: start,
+        periodEnd: end,
         onProgress: (n) => progress.update(n),
         onIndexes: () => {
           progress.stop();
@@ -316,7 +335,10 @@ async function main(): Promise<void> {
         ["  tree", `${figures.treeSeconds.toFixed(3)} s`],
         ["  file", `${figures.fileSeconds.toFixed(3)} s`],
         ["sign", `${figures.signSeconds.toFixed(3)} s (file read and self-checked, EIP-712 signature)`],
-        ["peak RSS", `${figures.peakRssMb} MB (target ≤ 2000 MB; VmHWM of the tally process, ledger open ${figures.openSeconds.toFixed(3)} s)`],
+        [
+          "peak RSS",
+          `${figures.peakRssMb} MB (target ≤ 2000 MB; VmHWM of the tally process, ledger open ${figures.openSeconds.toFixed(3)} s)`,
+        ],
         ["heartbeats", `${figures.heartbeatsPerSecond} beats/s (${beats} beats, ${SESSIONS} sessions)`],
         ["machine", `${figures.cpus} CPUs, load ${figures.loadAverage.join(" ")}`],
       ];

@@ -66,8 +66,16 @@ const CLIP = { seconds: 30, width: 1280, height: 720 };
 const VIEWER = DEMO_ACCOUNTS.devWallets[0]; // #4: subscribes, then watches
 const UPLOADER = DEMO_ACCOUNTS.devWallets[2]; // #6: uploads and mints in the studio
 const STUDIO_CREATOR = DEMO_ACCOUNTS.creators[0]; // #10: the demo's creator with films, earnings and claims
-const CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--mute-audio"];
+const CHROME_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--mute-audio",
+];
 const USD = 1_000_000n;
 
 const started = Date.now();
@@ -119,14 +127,19 @@ function stopLaunchingPlatform() {
   const leaders: number[] = [];
   try {
     for (const task of readdirSync(`/proc/${process.pid}/task`)) {
-      for (const pid of readFileSync(`/proc/${process.pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)) {
+      for (const pid of readFileSync(`/proc/${process.pid}/task/${task}/children`, "utf8")
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number)) {
         if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/start.ts")) leaders.push(pid);
       }
     }
   } catch {
     // no /proc: nothing more we can do than say so below
   }
-  if (leaders.length === 0) process.stderr.write("bench:web: could not find the platform being launched; check for a leftover scripts/start.ts\n");
+  if (leaders.length === 0)
+    process.stderr.write("bench:web: could not find the platform being launched; check for a leftover scripts/start.ts\n");
   for (const pid of leaders) {
     try {
       process.kill(-pid, "SIGTERM");
@@ -183,7 +196,11 @@ async function waitForCatalogue(baseUrl: string, timeoutMs = 5 * 60_000): Promis
 // ---------------------------------------------------------------- JavaScript weight
 const WALLET_CODE = /WagmiProvider|rainbowkit|@wagmi\/core/i;
 
-interface ScriptWeight { url: string; gzipBytes: number; wallet: boolean }
+interface ScriptWeight {
+  url: string;
+  gzipBytes: number;
+  wallet: boolean;
+}
 
 function weigh(url: string, body: Buffer): ScriptWeight {
   return { url, gzipBytes: gzipSync(body).length, wallet: WALLET_CODE.test(body.toString("utf8")) };
@@ -193,12 +210,14 @@ async function firstLoadScripts(baseUrl: string): Promise<ScriptWeight[]> {
   const html = await (await fetch(baseUrl)).text();
   const srcs = [...new Set([...html.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, "&")))];
   if (srcs.length === 0) throw new Error("the catalogue's HTML references no scripts");
-  return Promise.all(srcs.map(async (src) => {
-    const url = new URL(src, baseUrl).toString();
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-    return weigh(url, Buffer.from(await res.arrayBuffer()));
-  }));
+  return Promise.all(
+    srcs.map(async (src) => {
+      const url = new URL(src, baseUrl).toString();
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+      return weigh(url, Buffer.from(await res.arrayBuffer()));
+    }),
+  );
 }
 
 async function allScripts(baseUrl: string): Promise<{ scripts: ScriptWeight[]; idle: boolean }> {
@@ -208,10 +227,18 @@ async function allScripts(baseUrl: string): Promise<{ scripts: ScriptWeight[]; i
     const pending: Promise<ScriptWeight | null>[] = [];
     page.on("response", (r) => {
       if (r.request().resourceType() !== "script") return;
-      pending.push(r.body().then((b) => weigh(r.url(), b)).catch(() => null));
+      pending.push(
+        r
+          .body()
+          .then((b) => weigh(r.url(), b))
+          .catch(() => null),
+      );
     });
     await page.goto(baseUrl, { waitUntil: "load" });
-    const idle = await page.waitForLoadState("networkidle", { timeout: 30_000 }).then(() => true, () => false);
+    const idle = await page.waitForLoadState("networkidle", { timeout: 30_000 }).then(
+      () => true,
+      () => false,
+    );
     await page.waitForTimeout(1_000); // anything an idle callback starts
     const seen = (await Promise.all(pending)).filter((s): s is ScriptWeight => s !== null);
     return { scripts: [...new Map(seen.map((s) => [s.url, s])).values()], idle };
@@ -221,36 +248,79 @@ async function allScripts(baseUrl: string): Promise<{ scripts: ScriptWeight[]; i
 }
 
 // ---------------------------------------------------------------- Lighthouse
-interface LighthouseMetrics { fcpMs: number; lcpMs: number; tbtMs: number; cls: number; siMs: number }
-interface LighthouseRun { score: number; metrics: LighthouseMetrics; costs: string[]; scripts: string[]; finalUrl: string; version: string; load: number }
-interface LighthouseFigure { score: number; runs: number[]; metrics: LighthouseMetrics; costs: string[]; scripts: string[]; version: string; load: number[] }
+interface LighthouseMetrics {
+  fcpMs: number;
+  lcpMs: number;
+  tbtMs: number;
+  cls: number;
+  siMs: number;
+}
+interface LighthouseRun {
+  score: number;
+  metrics: LighthouseMetrics;
+  costs: string[];
+  scripts: string[];
+  finalUrl: string;
+  version: string;
+  load: number;
+}
+interface LighthouseFigure {
+  score: number;
+  runs: number[];
+  metrics: LighthouseMetrics;
+  costs: string[];
+  scripts: string[];
+  version: string;
+  load: number[];
+}
 
-interface LighthouseOptions { desktop?: boolean; headers?: Record<string, string>; blocked?: string[]; expectPath?: string }
+interface LighthouseOptions {
+  desktop?: boolean;
+  headers?: Record<string, string>;
+  blocked?: string[];
+  expectPath?: string;
+}
 
 async function lighthouseOnce(url: string, options: LighthouseOptions = {}): Promise<LighthouseRun> {
   const load = round(loadavg()[0], 2); // other work on the machine shows in the (simulated) CPU times
   // handleSIGINT off: chrome-launcher's own handler would exit before the platform is stopped.
-  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROME_FLAGS, logLevel: "silent", handleSIGINT: false });
+  const chrome = await chromeLauncher.launch({
+    chromePath: CHROMIUM_PATH,
+    chromeFlags: CHROME_FLAGS,
+    logLevel: "silent",
+    handleSIGINT: false,
+  });
   chromes.add(chrome);
   try {
     const result = await lighthouse(
       url,
-      { port: chrome.port, onlyCategories: ["performance"], output: "json", logLevel: "error", extraHeaders: options.headers, blockedUrlPatterns: options.blocked },
+      {
+        port: chrome.port,
+        onlyCategories: ["performance"],
+        output: "json",
+        logLevel: "error",
+        extraHeaders: options.headers,
+        blockedUrlPatterns: options.blocked,
+      },
       options.desktop ? desktopConfig : undefined,
     );
     if (!result) throw new Error("Lighthouse returned no result");
     const { lhr } = result;
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
     const score = lhr.categories.performance?.score;
-    if (score === null || score === undefined) throw new Error(`Lighthouse gave no performance score (${lhr.runWarnings.join("; ") || "no warning"})`);
+    if (score === null || score === undefined)
+      throw new Error(`Lighthouse gave no performance score (${lhr.runWarnings.join("; ") || "no warning"})`);
     const value = (id: string) => {
       const v = lhr.audits[id]?.numericValue;
       if (typeof v !== "number") throw new Error(`Lighthouse measured no ${id}`);
       return v;
     };
     const metrics = {
-      fcpMs: round(value("first-contentful-paint")), lcpMs: round(value("largest-contentful-paint")), tbtMs: round(value("total-blocking-time")),
-      cls: round(value("cumulative-layout-shift"), 3), siMs: round(value("speed-index")),
+      fcpMs: round(value("first-contentful-paint")),
+      lcpMs: round(value("largest-contentful-paint")),
+      tbtMs: round(value("total-blocking-time")),
+      cls: round(value("cumulative-layout-shift"), 3),
+      siMs: round(value("speed-index")),
     };
     // What Lighthouse flags as costing the most: failing audits by their estimated savings.
     const metricIds = new Set(lhr.categories.performance.auditRefs.filter((r) => r.group === "metrics").map((r) => r.id));
@@ -267,13 +337,25 @@ async function lighthouseOnce(url: string, options: LighthouseOptions = {}): Pro
       .slice(0, 3)
       .map((c) => c.text);
     // Where the main thread's time went, per script (the bootup-time audit, observed, unthrottled).
-    const bootup = (lhr.audits["bootup-time"]?.details as { items?: Array<{ url: string; total: number; scripting: number }> } | undefined)?.items ?? [];
+    const bootup =
+      (lhr.audits["bootup-time"]?.details as { items?: Array<{ url: string; total: number; scripting: number }> } | undefined)?.items ?? [];
     const scripts = bootup
       .filter((i) => /^https?:/.test(i.url))
       .sort((a, b) => b.total - a.total)
       .slice(0, 3)
-      .map((i) => `${new URL(i.url).pathname.split("/").pop() || `${new URL(i.url).pathname} (document)`} ${round(i.total)} ms CPU (${round(i.scripting)} ms scripting)`);
-    return { score: Math.round(score * 100), metrics, costs, scripts, finalUrl: lhr.finalDisplayedUrl, version: lhr.lighthouseVersion, load };
+      .map(
+        (i) =>
+          `${new URL(i.url).pathname.split("/").pop() || `${new URL(i.url).pathname} (document)`} ${round(i.total)} ms CPU (${round(i.scripting)} ms scripting)`,
+      );
+    return {
+      score: Math.round(score * 100),
+      metrics,
+      costs,
+      scripts,
+      finalUrl: lhr.finalDisplayedUrl,
+      version: lhr.lighthouseVersion,
+      load,
+    };
   } finally {
     chrome.kill();
     chromes.delete(chrome);
@@ -292,7 +374,15 @@ async function lighthouseMedian(label: string, url: string, options: LighthouseO
   }
   const byScore = [...runs].sort((a, b) => a.score - b.score);
   const mid = byScore[Math.floor((byScore.length - 1) / 2)];
-  return { score: mid.score, runs: runs.map((r) => r.score), metrics: mid.metrics, costs: mid.costs, scripts: mid.scripts, version: mid.version, load: runs.map((r) => r.load) };
+  return {
+    score: mid.score,
+    runs: runs.map((r) => r.score),
+    metrics: mid.metrics,
+    costs: mid.costs,
+    scripts: mid.scripts,
+    version: mid.version,
+    load: runs.map((r) => r.load),
+  };
 }
 
 // ---------------------------------------------------------------- the measurements
@@ -317,10 +407,18 @@ async function main() {
     throw new Error(`No Chromium at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
   }
   for (const port of [WEB_PORT, RPC_PORT, RPC_PORT + 1]) {
-    if (!(await portFree(port))) throw new Error(`port ${port} is in use (another bench:web still running?); the benchmark needs ${WEB_PORT}, ${RPC_PORT} and ${RPC_PORT + 1}.`);
+    if (!(await portFree(port)))
+      throw new Error(
+        `port ${port} is in use (another bench:web still running?); the benchmark needs ${WEB_PORT}, ${RPC_PORT} and ${RPC_PORT + 1}.`,
+      );
   }
   const cpuList = cpus();
-  figures.machine = { cpus: cpuList.length, model: cpuList[0]?.model.trim() ?? "?", memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version };
+  figures.machine = {
+    cpus: cpuList.length,
+    model: cpuList[0]?.model.trim() ?? "?",
+    memoryGB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+  };
 
   log(`starting the platform on :${WEB_PORT} (chain :${RPC_PORT}, build web/${DIST_DIR}); the first run builds the web app`);
   launching = true;
@@ -336,7 +434,13 @@ async function main() {
   await waitForCatalogue(base);
   // launchChromium's browser, but without playwright's own Ctrl-C handler: that one closes the
   // browser and exits at once, before the platform (its own process group) is stopped.
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   (figures.machine as Record<string, unknown>).chromium = browser.version();
 
   await section("catalogueJs", async () => {
@@ -394,10 +498,15 @@ async function main() {
     const cookie = await sessionCookieFor(base, creator);
     // The audited page must be the signed-in studio, not the signed-out invitation.
     const html = await (await fetch(`${base}/studio`, { headers: { Cookie: cookie } })).text();
-    const address = /data-testid="studio-page"[^>]*data-address="(0x[0-9a-fA-F]{40})"|data-address="(0x[0-9a-fA-F]{40})"[^>]*data-testid="studio-page"/.exec(html);
+    const address =
+      /data-testid="studio-page"[^>]*data-address="(0x[0-9a-fA-F]{40})"|data-address="(0x[0-9a-fA-F]{40})"[^>]*data-testid="studio-page"/.exec(
+        html,
+      );
     const who = address?.[1] ?? address?.[2];
     if (!who || who.toLowerCase() !== creator.address.toLowerCase() || !html.includes('data-testid="studio-upload"')) {
-      throw new Error(`with the session cookie, /studio is not the signed-in studio of ${creator.address} (${html.includes("studio-signed-out") ? "signed out" : "no studio-page/studio-upload"})`);
+      throw new Error(
+        `with the session cookie, /studio is not the signed-in studio of ${creator.address} (${html.includes("studio-signed-out") ? "signed out" : "no studio-page/studio-upload"})`,
+      );
     }
     const studio = await lighthouseMedian("studio mobile", `${base}/studio`, { headers: { Cookie: cookie }, expectPath: "/studio" });
     // Still the same session afterwards (Lighthouse sent the cookie on every request, nothing revoked it).
@@ -457,9 +566,17 @@ async function main() {
         await context.addCookies(cookies);
         const page = await context.newPage();
         await page.goto(filmUrl);
-        await page.waitForFunction(() => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "subscription", null, { timeout: 30_000 })
+        await page
+          .waitForFunction(
+            () => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "subscription",
+            null,
+            { timeout: 30_000 },
+          )
           .catch(async () => {
-            const access = await page.getByTestId("access-status").getAttribute("data-access").catch(() => null);
+            const access = await page
+              .getByTestId("access-status")
+              .getAttribute("data-access")
+              .catch(() => null);
             throw new Error(`the film page does not see the subscription (access: ${access})`);
           });
         await waitForFullFilm(page);
@@ -480,7 +597,9 @@ async function main() {
       if (r.preloaded) preloaded++;
       const s = await sample(true);
       settled.push(s.ms);
-      log(`  TTFF sample ${i + 1}/${SAMPLES}: ${r.ms} ms at once${r.preloaded ? " (key and first segment already loaded)" : ""}, ${s.ms} ms on a settled page (${r.via})`);
+      log(
+        `  TTFF sample ${i + 1}/${SAMPLES}: ${r.ms} ms at once${r.preloaded ? " (key and first segment already loaded)" : ""}, ${s.ms} ms on a settled page (${r.via})`,
+      );
     }
     figures.ttffPreloadedSamples = preloaded;
     figures.ttffMs = round(median(ready));
@@ -495,10 +614,27 @@ async function main() {
     const clip = join(workDir, "bench-clip.mp4");
     log(`upload: generating a ${CLIP.seconds} s ${CLIP.width}x${CLIP.height} clip`);
     await runFfmpeg([
-      "-nostdin", "-y", "-v", "error",
-      "-f", "lavfi", "-i", `testsrc2=size=${CLIP.width}x${CLIP.height}:rate=25:duration=${CLIP.seconds}`,
-      "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${CLIP.seconds}`,
-      "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+      "-nostdin",
+      "-y",
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc2=size=${CLIP.width}x${CLIP.height}:rate=25:duration=${CLIP.seconds}`,
+      "-f",
+      "lavfi",
+      "-i",
+      `sine=frequency=440:sample_rate=48000:duration=${CLIP.seconds}`,
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-shortest",
       `file:${clip}`,
     ]);
     figures.clip = `${CLIP.seconds}s ${CLIP.width}x${CLIP.height}, ${round(statSync(clip).size / 1e6, 1)} MB`;
@@ -513,8 +649,12 @@ async function main() {
       log("upload: uploading, processing and minting through the studio page");
       let lastStage = "";
       const result = await uploadAndMint(page, {
-        file: clip, title: `Benchmark upload ${new Date().toISOString().slice(0, 19)}`,
-        description: "A generated test pattern uploaded by npm run bench:web.", genre: "Benchmark", aiTools: ["ffmpeg testsrc2"], priceDollars: "1.00",
+        file: clip,
+        title: `Benchmark upload ${new Date().toISOString().slice(0, 19)}`,
+        description: "A generated test pattern uploaded by npm run bench:web.",
+        genre: "Benchmark",
+        aiTools: ["ffmpeg testsrc2"],
+        priceDollars: "1.00",
         onProgress: (percent: number, p: StudioProgress) => {
           if (p.stage && p.stage !== lastStage) log(`  stage ${p.stage} (${percent} % overall)`);
           lastStage = p.stage ?? lastStage;
@@ -535,7 +675,9 @@ async function main() {
         filmPage: round((pageReadyAtMs - result.mintedAtMs) / 1000, 1),
         firstFrame: round((frame.atEpochMs - pageReadyAtMs) / 1000, 1),
       };
-      figures.uploadServerStageSeconds = Object.fromEntries(Object.entries(result.serverStageSeconds).map(([k, v]) => [k, round(v ?? 0, 1)]));
+      figures.uploadServerStageSeconds = Object.fromEntries(
+        Object.entries(result.serverStageSeconds).map(([k, v]) => [k, round(v ?? 0, 1)]),
+      );
       figures.uploadFilmId = result.filmId;
     } finally {
       await context.close();
@@ -548,18 +690,36 @@ function printTable() {
   const num = (key: string) => (typeof figures[key] === "number" ? (figures[key] as number) : null);
   const rows: Array<[string, string]> = [];
   const machine = figures.machine as { cpus: number; model: string; memoryGB: number; chromium?: string; node: string } | undefined;
-  if (machine) rows.push(["machine", `${machine.cpus} CPUs, ${machine.model}, ${machine.memoryGB} GB, Node ${machine.node}, Chromium ${machine.chromium ?? "?"}`]);
-  if (figures.platformReadySeconds !== undefined) rows.push(["platform ready", `${figures.platformReadySeconds} s (chain, deploy, demo, web build)`]);
+  if (machine)
+    rows.push([
+      "machine",
+      `${machine.cpus} CPUs, ${machine.model}, ${machine.memoryGB} GB, Node ${machine.node}, Chromium ${machine.chromium ?? "?"}`,
+    ]);
+  if (figures.platformReadySeconds !== undefined)
+    rows.push(["platform ready", `${figures.platformReadySeconds} s (chain, deploy, demo, web build)`]);
 
   const ttff = num("ttffMs");
-  rows.push(["TTFF, full film", ttff === null ? `failed: ${errors.ttff}` : `${ttff} ms median (target ≤ ${TARGET.ttffMs} ms) ${check(ttff <= TARGET.ttffMs)}`]);
+  rows.push([
+    "TTFF, full film",
+    ttff === null ? `failed: ${errors.ttff}` : `${ttff} ms median (target ≤ ${TARGET.ttffMs} ms) ${check(ttff <= TARGET.ttffMs)}`,
+  ]);
   if (figures.ttffSamplesMs) {
-    rows.push(["  samples", `${(figures.ttffSamplesMs as number[]).join(", ")} ms — "${figures.ttffFilm}", cold cache, play as soon as offered`]);
-    rows.push(["", `${figures.ttffPreloadedSamples} of ${(figures.ttffSamplesMs as number[]).length} had the key and a segment loaded before the press (the player preloads)`]);
-    rows.push(["  on a settled page", `${figures.ttffSettledMs} ms median — ${(figures.ttffSettledSamplesMs as number[]).join(", ")} ms (play after network idle)`]);
+    rows.push([
+      "  samples",
+      `${(figures.ttffSamplesMs as number[]).join(", ")} ms — "${figures.ttffFilm}", cold cache, play as soon as offered`,
+    ]);
+    rows.push([
+      "",
+      `${figures.ttffPreloadedSamples} of ${(figures.ttffSamplesMs as number[]).length} had the key and a segment loaded before the press (the player preloads)`,
+    ]);
+    rows.push([
+      "  on a settled page",
+      `${figures.ttffSettledMs} ms median — ${(figures.ttffSettledSamplesMs as number[]).join(", ")} ms (play after network idle)`,
+    ]);
   }
 
-  const metricsRow = (m: LighthouseMetrics) => `FCP ${(m.fcpMs / 1000).toFixed(1)} s, LCP ${(m.lcpMs / 1000).toFixed(1)} s, TBT ${m.tbtMs} ms, CLS ${m.cls}, SI ${(m.siMs / 1000).toFixed(1)} s`;
+  const metricsRow = (m: LighthouseMetrics) =>
+    `FCP ${(m.fcpMs / 1000).toFixed(1)} s, LCP ${(m.lcpMs / 1000).toFixed(1)} s, TBT ${m.tbtMs} ms, CLS ${m.cls}, SI ${(m.siMs / 1000).toFixed(1)} s`;
   const lh = (label: string, key: string, target: number | null, metricsKey: string, detailPrefix: string | null) => {
     const score = num(key);
     if (score === null) {
@@ -567,10 +727,15 @@ function printTable() {
       return;
     }
     const load = (figures[`${key}LoadAvg`] as number[] | undefined)?.join(", ");
-    rows.push([label, `${score}${target === null ? "" : ` (target ≥ ${target}) ${check(score >= target)}`} — runs ${(figures[`${key}Runs`] as number[]).join(", ")}${load ? ` (load avg ${load})` : ""}`]);
+    rows.push([
+      label,
+      `${score}${target === null ? "" : ` (target ≥ ${target}) ${check(score >= target)}`} — runs ${(figures[`${key}Runs`] as number[]).join(", ")}${load ? ` (load avg ${load})` : ""}`,
+    ]);
     if (figures[metricsKey]) rows.push(["  metrics", metricsRow(figures[metricsKey] as LighthouseMetrics)]);
-    for (const [i, cost] of ((detailPrefix && (figures[`${detailPrefix}Costs`] as string[])) || []).entries()) rows.push([i === 0 ? "  biggest costs" : "", cost]);
-    for (const [i, script] of ((detailPrefix && (figures[`${detailPrefix}Scripts`] as string[])) || []).entries()) rows.push([i === 0 ? "  busiest scripts" : "", script]);
+    for (const [i, cost] of ((detailPrefix && (figures[`${detailPrefix}Costs`] as string[])) || []).entries())
+      rows.push([i === 0 ? "  biggest costs" : "", cost]);
+    for (const [i, script] of ((detailPrefix && (figures[`${detailPrefix}Scripts`] as string[])) || []).entries())
+      rows.push([i === 0 ? "  busiest scripts" : "", script]);
   };
   lh("Lighthouse /, mobile", "catalogueLighthouse", TARGET.catalogueLighthouse, "catalogueMetrics", "catalogueLighthouse");
   lh("Lighthouse /, desktop", "catalogueLighthouseDesktop", null, "catalogueDesktopMetrics", null);
@@ -580,8 +745,14 @@ function printTable() {
   lh("Lighthouse /studio, mobile", "studioLighthouse", TARGET.studioLighthouse, "studioMetrics", "studioLighthouse");
 
   if (num("catalogueFirstLoadKb") !== null) {
-    rows.push(["catalogue first-load JS", `${figures.catalogueFirstLoadKb} kB gzip in ${figures.catalogueFirstLoadFiles} files (${figures.catalogueFirstLoadWalletFiles} with wallet code)`]);
-    rows.push(["catalogue JS to idle", `${figures.catalogueAllJsKb} kB gzip in ${figures.catalogueAllJsFiles} files (wallet code ${figures.catalogueAllJsWalletKb} kB, loaded after the page)${figures.catalogueReachedNetworkIdle ? "" : "; no network idle in 30 s"}`]);
+    rows.push([
+      "catalogue first-load JS",
+      `${figures.catalogueFirstLoadKb} kB gzip in ${figures.catalogueFirstLoadFiles} files (${figures.catalogueFirstLoadWalletFiles} with wallet code)`,
+    ]);
+    rows.push([
+      "catalogue JS to idle",
+      `${figures.catalogueAllJsKb} kB gzip in ${figures.catalogueAllJsFiles} files (wallet code ${figures.catalogueAllJsWalletKb} kB, loaded after the page)${figures.catalogueReachedNetworkIdle ? "" : "; no network idle in 30 s"}`,
+    ]);
   } else rows.push(["catalogue JS", `failed: ${errors.catalogueJs}`]);
 
   const up = num("uploadToPlayableSeconds");
@@ -589,7 +760,14 @@ function printTable() {
     const b = figures.uploadBreakdownSeconds as Record<string, number>;
     rows.push(["upload → playable", `${up} s for ${figures.clip} (film #${figures.uploadFilmId})`]);
     rows.push(["  upload (tus, to 100 %)", `${b.upload} s`]);
-    rows.push(["  processing", `${b.processing} s (server: ${Object.entries(figures.uploadServerStageSeconds as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(", ") || "n/a"})`]);
+    rows.push([
+      "  processing",
+      `${b.processing} s (server: ${
+        Object.entries(figures.uploadServerStageSeconds as Record<string, number>)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "n/a"
+      })`,
+    ]);
     rows.push(["  mint (wallet → receipt)", `${b.mint} s`]);
     rows.push(["  to first frame", `${b.toFirstFrame} s (indexer + film page ${b.filmPage} s, play → frame ${b.firstFrame} s)`]);
   } else if (!values["skip-upload"]) rows.push(["upload → playable", `failed: ${errors.upload ?? "not measured"}`]);

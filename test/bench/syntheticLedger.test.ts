@@ -39,7 +39,13 @@ describeEachBackend("synthetic ledger", (backend) => {
     const { start, end } = periodBounds(CLOCK, PERIOD);
     const ticks: number[] = [];
     const written = await generateLedger(db, {
-      period: PERIOD, rows: ROWS, films: FILMS, viewers: VIEWERS, periodStart: start, periodEnd: end, batchRows: 1_000,
+      period: PERIOD,
+      rows: ROWS,
+      films: FILMS,
+      viewers: VIEWERS,
+      periodStart: start,
+      periodEnd: end,
+      batchRows: 1_000,
       onProgress: (n) => ticks.push(n),
     });
 
@@ -70,7 +76,9 @@ describeEachBackend("synthetic ledger", (backend) => {
       "SELECT last_entitlement, count(*) FILTER (WHERE view_counted)::int AS views FROM view_counters GROUP BY 1 ORDER BY 1",
     );
     expect(kinds.map((k) => k.last_entitlement)).to.deep.equal(["free", "owner", "pass", "subscription"]);
-    const [{ unviewed }] = await db.query<{ unviewed: number }>("SELECT count(*)::int AS unviewed FROM view_counters WHERE NOT view_counted");
+    const [{ unviewed }] = await db.query<{ unviewed: number }>(
+      "SELECT count(*)::int AS unviewed FROM view_counters WHERE NOT view_counted",
+    );
     expect(unviewed).to.be.greaterThan(0);
   });
 
@@ -78,7 +86,9 @@ describeEachBackend("synthetic ledger", (backend) => {
     const db = await backend.open();
     const { start, end } = periodBounds(CLOCK, PERIOD);
     let error: Error | undefined;
-    await generateLedger(db, { period: PERIOD, rows: ROWS, films: 2, viewers: 100, periodStart: start, periodEnd: end }).catch((e) => (error = e));
+    await generateLedger(db, { period: PERIOD, rows: ROWS, films: 2, viewers: 100, periodStart: start, periodEnd: end }).catch(
+      (e) => (error = e),
+    );
     expect(error?.message).to.match(/would need \d+ distinct viewers but there are only 100/);
     expect(await db.query("SELECT 1 FROM view_counters")).to.have.length(0);
   });
@@ -107,7 +117,16 @@ describeEachBackend("synthetic ledger", (backend) => {
     const leaves = await aggregatePeriod(db, PERIOD);
     expect(leaves).to.deep.equal(byHand);
     const file = buildTallyFile(
-      { chainId: 31337, market: "0x5FbDB2315678afecb367f032d93F642f64180aa3", period: PERIOD, revision: 0, periodStart: start, periodEnd: end, viewWeightBps: 5_000, pool: 10n },
+      {
+        chainId: 31337,
+        market: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        period: PERIOD,
+        revision: 0,
+        periodStart: start,
+        periodEnd: end,
+        viewWeightBps: 5_000,
+        pool: 10n,
+      },
       leaves,
     );
     const reread = parseTallyFile(serializeTallyFile(file));

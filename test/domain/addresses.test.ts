@@ -12,7 +12,16 @@ describe("domain: the address format", () => {
   });
 
   it("refuses anything else", () => {
-    for (const bad of [`0x${"a".repeat(39)}`, `0x${"a".repeat(41)}`, `0X${"a".repeat(40)}`, "a".repeat(42), `0x${"g".repeat(40)}`, ` ${lower}`, 42, null]) {
+    for (const bad of [
+      `0x${"a".repeat(39)}`,
+      `0x${"a".repeat(41)}`,
+      `0X${"a".repeat(40)}`,
+      "a".repeat(42),
+      `0x${"g".repeat(40)}`,
+      ` ${lower}`,
+      42,
+      null,
+    ]) {
       expect(isAddressFormat(bad), String(bad)).to.equal(false);
       expect(normaliseAddress(bad)).to.equal(null);
     }

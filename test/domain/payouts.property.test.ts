@@ -70,7 +70,14 @@ async function settleAndCompare(d: Deployment, s: PeriodScenario): Promise<void>
   await endPeriod(d, PERIOD);
 
   const totals = s.totals ?? { totalViews: 0n, totalSeconds: 0n, leafCount: 0 };
-  const tally: TallyInput = { period: PERIOD, revision: 0, root: `0x${"11".repeat(32)}`, ...totals, viewWeightBps: s.viewWeightBps, dataCid: "bafyproperty" };
+  const tally: TallyInput = {
+    period: PERIOD,
+    revision: 0,
+    root: `0x${"11".repeat(32)}`,
+    ...totals,
+    viewWeightBps: s.viewWeightBps,
+    dataCid: "bafyproperty",
+  };
   await d.market.postTally(tally, await signTally(d.market, tally, d.oracles.slice(0, 3)));
   const [pool] = await d.market.poolOf(PERIOD);
 
@@ -78,7 +85,10 @@ async function settleAndCompare(d: Deployment, s: PeriodScenario): Promise<void>
     const [views, seconds] = leafWithin(totals.totalViews, totals.totalSeconds, fractions);
     const onChain = await d.market.shareOf(PERIOD, views, seconds);
     const domain = shareOf(pool, views, seconds, totals.totalViews, totals.totalSeconds, BigInt(s.viewWeightBps));
-    expect(domain, `pool ${pool}, leaf (${views}, ${seconds}) of (${totals.totalViews}, ${totals.totalSeconds}), w ${s.viewWeightBps}`).to.equal(onChain);
+    expect(
+      domain,
+      `pool ${pool}, leaf (${views}, ${seconds}) of (${totals.totalViews}, ${totals.totalSeconds}), w ${s.viewWeightBps}`,
+    ).to.equal(onChain);
   }
 }
 

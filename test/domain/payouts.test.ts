@@ -4,7 +4,11 @@ import { BPS, shareOf } from "@ai-films/core/domain";
 
 describe("domain: the payout formula (Settlement._share)", () => {
   // Three films, 6 views and 4 400 s in all, half the weight on views.
-  const leaves: [bigint, bigint][] = [[3n, 1_500n], [1n, 200n], [2n, 2_700n]];
+  const leaves: [bigint, bigint][] = [
+    [3n, 1_500n],
+    [1n, 200n],
+    [2n, 2_700n],
+  ];
   const pool = 27_000_000n;
 
   it("splits the pool by w·views/V + (1 − w)·seconds/S, rounded down once", () => {
@@ -39,7 +43,10 @@ describe("domain: the payout formula (Settlement._share)", () => {
 
   it("never pays out more than the pool over a whole tally (random tallies)", () => {
     const tally = fc
-      .array(fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })), { minLength: 1, maxLength: 20 })
+      .array(fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })), {
+        minLength: 1,
+        maxLength: 20,
+      })
       .chain((leaves) =>
         fc.record({ leaves: fc.constant(leaves), pool: fc.bigInt({ min: 0n, max: 2n ** 96n - 1n }), w: fc.bigInt({ min: 0n, max: BPS }) }),
       );

@@ -32,12 +32,17 @@ describe("Creators in a real browser", function () {
   const creator = account(E2E_ACCOUNTS.creator).address;
 
   const rpc = async (method: string, params: unknown[] = []) => {
-    const res = await fetch(e2e.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    const res = await fetch(e2e.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
     const body = await res.json();
     if (body.error) throw new Error(`${method}: ${body.error.message}`);
     return body.result;
   };
-  const totalSupply = () => chain.readContract({ address: deployment.listings, abi: filmListingsAbi, functionName: "totalListings" }) as Promise<bigint>;
+  const totalSupply = () =>
+    chain.readContract({ address: deployment.listings, abi: filmListingsAbi, functionName: "totalListings" }) as Promise<bigint>;
 
   before(async function () {
     e2e = await e2ePlatform();
@@ -47,9 +52,23 @@ describe("Creators in a real browser", function () {
     deployment = { market: ctx.market, listings: ctx.listings, token: ctx.paymentToken };
     clip = path.join(e2e.platform.dataDir, "moire tide (e2e).mp4"); // a space and brackets: odd names are fine
     await runFfmpeg([
-      "-y", "-f", "lavfi", "-i", `testsrc2=size=640x360:rate=24:duration=${CLIP_SECONDS}`,
-      "-f", "lavfi", "-i", `sine=frequency=330:duration=${CLIP_SECONDS}`,
-      "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc2=size=640x360:rate=24:duration=${CLIP_SECONDS}`,
+      "-f",
+      "lavfi",
+      "-i",
+      `sine=frequency=330:duration=${CLIP_SECONDS}`,
+      "-c:v",
+      "libx264",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-shortest",
+      clip,
     ]);
     notVideo = path.join(e2e.platform.dataDir, "notes.mp4");
     await writeFile(notVideo, "These are my notes for the next film, not a video.\n".repeat(200));
@@ -79,12 +98,20 @@ describe("Creators in a real browser", function () {
     const before = await totalSupply();
     const seen: number[] = [];
     const minted = await uploadAndMint(page, {
-      file: clip, title, description: "Interference patterns drifting over a test card.", genre: "Experimental",
-      aiTools: ["ffmpeg lavfi"], priceDollars: "1.50", onProgress: (percent) => seen.push(percent),
+      file: clip,
+      title,
+      description: "Interference patterns drifting over a test card.",
+      genre: "Experimental",
+      aiTools: ["ffmpeg lavfi"],
+      priceDollars: "1.50",
+      onProgress: (percent) => seen.push(percent),
     });
     filmId = BigInt(minted.filmId);
     expect(seen.at(-1)).to.equal(100);
-    expect(seen.some((p) => p > 0 && p < 100), "progress was shown between 0 and 100 %").to.equal(true);
+    expect(
+      seen.some((p) => p > 0 && p < 100),
+      "progress was shown between 0 and 100 %",
+    ).to.equal(true);
     expect(await totalSupply()).to.equal(before + 1n);
     const owner = await chain.readContract({ address: deployment.listings, abi: filmListingsAbi, functionName: "ownerOf", args: [filmId] });
     expect(owner).to.equal(creator);
@@ -106,7 +133,11 @@ describe("Creators in a real browser", function () {
       await signIn(p, E2E_ACCOUNTS.subscriber);
       await purchase(p, "subscribe");
       await p.reload();
-      await p.waitForFunction(() => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "subscription", null, { timeout: 30_000 });
+      await p.waitForFunction(
+        () => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "subscription",
+        null,
+        { timeout: 30_000 },
+      );
       await playUntil(p, CLIP_SECONDS - 1, 90_000);
       await p.waitForTimeout(2_000); // the last heartbeat (on end) reaches the server
     } finally {
@@ -128,7 +159,12 @@ describe("Creators in a real browser", function () {
     await rpc("evm_setNextBlockTimestamp", [genesis + (period + 1) * length + 120]);
     await rpc("evm_mine");
     const tallied = await waitFor(async () => {
-      const t = (await chain.readContract({ address: deployment.market, abi: filmMarketAbi, functionName: "tallyOf", args: [BigInt(period)] })) as { status: number };
+      const t = (await chain.readContract({
+        address: deployment.market,
+        abi: filmMarketAbi,
+        functionName: "tallyOf",
+        args: [BigInt(period)],
+      })) as { status: number };
       return Number(t.status) === 1;
     }, 90_000);
     expect(tallied, `period ${period} was posted by the local oracle`).to.equal(true);
@@ -138,7 +174,9 @@ describe("Creators in a real browser", function () {
 
     // The open payouts page: the period is claimable, verification passes, the film has its amount.
     const payouts = await studio.newPage();
-    const row = payouts.locator(`[data-testid="payout-period"][data-period="${period}"] [data-testid="period-film-row"][data-film-id="${filmId}"]`);
+    const row = payouts.locator(
+      `[data-testid="payout-period"][data-period="${period}"] [data-testid="period-film-row"][data-film-id="${filmId}"]`,
+    );
     for (let attempt = 0; attempt < 30 && !(await row.count()); attempt++) {
       await payouts.goto(`${e2e.baseUrl}/payouts`);
       if (await row.count()) break;
@@ -153,18 +191,38 @@ describe("Creators in a real browser", function () {
     await payouts.close();
 
     // Claim in the studio; the on-chain balance rises by exactly that amount.
-    const balanceBefore = (await chain.readContract({ address: deployment.token, abi: testDollarAbi, functionName: "balanceOf", args: [creator] })) as bigint;
+    const balanceBefore = (await chain.readContract({
+      address: deployment.token,
+      abi: testDollarAbi,
+      functionName: "balanceOf",
+      args: [creator],
+    })) as bigint;
     await page.goto(`${e2e.baseUrl}/studio`);
     const claimRow = page.locator(`[data-testid="claim-row"][data-period="${period}"][data-film-id="${filmId}"]`);
     await claimRow.waitFor({ timeout: 30_000 });
     expect(BigInt((await claimRow.getAttribute("data-amount"))!)).to.equal(amount);
-    await page.getByTestId("earnings-chart").first().scrollIntoViewIfNeeded().catch(() => undefined);
+    await page
+      .getByTestId("earnings-chart")
+      .first()
+      .scrollIntoViewIfNeeded()
+      .catch(() => undefined);
     await page.screenshot({ path: path.join(ARTIFACTS, "earnings.png"), fullPage: true });
     await page.getByTestId("claim-all").click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="claims-status"]')?.getAttribute("data-kind") === "done", null, { timeout: 60_000 });
-    const balanceAfter = (await chain.readContract({ address: deployment.token, abi: testDollarAbi, functionName: "balanceOf", args: [creator] })) as bigint;
+    await page.waitForFunction(() => document.querySelector('[data-testid="claims-status"]')?.getAttribute("data-kind") === "done", null, {
+      timeout: 60_000,
+    });
+    const balanceAfter = (await chain.readContract({
+      address: deployment.token,
+      abi: testDollarAbi,
+      functionName: "balanceOf",
+      args: [creator],
+    })) as bigint;
     expect(balanceAfter - balanceBefore).to.equal(amount);
-    await page.waitForFunction((units) => document.querySelector('[data-testid="claims-balance"]')?.getAttribute("data-units") === units, balanceAfter.toString(), { timeout: 30_000 });
+    await page.waitForFunction(
+      (units) => document.querySelector('[data-testid="claims-balance"]')?.getAttribute("data-units") === units,
+      balanceAfter.toString(),
+      { timeout: 30_000 },
+    );
     expect(await claimRow.getAttribute("data-claimed")).to.equal("true");
   });
 });

@@ -32,7 +32,9 @@ export function e2ePlatform(): Promise<E2E> {
     const browser = await launchChromium();
     try {
       const platform = await launchPlatform({
-        webPort: 3210, rpcPort: 8745, distDir: ".next-e2e",
+        webPort: 3210,
+        rpcPort: 8745,
+        distDir: ".next-e2e",
         env: { NEXT_PUBLIC_DEV_ACCOUNTS: [...new Set([4, 5, 6, ...Object.values(E2E_ACCOUNTS)])].join(",") },
       });
       return { platform, browser, baseUrl: platform.baseUrl, rpcUrl: platform.rpcUrl };

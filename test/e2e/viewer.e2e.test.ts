@@ -58,7 +58,12 @@ describe("Viewers in a real browser", function () {
     // Find the film's key URI as any client would: tokenURI on-chain → metadata → playlist → EXT-X-KEY.
     const filmId = BigInt(/\/films\/(\d+)/.exec(filmUrl)![1]);
     const ctx = await connectRpc({ rpcUrl: e2e.rpcUrl });
-    const tokenUri = await ctx.publicClient.readContract({ address: ctx.listings, abi: filmListingsAbi, functionName: "tokenURI", args: [filmId] });
+    const tokenUri = await ctx.publicClient.readContract({
+      address: ctx.listings,
+      abi: filmListingsAbi,
+      functionName: "tokenURI",
+      args: [filmId],
+    });
     const gateway = (ipfsUri: string) => `${BASE}/ipfs/${ipfsUri.replace("ipfs://", "")}`;
     const metadata = await (await fetch(gateway(tokenUri))).json();
     const master = new URL(gateway(metadata.animation_url));
@@ -74,7 +79,11 @@ describe("Viewers in a real browser", function () {
   it("subscribes (test dollars from the faucet, one permit transaction) and plays the full film", async () => {
     await purchase(page, "subscribe");
     await page.goto(filmUrl);
-    await page.waitForFunction(() => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "subscription", null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "subscription",
+      null,
+      { timeout: 30_000 },
+    );
     keyUrl = "";
     await playUntil(page, 11); // past one heartbeat interval
     expect(keyUrl, "the key was fetched").to.match(/\/api\/keys\//);
@@ -98,14 +107,18 @@ describe("Viewers in a real browser", function () {
     const p2 = await second.newPage();
     tracePage(p2, "buyer");
     let fetched = false;
-    p2.on("response", (r) => { if (r.url().includes("/api/keys/") && r.status() === 200) fetched = true; });
+    p2.on("response", (r) => {
+      if (r.url().includes("/api/keys/") && r.status() === 200) fetched = true;
+    });
     await p2.goto(BASE);
     await p2.getByTestId("film-card").filter({ hasText: "Life, Generation" }).first().click();
     await p2.waitForURL(/\/films\/\d+/);
     await signIn(p2, E2E_ACCOUNTS.buyer);
     await purchase(p2, "buy-view");
     await p2.reload();
-    await p2.waitForFunction(() => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "pass", null, { timeout: 30_000 });
+    await p2.waitForFunction(() => document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access") === "pass", null, {
+      timeout: 30_000,
+    });
     await playUntil(p2, 2);
     expect(fetched).to.equal(true);
     await second.close();

@@ -182,8 +182,11 @@ function parseCidArg(value: string): CID {
 /** "/ipfs/<cid>/a/b" or "<cid>/a/b" → the CID and the path under it. */
 function resolveArg(q: URLSearchParams): { cid: CID; path: string | undefined } {
   const arg = q.get("arg");
-  if (arg === null) throw new KuboError("argument \"ipfs-path\" is required");
-  const segments = arg.replace(/^\/ipfs\//, "").split("/").filter((s) => s !== "");
+  if (arg === null) throw new KuboError('argument "ipfs-path" is required');
+  const segments = arg
+    .replace(/^\/ipfs\//, "")
+    .split("/")
+    .filter((s) => s !== "");
   const cid = parseCidArg(segments[0] ?? "");
   return { cid, path: segments.length > 1 ? segments.slice(1).join("/") : undefined };
 }

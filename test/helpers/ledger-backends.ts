@@ -98,7 +98,6 @@ export function describeEachBackend(title: string, body: (backend: Backend) => v
       console.log("NOTICE: LEDGER_SKIP_POSTGRES=1 — ledger tests against real PostgreSQL are not run.");
     }
     return; // an explicit opt-out, announced above; CI never sets it
-
   }
   describe(`${title} [postgres]`, function () {
     this.timeout(30_000);

@@ -37,11 +37,7 @@ export function record(db: Database, overrides: Partial<Heartbeat> = {}, now = N
 }
 
 /** Records beats at the given times, one after another, returning the results. */
-export async function recordSeries(
-  db: Database,
-  times: readonly number[],
-  overrides: Partial<Heartbeat> = {},
-): Promise<HeartbeatResult[]> {
+export async function recordSeries(db: Database, times: readonly number[], overrides: Partial<Heartbeat> = {}): Promise<HeartbeatResult[]> {
   const results: HeartbeatResult[] = [];
   for (const at of times) results.push(await record(db, { ...overrides, at }));
   return results;
@@ -58,14 +54,16 @@ export async function counter(db: Database, period: number, viewer: string, film
      WHERE period = $1 AND viewer = $2 AND film_id = $3`,
     [period, viewer, filmId.toString()],
   );
-  return rows.length ? { seconds: Number(rows[0].seconds), viewCounted: rows[0].view_counted, viewEntitlement: rows[0].view_entitlement } : undefined;
+  return rows.length
+    ? { seconds: Number(rows[0].seconds), viewCounted: rows[0].view_counted, viewEntitlement: rows[0].view_entitlement }
+    : undefined;
 }
 
 export async function daySeconds(db: Database, viewer: string, day: string): Promise<number> {
-  const rows = await db.query<{ seconds: string }>(
-    "SELECT seconds::text AS seconds FROM viewer_days WHERE viewer = $1 AND day = $2",
-    [viewer, day],
-  );
+  const rows = await db.query<{ seconds: string }>("SELECT seconds::text AS seconds FROM viewer_days WHERE viewer = $1 AND day = $2", [
+    viewer,
+    day,
+  ]);
   return rows.length ? Number(rows[0].seconds) : 0;
 }
 

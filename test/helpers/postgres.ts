@@ -78,9 +78,7 @@ function run(command: string, args: string[], options: SpawnOptions): Promise<vo
     child.stdout?.on("data", (d) => (output += d));
     child.stderr?.on("data", (d) => (output += d));
     child.once("error", reject);
-    child.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`)),
-    );
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`))));
   });
 }
 
@@ -116,8 +114,24 @@ async function start(): Promise<Running> {
     // Durability settings off: the data is thrown away, and speed matters more here.
     child = spawn(
       binaries.postgres,
-      ["-D", dataDir, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
-        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
+      [
+        "-D",
+        dataDir,
+        "-p",
+        String(port),
+        "-k",
+        dir,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+        "-c",
+        "synchronous_commit=off",
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "max_connections=200",
+      ],
       { ...options, stdio: ["ignore", "pipe", "pipe"] },
     );
     let log = "";
@@ -166,10 +180,7 @@ async function start(): Promise<Running> {
           // Smart shutdown first: connections whose pools were just closed are still saying
           // goodbye, and cutting them off makes noisy errors. Then fast, then immediate, in
           // case a test leaked a connection.
-          const escalate = [
-            setTimeout(() => server.kill("SIGINT"), 3_000),
-            setTimeout(() => server.kill("SIGQUIT"), 10_000),
-          ];
+          const escalate = [setTimeout(() => server.kill("SIGINT"), 3_000), setTimeout(() => server.kill("SIGQUIT"), 10_000)];
           server.kill("SIGTERM");
           await gone;
           escalate.forEach(clearTimeout);

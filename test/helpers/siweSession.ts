@@ -13,8 +13,15 @@ export async function sessionCookieFor(baseUrl: string, who: LocalAccount): Prom
   const { nonce } = (await nonceRes.json()) as { nonce: string };
   const now = new Date();
   const message = createSiweMessage({
-    domain: base.host, address: who.address, statement: "Sign in to AI Films to watch the films you have access to.",
-    uri: base.origin, version: "1", chainId: 31337, nonce, issuedAt: now, expirationTime: new Date(now.getTime() + 3_600_000),
+    domain: base.host,
+    address: who.address,
+    statement: "Sign in to AI Films to watch the films you have access to.",
+    uri: base.origin,
+    version: "1",
+    chainId: 31337,
+    nonce,
+    issuedAt: now,
+    expirationTime: new Date(now.getTime() + 3_600_000),
   });
   const signature = await who.signMessage({ message });
   const res = await fetch(new URL("/api/auth/signin", base), {
@@ -23,7 +30,10 @@ export async function sessionCookieFor(baseUrl: string, who: LocalAccount): Prom
     body: JSON.stringify({ message, signature }),
   });
   if (!res.ok) throw new Error(`POST /api/auth/signin answered ${res.status}: ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.includes("=") && !c.endsWith("="));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .find((c) => c.includes("=") && !c.endsWith("="));
   if (!cookie) throw new Error("the sign-in set no session cookie");
   return cookie;
 }

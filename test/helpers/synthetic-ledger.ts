@@ -99,7 +99,7 @@ async function insertCounters(db: Queryable, options: SyntheticLedgerOptions): P
   const viewerStep = coprimeStep(viewers);
   const batchRows = options.batchRows ?? 100_000;
   let written = 0;
-  for (let rank = 0; rank < films; ) {
+  for (let rank = 0; rank < films;) {
     // A batch of whole films: each film's audience is written by one statement.
     const ids: string[] = [];
     const audiences: number[] = [];

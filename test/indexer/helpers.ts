@@ -64,15 +64,29 @@ export async function openTempIpfs(prefix: string): Promise<{ store: IpfsStore; 
 export async function deployWorld(connection: NetworkConnection, store: IpfsStore) {
   const { ethers, networkHelpers } = connection;
   const [admin, treasury, guardian, creatorA, creatorB, v1, v2, v3, buyer] = await ethers.getSigners();
-  const oracles = Array.from({ length: 3 }, (_, i) => new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`indexer-oracle-${i}`)), ethers.provider));
+  const oracles = Array.from(
+    { length: 3 },
+    (_, i) => new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`indexer-oracle-${i}`)), ethers.provider),
+  );
   const token = await ethers.deployContract("TestDollar");
   const listings = await ethers.deployContract("FilmListings");
-  const market = await ethers.deployContract("FilmMarket", [{
-    paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
-    treasury: treasury.address, feeBps: 1_000, viewWeightBps: WEIGHT, monthlyPrice: MONTHLY,
-    passWindow: PASS_WINDOW, challengeWindow: CHALLENGE_WINDOW, genesis: 0, periodLength: PERIOD,
-    oracleSigners: oracles.map((o) => o.address), oracleThreshold: 2,
-  }]);
+  const market = await ethers.deployContract("FilmMarket", [
+    {
+      paymentToken: await token.getAddress(),
+      listings: await listings.getAddress(),
+      admin: admin.address,
+      treasury: treasury.address,
+      feeBps: 1_000,
+      viewWeightBps: WEIGHT,
+      monthlyPrice: MONTHLY,
+      passWindow: PASS_WINDOW,
+      challengeWindow: CHALLENGE_WINDOW,
+      genesis: 0,
+      periodLength: PERIOD,
+      oracleSigners: oracles.map((o) => o.address),
+      oracleThreshold: 2,
+    },
+  ]);
   const deployBlock = Number((await market.deploymentTransaction()!.wait())!.blockNumber);
   await market.grantRole(await market.GUARDIAN_ROLE(), guardian.address);
   for (const v of [v1, v2, v3, buyer]) {
@@ -91,8 +105,25 @@ export async function deployWorld(connection: NetworkConnection, store: IpfsStor
   }
 
   return {
-    ethers, networkHelpers, ctx, clock, token, listings, market, oracles, deployBlock,
-    admin, treasury, guardian, creatorA, creatorB, v1, v2, v3, buyer, mint,
+    ethers,
+    networkHelpers,
+    ctx,
+    clock,
+    token,
+    listings,
+    market,
+    oracles,
+    deployBlock,
+    admin,
+    treasury,
+    guardian,
+    creatorA,
+    creatorB,
+    v1,
+    v2,
+    v3,
+    buyer,
+    mint,
   };
 }
 
@@ -112,16 +143,37 @@ export async function watch(
   const session = options.session ?? `s-${viewer.slice(2, 8)}-${filmId}-${startAt}`;
   for (let t = 0; t <= seconds; t += 10) {
     const last = t + 10 > seconds;
-    await recordHeartbeat(db, world.clock, {
-      viewer, filmId, sessionId: session, at: startAt + t, entitlement: options.entitlement ?? "subscription",
-      filmDurationSeconds: duration, positionSeconds: last && options.position !== undefined ? options.position : Math.min(t, duration),
-    }, { now: startAt + t });
+    await recordHeartbeat(
+      db,
+      world.clock,
+      {
+        viewer,
+        filmId,
+        sessionId: session,
+        at: startAt + t,
+        entitlement: options.entitlement ?? "subscription",
+        filmDurationSeconds: duration,
+        positionSeconds: last && options.position !== undefined ? options.position : Math.min(t, duration),
+      },
+      { now: startAt + t },
+    );
   }
 }
 
 const INDEXER_TABLES = [
-  "films", "film_transfers", "purchases", "subscriptions", "period_subscribers", "period_pools", "tallies", "claims",
-  "rollovers", "withdrawals", "market_params", "oracle_signers", "chain_events",
+  "films",
+  "film_transfers",
+  "purchases",
+  "subscriptions",
+  "period_subscribers",
+  "period_pools",
+  "tallies",
+  "claims",
+  "rollovers",
+  "withdrawals",
+  "market_params",
+  "oracle_signers",
+  "chain_events",
 ];
 
 /** Every indexed table's rows as JSON, in a stable order, for before/after comparisons. */

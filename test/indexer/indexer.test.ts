@@ -9,14 +9,36 @@ import { openDatabase, type Database } from "@ai-films/core/db";
 import { aggregatePeriod } from "@ai-films/core/ledger";
 import type { IpfsStore } from "@ai-films/core/ipfs";
 import {
-  indexOnce, ipfsMetadataFetcher, refreshMetadata, startIndexer, type IndexOptions, accountOverview, creatorOverview,
-  getFilm, listFilms, marketParameters, periodClaims, periodsOverview, indexerStatus,
+  indexOnce,
+  ipfsMetadataFetcher,
+  refreshMetadata,
+  startIndexer,
+  type IndexOptions,
+  accountOverview,
+  creatorOverview,
+  getFilm,
+  listFilms,
+  marketParameters,
+  periodClaims,
+  periodsOverview,
+  indexerStatus,
 } from "@ai-films/core/indexer";
 import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
 import { buildTally, claimRequest, signTally, type Leaf } from "../contracts/fixture.ts";
 import {
-  CHALLENGE_WINDOW, DAY, MONTHLY, PASS_WINDOW, PERIOD, USD, WEIGHT, deployWorld, dumpTables, latestTime, openTempIpfs,
-  watch, type World,
+  CHALLENGE_WINDOW,
+  DAY,
+  MONTHLY,
+  PASS_WINDOW,
+  PERIOD,
+  USD,
+  WEIGHT,
+  deployWorld,
+  dumpTables,
+  latestTime,
+  openTempIpfs,
+  watch,
+  type World,
 } from "./helpers.ts";
 
 describe("Chain indexer", function () {
@@ -51,22 +73,37 @@ describe("Chain indexer", function () {
 
   /** Every period's pool as the contract has it, and as indexed. */
   async function comparePools(periods: number) {
-    const overview = await periodsOverview(db, { nowSeconds: await latestTime(world) + periods * PERIOD });
+    const overview = await periodsOverview(db, { nowSeconds: (await latestTime(world)) + periods * PERIOD });
     for (let p = 0; p < periods; p++) {
       const [amount, paid, subscribers, claimedCount] = await market().poolOf(p);
       const row = overview.find((o) => o.period === p)!;
       expect({ p, pool: row.pool, paid: row.paid, subscribers: row.subscribers, claimedCount: row.claimedCount }).to.deep.equal({
-        p, pool: amount.toString(), paid: paid.toString(), subscribers: Number(subscribers), claimedCount: Number(claimedCount),
+        p,
+        pool: amount.toString(),
+        paid: paid.toString(),
+        subscribers: Number(subscribers),
+        claimedCount: Number(claimedCount),
       });
     }
   }
 
   it("indexes listings with their IPFS metadata, from the deployment block", async () => {
     films.neon = await world.mint(world.creatorA, {
-      title: "Neon Tides", genre: "Sci-Fi", aiTools: ["Sora", "Suno"], duration: 600, price: 2n * USD, creatorName: "Ada",
+      title: "Neon Tides",
+      genre: "Sci-Fi",
+      aiTools: ["Sora", "Suno"],
+      duration: 600,
+      price: 2n * USD,
+      creatorName: "Ada",
     });
     films.paper = await world.mint(world.creatorA, { title: "Paper Moon", genre: "Drama", aiTools: ["Runway"], duration: 300, price: 0n });
-    films.glass = await world.mint(world.creatorB, { title: "Glass Garden", genre: "Documentary", aiTools: ["Kling"], duration: 1_200, price: USD });
+    films.glass = await world.mint(world.creatorB, {
+      title: "Glass Garden",
+      genre: "Documentary",
+      aiTools: ["Kling"],
+      duration: 1_200,
+      price: USD,
+    });
 
     const result = await indexOnce(world.ctx, db, options);
     expect(result.reset).to.equal(null);
@@ -75,28 +112,63 @@ describe("Chain indexer", function () {
     expect(result.metadata).to.deep.equal({ fetched: 3, unavailable: 0, invalid: 0 });
 
     const neon = await getFilm(db, films.neon, { period: 0 });
-    const block = (await world.ethers.provider.getBlock(Number((await world.listings.queryFilter(world.listings.filters.ListingMinted(films.neon)))[0].blockNumber)))!;
+    const block = (await world.ethers.provider.getBlock(
+      Number((await world.listings.queryFilter(world.listings.filters.ListingMinted(films.neon)))[0].blockNumber),
+    ))!;
     const uri = await world.listings.tokenURI(films.neon);
     const json = JSON.parse(new TextDecoder().decode(await store.catBytes(uri.slice("ipfs://".length))));
     const hlsCid = json.animation_url.slice("ipfs://".length, -"/master.m3u8".length);
     expect(neon).to.deep.equal({
-      filmId: "1", title: "Neon Tides", creator: addr(world.creatorA), creatorName: "Ada", owner: addr(world.creatorA),
-      posterUri: `ipfs://${hlsCid}/poster.jpg`, durationSeconds: 600, pricePerView: "2000000", genre: "Sci-Fi",
-      aiTools: ["Sora", "Suno"], views: 0, watchSeconds: 0, mintedAt: block.timestamp, salesPaused: false, metadataStatus: "ok",
-      description: "Neon Tides, a short film.", metadataUri: uri, metadataError: null,
-      animationUrl: `ipfs://${hlsCid}/master.m3u8`, hlsCid, keyId: "key-neon-tides", livepeerPlaybackId: null,
-      previewUri: `ipfs://${hlsCid}/preview/master.m3u8`, previewSeconds: 20, renditions: [720, 480, 360],
-      period: 0, thisPeriod: { views: 0, watchSeconds: 0 }, allTime: { views: 0, watchSeconds: 0, passesSold: 0 },
+      filmId: "1",
+      title: "Neon Tides",
+      creator: addr(world.creatorA),
+      creatorName: "Ada",
+      owner: addr(world.creatorA),
+      posterUri: `ipfs://${hlsCid}/poster.jpg`,
+      durationSeconds: 600,
+      pricePerView: "2000000",
+      genre: "Sci-Fi",
+      aiTools: ["Sora", "Suno"],
+      views: 0,
+      watchSeconds: 0,
+      mintedAt: block.timestamp,
+      salesPaused: false,
+      metadataStatus: "ok",
+      description: "Neon Tides, a short film.",
+      metadataUri: uri,
+      metadataError: null,
+      animationUrl: `ipfs://${hlsCid}/master.m3u8`,
+      hlsCid,
+      keyId: "key-neon-tides",
+      livepeerPlaybackId: null,
+      previewUri: `ipfs://${hlsCid}/preview/master.m3u8`,
+      previewSeconds: 20,
+      renditions: [720, 480, 360],
+      period: 0,
+      thisPeriod: { views: 0, watchSeconds: 0 },
+      allTime: { views: 0, watchSeconds: 0, passesSold: 0 },
     });
-    expect((await listFilms(db, { sort: "new", period: 0 })).map((f) => f.title)).to.deep.equal(["Glass Garden", "Paper Moon", "Neon Tides"]);
+    expect((await listFilms(db, { sort: "new", period: 0 })).map((f) => f.title)).to.deep.equal([
+      "Glass Garden",
+      "Paper Moon",
+      "Neon Tides",
+    ]);
 
     // The constructor's parameter events give the parameters; the signers come from theirs.
     expect(await marketParameters(db)).to.deep.include({
-      chainId: world.ctx.chainId, market: world.ctx.market.toLowerCase(), feeBps: 1_000, viewWeightBps: WEIGHT,
-      monthlyPrice: MONTHLY.toString(), passWindow: PASS_WINDOW, challengeWindow: CHALLENGE_WINDOW,
-      treasury: addr(world.treasury), purchasesPaused: false, oracleThreshold: 2,
+      chainId: world.ctx.chainId,
+      market: world.ctx.market.toLowerCase(),
+      feeBps: 1_000,
+      viewWeightBps: WEIGHT,
+      monthlyPrice: MONTHLY.toString(),
+      passWindow: PASS_WINDOW,
+      challengeWindow: CHALLENGE_WINDOW,
+      treasury: addr(world.treasury),
+      purchasesPaused: false,
+      oracleThreshold: 2,
       oracleSigners: world.oracles.map((o) => o.address.toLowerCase()).sort(),
-      genesis: world.clock.genesis, periodLength: PERIOD,
+      genesis: world.clock.genesis,
+      periodLength: PERIOD,
     });
   });
 
@@ -113,7 +185,8 @@ describe("Chain indexer", function () {
     expect(paper.salesPaused).to.equal(true);
     expect([glass.creator, glass.owner]).to.deep.equal([addr(world.creatorB), addr(world.creatorA)]);
     const transfers = await db.query<{ from_address: string; to_address: string }>(
-      "SELECT from_address, to_address FROM film_transfers WHERE film_id = $1 ORDER BY block_number", [films.glass.toString()],
+      "SELECT from_address, to_address FROM film_transfers WHERE film_id = $1 ORDER BY block_number",
+      [films.glass.toString()],
     );
     expect(transfers).to.deep.equal([
       { from_address: "0x0000000000000000000000000000000000000000", to_address: addr(world.creatorB) },
@@ -122,12 +195,18 @@ describe("Chain indexer", function () {
     // Paused films leave the catalogue; their page and the studio still have them.
     expect((await listFilms(db, { sort: "new", period: 0 })).map((f) => f.filmId)).to.deep.equal(["3", "1"]);
     expect((await creatorOverview(db, world.creatorA.address)).films.map((f) => [f.filmId, f.salesPaused])).to.deep.equal([
-      ["3", false], ["2", true], ["1", false],
+      ["3", false],
+      ["2", true],
+      ["1", false],
     ]);
   });
 
   it("records view passes and subscriptions, with pools exactly as the contract funds them", async () => {
-    await (await market().connect(world.buyer).buyView(films.neon, 3n * USD)).wait();
+    await (
+      await market()
+        .connect(world.buyer)
+        .buyView(films.neon, 3n * USD)
+    ).wait();
     const boughtAt = await latestTime(world);
     await (await market().connect(world.v1).subscribe(1, MONTHLY)).wait();
     await (await market().connect(world.v2).subscribe(3, MONTHLY)).wait();
@@ -139,7 +218,11 @@ describe("Chain indexer", function () {
       "SELECT film_id::text AS film_id, viewer, payee, price::text AS price, fee::text AS fee, expires_at::text AS expires_at FROM purchases",
     );
     expect(purchase).to.deep.equal({
-      film_id: "1", viewer: addr(world.buyer), payee: addr(world.creatorA), price: "3000000", fee: "300000",
+      film_id: "1",
+      viewer: addr(world.buyer),
+      payee: addr(world.creatorA),
+      price: "3000000",
+      fee: "300000",
       expires_at: (await market().passExpiry(films.neon, world.buyer.address)).toString(),
     });
     expect((await db.query("SELECT 1 FROM subscriptions")).length).to.equal(3);
@@ -196,10 +279,19 @@ describe("Chain indexer", function () {
     let [p0] = (await periodsOverview(db, { nowSeconds: await latestTime(world) })).filter((p) => p.period === 0);
     expect(p0.status).to.equal("posted");
     expect(p0.tally).to.deep.include({
-      root: second.tally.root, totalViews: Number(second.tally.totalViews), totalSeconds: Number(second.tally.totalSeconds),
-      leafCount: 2, viewWeightBps: WEIGHT, dataCid: "bafy-second-tally", status: "posted", dispute: null,
+      root: second.tally.root,
+      totalViews: Number(second.tally.totalViews),
+      totalSeconds: Number(second.tally.totalSeconds),
+      leafCount: 2,
+      viewWeightBps: WEIGHT,
+      dataCid: "bafy-second-tally",
+      status: "posted",
+      dispute: null,
     });
-    const signers = world.oracles.slice(1, 3).map((o) => o.address.toLowerCase()).sort((a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const signers = world.oracles
+      .slice(1, 3)
+      .map((o) => o.address.toLowerCase())
+      .sort((a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : 1));
     expect(p0.tally!.signers).to.deep.equal(signers);
     expect(p0.tally!.claimableAt).to.equal(Number((await market().tallyOf(0)).claimableAt));
     expect(p0.replacedTallies).to.have.length(1);
@@ -241,8 +333,14 @@ describe("Chain indexer", function () {
     expect(studio.totals.ppvWithdrawn).to.equal(earned.toString());
     expect(studio.totals.ppvBalance).to.equal((await market().earningsOf(world.creatorA.address)).toString());
     expect(studio.periods[0]).to.deep.include({
-      period: 0, views: 3, watchSeconds: 600 + 300 + 100, subscriptionViews: 2, subscriptionSeconds: 900,
-      ppvRevenue: "2700000", passesSold: 1, poolEarnings: p0.claimedAmount,
+      period: 0,
+      views: 3,
+      watchSeconds: 600 + 300 + 100,
+      subscriptionViews: 2,
+      subscriptionSeconds: 900,
+      ppvRevenue: "2700000",
+      passesSold: 1,
+      poolEarnings: p0.claimedAmount,
     });
     const withdrawals = await db.query<{ kind: string; account: string; amount: string }>(
       "SELECT kind, account, amount::text AS amount FROM withdrawals ORDER BY block_number",
@@ -266,9 +364,17 @@ describe("Chain indexer", function () {
     await (await m.pause()).wait();
     await indexOnce(world.ctx, db, options);
     expect(await marketParameters(db)).to.deep.include({
-      feeBps: 500, viewWeightBps: 6_000, monthlyPrice: (12n * USD).toString(), passWindow: 3 * DAY, challengeWindow: 7_200,
-      treasury: addr(world.v3), purchasesPaused: true,
-      oracleSigners: world.oracles.slice(1).map((o) => o.address.toLowerCase()).sort(),
+      feeBps: 500,
+      viewWeightBps: 6_000,
+      monthlyPrice: (12n * USD).toString(),
+      passWindow: 3 * DAY,
+      challengeWindow: 7_200,
+      treasury: addr(world.v3),
+      purchasesPaused: true,
+      oracleSigners: world.oracles
+        .slice(1)
+        .map((o) => o.address.toLowerCase())
+        .sort(),
     });
     await (await m.unpause()).wait();
     await indexOnce(world.ctx, db, options);
@@ -341,11 +447,19 @@ describe("Chain indexer", function () {
     const first = await indexOnce(world.ctx, db, { ...options, fetchMetadata: flaky });
     expect(first.metadata).to.deep.equal({ fetched: 0, unavailable: 1, invalid: 0 });
     const film = (await getFilm(db, id, { period: 0 }))!;
-    expect([film.metadataStatus, film.title, film.metadataError]).to.deep.equal(["unavailable", `Film #${id}`, "metadata unavailable: gateway timed out"]);
+    expect([film.metadataStatus, film.title, film.metadataError]).to.deep.equal([
+      "unavailable",
+      `Film #${id}`,
+      "metadata unavailable: gateway timed out",
+    ]);
     expect(await listFilms(db, { sort: "new", period: 0 })).to.deep.equal([]);
 
     // Not retried before its back-off is over…
-    expect((await indexOnce(world.ctx, db, { ...options, fetchMetadata: flaky })).metadata).to.deep.equal({ fetched: 0, unavailable: 0, invalid: 0 });
+    expect((await indexOnce(world.ctx, db, { ...options, fetchMetadata: flaky })).metadata).to.deep.equal({
+      fetched: 0,
+      unavailable: 0,
+      invalid: 0,
+    });
     // …then retried, and listed.
     const later = Math.floor(Date.now() / 1000) + 31;
     expect(await refreshMetadata(db, flaky, { now: later })).to.deep.equal({ fetched: 1, unavailable: 0, invalid: 0 });
@@ -372,7 +486,13 @@ describe("startIndexer", function () {
       const world = await deployWorld(await network.create(), store);
       const results: number[] = [];
       const errors: unknown[] = [];
-      const common = { fromBlock: world.deployBlock, ipfs: store, log: () => undefined, intervalMs: 20, onError: (e: unknown) => errors.push(e) };
+      const common = {
+        fromBlock: world.deployBlock,
+        ipfs: store,
+        log: () => undefined,
+        intervalMs: 20,
+        onError: (e: unknown) => errors.push(e),
+      };
       const stopA = startIndexer(world.ctx, db, { ...common, onIndexed: (r) => results.push(r.events) });
       const stopB = startIndexer(world.ctx, db, { ...common, batchSize: 3 });
       const until = async (check: () => Promise<boolean>) => {
@@ -405,25 +525,26 @@ describe("startIndexer", function () {
   });
 
   // Not registered on a machine that opted out of PostgreSQL (LEDGER_SKIP_POSTGRES=1; never in CI).
-  if (!postgresSkipped()) it("on PostgreSQL, indexers racing over one database commit each batch once", async function () {
-    const { store, dir } = await openTempIpfs("indexer-race-");
-    const server = await startPostgresOnce();
-    const alone = await openDatabase({ databaseUrl: await server.createDatabase() });
-    const shared = await openDatabase({ databaseUrl: await server.createDatabase(), poolSize: 4 });
-    try {
-      const world = await deployWorld(await network.create(), store);
-      for (let i = 0; i < 4; i++) await world.mint(world.creatorA, { title: `Race ${i}`, genre: "Drama", aiTools: [], duration: 60, price: USD });
-      await (await world.market.connect(world.v1).subscribe(2, MONTHLY)).wait();
-      const opts = { fromBlock: world.deployBlock, ipfs: store, log: () => undefined, batchSize: 2 };
-      await indexOnce(world.ctx, alone, opts); // the reference: one indexer alone
-      await Promise.all([indexOnce(world.ctx, shared, opts), indexOnce(world.ctx, shared, opts), indexOnce(world.ctx, shared, opts)]);
-      await indexOnce(world.ctx, shared, opts); // whoever lost a race finishes here
-      expect(await dumpTables(shared)).to.deep.equal(await dumpTables(alone));
-    } finally {
-      await Promise.all([alone.close(), shared.close()]);
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  if (!postgresSkipped())
+    it("on PostgreSQL, indexers racing over one database commit each batch once", async function () {
+      const { store, dir } = await openTempIpfs("indexer-race-");
+      const server = await startPostgresOnce();
+      const alone = await openDatabase({ databaseUrl: await server.createDatabase() });
+      const shared = await openDatabase({ databaseUrl: await server.createDatabase(), poolSize: 4 });
+      try {
+        const world = await deployWorld(await network.create(), store);
+        for (let i = 0; i < 4; i++)
+          await world.mint(world.creatorA, { title: `Race ${i}`, genre: "Drama", aiTools: [], duration: 60, price: USD });
+        await (await world.market.connect(world.v1).subscribe(2, MONTHLY)).wait();
+        const opts = { fromBlock: world.deployBlock, ipfs: store, log: () => undefined, batchSize: 2 };
+        await indexOnce(world.ctx, alone, opts); // the reference: one indexer alone
+        await Promise.all([indexOnce(world.ctx, shared, opts), indexOnce(world.ctx, shared, opts), indexOnce(world.ctx, shared, opts)]);
+        await indexOnce(world.ctx, shared, opts); // whoever lost a race finishes here
+        expect(await dumpTables(shared)).to.deep.equal(await dumpTables(alone));
+      } finally {
+        await Promise.all([alone.close(), shared.close()]);
+        await store.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
 });
-

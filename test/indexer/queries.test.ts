@@ -9,8 +9,19 @@ import { network } from "hardhat";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import type { IpfsStore } from "@ai-films/core/ipfs";
 import {
-  QueryInputError, accountOverview, aiTools, creatorOverview, currentPeriod, filmDurationSeconds, filmOfContentKey, genres, getFilm,
-  indexOnce, listFilms, periodsOverview, type ListFilmsOptions,
+  QueryInputError,
+  accountOverview,
+  aiTools,
+  creatorOverview,
+  currentPeriod,
+  filmDurationSeconds,
+  filmOfContentKey,
+  genres,
+  getFilm,
+  indexOnce,
+  listFilms,
+  periodsOverview,
+  type ListFilmsOptions,
 } from "@ai-films/core/indexer";
 import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
 import { MONTHLY, PERIOD, USD, deployWorld, openTempIpfs, watch, type World } from "./helpers.ts";
@@ -36,7 +47,14 @@ describe("Indexer read models", function () {
     ({ store, dir: tmp } = await openTempIpfs("indexer-queries-"));
     world = await deployWorld(await network.create(), store);
     const { creatorA: a, creatorB: b } = world;
-    await world.mint(a, { title: "Neon Tides", genre: "Sci-Fi", aiTools: ["Sora", "Suno"], duration: 600, price: 2n * USD, creatorName: "Lumière Studio" });
+    await world.mint(a, {
+      title: "Neon Tides",
+      genre: "Sci-Fi",
+      aiTools: ["Sora", "Suno"],
+      duration: 600,
+      price: 2n * USD,
+      creatorName: "Lumière Studio",
+    });
     await world.mint(a, { title: "Paper Moon", genre: "Drama", aiTools: ["Runway"], duration: 300, price: 0n });
     await world.mint(b, { title: "Glass Garden", genre: "Documentary", aiTools: ["Kling", "sora"], duration: 1_200, price: USD });
     await world.mint(b, { title: "100% Synthetic_Dreams", genre: "sci-fi", aiTools: ["Midjourney"], duration: 900, price: USD });
@@ -81,8 +99,15 @@ describe("Indexer read models", function () {
         expect(await list({ limit: 2, offset: 1 })).to.deep.equal(["3", "2"]);
         const [card] = await listFilms(db, { sort: "new", period: 0, limit: 1 });
         expect(card).to.deep.include({
-          filmId: "4", title: "100% Synthetic_Dreams", creator: world.creatorB.address.toLowerCase(), genre: "sci-fi",
-          aiTools: ["Midjourney"], durationSeconds: 900, pricePerView: "1000000", views: 0, watchSeconds: 20,
+          filmId: "4",
+          title: "100% Synthetic_Dreams",
+          creator: world.creatorB.address.toLowerCase(),
+          genre: "sci-fi",
+          aiTools: ["Midjourney"],
+          durationSeconds: 900,
+          pricePerView: "1000000",
+          views: 0,
+          watchSeconds: 20,
         });
         expect(card.posterUri).to.match(/^ipfs:\/\/\w+\/poster\.jpg$/);
       });
@@ -92,7 +117,10 @@ describe("Indexer read models", function () {
         // Paper Moon 1 / 40 (free); Synthetic Dreams 0 / 20 — its owner's 900 s do not count.
         const trending = await listFilms(db, { sort: "trending", period: 0 });
         expect(trending.map((f) => [f.filmId, f.views, f.watchSeconds])).to.deep.equal([
-          ["3", 2, 900], ["1", 2, 180], ["2", 1, 40], ["4", 0, 20],
+          ["3", 2, 900],
+          ["1", 2, 180],
+          ["2", 1, 40],
+          ["4", 0, 20],
         ]);
         // Period 1: only Paper Moon was watched; the rest follow newest first.
         expect(ids(await listFilms(db, { sort: "trending", period: 1 }))).to.deep.equal(["2", "4", "3", "1"]);
@@ -140,9 +168,16 @@ describe("Indexer read models", function () {
 
       it("gives the film page this period's and all-time numbers, also for a paused film", async () => {
         const glass = (await getFilm(db, 3, { period: 0 }))!;
-        expect([glass.thisPeriod, glass.allTime]).to.deep.equal([{ views: 2, watchSeconds: 900 }, { views: 2, watchSeconds: 900, passesSold: 0 }]);
+        expect([glass.thisPeriod, glass.allTime]).to.deep.equal([
+          { views: 2, watchSeconds: 900 },
+          { views: 2, watchSeconds: 900, passesSold: 0 },
+        ]);
         const paper = (await getFilm(db, "2", { nowSeconds: inPeriod1 }))!;
-        expect([paper.period, paper.thisPeriod, paper.allTime]).to.deep.equal([1, { views: 1, watchSeconds: 300 }, { views: 2, watchSeconds: 340, passesSold: 0 }]);
+        expect([paper.period, paper.thisPeriod, paper.allTime]).to.deep.equal([
+          1,
+          { views: 1, watchSeconds: 300 },
+          { views: 2, watchSeconds: 340, passesSold: 0 },
+        ]);
         const quiet = (await getFilm(db, 5))!;
         expect([quiet.title, quiet.salesPaused, quiet.aiTools]).to.deep.equal(["Quiet Hours", true, ["Veo"]]);
       });
@@ -152,11 +187,13 @@ describe("Indexer read models", function () {
         expect(await filmOfContentKey(db, "key-glass-garden")).to.equal(3n);
         expect(await filmOfContentKey(db, "key-nobody")).to.equal(null);
         // A later listing copying film 1's key id does not take the key over (rolled back afterwards).
-        const copied = await db.transaction(async (tx) => {
-          await tx.query("UPDATE films SET key_id = $1 WHERE film_id = 3", ["key-neon-tides"]);
-          const found = await filmOfContentKey(tx, "key-neon-tides");
-          throw Object.assign(new Error("roll back"), { found });
-        }).catch((e: { found?: bigint }) => e.found);
+        const copied = await db
+          .transaction(async (tx) => {
+            await tx.query("UPDATE films SET key_id = $1 WHERE film_id = 3", ["key-neon-tides"]);
+            const found = await filmOfContentKey(tx, "key-neon-tides");
+            throw Object.assign(new Error("roll back"), { found });
+          })
+          .catch((e: { found?: bigint }) => e.found);
         expect(copied).to.equal(1n);
         expect(await filmOfContentKey(db, "key-glass-garden")).to.equal(3n);
       });
@@ -166,7 +203,9 @@ describe("Indexer read models", function () {
         expect(v1.subscriptionEnd).to.equal(Number(await world.market.subscriptionEnd(world.v1.address)));
         expect(v1.subscribed).to.equal(true);
         expect(v1.history.map((h) => [h.filmId, h.title, h.positionSeconds, h.watchedSeconds])).to.deep.equal([
-          ["2", "Paper Moon", 300, 300], ["1", "Neon Tides", 120, 120], ["3", "Glass Garden", 600, 600],
+          ["2", "Paper Moon", 300, 300],
+          ["1", "Neon Tides", 120, 120],
+          ["3", "Glass Garden", 600, 600],
         ]);
         expect(v1.continueWatching.map((h) => h.filmId)).to.deep.equal(["1", "3"]); // Paper Moon was finished
         const buyer = await accountOverview(db, world.buyer.address.toUpperCase().replace("0X", "0x"), inPeriod0 - PERIOD / 2 + 3_600);
@@ -175,7 +214,12 @@ describe("Indexer read models", function () {
         expect(buyer.subscriptionEnd).to.equal(null);
         const nobody = await accountOverview(db, "0x" + "ab".repeat(20), inPeriod0);
         expect(nobody).to.deep.equal({
-          address: "0x" + "ab".repeat(20), subscriptionEnd: null, subscribed: false, passes: [], history: [], continueWatching: [],
+          address: "0x" + "ab".repeat(20),
+          subscriptionEnd: null,
+          subscribed: false,
+          passes: [],
+          history: [],
+          continueWatching: [],
         });
       });
 
@@ -183,18 +227,38 @@ describe("Indexer read models", function () {
         const a = await creatorOverview(db, world.creatorA.address, { nowSeconds: inPeriod1 });
         expect(a.currentPeriod).to.equal(1);
         expect(a.films.map((f) => [f.filmId, f.salesPaused, f.views, f.watchSeconds, f.passesSold, f.ppvRevenue])).to.deep.equal([
-          ["5", true, 0, 0, 0, "0"], ["2", false, 2, 340, 0, "0"], ["1", false, 2, 180, 1, "1800000"],
+          ["5", true, 0, 0, 0, "0"],
+          ["2", false, 2, 340, 0, "0"],
+          ["1", false, 2, 180, 1, "1800000"],
         ]);
-        expect(a.periods.map((p) => [p.period, p.views, p.watchSeconds, p.subscriptionViews, p.subscriptionSeconds, p.ppvRevenue, p.poolEarnings])).to.deep.equal([
+        expect(
+          a.periods.map((p) => [
+            p.period,
+            p.views,
+            p.watchSeconds,
+            p.subscriptionViews,
+            p.subscriptionSeconds,
+            p.ppvRevenue,
+            p.poolEarnings,
+          ]),
+        ).to.deep.equal([
           [0, 3, 220, 1, 120, "1800000", "0"],
           [1, 1, 300, 1, 300, "0", "0"],
         ]);
         expect(a.totals).to.deep.equal({
-          views: 4, watchSeconds: 520, ppvRevenue: "1800000", poolEarnings: "0", earnings: "1800000", ppvWithdrawn: "0",
+          views: 4,
+          watchSeconds: 520,
+          ppvRevenue: "1800000",
+          poolEarnings: "0",
+          earnings: "1800000",
+          ppvWithdrawn: "0",
           ppvBalance: (await world.market.earningsOf(world.creatorA.address)).toString(),
         });
         const b = await creatorOverview(db, world.creatorB.address, { nowSeconds: inPeriod0 });
-        expect(b.films.map((f) => [f.filmId, f.views, f.watchSeconds])).to.deep.equal([["4", 0, 20], ["3", 2, 900]]);
+        expect(b.films.map((f) => [f.filmId, f.views, f.watchSeconds])).to.deep.equal([
+          ["4", 0, 20],
+          ["3", 2, 900],
+        ]);
         expect(ids(await listFilms(db, { sort: "new", period: 0, owner: world.creatorB.address }))).to.deep.equal(["4", "3"]);
       });
 
@@ -202,7 +266,10 @@ describe("Indexer read models", function () {
         const during = await periodsOverview(db, { nowSeconds: inPeriod0 });
         expect(during.map((p) => [p.period, p.status])).to.deep.equal([[0, "open"]]);
         const after = await periodsOverview(db, { nowSeconds: inPeriod1 });
-        expect(after.map((p) => [p.period, p.status, p.subscribers])).to.deep.equal([[1, "open", 1], [0, "awaiting-tally", 1]]);
+        expect(after.map((p) => [p.period, p.status, p.subscribers])).to.deep.equal([
+          [1, "open", 1],
+          [0, "awaiting-tally", 1],
+        ]);
         const [pool0] = await world.market.poolOf(0);
         expect(after[1].pool).to.equal(pool0.toString());
         expect(after[1].ledger).to.deep.equal({ views: 3, watchSeconds: 1_040 }); // subscribers only: what a tally attests

@@ -15,18 +15,28 @@ describe("ipfs: CID and path validation", () => {
 
   it("refuses garbage, so the gateway can answer 400", () => {
     const bad: unknown[] = [
-      "", " ", "hello", "bafy", "Qm", "/ipfs/bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+      "",
+      " ",
+      "hello",
+      "bafy",
+      "Qm",
+      "/ipfs/bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
       " bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
       "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyk", // truncated
       "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku/file",
       "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3N0", // "0" is not base58
       "b" + "a".repeat(1_000),
-      null, undefined, 42, {},
+      null,
+      undefined,
+      42,
+      {},
     ];
     for (const value of bad) {
       expect(isValidCid(value), JSON.stringify(value)).to.equal(false);
     }
-    expect(() => parseCid("not-a-cid")).to.throw(IpfsError, /Not a valid CID/).with.property("code", "INVALID_INPUT");
+    expect(() => parseCid("not-a-cid"))
+      .to.throw(IpfsError, /Not a valid CID/)
+      .with.property("code", "INVALID_INPUT");
   });
 
   it("normalises paths inside a DAG and refuses . and ..", () => {
@@ -35,7 +45,9 @@ describe("ipfs: CID and path validation", () => {
     expect(normalisePath("/")).to.equal(undefined);
     expect(normalisePath("/a//b c/ü.ts/")).to.equal("a/b c/ü.ts");
     for (const bad of ["..", "a/../b", "./a", "a/.", "a\0b"]) {
-      expect(() => normalisePath(bad), bad).to.throw(IpfsError).with.property("code", "INVALID_INPUT");
+      expect(() => normalisePath(bad), bad)
+        .to.throw(IpfsError)
+        .with.property("code", "INVALID_INPUT");
     }
   });
 });

@@ -29,7 +29,13 @@ describe("ipfs: Kubo backend", function () {
   });
 
   it("gives the same CIDs as the Helia backend for the same input", async () => {
-    const inputs = [new Uint8Array(0), new TextEncoder().encode("metadata"), bytesOf(262_144, 2), bytesOf(262_145, 3), bytesOf(1_500_000, 4)];
+    const inputs = [
+      new Uint8Array(0),
+      new TextEncoder().encode("metadata"),
+      bytesOf(262_144, 2),
+      bytesOf(262_145, 3),
+      bytesOf(1_500_000, 4),
+    ];
     for (const bytes of inputs) {
       expect(await kubo.addBytes(bytes), `${bytes.length} bytes`).to.equal(await helia.addBytes(bytes));
     }
@@ -144,7 +150,10 @@ describe("ipfs: Kubo backend", function () {
         body,
       });
       expect(res.status).to.equal(200);
-      const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = (await res.text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.map((l) => l.Name)).to.deep.equal(["d/a b.txt", "d"]);
       for (const line of lines) {
         expect(line.Hash).to.be.a("string");

@@ -69,7 +69,10 @@ describeEachBackend("ledger aggregation and stats", (backend) => {
         },
       });
       const all = await filmStats(db, 0);
-      expect(all.map((s) => [s.filmId, s.seconds])).to.deep.equal([[1n, 80n], [2n, 20n]]);
+      expect(all.map((s) => [s.filmId, s.seconds])).to.deep.equal([
+        [1n, 80n],
+        [2n, 20n],
+      ]);
       expect(await filmStats(db, 0, 99n)).to.deep.equal([]);
       expect(await filmStats(db, 1)).to.deep.equal([]);
     });

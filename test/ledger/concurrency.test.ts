@@ -4,9 +4,7 @@
  * let a cap be overshot; on PGlite they must queue rather than interleave on its one connection.
  */
 import { expect } from "chai";
-import {
-  aggregatePeriod, utcDay, DAILY_CAP_SECONDS, type Heartbeat, type HeartbeatResult,
-} from "@ai-films/core/ledger";
+import { aggregatePeriod, utcDay, DAILY_CAP_SECONDS, type Heartbeat, type HeartbeatResult } from "@ai-films/core/ledger";
 import type { Database } from "@ai-films/core/db";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import { ALICE, T0, counter, daySeconds, record, sum } from "../helpers/ledger-fixtures.ts";
@@ -15,10 +13,7 @@ const SESSIONS = 50;
 const BEATS = 6; // per session: the first starts the clock, then 5 × 10 s
 
 /** Every session sends its beats in order (as a player would); all sessions run at once. */
-async function watchConcurrently(
-  db: Database,
-  sessionOverrides: (i: number) => Partial<Heartbeat>,
-): Promise<HeartbeatResult[]> {
+async function watchConcurrently(db: Database, sessionOverrides: (i: number) => Partial<Heartbeat>): Promise<HeartbeatResult[]> {
   const perSession = await Promise.all(
     Array.from({ length: SESSIONS }, async (_, i) => {
       const results: HeartbeatResult[] = [];
@@ -56,11 +51,7 @@ describeEachBackend("ledger under concurrency", (backend) => {
 
   it("concurrent beats on many films stop exactly at the daily cap", async () => {
     const db = await open();
-    await db.query("INSERT INTO viewer_days (viewer, day, seconds) VALUES ($1, $2, $3)", [
-      ALICE,
-      utcDay(T0),
-      DAILY_CAP_SECONDS - 777,
-    ]);
+    await db.query("INSERT INTO viewer_days (viewer, day, seconds) VALUES ($1, $2, $3)", [ALICE, utcDay(T0), DAILY_CAP_SECONDS - 777]);
     const results = await watchConcurrently(db, (i) => ({ filmId: BigInt(i + 1) }));
     expect(sum(results.map((r) => r.addedSeconds))).to.equal(777);
     expect(await daySeconds(db, ALICE, utcDay(T0))).to.equal(DAILY_CAP_SECONDS);

@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import {
-  LedgerInputError, recordHeartbeat, utcDay, periodBounds, DAILY_CAP_SECONDS, MAX_SECONDS_PER_BEAT,
-} from "@ai-films/core/ledger";
+import { LedgerInputError, recordHeartbeat, utcDay, periodBounds, DAILY_CAP_SECONDS, MAX_SECONDS_PER_BEAT } from "@ai-films/core/ledger";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
 import {
   ALICE,
@@ -118,7 +116,11 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
       const db = await backend.open();
       await db.query("INSERT INTO viewer_days (viewer, day, seconds) VALUES ($1, $2, $3)", [ALICE, utcDay(T0), DAILY_CAP_SECONDS]);
       const results = await recordSeries(db, [MIDNIGHT - 20, MIDNIGHT - 10, MIDNIGHT + 2]);
-      expect(results.map((r) => [r.addedSeconds, r.capped])).to.deep.equal([[0, null], [0, "day"], [12, null]]);
+      expect(results.map((r) => [r.addedSeconds, r.capped])).to.deep.equal([
+        [0, null],
+        [0, "day"],
+        [12, null],
+      ]);
       expect(await daySeconds(db, ALICE, utcDay(MIDNIGHT))).to.equal(12);
     });
 
@@ -142,7 +144,11 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
       const db = await backend.open();
       const boundary = periodBounds(CLOCK, 1).start;
       const results = await recordSeries(db, [boundary - 13, boundary - 3, boundary + 7]);
-      expect(results.map((r) => [r.period, r.addedSeconds])).to.deep.equal([[0, 0], [0, 10], [1, 10]]);
+      expect(results.map((r) => [r.period, r.addedSeconds])).to.deep.equal([
+        [0, 0],
+        [0, 10],
+        [1, 10],
+      ]);
       expect((await counter(db, 0, ALICE, 1n))?.seconds).to.equal(10);
       expect((await counter(db, 1, ALICE, 1n))?.seconds).to.equal(10);
     });

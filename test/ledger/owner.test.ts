@@ -115,7 +115,7 @@ describe("Ledger ownership: one process opens a PGlite directory, the others con
       expect(error).to.be.instanceOf(LedgerOwnedError);
       expect(error.message).to.equal(
         `the platform (pid ${owner.pid}, \`node ${path.relative(process.cwd(), path.resolve("test/helpers/ledger-owner.ts"))} ${dataDir}\`) ` +
-        `already owns ${dataDir} and serves it at ${owner.url}: stop it first (Ctrl-C in its terminal, or \`kill ${owner.pid}\`).`,
+          `already owns ${dataDir} and serves it at ${owner.url}: stop it first (Ctrl-C in its terminal, or \`kill ${owner.pid}\`).`,
       );
     } finally {
       expect(await owner.stop()).to.equal(0);
@@ -130,8 +130,12 @@ describe("Ledger ownership: one process opens a PGlite directory, the others con
       const error = await openDatabase({ dataDir, embedded: { role: "the indexer", waitMs: 600 } }).catch((e) => e);
       expect(Date.now() - started).to.be.at.least(600);
       expect(error).to.be.instanceOf(LedgerOwnedError);
-      expect(error.message).to.match(new RegExp(`^the oracle \\(pid ${process.pid}, \`[^\`]+\`\\) has ${dataDir} open and does not share it: ` +
-        `wait for it to finish, or stop it \\(\`kill ${process.pid}\`\\)\\.$`));
+      expect(error.message).to.match(
+        new RegExp(
+          `^the oracle \\(pid ${process.pid}, \`[^\`]+\`\\) has ${dataDir} open and does not share it: ` +
+            `wait for it to finish, or stop it \\(\`kill ${process.pid}\`\\)\\.$`,
+        ),
+      );
       // Once the holder is done, the waiting opener gets in.
       const waiting = openDatabase({ dataDir, embedded: { role: "the indexer", waitMs: 30_000 } });
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -146,10 +150,16 @@ describe("Ledger ownership: one process opens a PGlite directory, the others con
     const dataDir = path.join(tmp, "stale");
     const gone = spawn(process.execPath, ["-e", ""]);
     await new Promise((resolve) => gone.once("exit", resolve));
-    const stale = (pid: number) => JSON.stringify({
-      pid, role: "the platform", command: "npm start", cmdline: "node\0scripts/start.ts\0", startedAt: "2026-01-01T00:00:00.000Z", shared: true,
-      url: "postgres://postgres@127.0.0.1:4144/postgres",
-    });
+    const stale = (pid: number) =>
+      JSON.stringify({
+        pid,
+        role: "the platform",
+        command: "npm start",
+        cmdline: "node\0scripts/start.ts\0",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        shared: true,
+        url: "postgres://postgres@127.0.0.1:4144/postgres",
+      });
     for (const pid of [gone.pid!, 1 /* init: alive, but not the recorded command */]) {
       writeFileSync(ownerFile(dataDir), stale(pid));
       expect(readOwner(dataDir), `pid ${pid}`).to.equal(null);

@@ -9,8 +9,15 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import {
-  isMediaError, type MediaErrorCode, JobRegistry, readJobStatus, KeyStore, ingestFile, type IngestOptions,
-  type IngestResult, probeFile,
+  isMediaError,
+  type MediaErrorCode,
+  JobRegistry,
+  readJobStatus,
+  KeyStore,
+  ingestFile,
+  type IngestOptions,
+  type IngestResult,
+  probeFile,
 } from "@ai-films/core/media";
 import { ffprobe, makeAudioOnly, makeClip, makeImage, rejection, tempDir } from "./helpers.ts";
 

@@ -42,12 +42,34 @@ export async function makeClip(path: string, options: ClipOptions = {}): Promise
 }
 
 export async function makeAudioOnly(path: string, seconds = 3): Promise<string> {
-  await execFileAsync(mediaTools().ffmpeg, ["-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", `sine=duration=${seconds}`, `file:${path}`]);
+  await execFileAsync(mediaTools().ffmpeg, [
+    "-nostdin",
+    "-y",
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=duration=${seconds}`,
+    `file:${path}`,
+  ]);
   return path;
 }
 
 export async function makeImage(path: string): Promise<string> {
-  await execFileAsync(mediaTools().ffmpeg, ["-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", `file:${path}`]);
+  await execFileAsync(mediaTools().ffmpeg, [
+    "-nostdin",
+    "-y",
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=320x240",
+    "-frames:v",
+    "1",
+    `file:${path}`,
+  ]);
   return path;
 }
 
@@ -66,7 +88,14 @@ export interface Probed {
 /** ffprobe as JSON; rejects when ffprobe cannot read the input. */
 export async function ffprobe(input: string, extraArgs: string[] = []): Promise<Probed> {
   const { stdout } = await execFileAsync(mediaTools().ffprobe, [
-    "-v", "error", ...extraArgs, "-print_format", "json", "-show_format", "-show_streams", input,
+    "-v",
+    "error",
+    ...extraArgs,
+    "-print_format",
+    "json",
+    "-show_format",
+    "-show_streams",
+    input,
   ]);
   return JSON.parse(stdout) as Probed;
 }
@@ -74,9 +103,13 @@ export async function ffprobe(input: string, extraArgs: string[] = []): Promise<
 /** Decodes an input to the null muxer; returns ffmpeg's stderr (errors only) and exit code. */
 export async function decodeAll(input: string, extraArgs: string[] = []): Promise<{ code: number; stderr: string }> {
   try {
-    const { stderr } = await execFileAsync(mediaTools().ffmpeg, ["-nostdin", "-v", "error", ...extraArgs, "-i", input, "-map", "0", "-f", "null", "-"], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stderr } = await execFileAsync(
+      mediaTools().ffmpeg,
+      ["-nostdin", "-v", "error", ...extraArgs, "-i", input, "-map", "0", "-f", "null", "-"],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     return { code: 0, stderr };
   } catch (error) {
     const e = error as { code?: number; stderr?: string };
@@ -94,7 +127,10 @@ const TYPES: Record<string, string> = {
  * A stand-in origin: files from `root`, and `/api/keys/<id>` answered by `keyFor` (null → 403),
  * like the gateway + key server a player will talk to.
  */
-export async function serveOrigin(root: string, keyFor: (keyId: string) => Buffer | null): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveOrigin(
+  root: string,
+  keyFor: (keyId: string) => Buffer | null,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const keyMatch = /^\/api\/keys\/([0-9a-f]{32})$/.exec(url.pathname);

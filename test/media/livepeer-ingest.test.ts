@@ -16,9 +16,21 @@ import { expect } from "chai";
 import { parseFilmMetadata } from "@ai-films/core/indexer";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import {
-  isMediaError, JobRegistry, readJobStatus, STAGES, type Job, type JobStatus, KeyStore, livepeerIngestFromEnv,
-  type LivepeerIngestOptions, type FilmMetadata, ingestFile, type IngestOptions, type IngestResult,
-  parseMasterPlaylist, parseMediaPlaylist,
+  isMediaError,
+  JobRegistry,
+  readJobStatus,
+  STAGES,
+  type Job,
+  type JobStatus,
+  KeyStore,
+  livepeerIngestFromEnv,
+  type LivepeerIngestOptions,
+  type FilmMetadata,
+  ingestFile,
+  type IngestOptions,
+  type IngestResult,
+  parseMasterPlaylist,
+  parseMediaPlaylist,
 } from "@ai-films/core/media";
 import { createLivepeerClient, type LivepeerClient } from "@ai-films/core/serving";
 import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.ts";
@@ -70,10 +82,20 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
   let clip: string;
 
   const livepeer = (extra: Partial<LivepeerIngestOptions> = {}): LivepeerIngestOptions => ({
-    client, free: false, intervalMs: 5, chunkSize: 128 * 1024, ...extra,
+    client,
+    free: false,
+    intervalMs: 5,
+    chunkSize: 128 * 1024,
+    ...extra,
   });
   const options = (extra: Partial<IngestOptions> = {}): IngestOptions => ({
-    ipfs, keyStore, jobs, workDir, preset: "ultrafast", previewSeconds: 2, ...extra,
+    ipfs,
+    keyStore,
+    jobs,
+    workDir,
+    preset: "ultrafast",
+    previewSeconds: 2,
+    ...extra,
   });
   const requestUploads = () => studio.requests.filter((r) => r.path === "/api/asset/request-upload");
   const metadataOf = async (cid: string) => JSON.parse(Buffer.from(await ipfs.catBytes(cid)).toString("utf8")) as FilmMetadata;
@@ -189,15 +211,29 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
       });
       // The catalogue's reader finds the playback id, the preview and the poster, and no key.
       expect(parseFilmMetadata(metadata)).to.deep.include({
-        title: META.title, hlsCid: result.hlsCid, keyId: null, livepeerPlaybackId: result.livepeer!.playbackId,
-        previewUri: `${root}/preview/master.m3u8`, previewSeconds: result.previewSeconds, image: `${root}/poster.jpg`,
+        title: META.title,
+        hlsCid: result.hlsCid,
+        keyId: null,
+        livepeerPlaybackId: result.livepeer!.playbackId,
+        previewUri: `${root}/preview/master.m3u8`,
+        previewSeconds: result.previewSeconds,
+        image: `${root}/poster.jpg`,
       });
     });
 
     it("maps Livepeer's progress onto the studio's stages", async function () {
       expect(progress.steps).to.deep.equal([
-        "upload", "probe", "transcode", "transcode:preview", "transcode:livepeer: uploading", "transcode:livepeer: processing",
-        "transcode:livepeer: ready", "ipfs", "ipfs:preview", "metadata", "done",
+        "upload",
+        "probe",
+        "transcode",
+        "transcode:preview",
+        "transcode:livepeer: uploading",
+        "transcode:livepeer: processing",
+        "transcode:livepeer: ready",
+        "ipfs",
+        "ipfs:preview",
+        "metadata",
+        "done",
       ]);
       expectMonotonic(progress.updates);
       const processing = progress.updates.filter((u) => u.detail === "livepeer: processing").map((u) => u.stages.transcode.percent);
@@ -237,7 +273,10 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
     const status = await readJobStatus(job.id, jobs.dir);
     expect(status).to.deep.include({ state: "failed", error: { code, message: error.message } });
     expect(status!.result, "no metadata CID handed out").to.equal(undefined);
-    expect(files(workDir).filter((d) => d === job.id), "no partial output").to.deep.equal([]);
+    expect(
+      files(workDir).filter((d) => d === job.id),
+      "no partial output",
+    ).to.deep.equal([]);
     expect(files(keyStore.dir)).to.deep.equal([]);
     const created = [...studio.assets.keys()].filter((id) => !assetsBefore.has(id));
     expect(created, "the failed asset was deleted at Livepeer").to.deep.equal([]);
@@ -316,10 +355,16 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
   it("takes Livepeer from LIVEPEER_API_KEY, and refuses a bad poll interval", function () {
     expect(livepeerIngestFromEnv(false, {})).to.equal(undefined);
     expect(livepeerIngestFromEnv(false, { LIVEPEER_API_KEY: "  " })).to.equal(undefined);
-    const fromEnv = livepeerIngestFromEnv(true, { LIVEPEER_API_KEY: "k", LIVEPEER_API_URL: "http://studio.test/api", LIVEPEER_POLL_INTERVAL_MS: "250" })!;
+    const fromEnv = livepeerIngestFromEnv(true, {
+      LIVEPEER_API_KEY: "k",
+      LIVEPEER_API_URL: "http://studio.test/api",
+      LIVEPEER_POLL_INTERVAL_MS: "250",
+    })!;
     expect(fromEnv.client.baseUrl).to.equal("http://studio.test/api");
     expect(fromEnv).to.deep.include({ free: true, intervalMs: 250 });
-    expect(() => livepeerIngestFromEnv(false, { LIVEPEER_API_KEY: "k", LIVEPEER_POLL_INTERVAL_MS: "soon" })).to.throw(/LIVEPEER_POLL_INTERVAL_MS/);
+    expect(() => livepeerIngestFromEnv(false, { LIVEPEER_API_KEY: "k", LIVEPEER_POLL_INTERVAL_MS: "soon" })).to.throw(
+      /LIVEPEER_POLL_INTERVAL_MS/,
+    );
   });
 
   describe("the CLI", function () {
@@ -347,7 +392,9 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
     const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split("\n").at(-1)!);
 
     it("with LIVEPEER_API_KEY: the same JSON keys plus livepeerPlaybackId; priced unless --free", async function () {
-      const run = await cli(["ingest", clip, "--title", "CLI via Livepeer", "--preview-seconds", "2", "--json"], { LIVEPEER_API_KEY: studio.apiKey });
+      const run = await cli(["ingest", clip, "--title", "CLI via Livepeer", "--preview-seconds", "2", "--json"], {
+        LIVEPEER_API_KEY: studio.apiKey,
+      });
       expect(run.code, run.stderr).to.equal(0);
       const result = lastJson(run.stdout);
       expect(result).to.include.keys("metadataCid", "hlsCid", "durationSeconds", "renditions", "previewSeconds", "livepeerPlaybackId");
@@ -362,7 +409,9 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
       expect(free.code, free.stderr).to.equal(0);
       expect([...studio.assets.values()].find((a) => a.name === "CLI free")!.exportToIpfs).to.equal(true);
 
-      const withKey = await cli(["ingest", clip, "--title", "x", "--key-id", "0".repeat(32), "--json"], { LIVEPEER_API_KEY: studio.apiKey });
+      const withKey = await cli(["ingest", clip, "--title", "x", "--key-id", "0".repeat(32), "--json"], {
+        LIVEPEER_API_KEY: studio.apiKey,
+      });
       expect(withKey.code).to.equal(2);
       expect(lastJson(withKey.stdout).error.code).to.equal("USAGE");
     });

@@ -9,8 +9,15 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import {
-  JobRegistry, readJobStatus, KeyStore, type FilmMetadata, ingestFile, type IngestOptions, type IngestResult,
-  parseMasterPlaylist, parseMediaPlaylist,
+  JobRegistry,
+  readJobStatus,
+  KeyStore,
+  type FilmMetadata,
+  ingestFile,
+  type IngestOptions,
+  type IngestResult,
+  parseMasterPlaylist,
+  parseMediaPlaylist,
 } from "@ai-films/core/media";
 import { containsBytes, decodeAll, ffprobe, makeClip, rejection, serveOrigin, tempDir } from "./helpers.ts";
 
@@ -186,7 +193,12 @@ describe("media pipeline: ingest end to end", function () {
   });
 
   it("never writes the key into the output directory or IPFS", async function () {
-    const forms = [key, Buffer.from(key.toString("hex")), Buffer.from(key.toString("base64")), Buffer.from(key.toString("hex").toUpperCase())];
+    const forms = [
+      key,
+      Buffer.from(key.toString("hex")),
+      Buffer.from(key.toString("base64")),
+      Buffer.from(key.toString("hex").toUpperCase()),
+    ];
     for (const file of walk(outDir)) {
       const bytes = readFileSync(file);
       for (const form of forms) expect(containsBytes(bytes, form), file).to.equal(false);

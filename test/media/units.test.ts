@@ -7,8 +7,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import {
-  isMediaError, Job, readJobStatus, KeyStore, masterKeyFromEnv, chooseLadder, buildMetadata, parseListing,
-  serializeMetadata, parseMediaPlaylist,
+  isMediaError,
+  Job,
+  readJobStatus,
+  KeyStore,
+  masterKeyFromEnv,
+  chooseLadder,
+  buildMetadata,
+  parseListing,
+  serializeMetadata,
+  parseMediaPlaylist,
 } from "@ai-films/core/media";
 import { outputFrameRate } from "@ai-films/core/media/ladder";
 import { stripSdt } from "@ai-films/core/media/mpegts";
@@ -63,9 +71,19 @@ describe("media units", function () {
       expect(listing.title).to.equal("<b>Bold</b> <script>x()</script>");
       expect(listing.description).to.equal("a\nb");
       expect(listing.aiTools).to.deep.equal(["Sora"]);
-      const json = JSON.parse(new TextDecoder().decode(serializeMetadata(buildMetadata(listing, {
-        hlsCid: "bafy", durationSeconds: 1, renditions: [360], previewSeconds: 1, keyId: "k",
-      }))));
+      const json = JSON.parse(
+        new TextDecoder().decode(
+          serializeMetadata(
+            buildMetadata(listing, {
+              hlsCid: "bafy",
+              durationSeconds: 1,
+              renditions: [360],
+              previewSeconds: 1,
+              keyId: "k",
+            }),
+          ),
+        ),
+      );
       expect(json.name).to.equal("<b>Bold</b> <script>x()</script>");
     });
 
@@ -95,7 +113,13 @@ describe("media units", function () {
 
   describe("playlists and segments", function () {
     it("round-trips a media playlist with per-segment keys", function () {
-      const playlist = { mediaSequence: 0, segments: [{ uri: "seg_00000.ts", durationSeconds: 4 }, { uri: "seg_00001.ts", durationSeconds: 1.2 }] };
+      const playlist = {
+        mediaSequence: 0,
+        segments: [
+          { uri: "seg_00000.ts", durationSeconds: 4 },
+          { uri: "seg_00001.ts", durationSeconds: 1.2 },
+        ],
+      };
       const text = writeMediaPlaylist(playlist, (i) => ({ uri: "/api/keys/abc", iv: Buffer.alloc(16, i) }));
       expect(parseMediaPlaylist(text)).to.deep.equal(playlist);
       expect(text).to.include("#EXT-X-TARGETDURATION:4");

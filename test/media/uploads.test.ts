@@ -180,7 +180,10 @@ describe("media uploads: tus", function () {
     expect(patched.status).to.equal(204);
     expect(patched.headers.get("upload-offset")).to.equal("3");
     const tooBig = await service.handleWeb(
-      new Request("http://localhost/api/uploads", { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": String(MAX + 1) } }),
+      new Request("http://localhost/api/uploads", {
+        method: "POST",
+        headers: { "Tus-Resumable": "1.0.0", "Upload-Length": String(MAX + 1) },
+      }),
     );
     expect(tooBig.status).to.equal(413);
   });

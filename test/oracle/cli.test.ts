@@ -20,8 +20,12 @@ const PERIOD = 30 * 86_400;
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -44,12 +48,23 @@ describe("Oracle CLI", function () {
     const token = await ethers.deployContract("TestDollar");
     const listings = await ethers.deployContract("FilmListings");
     const operators = keys.map((k) => privateKeyToAccount(k));
-    market = await ethers.deployContract("FilmMarket", [{
-      paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
-      treasury: treasury.address, feeBps: 1_000, viewWeightBps: 5_000, monthlyPrice: 10n * USD,
-      passWindow: 2 * 86_400, challengeWindow: 3_600, genesis: 0, periodLength: PERIOD,
-      oracleSigners: operators.map((o) => o.address), oracleThreshold: 2,
-    }]);
+    market = await ethers.deployContract("FilmMarket", [
+      {
+        paymentToken: await token.getAddress(),
+        listings: await listings.getAddress(),
+        admin: admin.address,
+        treasury: treasury.address,
+        feeBps: 1_000,
+        viewWeightBps: 5_000,
+        monthlyPrice: 10n * USD,
+        passWindow: 2 * 86_400,
+        challengeWindow: 3_600,
+        genesis: 0,
+        periodLength: PERIOD,
+        oracleSigners: operators.map((o) => o.address),
+        oracleThreshold: 2,
+      },
+    ]);
     for (const o of operators) await (await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") })).wait();
     await (await listings.connect(creator).mint("ipfs://bafyfilm1", 600, 2n * USD)).wait();
     await (await token.connect(viewer).faucet(100n * USD)).wait();
@@ -61,13 +76,22 @@ describe("Oracle CLI", function () {
     const db = await openDatabase({ dataDir: ledgerDir });
     for (let t = 0; t <= 300; t += 10) {
       const at = genesis + 100 + t;
-      await recordHeartbeat(db, { genesis, periodLength: PERIOD },
-        { viewer: viewer.address, filmId: 1n, sessionId: "cli", at, entitlement: "subscription", filmDurationSeconds: 600 }, { now: at });
+      await recordHeartbeat(
+        db,
+        { genesis, periodLength: PERIOD },
+        { viewer: viewer.address, filmId: 1n, sessionId: "cli", at, entitlement: "subscription", filmDurationSeconds: 600 },
+        { now: at },
+      );
     }
     await db.close();
     env = {
-      RPC_URL: url, MARKET_ADDRESS: await market.getAddress(), LEDGER_DIR: ledgerDir,
-      IPFS_DATA_DIR: path.join(tmp, "ipfs"), ORACLE_DIR: path.join(tmp, "oracle"), IPFS_API_URL: "", DATABASE_URL: "",
+      RPC_URL: url,
+      MARKET_ADDRESS: await market.getAddress(),
+      LEDGER_DIR: ledgerDir,
+      IPFS_DATA_DIR: path.join(tmp, "ipfs"),
+      ORACLE_DIR: path.join(tmp, "oracle"),
+      IPFS_API_URL: "",
+      DATABASE_URL: "",
     };
   });
 

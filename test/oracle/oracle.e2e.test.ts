@@ -14,8 +14,21 @@ import { openDatabase, type Database } from "@ai-films/core/db";
 import { recordHeartbeat, type Heartbeat, aggregatePeriod } from "@ai-films/core/ledger";
 import { openIpfs } from "@ai-films/core/ipfs";
 import {
-  periodClock, OracleError, runPost, EXIT_CONFLICT, claimProof, claimRequest, postedTallyFile, runPublish, runSign,
-  runStatus, runTally, buildTallyFile, serializeTallyFile, runVerify, periodFiles,
+  periodClock,
+  OracleError,
+  runPost,
+  EXIT_CONFLICT,
+  claimProof,
+  claimRequest,
+  postedTallyFile,
+  runPublish,
+  runSign,
+  runStatus,
+  runTally,
+  buildTallyFile,
+  serializeTallyFile,
+  runVerify,
+  periodFiles,
 } from "@ai-films/core/oracle";
 import { BPS, expectedShare, type Leaf } from "../contracts/fixture.ts";
 import type { FilmListings, FilmMarket, TestDollar } from "../../types/ethers-contracts/index.ts";
@@ -36,20 +49,33 @@ describe("Oracle, end to end", function () {
   let db: Database;
   let store: Awaited<ReturnType<typeof openIpfs>>;
   let tmp: string;
-  let d: { token: TestDollar; listings: FilmListings; market: FilmMarket }
-    & Record<"admin" | "treasury" | "guardian" | "creatorA" | "creatorB" | "v1" | "v2" | "v3" | "buyer", HardhatEthersSigner>;
+  let d: { token: TestDollar; listings: FilmListings; market: FilmMarket } & Record<
+    "admin" | "treasury" | "guardian" | "creatorA" | "creatorB" | "v1" | "v2" | "v3" | "buyer",
+    HardhatEthersSigner
+  >;
 
   before(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "oracle-e2e-"));
     const [admin, treasury, guardian, creatorA, creatorB, v1, v2, v3, buyer] = await ethers.getSigners();
     const token = await ethers.deployContract("TestDollar");
     const listings = await ethers.deployContract("FilmListings");
-    const market = await ethers.deployContract("FilmMarket", [{
-      paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
-      treasury: treasury.address, feeBps: 1_000, viewWeightBps: WEIGHT, monthlyPrice: 10n * USD,
-      passWindow: 2 * 86_400, challengeWindow: WINDOW, genesis: 0, periodLength: PERIOD,
-      oracleSigners: operators.map((o) => o.address), oracleThreshold: 2,
-    }]);
+    const market = await ethers.deployContract("FilmMarket", [
+      {
+        paymentToken: await token.getAddress(),
+        listings: await listings.getAddress(),
+        admin: admin.address,
+        treasury: treasury.address,
+        feeBps: 1_000,
+        viewWeightBps: WEIGHT,
+        monthlyPrice: 10n * USD,
+        passWindow: 2 * 86_400,
+        challengeWindow: WINDOW,
+        genesis: 0,
+        periodLength: PERIOD,
+        oracleSigners: operators.map((o) => o.address),
+        oracleThreshold: 2,
+      },
+    ]);
     await market.grantRole(await market.GUARDIAN_ROLE(), guardian.address);
     for (const o of operators) await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") });
     await listings.connect(creatorA).mint("ipfs://bafyfilm1", 600, 2n * USD); // film 1
@@ -75,14 +101,28 @@ describe("Oracle, end to end", function () {
   });
 
   /** A viewer plays `filmId` for `seconds`, beating every 10 s, with the entitlement the chain gives. */
-  async function watch(viewer: HardhatEthersSigner, filmId: bigint, seconds: number, startAt: number, session: string, asOf?: "subscription") {
+  async function watch(
+    viewer: HardhatEthersSigner,
+    filmId: bigint,
+    seconds: number,
+    startAt: number,
+    session: string,
+    asOf?: "subscription",
+  ) {
     // The server asks the chain at the time of the beat; a beat replayed later says what it was then.
     const access = Number(await d.market.accessOf(viewer.address, filmId));
     const entitlement = asOf ?? (["none", "owner", "pass", "subscription", "free"] as const)[access];
     if (entitlement === "none") throw new Error("not entitled");
     const duration = Number(await d.listings.durationOf(filmId));
     for (let t = 0; t <= seconds; t += 10) {
-      const beat: Heartbeat = { viewer: viewer.address, filmId, sessionId: session, at: startAt + t, entitlement, filmDurationSeconds: duration };
+      const beat: Heartbeat = {
+        viewer: viewer.address,
+        filmId,
+        sessionId: session,
+        at: startAt + t,
+        entitlement,
+        filmDurationSeconds: duration,
+      };
       await recordHeartbeat(db, await periodClock(ctx), beat, { now: startAt + t });
     }
   }
@@ -101,7 +141,11 @@ describe("Oracle, end to end", function () {
     await watch(d.creatorA, 1n, 300, t0, "s7"); // the owner: stored, not tallied
     const got = await aggregatePeriod(db, 0);
     leaves = got.map((l) => [l.filmId, l.views, l.seconds]);
-    expect(leaves).to.deep.equal([[1n, 2n, 720n], [2n, 1n, 20n], [3n, 1n, 920n]]);
+    expect(leaves).to.deep.equal([
+      [1n, 2n, 720n],
+      [2n, 1n, 20n],
+      [3n, 1n, 920n],
+    ]);
   });
 
   it("refuses to tally a period that has not ended", async () => {
@@ -225,14 +269,23 @@ describe("Oracle, end to end", function () {
       await d.market.connect(d.admin).addOracleSigner(r.address);
       await d.admin.sendTransaction({ to: r.address, value: ethers.parseEther("1") });
     }
-    const honest = (await aggregatePeriod(db, 1));
+    const honest = await aggregatePeriod(db, 1);
     const inflated = honest.map((l) => ({ ...l, seconds: l.seconds * 10n }));
     const [pool1] = await d.market.poolOf(1);
     const [s1, e1] = await d.market.periodBounds(1);
-    const forged = buildTallyFile({
-      chainId: ctx.chainId, market: ctx.market, period: 1, revision: 0, periodStart: Number(s1), periodEnd: Number(e1),
-      viewWeightBps: WEIGHT, pool: pool1,
-    }, inflated);
+    const forged = buildTallyFile(
+      {
+        chainId: ctx.chainId,
+        market: ctx.market,
+        period: 1,
+        revision: 0,
+        periodStart: Number(s1),
+        periodEnd: Number(e1),
+        viewWeightBps: WEIGHT,
+        pool: pool1,
+      },
+      inflated,
+    );
     const rogueRoot = path.join(tmp, "rogue");
     const files = periodFiles(ctx.chainId, 1, rogueRoot);
     await (await import("@ai-films/core/oracle/workdir")).writeAtomic(files.tally, serializeTallyFile(forged));

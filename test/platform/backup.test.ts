@@ -25,8 +25,12 @@ const MASTER_KEY = Buffer.alloc(32, 7);
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", CLI, ...args], { env: { ...process.env, DATABASE_URL: "", ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { env: { ...process.env, DATABASE_URL: "", ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -91,7 +95,7 @@ describe("Backup and restore of the platform's data", function () {
     expect(refused.code).to.equal(1);
     expect(refused.stderr.trim()).to.equal(
       `restore: the platform (pid ${owner!.pid}, \`node ${path.relative(process.cwd(), path.resolve("test/helpers/ledger-owner.ts"))} ` +
-      `${path.join(dataDir, "ledger")}\`) is using ${dataDir}: stop it before restoring.`,
+        `${path.join(dataDir, "ledger")}\`) is using ${dataDir}: stop it before restoring.`,
     );
     const notBackup = await runCli(["restore", tmp], { AI_FILMS_DATA_DIR: path.join(tmp, "elsewhere") });
     expect(notBackup.stderr.trim()).to.equal(`restore: ${tmp} is not a backup made by \`npm run backup\` (no readable manifest.json).`);
@@ -115,7 +119,9 @@ describe("Backup and restore of the platform's data", function () {
       expect(await state(restored)).to.deep.equal(before);
       for (const table of ["heartbeat_sessions", "view_counters", "viewer_days", "viewer_films"]) {
         const count = async (d: Database) => (await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
-        expect(await count(restored), table).to.equal(await count(db!)).and.to.be.greaterThan(0);
+        expect(await count(restored), table)
+          .to.equal(await count(db!))
+          .and.to.be.greaterThan(0);
       }
       expect(new TextDecoder().decode(await restoredStore.catBytes(blob))).to.equal("a segment of a film");
       expect(await new KeyStore({ dir: path.join(fresh, "keys"), masterKey: MASTER_KEY }).get(keyId)).to.deep.equal(key);

@@ -7,7 +7,17 @@ import { mkdtemp, readFile, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createPublicClient, createWalletClient, http, parseEther, type Abi, type Address, type Hex, type LocalAccount, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEther,
+  type Abi,
+  type Address,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+} from "viem";
 import { hardhat } from "viem/chains";
 import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform/accounts";
@@ -58,25 +68,50 @@ describe("Local chain across restarts", function () {
     const market = await artifact("FilmMarket");
     const paymentToken = await send(await deployer.deployContract(token));
     const listingsAddress = await send(await deployer.deployContract(listings));
-    const marketAddress = await send(await deployer.deployContract({
-      ...market,
-      args: [{
-        paymentToken, listings: listingsAddress, admin: admin.address, treasury: account(DEMO_ACCOUNTS.treasury).address,
-        feeBps: 1_000, viewWeightBps: 5_000, monthlyPrice: 5_000_000n, passWindow: 3_600, challengeWindow: 3_600,
-        genesis: 0n, periodLength: BigInt(PERIOD), oracleSigners: oracles.map((o) => o.address), oracleThreshold: 2n,
-      }],
-    }));
+    const marketAddress = await send(
+      await deployer.deployContract({
+        ...market,
+        args: [
+          {
+            paymentToken,
+            listings: listingsAddress,
+            admin: admin.address,
+            treasury: account(DEMO_ACCOUNTS.treasury).address,
+            feeBps: 1_000,
+            viewWeightBps: 5_000,
+            monthlyPrice: 5_000_000n,
+            passWindow: 3_600,
+            challengeWindow: 3_600,
+            genesis: 0n,
+            periodLength: BigInt(PERIOD),
+            oracleSigners: oracles.map((o) => o.address),
+            oracleThreshold: 2n,
+          },
+        ],
+      }),
+    );
     return { paymentToken, market: marketAddress as Address };
   }
 
   /** The empty tally of `period`, signed by two local oracle keys in ascending address order and posted. */
   async function postEmptyTally(c: ReturnType<typeof clients>, market: Address, period: bigint) {
     const viewWeightBps = await c.pub.readContract({ address: market, abi: filmMarketAbi, functionName: "viewWeightBps" });
-    const tally = { period, revision: 0, root: `0x${"00".repeat(32)}` as Hex, totalViews: 0n, totalSeconds: 0n, leafCount: 0, viewWeightBps, dataCid: "" };
+    const tally = {
+      period,
+      revision: 0,
+      root: `0x${"00".repeat(32)}` as Hex,
+      totalViews: 0n,
+      totalSeconds: 0n,
+      leafCount: 0,
+      viewWeightBps,
+      dataCid: "",
+    };
     const digest = await c.pub.readContract({ address: market, abi: filmMarketAbi, functionName: "tallyDigest", args: [tally] });
     const signers = oracles.slice(0, 2).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
     const signatures = await Promise.all(signers.map((s) => s.sign({ hash: digest })));
-    const hash = await c.wallet(admin).writeContract({ address: market, abi: filmMarketAbi, functionName: "postTally", args: [tally, signatures] });
+    const hash = await c
+      .wallet(admin)
+      .writeContract({ address: market, abi: filmMarketAbi, functionName: "postTally", args: [tally, signatures] });
     return c.pub.waitForTransactionReceipt({ hash });
   }
 
@@ -87,9 +122,15 @@ describe("Local chain across restarts", function () {
     const [, end] = await c.pub.readContract({ address: market, abi: filmMarketAbi, functionName: "periodBounds", args: [0n] });
     // A viewer subscribes in period 0 ...
     const me = c.wallet(viewer);
-    await c.pub.waitForTransactionReceipt({ hash: await me.writeContract({ address: paymentToken, abi: testDollarAbi, functionName: "faucet", args: [100_000_000n] }) });
-    await c.pub.waitForTransactionReceipt({ hash: await me.writeContract({ address: paymentToken, abi: testDollarAbi, functionName: "approve", args: [market, 5_000_000n] }) });
-    await c.pub.waitForTransactionReceipt({ hash: await me.writeContract({ address: market, abi: filmMarketAbi, functionName: "subscribe", args: [1n, 5_000_000n] }) });
+    await c.pub.waitForTransactionReceipt({
+      hash: await me.writeContract({ address: paymentToken, abi: testDollarAbi, functionName: "faucet", args: [100_000_000n] }),
+    });
+    await c.pub.waitForTransactionReceipt({
+      hash: await me.writeContract({ address: paymentToken, abi: testDollarAbi, functionName: "approve", args: [market, 5_000_000n] }),
+    });
+    await c.pub.waitForTransactionReceipt({
+      hash: await me.writeContract({ address: market, abi: filmMarketAbi, functionName: "subscribe", args: [1n, 5_000_000n] }),
+    });
     // ... the chain's clock is moved just past the period's end (as the demo does) and it is settled ...
     await c.rpc("evm_setNextBlockTimestamp", [Number(end) + MARGIN]);
     await c.rpc("evm_mine");
@@ -100,7 +141,12 @@ describe("Local chain across restarts", function () {
     await c.rpc("evm_mine");
     const head = await c.pub.getBlock();
     const first = await c.pub.getBlock({ blockNumber: 1n });
-    const balance = await c.pub.readContract({ address: paymentToken, abi: testDollarAbi, functionName: "balanceOf", args: [viewer.address] });
+    const balance = await c.pub.readContract({
+      address: paymentToken,
+      abi: testDollarAbi,
+      functionName: "balanceOf",
+      args: [viewer.address],
+    });
     await chain.stop();
     chain = undefined;
 
@@ -113,7 +159,9 @@ describe("Local chain across restarts", function () {
     expect(again.timestamp).to.equal(head.timestamp);
     expect(again.hash, "the same blocks, so the indexer sees the same chain").to.equal(head.hash);
     expect((await c.pub.getBlock({ blockNumber: 1n })).timestamp).to.equal(first.timestamp);
-    expect(await c.pub.readContract({ address: paymentToken, abi: testDollarAbi, functionName: "balanceOf", args: [viewer.address] })).to.equal(balance);
+    expect(
+      await c.pub.readContract({ address: paymentToken, abi: testDollarAbi, functionName: "balanceOf", args: [viewer.address] }),
+    ).to.equal(balance);
     const [, , subscribers] = await c.pub.readContract({ address: market, abi: filmMarketAbi, functionName: "poolOf", args: [0n] });
     expect(subscribers).to.equal(1n);
     const tally = await c.pub.readContract({ address: market, abi: filmMarketAbi, functionName: "tallyOf", args: [0n] });
@@ -123,7 +171,9 @@ describe("Local chain across restarts", function () {
     expect(logs.map((l) => l.transactionHash)).to.include(posted.transactionHash);
 
     // The chain carries on from its own clock, not from the wall clock it was stopped at.
-    await c.pub.waitForTransactionReceipt({ hash: await c.wallet(viewer).writeContract({ address: paymentToken, abi: testDollarAbi, functionName: "faucet", args: [1n] }) });
+    await c.pub.waitForTransactionReceipt({
+      hash: await c.wallet(viewer).writeContract({ address: paymentToken, abi: testDollarAbi, functionName: "faucet", args: [1n] }),
+    });
     const next = await c.pub.getBlock();
     expect(next.number).to.equal(head.number + 1n);
     expect(next.timestamp > head.timestamp, `block ${next.number} at ${next.timestamp} follows ${head.timestamp}`).to.equal(true);
@@ -137,7 +187,9 @@ describe("Local chain across restarts", function () {
     expect(nodeAccounts).to.have.length(20);
     expect(nodeAccounts[DEMO_ACCOUNTS.viewers[2]].toLowerCase()).to.equal(account(DEMO_ACCOUNTS.viewers[2]).address.toLowerCase());
     // A node-signed transfer (eth_sendTransaction, as Ignition deploys) ...
-    const transfer = (await c.rpc("eth_sendTransaction", [{ from: nodeAccounts[0], to: viewer.address, value: `0x${parseEther("1").toString(16)}` }])) as Hex;
+    const transfer = (await c.rpc("eth_sendTransaction", [
+      { from: nodeAccounts[0], to: viewer.address, value: `0x${parseEther("1").toString(16)}` },
+    ])) as Hex;
     await c.pub.waitForTransactionReceipt({ hash: transfer });
     const balance = await c.pub.getBalance({ address: viewer.address });
     await chain.stop();
@@ -168,18 +220,31 @@ describe("Local chain across restarts", function () {
 
   it("refuses a chain another run still uses, and takes over one whose starter was killed", async () => {
     // Another process starts the chain on the same data directory ...
-    const starter = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `
+    const starter = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `
       import { startLocalChain } from "@ai-films/core/platform/localChain";
       await startLocalChain({ dataDir: ${JSON.stringify(dir)}, port: ${port} });
       console.log("ready");
       setInterval(() => {}, 1_000);
-    `], { stdio: ["ignore", "pipe", "inherit"] });
+    `,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     await new Promise<void>((resolve, reject) => {
       starter.stdout!.on("data", (d) => String(d).includes("ready") && resolve());
       starter.once("exit", (code) => reject(new Error(`the starter exited (${code})`)));
     });
     try {
-      const busy = await startLocalChain({ dataDir: dir, port: port + 1 }).then(() => null, (error: Error) => error);
+      const busy = await startLocalChain({ dataDir: dir, port: port + 1 }).then(
+        () => null,
+        (error: Error) => error,
+      );
       expect(busy?.message).to.match(/belongs to another run that is still going/);
       const c = clients({ url: `http://127.0.0.1:${port}` } as LocalChain);
       const hash = await c.wallet(viewer).sendTransaction({ to: admin.address, value: 1n });

@@ -41,13 +41,24 @@ describe("Local oracle (the platform settles ended periods)", function () {
     viewer = v1;
     const token = await ethers.deployContract("TestDollar");
     const listings = await ethers.deployContract("FilmListings");
-    market = await ethers.deployContract("FilmMarket", [{
-      paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
-      treasury: treasury.address, feeBps: 1_000, viewWeightBps: 5_000, monthlyPrice: 10n * USD,
-      passWindow: 86_400, challengeWindow: 3_600, genesis: 0, periodLength: PERIOD,
-      // The first two operators are registered; the third key is not a signer.
-      oracleSigners: operators.slice(0, 2).map((o) => o.address), oracleThreshold: 2,
-    }]);
+    market = await ethers.deployContract("FilmMarket", [
+      {
+        paymentToken: await token.getAddress(),
+        listings: await listings.getAddress(),
+        admin: admin.address,
+        treasury: treasury.address,
+        feeBps: 1_000,
+        viewWeightBps: 5_000,
+        monthlyPrice: 10n * USD,
+        passWindow: 86_400,
+        challengeWindow: 3_600,
+        genesis: 0,
+        periodLength: PERIOD,
+        // The first two operators are registered; the third key is not a signer.
+        oracleSigners: operators.slice(0, 2).map((o) => o.address),
+        oracleThreshold: 2,
+      },
+    ]);
     for (const o of operators) await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") });
     await listings.connect(creator).mint("ipfs://bafyfilm1", 600, 2n * USD);
     await token.connect(v1).faucet(1_000n * USD);
@@ -69,9 +80,19 @@ describe("Local oracle (the platform settles ended periods)", function () {
   it("does nothing while the period is open", async () => {
     const clock = await periodClock(ctx);
     for (let t = 0; t <= 120; t += 10) {
-      await recordHeartbeat(db, clock, {
-        viewer: viewer.address, filmId: 1n, sessionId: "s1", at: clock.genesis + 600 + t, entitlement: "subscription", filmDurationSeconds: 600,
-      }, { now: clock.genesis + 600 + t });
+      await recordHeartbeat(
+        db,
+        clock,
+        {
+          viewer: viewer.address,
+          filmId: 1n,
+          sessionId: "s1",
+          at: clock.genesis + 600 + t,
+          entitlement: "subscription",
+          filmDurationSeconds: 600,
+        },
+        { now: clock.genesis + 600 + t },
+      );
     }
     expect(await oracle().settleEnded()).to.deep.equal([]);
     expect((await readTally(ctx, 0)).status).to.equal("none");
@@ -95,9 +116,19 @@ describe("Local oracle (the platform settles ended periods)", function () {
     // The posted root is the one the ledger gives, and the published file is on IPFS under the CID in the event.
     const [pool] = await market.poolOf(0);
     const [start, end] = await market.periodBounds(0);
-    const expected = buildTallyFile({
-      chainId: ctx.chainId, market: ctx.market, period: 0, revision: 0, periodStart: Number(start), periodEnd: Number(end), viewWeightBps: 5_000, pool,
-    }, await aggregatePeriod(db, 0));
+    const expected = buildTallyFile(
+      {
+        chainId: ctx.chainId,
+        market: ctx.market,
+        period: 0,
+        revision: 0,
+        periodStart: Number(start),
+        periodEnd: Number(end),
+        viewWeightBps: 5_000,
+        pool,
+      },
+      await aggregatePeriod(db, 0),
+    );
     expect(onChain.root).to.equal(expected.root);
     const [posting] = await tallyPostings(ctx, 0);
     const published = JSON.parse(new TextDecoder().decode(await store.catBytes(posting.dataCid)));

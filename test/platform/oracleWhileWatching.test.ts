@@ -30,8 +30,12 @@ const LEDGER_PORT = 4121;
 
 function runOracle(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", CLI, ...args], { env: { ...process.env, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -52,8 +56,12 @@ describe("oracle verify while viewers watch (issue 19)", function () {
     const { port } = await chainServer.listen();
     const rpcUrl = `http://127.0.0.1:${port}`;
     env = {
-      RPC_URL: rpcUrl, LEDGER_DIR: ledgerDir, IPFS_DATA_DIR: path.join(tmp, "ipfs"), ORACLE_DIR: path.join(tmp, "oracle"),
-      IPFS_API_URL: "", DATABASE_URL: "",
+      RPC_URL: rpcUrl,
+      LEDGER_DIR: ledgerDir,
+      IPFS_DATA_DIR: path.join(tmp, "ipfs"),
+      ORACLE_DIR: path.join(tmp, "oracle"),
+      IPFS_API_URL: "",
+      DATABASE_URL: "",
     };
   });
 
@@ -73,12 +81,23 @@ describe("oracle verify while viewers watch (issue 19)", function () {
     const operators = keys.map((k) => privateKeyToAccount(k));
     const token = await ethers.deployContract("TestDollar");
     const listings = await ethers.deployContract("FilmListings");
-    const market = await ethers.deployContract("FilmMarket", [{
-      paymentToken: await token.getAddress(), listings: await listings.getAddress(), admin: admin.address,
-      treasury: treasury.address, feeBps: 1_000, viewWeightBps: 5_000, monthlyPrice: 10n * USD,
-      passWindow: 86_400, challengeWindow: 3_600, genesis: 0, periodLength: PERIOD,
-      oracleSigners: operators.map((o) => o.address), oracleThreshold: 2,
-    }]);
+    const market = await ethers.deployContract("FilmMarket", [
+      {
+        paymentToken: await token.getAddress(),
+        listings: await listings.getAddress(),
+        admin: admin.address,
+        treasury: treasury.address,
+        feeBps: 1_000,
+        viewWeightBps: 5_000,
+        monthlyPrice: 10n * USD,
+        passWindow: 86_400,
+        challengeWindow: 3_600,
+        genesis: 0,
+        periodLength: PERIOD,
+        oracleSigners: operators.map((o) => o.address),
+        oracleThreshold: 2,
+      },
+    ]);
     for (const o of operators) await (await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") })).wait();
     for (const uri of ["ipfs://bafyfilm1", "ipfs://bafyfilm2"]) await (await listings.connect(creator).mint(uri, 3_600, 2n * USD)).wait();
     for (const viewer of viewers) {
@@ -98,7 +117,12 @@ describe("oracle verify while viewers watch (issue 19)", function () {
 
     const accepted: HeartbeatResult[] = [];
     const beat = async (viewer: string, filmId: number, session: string, at: number) => {
-      const result = await recordHeartbeat(web!, clock, { viewer, filmId, sessionId: session, at, entitlement: "subscription", filmDurationSeconds: 3_600 }, { now: at });
+      const result = await recordHeartbeat(
+        web!,
+        clock,
+        { viewer, filmId, sessionId: session, at, entitlement: "subscription", filmDurationSeconds: 3_600 },
+        { now: at },
+      );
       if (result.ignored === null) accepted.push(result);
     };
 
@@ -107,7 +131,13 @@ describe("oracle verify while viewers watch (issue 19)", function () {
     for (let i = 0; i <= 40; i++) await Promise.all(viewers.map((v, n) => beat(v.address, 1 + (n % 2), `p0-${n}`, start0 + 10 * i)));
     await provider.send("evm_increaseTime", [PERIOD + 600]);
     await provider.send("evm_mine", []);
-    const settled = await createLocalOracle({ ctx, ledger: web, store: ipfs, accounts: operators, filesRoot: env.ORACLE_DIR }).settleEnded();
+    const settled = await createLocalOracle({
+      ctx,
+      ledger: web,
+      store: ipfs,
+      accounts: operators,
+      filesRoot: env.ORACLE_DIR,
+    }).settleEnded();
     expect(settled).to.deep.equal([{ period: 0, status: "posted", leaves: 2, signers: 2 }]);
 
     // Period 1: viewers keep watching (four players, 5 s beats, back to back) while the oracle runs.

@@ -13,7 +13,8 @@ import { assertPortFree } from "@ai-films/core/platform/ports";
 function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
     child.stdout!.on("data", (d) => (output += d));
@@ -34,7 +35,12 @@ describe("npm start when something is in the way", function () {
   const webPort = 4291 + Math.floor(Math.random() * 4) * 2;
   const rpcPort = webPort + 1;
   let dataDir: string;
-  const env = () => ({ AI_FILMS_DATA_DIR: dataDir, PORT: String(webPort), RPC_PORT: String(rpcPort), AI_FILMS_DEPLOYMENT_ID: `platform-start-test-${webPort}` });
+  const env = () => ({
+    AI_FILMS_DATA_DIR: dataDir,
+    PORT: String(webPort),
+    RPC_PORT: String(rpcPort),
+    AI_FILMS_DEPLOYMENT_ID: `platform-start-test-${webPort}`,
+  });
 
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "start-"));

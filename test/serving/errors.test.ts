@@ -127,7 +127,7 @@ describe("serving: error codes → HTTP", () => {
 
     it("answers by code, though the errors are not instances of this copy's classes", async () => {
       // A whole second copy of the error module, as another route's bundle has.
-      const copy = await import(`${import.meta.resolve("@ai-films/core/errors")}?gateway`) as typeof import("@ai-films/core/errors");
+      const copy = (await import(`${import.meta.resolve("@ai-films/core/errors")}?gateway`)) as typeof import("@ai-films/core/errors");
       const foreign = (code: IpfsErrorCode, message: string) => new copy.AiFilmsError("ipfs", code, message);
       expect(foreign("NOT_FOUND", "m")).to.not.be.instanceOf(AiFilmsError);
 
@@ -147,8 +147,9 @@ describe("serving: error codes → HTTP", () => {
         });
         expect({ status: response.status, error: (await response.json()).error }, reason).to.deep.equal({ status, error: reason });
       }
-      const missing = await createGateway({ ipfs: storeThrowing(() => foreign("NOT_FOUND", "m")) })
-        .handle(new Request(`${ORIGIN}/ipfs/${cid}/master.m3u8`));
+      const missing = await createGateway({ ipfs: storeThrowing(() => foreign("NOT_FOUND", "m")) }).handle(
+        new Request(`${ORIGIN}/ipfs/${cid}/master.m3u8`),
+      );
       expect((await missing.json()).message).to.equal(`${cid}/master.m3u8 is not in this node's store.`);
     });
   });

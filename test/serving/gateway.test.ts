@@ -21,7 +21,7 @@ describe("serving: IPFS gateway", function () {
   const big = bytesOf(700_000, 3); // three 256 KiB chunks: ranges cross block boundaries
   const files: Record<string, Uint8Array | string> = {
     "master.m3u8": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\n720p/index.m3u8\n",
-    "720p/index.m3u8": "#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"/api/keys/k1\"\n#EXTINF:4.0,\nseg0.ts\n",
+    "720p/index.m3u8": '#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="/api/keys/k1"\n#EXTINF:4.0,\nseg0.ts\n',
     "720p/seg0.ts": big,
     "720p/init.m4s": bytesOf(1_000, 4),
     "preview.mp4": bytesOf(2_000, 5),

@@ -54,7 +54,10 @@ describe("serving: key server on a real deployment", function () {
     d = await deployMarket(connection);
     ctx = await connectProvider(provider, { market: await d.market.getAddress() });
     auth = createAuth({
-      domain: DOMAIN, chainId: ctx.chainId, publicClient: ctx.publicClient, store: memoryAuthStore(),
+      domain: DOMAIN,
+      chainId: ctx.chainId,
+      publicClient: ctx.publicClient,
+      store: memoryAuthStore(),
       sessionSecret: new TextEncoder().encode("key-server-test-secret-0123456789abcdef"),
     });
     keyServer = createKeyServer({

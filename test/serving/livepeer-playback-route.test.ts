@@ -16,7 +16,12 @@ import { DEFAULT_MIGRATIONS_DIR, loadMigrations, openDatabase, type Database } f
 import { buildMetadata, parseListing } from "@ai-films/core/media";
 import type { FilmFacts } from "@ai-films/core/media/metadata";
 import {
-  createAuth, createLivepeerClient, createPlaybackTokens, LIVEPEER_ISSUER, loadOrCreateSigningKey, memoryAuthStore,
+  createAuth,
+  createLivepeerClient,
+  createPlaybackTokens,
+  LIVEPEER_ISSUER,
+  loadOrCreateSigningKey,
+  memoryAuthStore,
   type Auth,
 } from "@ai-films/core/serving";
 import { deployMarket, FILM_PRICE, type Deployment } from "../contracts/fixture.ts";
@@ -32,7 +37,13 @@ const HLS = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 
 /** Metadata as the media pipeline writes it: the Livepeer path, or the local AES path. */
 function metadata(title: string, film: Partial<FilmFacts>) {
-  return buildMetadata(parseListing({ title }), { hlsCid: HLS, durationSeconds: 600, renditions: [720, 480, 360], previewSeconds: 30, ...film });
+  return buildMetadata(parseListing({ title }), {
+    hlsCid: HLS,
+    durationSeconds: 600,
+    renditions: [720, 480, 360],
+    previewSeconds: 30,
+    ...film,
+  });
 }
 
 describe("serving: Livepeer playback-token route on a real deployment and index", function () {
@@ -66,7 +77,11 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
     expect(response.status, JSON.stringify(body)).to.equal(200);
     expect(response.headers.get("cache-control")).to.equal("private, no-store");
     const key = await importSPKI(Buffer.from(publicKey, "base64").toString("utf8"), "ES256");
-    const { payload, protectedHeader } = await jwtVerify(body.token, key, { algorithms: ["ES256"], issuer: LIVEPEER_ISSUER, subject: playbackId });
+    const { payload, protectedHeader } = await jwtVerify(body.token, key, {
+      algorithms: ["ES256"],
+      issuer: LIVEPEER_ISSUER,
+      subject: playbackId,
+    });
     expect(protectedHeader.alg).to.equal("ES256");
     expect(payload).to.include({ sub: playbackId, action: "pull", pub: publicKey, video: "none" });
     expect(payload.exp! - payload.iat!).to.equal(600);
@@ -92,7 +107,10 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
     expect(indexed.metadata).to.deep.equal({ fetched: 4, unavailable: 0, invalid: 0 });
 
     auth = createAuth({
-      domain: DOMAIN, chainId: ctx.chainId, publicClient: ctx.publicClient, store: memoryAuthStore(),
+      domain: DOMAIN,
+      chainId: ctx.chainId,
+      publicClient: ctx.publicClient,
+      store: memoryAuthStore(),
       sessionSecret: new TextEncoder().encode("playback-route-test-secret-0123456789abcdef"),
     });
     studio = await startLivepeerStudioServer();
@@ -143,7 +161,9 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
     const after = await openDatabase({ dataDir });
     try {
       expect(await after.query("SELECT film_id::text AS id, livepeer_playback_id AS p FROM films ORDER BY film_id")).to.deep.equal([
-        { id: "1", p: PAID }, { id: "2", p: null }, { id: "3", p: null },
+        { id: "1", p: PAID },
+        { id: "2", p: null },
+        { id: "3", p: null },
       ]);
     } finally {
       await after.close();

@@ -11,9 +11,21 @@ import { decodeProtectedHeader, importSPKI, jwtVerify } from "jose";
 import { CID } from "multiformats/cid";
 import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import {
-  createAuth, createLivepeerClient, createPlaybackTokens, LIVEPEER_ISSUER, LivepeerError, livepeerFromEnv,
-  loadOrCreateSigningKey, loadPlaybackSigner, memoryAuthStore, playbackSignerFromEnv, signPlaybackJwt,
-  type Auth, type LivepeerClient, type LivepeerProgress, type PlaybackSigner,
+  createAuth,
+  createLivepeerClient,
+  createPlaybackTokens,
+  LIVEPEER_ISSUER,
+  LivepeerError,
+  livepeerFromEnv,
+  loadOrCreateSigningKey,
+  loadPlaybackSigner,
+  memoryAuthStore,
+  playbackSignerFromEnv,
+  signPlaybackJwt,
+  type Auth,
+  type LivepeerClient,
+  type LivepeerProgress,
+  type PlaybackSigner,
 } from "@ai-films/core/serving";
 import { deployMarket, MONTHLY_PRICE, type Deployment } from "../contracts/fixture.ts";
 import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.ts";
@@ -164,14 +176,16 @@ describe("serving: Livepeer Studio client (against a local stand-in)", function 
       const other = await client.createSigningKey();
       expect(await playbackSignerFromEnv(client, {})).to.equal(null);
       const byPublic = await playbackSignerFromEnv(null, {
-        LIVEPEER_SIGNING_PRIVATE_KEY: key.privateKey, LIVEPEER_SIGNING_PUBLIC_KEY: key.publicKey,
+        LIVEPEER_SIGNING_PRIVATE_KEY: key.privateKey,
+        LIVEPEER_SIGNING_PUBLIC_KEY: key.publicKey,
       });
       expect(byPublic!.publicKey).to.equal(key.publicKey);
       const byId = await playbackSignerFromEnv(client, { LIVEPEER_SIGNING_PRIVATE_KEY: key.privateKey, LIVEPEER_SIGNING_KEY_ID: key.id });
       expect(byId!.publicKey).to.equal(key.publicKey);
       // PEM text works as well as Studio's base64.
       const pem = await loadPlaybackSigner({
-        publicKey: Buffer.from(key.publicKey, "base64").toString(), privateKey: Buffer.from(key.privateKey, "base64").toString(),
+        publicKey: Buffer.from(key.publicKey, "base64").toString(),
+        privateKey: Buffer.from(key.privateKey, "base64").toString(),
       });
       expect(pem.publicKey).to.equal(key.publicKey);
       await loadPlaybackSigner({ publicKey: other.publicKey, privateKey: key.privateKey }).then(
@@ -203,7 +217,11 @@ describe("serving: Livepeer Studio client (against a local stand-in)", function 
     const playbackFilms: Record<string, bigint> = { pb1film1aaaaaaaa: 1n, pb3film3bbbbbbbb: 3n };
 
     const ask = (playbackId: string, cookie?: string, filmId?: bigint) =>
-      tokens.playbackToken(new Request(`${ORIGIN}/api/playback/${playbackId}/token`, { method: "POST", headers: cookie ? { cookie } : {} }), playbackId, filmId);
+      tokens.playbackToken(
+        new Request(`${ORIGIN}/api/playback/${playbackId}/token`, { method: "POST", headers: cookie ? { cookie } : {} }),
+        playbackId,
+        filmId,
+      );
     async function expectRefused(response: Response, status: number, error: string) {
       expect(response.status).to.equal(status);
       const body = await response.json();
@@ -215,7 +233,10 @@ describe("serving: Livepeer Studio client (against a local stand-in)", function 
       d = await deployMarket(connection);
       ctx = await connectProvider(provider, { market: await d.market.getAddress() });
       auth = createAuth({
-        domain: DOMAIN, chainId: ctx.chainId, publicClient: ctx.publicClient, store: memoryAuthStore(),
+        domain: DOMAIN,
+        chainId: ctx.chainId,
+        publicClient: ctx.publicClient,
+        store: memoryAuthStore(),
         sessionSecret: new TextEncoder().encode("livepeer-test-secret-0123456789abcdef"),
       });
       const key = await client.createSigningKey();

@@ -10,8 +10,14 @@ import { createPublicClient, custom, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import {
-  createAuth, DEV_SESSION_SECRET, ledgerAuthStore, memoryAuthStore, resolveSessionSecret, SESSION_COOKIE,
-  type Auth, type AuthStore,
+  createAuth,
+  DEV_SESSION_SECRET,
+  ledgerAuthStore,
+  memoryAuthStore,
+  resolveSessionSecret,
+  SESSION_COOKIE,
+  type Auth,
+  type AuthStore,
 } from "@ai-films/core/serving";
 import { cookieFrom, DOMAIN, get, ORIGIN, siweMessage, signInAs, signInRequest } from "./helpers.ts";
 
@@ -253,7 +259,11 @@ describe("serving: Sign-In with Ethereum", function () {
     expect(await other.readSession(get(ORIGIN, cookie))).to.equal(null);
     // Another secret.
     const rotated = createAuth({
-      domain: DOMAIN, chainId: CHAIN_ID, publicClient, store, now: () => clock,
+      domain: DOMAIN,
+      chainId: CHAIN_ID,
+      publicClient,
+      store,
+      now: () => clock,
       sessionSecret: new TextEncoder().encode("another-secret-another-secret-another"),
     });
     expect(await rotated.readSession(get(ORIGIN, cookie))).to.equal(null);
@@ -278,7 +288,9 @@ describe("serving: Sign-In with Ethereum", function () {
       const strong = "s".repeat(40);
       expect(Buffer.from(resolveSessionSecret({ env: { SESSION_SECRET: strong, NODE_ENV: "production" } })).toString()).to.equal(strong);
       expect(() => resolveSessionSecret({ env: { NODE_ENV: "production" } })).to.throw(/SESSION_SECRET is not set/);
-      expect(() => resolveSessionSecret({ env: { NODE_ENV: "production", SESSION_SECRET: DEV_SESSION_SECRET } })).to.throw(/development default/);
+      expect(() => resolveSessionSecret({ env: { NODE_ENV: "production", SESSION_SECRET: DEV_SESSION_SECRET } })).to.throw(
+        /development default/,
+      );
       expect(() => resolveSessionSecret({ env: { NODE_ENV: "production", SESSION_SECRET: "short" } })).to.throw(/at least 32/);
       expect(Buffer.from(resolveSessionSecret({ env: { NODE_ENV: "development" } })).toString()).to.equal(DEV_SESSION_SECRET);
     });

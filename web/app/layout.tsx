@@ -18,21 +18,32 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <header className="site-header">
           <Link href="/" className="brand" data-testid="nav-home">
-            <span className="brand-mark" aria-hidden>◆</span> {APP_NAME}
+            <span className="brand-mark" aria-hidden>
+              ◆
+            </span>{" "}
+            {APP_NAME}
           </Link>
           <nav className="site-nav">
-            <Link href="/" data-testid="nav-catalogue">Catalogue</Link>
-            <Link href="/account" data-testid="nav-account">Account</Link>
-            <Link href="/studio" data-testid="nav-studio">Studio</Link>
-            <Link href="/payouts" data-testid="nav-payouts">Payouts</Link>
+            <Link href="/" data-testid="nav-catalogue">
+              Catalogue
+            </Link>
+            <Link href="/account" data-testid="nav-account">
+              Account
+            </Link>
+            <Link href="/studio" data-testid="nav-studio">
+              Studio
+            </Link>
+            <Link href="/payouts" data-testid="nav-payouts">
+              Payouts
+            </Link>
           </nav>
           <WalletSlot />
         </header>
         <main className="site-main">{children}</main>
         <footer className="site-footer">
           <p>
-            Creators set their prices; subscriptions are split each month by what subscribers watched, from a tally anyone can
-            check on-chain.{IS_LOCAL_CHAIN ? " Local chain: payments use test dollars." : ""}
+            Creators set their prices; subscriptions are split each month by what subscribers watched, from a tally anyone can check
+            on-chain.{IS_LOCAL_CHAIN ? " Local chain: payments use test dollars." : ""}
           </p>
         </footer>
       </body>

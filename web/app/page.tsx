@@ -31,10 +31,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
     if (filtering) {
       results = await listFilms({ search: q, genre, aiTool: tool, sort: "trending", limit: 48 });
     } else {
-      [trending, fresh] = await Promise.all([
-        listFilms({ sort: "trending", limit: 12 }),
-        listFilms({ sort: "new", limit: 12 }),
-      ]);
+      [trending, fresh] = await Promise.all([listFilms({ sort: "trending", limit: 12 }), listFilms({ sort: "new", limit: 12 })]);
       trending = trending.filter((f) => f.views > 0 || f.watchSeconds > 0);
     }
   } catch (error) {
@@ -45,27 +42,53 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   return (
     <div className="catalogue">
       <form className="filters" action="/" method="get" role="search" data-testid="catalogue-filters">
-        <input type="search" name="q" defaultValue={q} placeholder="Search by title or creator" aria-label="Search by title or creator" data-testid="search-input" />
+        <input
+          type="search"
+          name="q"
+          defaultValue={q}
+          placeholder="Search by title or creator"
+          aria-label="Search by title or creator"
+          data-testid="search-input"
+        />
         <select name="genre" defaultValue={genre ?? ""} aria-label="Genre" data-testid="genre-filter">
           <option value="">All genres</option>
           {genreList.map((g) => (
-            <option key={g} value={g}>{g}</option>
+            <option key={g} value={g}>
+              {g}
+            </option>
           ))}
         </select>
         <select name="tool" defaultValue={tool ?? ""} aria-label="AI tool" data-testid="tool-filter">
           <option value="">Any AI tool</option>
           {toolList.map((t) => (
-            <option key={t} value={t}>{t}</option>
+            <option key={t} value={t}>
+              {t}
+            </option>
           ))}
         </select>
-        <button className="btn btn-secondary" type="submit" data-testid="search-submit">Search</button>
-        {filtering && <Link href="/" className="link">Clear</Link>}
+        <button className="btn btn-secondary" type="submit" data-testid="search-submit">
+          Search
+        </button>
+        {filtering && (
+          <Link href="/" className="link">
+            Clear
+          </Link>
+        )}
       </form>
 
-      {failure && <p className="error" role="alert" data-testid="catalogue-error">{failure}</p>}
+      {failure && (
+        <p className="error" role="alert" data-testid="catalogue-error">
+          {failure}
+        </p>
+      )}
 
       {filtering ? (
-        <Row title={`Results${q ? ` for “${q}”` : ""}`} films={results} testId="results" empty="No films match. Try another search or filter." />
+        <Row
+          title={`Results${q ? ` for “${q}”` : ""}`}
+          films={results}
+          testId="results"
+          empty="No films match. Try another search or filter."
+        />
       ) : (
         <>
           {trending.length > 0 && <Row title="Trending this month" films={trending} testId="trending" priority />}
@@ -82,12 +105,28 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   );
 }
 
-function Row({ title, films, testId, empty, priority = false }: { title: string; films: FilmSummary[]; testId: string; empty?: string; priority?: boolean }) {
+function Row({
+  title,
+  films,
+  testId,
+  empty,
+  priority = false,
+}: {
+  title: string;
+  films: FilmSummary[];
+  testId: string;
+  empty?: string;
+  priority?: boolean;
+}) {
   return (
     <section className="row" data-testid={testId}>
       <h2>{title}</h2>
       {films.length === 0 ? (
-        empty ? <p className="muted" data-testid="catalogue-empty">{empty}</p> : null
+        empty ? (
+          <p className="muted" data-testid="catalogue-empty">
+            {empty}
+          </p>
+        ) : null
       ) : (
         <div className="grid">
           {films.map((film, i) => (

@@ -16,7 +16,19 @@ export interface BarDatum {
   titles: string[];
 }
 
-export function BarChart({ data, series, title, testId, height = 140 }: { data: BarDatum[]; series: BarSeries[]; title: string; testId: string; height?: number }) {
+export function BarChart({
+  data,
+  series,
+  title,
+  testId,
+  height = 140,
+}: {
+  data: BarDatum[];
+  series: BarSeries[];
+  title: string;
+  testId: string;
+  height?: number;
+}) {
   const width = Math.max(240, data.length * 44 + 40);
   const top = 8;
   const bottom = 22;
@@ -31,7 +43,9 @@ export function BarChart({ data, series, title, testId, height = 140 }: { data: 
         {series.length > 1 && (
           <span className="chart-legend">
             {series.map((s) => (
-              <span key={s.label}><i style={{ background: s.color }} /> {s.label}</span>
+              <span key={s.label}>
+                <i style={{ background: s.color }} /> {s.label}
+              </span>
             ))}
           </span>
         )}
@@ -52,7 +66,9 @@ export function BarChart({ data, series, title, testId, height = 140 }: { data: 
                   </rect>
                 ) : null;
               })}
-              <text x={x + bar / 2} y={height - 6} textAnchor="middle" fontSize={11} fill="currentColor" fillOpacity={0.7}>{d.label}</text>
+              <text x={x + bar / 2} y={height - 6} textAnchor="middle" fontSize={11} fill="currentColor" fillOpacity={0.7}>
+                {d.label}
+              </text>
             </g>
           );
         })}

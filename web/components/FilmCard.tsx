@@ -11,7 +11,14 @@ export function FilmCard({ film, priority = false }: { film: FilmSummary; priori
         {poster ? (
           // Posters come from our own immutable gateway and are already sized by the pipeline.
           // eslint-disable-next-line @next/next/no-img-element
-          <img src={poster} alt="" loading={priority ? "eager" : "lazy"} fetchPriority={priority ? "high" : "auto"} width={320} height={180} />
+          <img
+            src={poster}
+            alt=""
+            loading={priority ? "eager" : "lazy"}
+            fetchPriority={priority ? "high" : "auto"}
+            width={320}
+            height={180}
+          />
         ) : (
           <div className="film-poster-empty" aria-hidden>
             {film.title.slice(0, 1)}
@@ -20,10 +27,14 @@ export function FilmCard({ film, priority = false }: { film: FilmSummary; priori
         <span className="film-duration">{formatDuration(film.durationSeconds)}</span>
       </div>
       <div className="film-meta">
-        <h3 className="film-title" data-testid="film-title">{film.title}</h3>
+        <h3 className="film-title" data-testid="film-title">
+          {film.title}
+        </h3>
         <p className="film-creator">{film.creatorName ?? shortAddress(film.creator)}</p>
         <p className="film-facts">
-          <span className="film-price" data-testid="film-price">{formatDollars(film.pricePerView, { free: true })}</span>
+          <span className="film-price" data-testid="film-price">
+            {formatDollars(film.pricePerView, { free: true })}
+          </span>
           {film.genre && <span className="chip">{film.genre}</span>}
         </p>
       </div>

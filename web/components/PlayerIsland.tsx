@@ -94,11 +94,13 @@ export default function PlayerIsland(props: PlayerProps) {
         if (cancelled) return;
         if (!res.ok) {
           if (res.status === 401 && props.signedIn) sessionExpired();
-          setError(res.status === 401
-            ? "Sign in to watch the full film."
-            : res.status === 403
-              ? "Your access to this film has ended. Buy a view or subscribe to keep watching."
-              : "The full film could not be unlocked just now; try again shortly.");
+          setError(
+            res.status === 401
+              ? "Sign in to watch the full film."
+              : res.status === 403
+                ? "Your access to this film has ended. Buy a view or subscribe to keep watching."
+                : "The full film could not be unlocked just now; try again shortly.",
+          );
           if (jwtRef.current === null) setMode("preview");
           return;
         }
@@ -219,9 +221,11 @@ export default function PlayerIsland(props: PlayerProps) {
           onError={(e) => {
             if (!e) return;
             if (mode === "full") {
-              setError(props.signedIn
-                ? "The full film could not be unlocked. Your access may have ended or your session expired: sign in again, or buy a view."
-                : "Sign in to watch the full film.");
+              setError(
+                props.signedIn
+                  ? "The full film could not be unlocked. Your access may have ended or your session expired: sign in again, or buy a view."
+                  : "Sign in to watch the full film.",
+              );
             } else {
               setError("The preview could not be loaded.");
             }
@@ -288,14 +292,20 @@ export default function PlayerIsland(props: PlayerProps) {
                   </Player.SelectContent>
                 </Player.SelectPortal>
               </Player.VideoQualitySelect>
-              <Player.FullscreenTrigger className="player-btn" aria-label="Full screen">⛶</Player.FullscreenTrigger>
+              <Player.FullscreenTrigger className="player-btn" aria-label="Full screen">
+                ⛶
+              </Player.FullscreenTrigger>
             </Player.Controls>
           </Player.Container>
         </Player.Root>
       ) : needsJwt && !error ? (
-        <div className="player-empty" data-testid="player-unlocking">Unlocking the full film…</div>
+        <div className="player-empty" data-testid="player-unlocking">
+          Unlocking the full film…
+        </div>
       ) : (
-        <div className="player-empty" data-testid="player-unavailable">This film&apos;s video is not available yet.</div>
+        <div className="player-empty" data-testid="player-unavailable">
+          This film&apos;s video is not available yet.
+        </div>
       )}
       <div className="player-bar">
         <span className="player-mode" data-testid="player-mode">
@@ -319,7 +329,11 @@ export default function PlayerIsland(props: PlayerProps) {
             Try the full film
           </button>
         )}
-        {resumeNote && <span className="muted" data-testid="resume-note">{resumeNote}</span>}
+        {resumeNote && (
+          <span className="muted" data-testid="resume-note">
+            {resumeNote}
+          </span>
+        )}
       </div>
       {error && (
         <p className="error" role="alert" data-testid="player-error">

@@ -39,7 +39,13 @@ function LightWalletArea({ onWant }: { onWant?: (openModal: boolean) => void }) 
           <span className="session-badge" data-testid="session-status" data-address={session.address}>
             Signed in
           </span>
-          <button className="btn btn-ghost" data-testid="account-button" data-address={session.address} onClick={() => onWant?.(false)} type="button">
+          <button
+            className="btn btn-ghost"
+            data-testid="account-button"
+            data-address={session.address}
+            onClick={() => onWant?.(false)}
+            type="button"
+          >
             {shortAddress(session.address)}
           </button>
           <button
@@ -111,7 +117,11 @@ export function PurchaseSlot(props: PurchaseProps) {
 
 const UploadLazy = dynamic(() => import("./studio/UploadIsland"), {
   ssr: false,
-  loading: () => <div className="studio-upload studio-placeholder" data-testid="upload-loading">Loading the upload form…</div>,
+  loading: () => (
+    <div className="studio-upload studio-placeholder" data-testid="upload-loading">
+      Loading the upload form…
+    </div>
+  ),
 });
 
 export function UploadSlot(props: UploadProps) {
@@ -129,7 +139,11 @@ export function FilmControlsSlot(props: FilmControlsProps) {
 
 const ClaimsLazy = dynamic(() => import("./studio/ClaimsIsland"), {
   ssr: false,
-  loading: () => <div className="claims claims-placeholder" data-testid="claims-loading">Loading claims…</div>,
+  loading: () => (
+    <div className="claims claims-placeholder" data-testid="claims-loading">
+      Loading claims…
+    </div>
+  ),
 });
 
 export function ClaimsSlot(props: ClaimsProps) {

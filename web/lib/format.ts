@@ -45,9 +45,16 @@ export function formatTimeLeft(until: number, now: number): string {
 
 /** A date in the viewer's words, fixed to UTC so server and client render the same text. */
 export function formatDate(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleString("en-GB", {
-    day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC",
-  }) + " UTC";
+  return (
+    new Date(unixSeconds * 1000).toLocaleString("en-GB", {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "UTC",
+    }) + " UTC"
+  );
 }
 
 export function shortAddress(address: string): string {

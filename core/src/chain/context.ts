@@ -3,8 +3,20 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  createPublicClient, createWalletClient, custom, defineChain, getAddress, getContract, http, type Account, type Address,
-  type Chain, type GetContractReturnType, type PublicClient, type Transport, type WalletClient,
+  createPublicClient,
+  createWalletClient,
+  custom,
+  defineChain,
+  getAddress,
+  getContract,
+  http,
+  type Account,
+  type Address,
+  type Chain,
+  type GetContractReturnType,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
 } from "viem";
 import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "./abis.ts";
 import { AiFilmsError, type ModuleCode } from "../errors.ts";
@@ -50,7 +62,6 @@ export class ChainError extends AiFilmsError<"chain"> {
   }
 }
 
-
 /** The FilmMarket address: explicit, else from deployments/<chainId>.json written by `npm run deploy:local`. */
 export async function resolveMarketAddress(chainId: number, explicit?: string): Promise<Address> {
   if (explicit) {
@@ -80,17 +91,25 @@ async function contextOn(transport: Transport, options: { market?: string; expec
     throw new ChainError("UNREACHABLE", `No RPC answering at ${options.rpcLabel}: start a node (\`npm run node\`) or set RPC_URL.`);
   }
   if (options.expectedChainId !== undefined && options.expectedChainId !== chainId) {
-    throw new ChainError("WRONG_CHAIN", `Wrong chain: the RPC at ${options.rpcLabel} is chain ${chainId}, expected ${options.expectedChainId}.`);
+    throw new ChainError(
+      "WRONG_CHAIN",
+      `Wrong chain: the RPC at ${options.rpcLabel} is chain ${chainId}, expected ${options.expectedChainId}.`,
+    );
   }
   const market = await resolveMarketAddress(chainId, options.market);
   const code = await publicClient.getCode({ address: market });
   if (!code || code === "0x") {
-    throw new ChainError("NO_CONTRACT", `No contract at ${market} on chain ${chainId}: the node was restarted? Redeploy with \`npm run deploy:local\`.`);
+    throw new ChainError(
+      "NO_CONTRACT",
+      `No contract at ${market} on chain ${chainId}: the node was restarted? Redeploy with \`npm run deploy:local\`.`,
+    );
   }
   const marketReads = getContract({ address: market, abi: filmMarketAbi, client: publicClient }).read;
   const [listings, paymentToken] = await Promise.all([marketReads.listings(), marketReads.paymentToken()]);
   const chain = defineChain({
-    id: chainId, name: `chain ${chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [] } },
   });
   const walletFor = (account: Account): AccountWallet => createWalletClient({ account, transport, chain });
@@ -100,7 +119,11 @@ async function contextOn(transport: Transport, options: { market?: string; expec
     token: getContract({ address: paymentToken, abi: testDollarAbi, client }),
   });
   const context: ChainContext = {
-    publicClient, chainId, market, listings, paymentToken,
+    publicClient,
+    chainId,
+    market,
+    listings,
+    paymentToken,
     contracts: contractsOn(publicClient),
     walletFor,
     contractsFor: (account) => contractsOn({ public: publicClient, wallet: walletFor(account) }),

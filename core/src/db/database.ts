@@ -112,8 +112,7 @@ async function openPglite(dataDir: string): Promise<Driver> {
   const db = await PGlite.create(dataDir);
   let tail: Promise<unknown> = Promise.resolve();
   const session: Session = {
-    query: async <T>(sql: string, params: readonly unknown[] = []) =>
-      (await db.query<T>(sql, params as unknown[])).rows,
+    query: async <T>(sql: string, params: readonly unknown[] = []) => (await db.query<T>(sql, params as unknown[])).rows,
     exec: async (sql: string) => {
       await db.exec(sql);
     },
@@ -143,8 +142,7 @@ function openPostgres(connectionString: string, max: number): Driver {
       let broken = false;
       try {
         return await fn({
-          query: async <T>(sql: string, params: readonly unknown[] = []) =>
-            (await client.query(sql, params as unknown[])).rows as T[],
+          query: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as T[],
           exec: async (sql: string) => {
             await client.query(sql); // no parameters: simple protocol, several statements allowed
           },

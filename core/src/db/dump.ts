@@ -67,12 +67,15 @@ export async function loadLedgerDump(dumpDir: string, dataDir: string): Promise<
   const known = new Map(loadMigrations().map((m) => [m.version, m]));
   for (const m of manifest.migrations) {
     if (known.get(m.version)?.checksum !== m.checksum) {
-      throw new Error(`the ledger dump was made with migration ${m.name}, which this version does not have (or has changed): restore it with the version that made it`);
+      throw new Error(
+        `the ledger dump was made with migration ${m.name}, which this version does not have (or has changed): restore it with the version that made it`,
+      );
     }
   }
   const schemaAtDump = await mkdtemp(path.join(tmpdir(), "ledger-schema-"));
   try {
-    for (const m of manifest.migrations) await copyFile(path.join(DEFAULT_MIGRATIONS_DIR, known.get(m.version)!.name), path.join(schemaAtDump, m.name));
+    for (const m of manifest.migrations)
+      await copyFile(path.join(DEFAULT_MIGRATIONS_DIR, known.get(m.version)!.name), path.join(schemaAtDump, m.name));
     const db = await openDatabase({ dataDir, migrationsDir: schemaAtDump, embedded: { role: "the restore" } });
     try {
       await db.transaction(async (tx) => {

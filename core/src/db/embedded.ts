@@ -80,7 +80,10 @@ export async function openEmbedded<D extends Closable>(dataDir: string, options:
     const owner = claim;
     if (options.exclusive && owner.shared) {
       const served = owner.url ? ` and serves it at ${owner.url}` : "";
-      throw new LedgerOwnedError(`${describeOwner(owner)} already owns ${displayPath(dataDir)}${served}: stop it first (Ctrl-C in its terminal, or \`kill ${owner.pid}\`).`, owner);
+      throw new LedgerOwnedError(
+        `${describeOwner(owner)} already owns ${displayPath(dataDir)}${served}: stop it first (Ctrl-C in its terminal, or \`kill ${owner.pid}\`).`,
+        owner,
+      );
     }
     if (owner.url) {
       try {
@@ -89,7 +92,10 @@ export async function openEmbedded<D extends Closable>(dataDir: string, options:
         // An owner that went away meanwhile leaves the directory to us: go round again.
         if (readOwner(dataDir)?.startedAt !== owner.startedAt) continue;
         const reason = error instanceof Error ? error.message : String(error);
-        throw new LedgerOwnedError(`${describeOwner(owner)} owns ${displayPath(dataDir)}, but its ledger server at ${owner.url} failed: ${reason}`, owner);
+        throw new LedgerOwnedError(
+          `${describeOwner(owner)} owns ${displayPath(dataDir)}, but its ledger server at ${owner.url} failed: ${reason}`,
+          owner,
+        );
       }
     }
     if (Date.now() > deadline) {

@@ -44,14 +44,15 @@ async function fundPools(tx: Queryable, clock: PeriodClock, subscriber: string, 
     const covered = BigInt(Math.min(cursor, end) - start);
     const fundedSoFar = (net * covered) / span;
     await ensurePool(tx, period);
-    const added = await tx.query(
-      "INSERT INTO period_subscribers (period, subscriber) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
-      [period, subscriber],
-    );
-    await tx.query(
-      "UPDATE period_pools SET amount = amount + $2::numeric, subscribers = subscribers + $3 WHERE period = $1",
-      [period, (fundedSoFar - funded).toString(), added.length],
-    );
+    const added = await tx.query("INSERT INTO period_subscribers (period, subscriber) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1", [
+      period,
+      subscriber,
+    ]);
+    await tx.query("UPDATE period_pools SET amount = amount + $2::numeric, subscribers = subscribers + $3 WHERE period = $1", [
+      period,
+      (fundedSoFar - funded).toString(),
+      added.length,
+    ]);
     funded = fundedSoFar;
   }
 }
@@ -128,8 +129,16 @@ const handlers: Record<string, Handler> = {
                             leaf_count, view_weight_bps, data_cid, signers, claimable_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
       [
-        ...base(e), str(a.period), a.root, str(a.totalViews), str(a.totalSeconds), Number(a.leafCount),
-        Number(a.viewWeightBps), a.dataCid, a.signers as string[], Number(a.claimableAt),
+        ...base(e),
+        str(a.period),
+        a.root,
+        str(a.totalViews),
+        str(a.totalSeconds),
+        Number(a.leafCount),
+        Number(a.viewWeightBps),
+        a.dataCid,
+        a.signers as string[],
+        Number(a.claimableAt),
       ],
     );
   },
@@ -152,10 +161,10 @@ const handlers: Record<string, Handler> = {
       [...base(e), str(a.period), str(a.filmId), a.payee, str(a.amount)],
     );
     await ensurePool(tx, big(a.period));
-    await tx.query(
-      "UPDATE period_pools SET paid = paid + $2::numeric, claimed_count = claimed_count + 1 WHERE period = $1",
-      [str(a.period), str(a.amount)],
-    );
+    await tx.query("UPDATE period_pools SET paid = paid + $2::numeric, claimed_count = claimed_count + 1 WHERE period = $1", [
+      str(a.period),
+      str(a.amount),
+    ]);
   },
   async RemainderRolledOver(tx, e) {
     const a = e.args;
@@ -167,10 +176,10 @@ const handlers: Record<string, Handler> = {
     await ensurePool(tx, big(a.period));
     await ensurePool(tx, big(a.intoPeriod));
     await tx.query("UPDATE period_pools SET paid = paid + $2::numeric WHERE period = $1", [str(a.period), str(a.amount)]);
-    await tx.query(
-      "UPDATE period_pools SET amount = amount + $2::numeric, rolled_in = rolled_in + $2::numeric WHERE period = $1",
-      [str(a.intoPeriod), str(a.amount)],
-    );
+    await tx.query("UPDATE period_pools SET amount = amount + $2::numeric, rolled_in = rolled_in + $2::numeric WHERE period = $1", [
+      str(a.intoPeriod),
+      str(a.amount),
+    ]);
   },
   async OracleSignerAdded(tx, e) {
     await tx.query(
@@ -215,6 +224,18 @@ export async function applyEvent(tx: Queryable, e: ChainEvent, clock: PeriodCloc
 
 /** Tables the indexer owns, emptied together when the chain it followed is gone. */
 export const INDEXED_TABLES = [
-  "chain_events", "films", "film_transfers", "purchases", "subscriptions", "period_subscribers", "period_pools",
-  "tallies", "claims", "rollovers", "withdrawals", "market_params", "oracle_signers", "indexer_state",
+  "chain_events",
+  "films",
+  "film_transfers",
+  "purchases",
+  "subscriptions",
+  "period_subscribers",
+  "period_pools",
+  "tallies",
+  "claims",
+  "rollovers",
+  "withdrawals",
+  "market_params",
+  "oracle_signers",
+  "indexer_state",
 ] as const;

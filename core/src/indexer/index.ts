@@ -13,12 +13,27 @@ export type { FetchMetadata, ParsedMetadata, MetadataRefreshOptions, MetadataRef
 export { estimateChainNow, readIndexerState } from "./state.ts";
 export type { IndexerState } from "./state.ts";
 export { QueryInputError, currentPeriod, type MetadataStatus } from "./queries/shared.ts";
-export { listFilms, getFilm, filmDurationSeconds, genres, aiTools, type FilmSummary, type FilmDetail, type ListFilmsOptions } from "./queries/catalogue.ts";
+export {
+  listFilms,
+  getFilm,
+  filmDurationSeconds,
+  genres,
+  aiTools,
+  type FilmSummary,
+  type FilmDetail,
+  type ListFilmsOptions,
+} from "./queries/catalogue.ts";
 export { filmOfContentKey, filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "./queries/playback.ts";
 export { accountOverview, type AccountOverview, type AccountHistoryEntry, type FilmRef } from "./queries/account.ts";
 export { creatorOverview, type CreatorOverview, type CreatorFilm, type CreatorPeriod } from "./queries/creator.ts";
 export {
-  periodsOverview, periodClaims, marketParameters,
-  type PeriodOverview, type PeriodStatus, type TallyInfo, type PeriodClaim, type MarketParameters,
+  periodsOverview,
+  periodClaims,
+  marketParameters,
+  type PeriodOverview,
+  type PeriodStatus,
+  type TallyInfo,
+  type PeriodClaim,
+  type MarketParameters,
 } from "./queries/payouts.ts";
 export { indexerStatus, type IndexerStatus } from "./queries/status.ts";

@@ -91,8 +91,15 @@ async function createState(ctx: ChainContext, db: Database, fromBlock: number): 
                                 last_block, updated_at)
      VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
     [
-      ctx.chainId, ctx.market.toLowerCase(), ctx.listings.toLowerCase(), ctx.paymentToken.toLowerCase(),
-      genesis.toString(), periodLength.toString(), fromBlock, fromBlock - 1, wallClock(),
+      ctx.chainId,
+      ctx.market.toLowerCase(),
+      ctx.listings.toLowerCase(),
+      ctx.paymentToken.toLowerCase(),
+      genesis.toString(),
+      periodLength.toString(),
+      fromBlock,
+      fromBlock - 1,
+      wallClock(),
     ],
   );
   return (await readIndexerState(db))!;
@@ -111,16 +118,30 @@ async function snapshotParams(ctx: ChainContext, tx: Queryable, blockNumber: num
   const { read } = ctx.contracts.market;
   const asOf = { blockNumber: at };
   const [fee, weight, monthly, pass, challenge, treasury, paused, threshold] = await Promise.all([
-    read.feeBps(asOf), read.viewWeightBps(asOf), read.monthlyPrice(asOf),
-    read.passWindow(asOf), read.challengeWindow(asOf), read.treasury(asOf),
-    read.paused(asOf), read.oracleThreshold(asOf),
+    read.feeBps(asOf),
+    read.viewWeightBps(asOf),
+    read.monthlyPrice(asOf),
+    read.passWindow(asOf),
+    read.challengeWindow(asOf),
+    read.treasury(asOf),
+    read.paused(asOf),
+    read.oracleThreshold(asOf),
   ]);
   return void (await tx.query(
     `INSERT INTO market_params (id, fee_bps, view_weight_bps, monthly_price, pass_window, challenge_window, treasury,
                                 purchases_paused, oracle_threshold, updated_block)
      VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-    [Number(fee), Number(weight), monthly.toString(), Number(pass), Number(challenge), treasury.toLowerCase(), paused,
-      Number(threshold), blockNumber],
+    [
+      Number(fee),
+      Number(weight),
+      monthly.toString(),
+      Number(pass),
+      Number(challenge),
+      treasury.toLowerCase(),
+      paused,
+      Number(threshold),
+      blockNumber,
+    ],
   ));
 }
 
@@ -130,7 +151,8 @@ export async function indexOnce(ctx: ChainContext, db: Database, options: IndexO
   const batchSize = options.batchSize ?? 2_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const fromBlockOption = options.fromBlock ?? 0;
-  if (!Number.isSafeInteger(fromBlockOption) || fromBlockOption < 0) throw new RangeError(`fromBlock must be a block number, got ${fromBlockOption}`);
+  if (!Number.isSafeInteger(fromBlockOption) || fromBlockOption < 0)
+    throw new RangeError(`fromBlock must be a block number, got ${fromBlockOption}`);
 
   // viem caches the block number for a few seconds by default; the head must be fresh.
   const head = Number(await ctx.publicClient.getBlockNumber({ cacheTime: 0 }));
@@ -149,7 +171,14 @@ export async function indexOnce(ctx: ChainContext, db: Database, options: IndexO
   state ??= await createState(ctx, db, fromBlockOption);
 
   const result: IndexResult = {
-    fromBlock: null, toBlock: null, batches: 0, events: 0, reset, lastBlock: state.lastBlock, behind: false, metadata: null,
+    fromBlock: null,
+    toBlock: null,
+    batches: 0,
+    events: 0,
+    reset,
+    lastBlock: state.lastBlock,
+    behind: false,
+    metadata: null,
   };
   let from = state.lastBlock + 1;
   while (from <= target) {
@@ -192,9 +221,8 @@ export async function indexOnce(ctx: ChainContext, db: Database, options: IndexO
   }
   if (result.batches > 1 || result.reset) log(`indexer: indexed blocks ${result.fromBlock}-${result.toBlock} (${result.events} events).`);
 
-  const fetchMetadata = options.fetchMetadata === undefined
-    ? (options.ipfs ? ipfsMetadataFetcher(options.ipfs) : null)
-    : options.fetchMetadata;
+  const fetchMetadata =
+    options.fetchMetadata === undefined ? (options.ipfs ? ipfsMetadataFetcher(options.ipfs) : null) : options.fetchMetadata;
   if (fetchMetadata) result.metadata = await refreshMetadata(db, fetchMetadata, { log, ...options.metadata });
   return result;
 }
@@ -263,8 +291,8 @@ export async function deploymentBlock(chainId: number, market?: string): Promise
     if (market && getAddress(contracts.FilmMarket?.address ?? "0x0000000000000000000000000000000000000000") !== getAddress(market)) {
       return undefined;
     }
-    const blocks = [contracts.FilmMarket?.deployBlock, contracts.FilmListings?.deployBlock].filter(
-      (b): b is number => Number.isSafeInteger(b),
+    const blocks = [contracts.FilmMarket?.deployBlock, contracts.FilmListings?.deployBlock].filter((b): b is number =>
+      Number.isSafeInteger(b),
     );
     return blocks.length ? Math.min(...blocks) : undefined;
   } catch {

@@ -76,9 +76,10 @@ export function parseFilmMetadata(json: unknown): ParsedMetadata {
   const toolsSource = Array.isArray(props.aiTools) ? props.aiTools.map((t) => text(t, 64)) : trait("ai tool");
   const aiTools = [...new Set(toolsSource.filter((t): t is string => t !== null))].slice(0, 20);
   const animationUrl = text(json.animation_url, 500);
-  const previewSeconds = typeof props.previewSeconds === "number" && Number.isFinite(props.previewSeconds) && props.previewSeconds >= 0
-    ? props.previewSeconds
-    : null;
+  const previewSeconds =
+    typeof props.previewSeconds === "number" && Number.isFinite(props.previewSeconds) && props.previewSeconds >= 0
+      ? props.previewSeconds
+      : null;
   const livepeer = isObject(props.livepeer) ? props.livepeer : {};
   const livepeerPlaybackId = typeof livepeer.playbackId === "string" && PLAYBACK_ID.test(livepeer.playbackId) ? livepeer.playbackId : null;
   const renditions = Array.isArray(props.renditions)
@@ -232,9 +233,22 @@ export async function refreshMetadata(
                           livepeer_playback_id = $17
          WHERE film_id = $1 AND metadata_uri = $2`,
         [
-          ...key, now, parsed.title, parsed.description, parsed.genre, parsed.aiTools, parsed.creatorName, parsed.image,
-          parsed.animationUrl, parsed.hlsCid, parsed.keyId, parsed.previewUri, parsed.previewSeconds, parsed.renditions,
-          storableJson(json), parsed.livepeerPlaybackId,
+          ...key,
+          now,
+          parsed.title,
+          parsed.description,
+          parsed.genre,
+          parsed.aiTools,
+          parsed.creatorName,
+          parsed.image,
+          parsed.animationUrl,
+          parsed.hlsCid,
+          parsed.keyId,
+          parsed.previewUri,
+          parsed.previewSeconds,
+          parsed.renditions,
+          storableJson(json),
+          parsed.livepeerPlaybackId,
         ],
       );
     }

@@ -63,9 +63,7 @@ function fromRow(row: StateRow): IndexerState {
 
 /** The indexer's state, or null before the first run (or right after a wipe). */
 export async function readIndexerState(db: Queryable, options: { forUpdate?: boolean } = {}): Promise<IndexerState | null> {
-  const rows = await db.query<StateRow>(
-    `SELECT ${STATE_COLUMNS} FROM indexer_state WHERE id = 1${options.forUpdate ? " FOR UPDATE" : ""}`,
-  );
+  const rows = await db.query<StateRow>(`SELECT ${STATE_COLUMNS} FROM indexer_state WHERE id = 1${options.forUpdate ? " FOR UPDATE" : ""}`);
   return rows.length ? fromRow(rows[0]) : null;
 }
 

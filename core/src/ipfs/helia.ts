@@ -180,9 +180,7 @@ function toIpfsError(error: unknown, cid: string, path?: string): IpfsError {
     case "DoesNotExistError":
       return new IpfsError(
         "NOT_FOUND",
-        path
-          ? `Path "${path}" not found under ${cid} in the local IPFS store`
-          : `CID not found in the local IPFS store: ${cid}`,
+        path ? `Path "${path}" not found under ${cid} in the local IPFS store` : `CID not found in the local IPFS store: ${cid}`,
         { cause: error },
       );
     case "NotAFileError":

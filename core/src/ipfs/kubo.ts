@@ -117,17 +117,22 @@ class KuboStore implements IpfsStore {
   async ls(cid: string, path?: string): Promise<IpfsEntry[]> {
     const info = await this.stat(cid, path);
     if (info.type !== "directory") throw new IpfsError("NOT_A_DIRECTORY", `Not a directory: ${target(cid, path)}`);
-    const entries = await this.call(async () => {
-      const out: IpfsEntry[] = [];
-      for await (const entry of this.client.ls(ipfsPath(info.cid), OFFLINE)) {
-        // kubo-rpc-client reports an EMPTY directory as one nameless "file" entry (it treats
-        // "no links" as "this is a file"); we know it is a directory, so that entry is dropped.
-        if (typeof entry.name !== "string" || entry.name === "") continue;
-        const type = entry.type === "dir" ? "directory" : "file";
-        out.push({ name: entry.name, cid: entry.cid.toString(), type, size: type === "file" ? Number(entry.size) : 0 });
-      }
-      return out;
-    }, "ls", cid, path);
+    const entries = await this.call(
+      async () => {
+        const out: IpfsEntry[] = [];
+        for await (const entry of this.client.ls(ipfsPath(info.cid), OFFLINE)) {
+          // kubo-rpc-client reports an EMPTY directory as one nameless "file" entry (it treats
+          // "no links" as "this is a file"); we know it is a directory, so that entry is dropped.
+          if (typeof entry.name !== "string" || entry.name === "") continue;
+          const type = entry.type === "dir" ? "directory" : "file";
+          out.push({ name: entry.name, cid: entry.cid.toString(), type, size: type === "file" ? Number(entry.size) : 0 });
+        }
+        return out;
+      },
+      "ls",
+      cid,
+      path,
+    );
     return entries.sort(byName);
   }
 

@@ -12,7 +12,18 @@ export { aggregatePeriod, periodTotals, totalsOf, type PeriodTotals, type TallyL
 export { filmStats, viewerHistory, type FilmStats, type HistoryEntry } from "./stats.ts";
 export { periodBounds, periodOf, type PeriodClock } from "./periods.ts";
 export {
-  COUNTED_ENTITLEMENT, DAILY_CAP_SECONDS, ENTITLEMENTS, FILM_CAP_DURATION_MULTIPLE, HEARTBEAT_INTERVAL_SECONDS,
-  HEARTBEAT_SLACK_SECONDS, LEDGER_RULES_VERSION, MAX_FUTURE_SKEW_SECONDS, MAX_SECONDS_PER_BEAT, MAX_SESSION_ID_LENGTH,
-  VIEW_THRESHOLD_MAX_SECONDS, filmCapSeconds, viewThresholdSeconds, type Entitlement,
+  COUNTED_ENTITLEMENT,
+  DAILY_CAP_SECONDS,
+  ENTITLEMENTS,
+  FILM_CAP_DURATION_MULTIPLE,
+  HEARTBEAT_INTERVAL_SECONDS,
+  HEARTBEAT_SLACK_SECONDS,
+  LEDGER_RULES_VERSION,
+  MAX_FUTURE_SKEW_SECONDS,
+  MAX_SECONDS_PER_BEAT,
+  MAX_SESSION_ID_LENGTH,
+  VIEW_THRESHOLD_MAX_SECONDS,
+  filmCapSeconds,
+  viewThresholdSeconds,
+  type Entitlement,
 } from "./rules.ts";

@@ -121,11 +121,7 @@ export async function recordHeartbeat(
          WHERE period = $1 AND viewer = $2 AND film_id = $3`,
         [period, viewer, filmId, added, viewCounted, entitlement, at],
       );
-      await tx.query("UPDATE viewer_days SET seconds = seconds + $3 WHERE viewer = $1 AND day = $2", [
-        viewer,
-        day,
-        added,
-      ]);
+      await tx.query("UPDATE viewer_days SET seconds = seconds + $3 WHERE viewer = $1 AND day = $2", [viewer, day, added]);
     }
     await recordHistory(tx, viewer, filmId, at, position);
     return { period, addedSeconds: added, viewCounted, capped, ignored: null };
@@ -137,13 +133,7 @@ export async function recordHeartbeat(
  * and returns null. Two first beats racing on one new id: the loser's insert waits for the winner
  * to commit, finds the row, and then reads it like any later beat.
  */
-async function lockSession(
-  tx: Queryable,
-  viewer: string,
-  filmId: string,
-  sessionId: string,
-  at: number,
-): Promise<number | null> {
+async function lockSession(tx: Queryable, viewer: string, filmId: string, sessionId: string, at: number): Promise<number | null> {
   const key = [viewer, filmId, sessionId];
   const select = `SELECT last_beat_at::text AS last FROM heartbeat_sessions
                   WHERE viewer = $1 AND film_id = $2 AND session_id = $3 FOR UPDATE`;
@@ -191,13 +181,7 @@ async function lockCounter(
 }
 
 /** Keeps the latest position per (viewer, film); a late-arriving older beat cannot rewind it. */
-async function recordHistory(
-  tx: Queryable,
-  viewer: string,
-  filmId: string,
-  at: number,
-  position: number | null,
-): Promise<void> {
+async function recordHistory(tx: Queryable, viewer: string, filmId: string, at: number, position: number | null): Promise<void> {
   await tx.query(
     `INSERT INTO viewer_films (viewer, film_id, first_watched_at, last_watched_at, position_seconds)
      VALUES ($1, $2, $3, $3, $4)

@@ -15,11 +15,7 @@ export interface FilmStats {
  * Stats for every film watched in `period`, or just `filmId` (then at most one entry), by film id.
  * Films with no seconds credited are left out.
  */
-export async function filmStats(
-  db: Queryable,
-  period: number,
-  filmId?: bigint | number | string,
-): Promise<FilmStats[]> {
+export async function filmStats(db: Queryable, period: number, filmId?: bigint | number | string): Promise<FilmStats[]> {
   if (!Number.isSafeInteger(period) || period < 0) throw new RangeError(`period must be a non-negative integer, got ${period}`);
   const params: unknown[] = [period];
   let filter = "";
@@ -66,11 +62,7 @@ export interface HistoryEntry {
 }
 
 /** Films `viewer` has watched, most recent first: the "continue watching" row. */
-export async function viewerHistory(
-  db: Queryable,
-  viewer: string,
-  options: { limit?: number } = {},
-): Promise<HistoryEntry[]> {
+export async function viewerHistory(db: Queryable, viewer: string, options: { limit?: number } = {}): Promise<HistoryEntry[]> {
   const address = parseAddress(viewer);
   const limit = options.limit ?? 100;
   if (!Number.isSafeInteger(limit) || limit <= 0) throw new RangeError(`limit must be a positive integer, got ${limit}`);

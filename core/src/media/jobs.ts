@@ -166,14 +166,13 @@ export class Job<Result = unknown> extends EventEmitter {
     const stage = this.status.stage;
     if (stage === null) return;
     const current = this.status.stages[stage];
-    current.seconds = Math.round((performance.now() - this.stageStartedAt)) / 1000;
+    current.seconds = Math.round(performance.now() - this.stageStartedAt) / 1000;
     if (this.status.state === "running" && this.status.error === undefined) current.percent = 100;
   }
 
   private publish(force: boolean): void {
-    this.status.percent = Math.round(
-      (STAGES.reduce((sum, s) => sum + (WEIGHTS[s] * this.status.stages[s].percent) / 100, 0) / TOTAL_WEIGHT) * 1000,
-    ) / 10;
+    this.status.percent =
+      Math.round((STAGES.reduce((sum, s) => sum + (WEIGHTS[s] * this.status.stages[s].percent) / 100, 0) / TOTAL_WEIGHT) * 1000) / 10;
     this.status.updatedAt = new Date().toISOString();
     this.emit("update", this.snapshot());
     const now = performance.now();
@@ -215,7 +214,10 @@ export class JobRegistry {
 }
 
 /** Reads a job's status file (written by whichever process runs it); undefined when unknown. */
-export async function readJobStatus(id: string, dir: string = process.env.MEDIA_JOBS_DIR ?? DEFAULT_JOBS_DIR): Promise<JobStatus | undefined> {
+export async function readJobStatus(
+  id: string,
+  dir: string = process.env.MEDIA_JOBS_DIR ?? DEFAULT_JOBS_DIR,
+): Promise<JobStatus | undefined> {
   if (!isJobId(id)) return undefined;
   try {
     return JSON.parse(await readFile(join(dir, `${id}.json`), "utf8")) as JobStatus;

@@ -154,7 +154,7 @@ export async function ingestViaLivepeer(input: LivepeerIngestInput): Promise<Liv
       requireIpfs: exportToIpfs,
       signal,
     });
-    const ipfsCid = exportToIpfs ? asset.storage?.ipfs?.cid ?? undefined : undefined;
+    const ipfsCid = exportToIpfs ? (asset.storage?.ipfs?.cid ?? undefined) : undefined;
     const facts: LivepeerFacts = { playbackId: asset.playbackId!, assetId, ...(ipfsCid ? { ipfsCid } : {}) };
 
     if (job.snapshot().stage !== "ipfs") job.startStage("ipfs");
@@ -189,9 +189,7 @@ export async function ingestViaLivepeer(input: LivepeerIngestInput): Promise<Liv
     // No listing will ever name this asset: do not leave it at Livepeer (playable with a token,
     // and billed for storage).
     if (assetId !== undefined) await client.deleteAsset(assetId).catch(() => undefined);
-    throw isLivepeerError(error) && !signal.aborted
-      ? new MediaError("LIVEPEER_FAILED", error.message, { cause: error })
-      : error;
+    throw isLivepeerError(error) && !signal.aborted ? new MediaError("LIVEPEER_FAILED", error.message, { cause: error }) : error;
   }
 }
 

@@ -101,7 +101,9 @@ export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
   const root = `ipfs://${film.hlsCid}`;
   const preview = `${root}/preview/master.m3u8`;
   const durationSeconds = Math.round(film.durationSeconds * 1000) / 1000;
-  const attributes: FilmMetadata["attributes"] = [{ trait_type: "Duration (s)", value: Math.round(durationSeconds), display_type: "number" }];
+  const attributes: FilmMetadata["attributes"] = [
+    { trait_type: "Duration (s)", value: Math.round(durationSeconds), display_type: "number" },
+  ];
   if (listing.genre) attributes.push({ trait_type: "Genre", value: listing.genre });
   for (const tool of listing.aiTools) attributes.push({ trait_type: "AI tool", value: tool });
   return {

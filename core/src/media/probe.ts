@@ -65,11 +65,9 @@ export async function probeFile(path: string, options: ProbeOptions = {}): Promi
   }
 
   const { ffprobe } = mediaTools();
-  const probed = await run(
-    ffprobe,
-    ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", fileArg(absolute)],
-    { signal: options.signal },
-  );
+  const probed = await run(ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", fileArg(absolute)], {
+    signal: options.signal,
+  });
   if (probed.signal !== null) {
     // Not the file's fault: e.g. the static ffprobe shipped on npm crashes on MPEG-TS whose
     // service table it cannot convert (see mpegts.ts). Say so rather than "not a video".
@@ -80,7 +78,10 @@ export async function probeFile(path: string, options: ProbeOptions = {}): Promi
     if (/moov atom not found/i.test(probed.stderr) && (await looksLikeIsoMedia(absolute))) {
       throw new MediaError("TRUNCATED", "The file is incomplete (its MP4 index is missing): upload the whole file again.");
     }
-    throw new MediaError("NOT_MEDIA", "The file is not a video that can be read (ffprobe: " + lastLogLine(probed.stderr, [absolute]) + ").");
+    throw new MediaError(
+      "NOT_MEDIA",
+      "The file is not a video that can be read (ffprobe: " + lastLogLine(probed.stderr, [absolute]) + ").",
+    );
   }
   let output: FfprobeOutput;
   try {
@@ -109,7 +110,10 @@ export async function probeFile(path: string, options: ProbeOptions = {}): Promi
   const durationSeconds = positive(output.format?.duration) ?? positive(video.duration);
   if (durationSeconds === undefined) throw new MediaError("UNSUPPORTED", "The video has no readable duration.");
   if (options.maxDurationSeconds !== undefined && durationSeconds > options.maxDurationSeconds) {
-    throw new MediaError("UNSUPPORTED", `The video lasts ${Math.round(durationSeconds)} s, over the ${options.maxDurationSeconds} s limit.`);
+    throw new MediaError(
+      "UNSUPPORTED",
+      `The video lasts ${Math.round(durationSeconds)} s, over the ${options.maxDurationSeconds} s limit.`,
+    );
   }
 
   // The video stream's own length when known: audio may legitimately run longer than the picture.
@@ -140,7 +144,26 @@ async function checkTailPresent(absolute: string, videoSeconds: number, signal?:
   let lastUs = -1;
   const result = await run(
     ffmpeg,
-    ["-nostdin", "-v", "error", "-ss", start.toFixed(3), "-copyts", "-i", fileArg(absolute), "-map", "0:v:0", "-c", "copy", "-f", "null", "-progress", "pipe:1", "-nostats", "-"],
+    [
+      "-nostdin",
+      "-v",
+      "error",
+      "-ss",
+      start.toFixed(3),
+      "-copyts",
+      "-i",
+      fileArg(absolute),
+      "-map",
+      "0:v:0",
+      "-c",
+      "copy",
+      "-f",
+      "null",
+      "-progress",
+      "pipe:1",
+      "-nostats",
+      "-",
+    ],
     {
       signal,
       onStdoutLine: (line) => {

@@ -105,11 +105,12 @@ export function createUploadService(options: UploadServiceOptions = {}): UploadS
 
   const cleanupExpired = () => tus.cleanUpExpiredUploads();
   const interval = options.cleanupIntervalMs ?? (expiryMs > 0 ? Math.min(expiryMs, 60 * 60 * 1000) : 0);
-  const timer = interval > 0 && expiryMs > 0
-    ? setInterval(() => {
-        cleanupExpired().catch((error: unknown) => console.error("uploads: cleanup of expired uploads failed:", error));
-      }, interval)
-    : undefined;
+  const timer =
+    interval > 0 && expiryMs > 0
+      ? setInterval(() => {
+          cleanupExpired().catch((error: unknown) => console.error("uploads: cleanup of expired uploads failed:", error));
+        }, interval)
+      : undefined;
   // The timer must not keep a CLI or a test process alive.
   timer?.unref();
 

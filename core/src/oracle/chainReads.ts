@@ -120,11 +120,19 @@ export interface TallyPostedEvent {
 export async function tallyPostings(ctx: ChainContext, period: number): Promise<TallyPostedEvent[]> {
   // strict: every log has all its args (ours always decode), which the instance's getEvents does not type.
   const logs = await ctx.publicClient.getContractEvents({
-    address: ctx.market, abi: filmMarketAbi, eventName: "TallyPosted", args: { period: BigInt(period) },
-    fromBlock: 0n, toBlock: "latest", strict: true,
+    address: ctx.market,
+    abi: filmMarketAbi,
+    eventName: "TallyPosted",
+    args: { period: BigInt(period) },
+    fromBlock: 0n,
+    toBlock: "latest",
+    strict: true,
   });
   return logs.map((log) => ({
-    root: log.args.root, dataCid: log.args.dataCid, signers: [...log.args.signers],
-    blockNumber: log.blockNumber, transactionHash: log.transactionHash,
+    root: log.args.root,
+    dataCid: log.args.dataCid,
+    signers: [...log.args.signers],
+    blockNumber: log.blockNumber,
+    transactionHash: log.transactionHash,
   }));
 }

@@ -7,7 +7,11 @@ export type OracleErrorCode = ModuleCode<"oracle">;
 export class OracleError extends AiFilmsError<"oracle"> {
   override readonly name = "OracleError";
 
-  constructor(message: string, readonly exitCode = 1, code: OracleErrorCode = "FAILED") {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    code: OracleErrorCode = "FAILED",
+  ) {
     super("oracle", code, message);
   }
 }

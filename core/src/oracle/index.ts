@@ -15,12 +15,35 @@ export { runVerify, type Check, type VerifyOptions, type VerifyReport } from "./
 export { runStatus, phaseOf, type PeriodPhase } from "./status.ts";
 export { claimProof, claimRequest, postedTallyFile, type ClaimProof } from "./proof.ts";
 export {
-  buildTallyFile, leavesOf, parseTallyFile, proofFor, selfCheck, serializeTallyFile, tallyStruct,
-  LEAF_ENCODING, METHOD_VERSION, TALLY_FORMAT, ZERO_ROOT, type TallyContext, type TallyFile, type TallyStruct,
+  buildTallyFile,
+  leavesOf,
+  parseTallyFile,
+  proofFor,
+  selfCheck,
+  serializeTallyFile,
+  tallyStruct,
+  LEAF_ENCODING,
+  METHOD_VERSION,
+  TALLY_FORMAT,
+  ZERO_ROOT,
+  type TallyContext,
+  type TallyFile,
+  type TallyStruct,
 } from "./tallyFile.ts";
 export {
-  chainTime, currentPeriod, periodClock, readPeriod, readTally, signerSet, tallyPostings, viewWeightBps, TALLY_STATUS,
-  type OnChainTally, type PeriodState, type TallyPostedEvent, type TallyStatus,
+  chainTime,
+  currentPeriod,
+  periodClock,
+  readPeriod,
+  readTally,
+  signerSet,
+  tallyPostings,
+  viewWeightBps,
+  TALLY_STATUS,
+  type OnChainTally,
+  type PeriodState,
+  type TallyPostedEvent,
+  type TallyStatus,
 } from "./chainReads.ts";
 export { OracleError } from "./errors.ts";
 export { keySourceFromEnv, loadAccount, type KeySource } from "./keys.ts";

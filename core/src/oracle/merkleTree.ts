@@ -48,6 +48,7 @@ export function standardTreeDump<T extends string[]>(values: readonly T[], leafE
 
 /** A leaf field: decimal digits only (a tally file never holds anything else), as a bigint. */
 function integer(field: unknown): bigint {
-  if (typeof field !== "string" || !/^[0-9]+$/.test(field)) throw new TypeError(`leaf field ${JSON.stringify(field)} is not a decimal string`);
+  if (typeof field !== "string" || !/^[0-9]+$/.test(field))
+    throw new TypeError(`leaf field ${JSON.stringify(field)} is not a decimal string`);
   return BigInt(field);
 }

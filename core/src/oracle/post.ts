@@ -7,8 +7,7 @@ import { OracleError } from "./errors.ts";
 import { loadSignable, validSignatures } from "./sign.ts";
 
 export type PostResult =
-  | { status: "posted"; transactionHash: `0x${string}`; signers: string[]; gasUsed: bigint }
-  | { status: "already-posted"; root: string };
+  { status: "posted"; transactionHash: `0x${string}`; signers: string[]; gasUsed: bigint } | { status: "already-posted"; root: string };
 
 /** Exit code for "a different tally is on-chain": distinct from ordinary failures. */
 export const EXIT_CONFLICT = 3;
@@ -17,8 +16,12 @@ export async function runPost(ctx: ChainContext, poster: LocalAccount, period: n
   const { tally, digest } = await loadSignable(ctx, period, filesRoot);
   const onChain = await readTally(ctx, period);
   if (onChain.status === "posted") {
-    const same = onChain.revision === tally.revision && onChain.root === tally.root && onChain.totalViews === tally.totalViews &&
-      onChain.totalSeconds === tally.totalSeconds && onChain.leafCount === tally.leafCount;
+    const same =
+      onChain.revision === tally.revision &&
+      onChain.root === tally.root &&
+      onChain.totalViews === tally.totalViews &&
+      onChain.totalSeconds === tally.totalSeconds &&
+      onChain.leafCount === tally.leafCount;
     if (same) return { status: "already-posted", root: onChain.root };
     throw new OracleError(
       `A different tally is on-chain for period ${period}: root ${onChain.root} (${onChain.totalViews} views, ` +
@@ -38,7 +41,10 @@ export async function runPost(ctx: ChainContext, poster: LocalAccount, period: n
     );
   }
   const signed = await validSignatures(ctx, period, tally, digest, filesRoot);
-  const { threshold, registered } = await signerSet(ctx, signed.map((s) => s.signer));
+  const { threshold, registered } = await signerSet(
+    ctx,
+    signed.map((s) => s.signer),
+  );
   const usable = signed.filter((s) => registered.includes(s.signer));
   if (usable.length < threshold) {
     throw new OracleError(

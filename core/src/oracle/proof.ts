@@ -30,7 +30,8 @@ export async function postedTallyFile(ctx: ChainContext, store: TallyStore, peri
   const posting = [...(await tallyPostings(ctx, period))].reverse().find((p) => p.root === state.tally.root);
   if (!posting) throw new OracleError(`No TallyPosted event carries period ${period}'s on-chain root.`);
   const file = parseTallyFile(new TextDecoder().decode(await store.catBytes(posting.dataCid)), `tally ${posting.dataCid}`);
-  if (file.root !== state.tally.root) throw new OracleError(`The published tally ${posting.dataCid} has root ${file.root}, the chain ${state.tally.root}.`);
+  if (file.root !== state.tally.root)
+    throw new OracleError(`The published tally ${posting.dataCid} has root ${file.root}, the chain ${state.tally.root}.`);
   return file;
 }
 
@@ -45,8 +46,15 @@ export async function claimProof(ctx: ChainContext, file: TallyFile, filmId: big
   ]);
   const claimDeadline = Number(deadline);
   return {
-    period: file.period, filmId, views: found.leaf.views, seconds: found.leaf.seconds, proof: found.proof,
-    amount, claimed, claimableAt: state.tally.claimableAt, claimDeadline,
+    period: file.period,
+    filmId,
+    views: found.leaf.views,
+    seconds: found.leaf.seconds,
+    proof: found.proof,
+    amount,
+    claimed,
+    claimableAt: state.tally.claimableAt,
+    claimDeadline,
     closed: !claimed && claimDeadline > 0 && state.chainTime >= claimDeadline,
     claimable: state.tally.status === "posted" && state.chainTime >= state.tally.claimableAt && state.chainTime < claimDeadline && !claimed,
   };

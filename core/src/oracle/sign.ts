@@ -24,7 +24,16 @@ export const TALLY_TYPES = {
 export interface SignatureFile {
   period: number;
   digest: Hex;
-  tally: { period: string; revision: number; root: Hex; totalViews: string; totalSeconds: string; leafCount: number; viewWeightBps: number; dataCid: string };
+  tally: {
+    period: string;
+    revision: number;
+    root: Hex;
+    totalViews: string;
+    totalSeconds: string;
+    leafCount: number;
+    viewWeightBps: number;
+    dataCid: string;
+  };
   signatures: { signer: Address; signature: Hex }[];
 }
 
@@ -52,12 +61,16 @@ export async function loadSignable(ctx: ChainContext, period: number, filesRoot?
     paths.tally,
   );
   if (file.chainId !== ctx.chainId || file.market.toLowerCase() !== ctx.market.toLowerCase()) {
-    throw new OracleError(`The tally file is for chain ${file.chainId} market ${file.market}, not chain ${ctx.chainId} market ${ctx.market}.`);
+    throw new OracleError(
+      `The tally file is for chain ${file.chainId} market ${file.market}, not chain ${ctx.chainId} market ${ctx.market}.`,
+    );
   }
   const publication = await readJsonIfExists<Publication>(paths.publication);
   if (!publication) throw new OracleError(`Period ${period}'s tally is not published: run \`oracle publish --period ${period}\` first.`);
   if (publication.root !== file.root) {
-    throw new OracleError(`The publication of period ${period} is for root ${publication.root}, the tally file has ${file.root}: publish again.`);
+    throw new OracleError(
+      `The publication of period ${period} is for root ${publication.root}, the tally file has ${file.root}: publish again.`,
+    );
   }
   const tally = tallyStruct(file, publication.cid);
   return { paths, file, publication, tally, digest: tallyDigest(ctx, tally) };
@@ -66,7 +79,8 @@ export async function loadSignable(ctx: ChainContext, period: number, filesRoot?
 export async function runSign(ctx: ChainContext, account: LocalAccount, period: number, filesRoot?: string) {
   const { paths, tally, digest } = await loadSignable(ctx, period, filesRoot);
   const onChainDigest = await ctx.contracts.market.read.tallyDigest([tally]);
-  if (onChainDigest !== digest) throw new OracleError(`The contract computes digest ${onChainDigest} for this tally, we compute ${digest}: wrong domain?`);
+  if (onChainDigest !== digest)
+    throw new OracleError(`The contract computes digest ${onChainDigest} for this tally, we compute ${digest}: wrong domain?`);
   const { registered } = await signerSet(ctx, [account.address]);
   if (registered.length === 0) throw new OracleError(`${account.address} is not a registered oracle signer of ${ctx.market}.`);
 
@@ -76,7 +90,12 @@ export async function runSign(ctx: ChainContext, account: LocalAccount, period: 
   const file: SignatureFile = {
     period,
     digest,
-    tally: { ...tally, period: tally.period.toString(), totalViews: tally.totalViews.toString(), totalSeconds: tally.totalSeconds.toString() },
+    tally: {
+      ...tally,
+      period: tally.period.toString(),
+      totalViews: tally.totalViews.toString(),
+      totalSeconds: tally.totalSeconds.toString(),
+    },
     signatures: [...kept, { signer: account.address, signature }].sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1)),
   };
   await writeAtomic(paths.signatures, JSON.stringify(file, null, 2) + "\n");
@@ -91,7 +110,11 @@ export async function validSignatures(ctx: ChainContext, period: number, tally: 
   const out: { signer: Address; signature: Hex }[] = [];
   for (const s of file.signatures) {
     const recovered = await recoverTypedDataAddress({
-      domain: tallyDomain(ctx), types: TALLY_TYPES, primaryType: "Tally", message: tally, signature: s.signature,
+      domain: tallyDomain(ctx),
+      types: TALLY_TYPES,
+      primaryType: "Tally",
+      message: tally,
+      signature: s.signature,
     }).catch(() => null);
     if (recovered && recovered.toLowerCase() === s.signer.toLowerCase()) out.push({ signer: recovered, signature: s.signature });
   }

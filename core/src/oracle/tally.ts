@@ -42,7 +42,8 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
   if (state.chainTime < state.end + grace) {
     throw new OracleError(
       `Period ${options.period} has not ended: it ends at ${iso(state.end)}` +
-        (grace ? ` (tallied ${grace} s later)` : "") + `; chain time is ${iso(state.chainTime)}.`,
+        (grace ? ` (tallied ${grace} s later)` : "") +
+        `; chain time is ${iso(state.chainTime)}.`,
     );
   }
   progress.step("aggregating the ledger");
@@ -56,8 +57,14 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
   progress.step(`building the Merkle tree of ${leaves.length} films`);
   const file = buildTallyFile(
     {
-      chainId: ctx.chainId, market: ctx.market, period: options.period, revision: tallyRevision(state.tally), periodStart: state.start, periodEnd: state.end,
-      viewWeightBps: await viewWeightBps(ctx), pool: state.pool,
+      chainId: ctx.chainId,
+      market: ctx.market,
+      period: options.period,
+      revision: tallyRevision(state.tally),
+      periodStart: state.start,
+      periodEnd: state.end,
+      viewWeightBps: await viewWeightBps(ctx),
+      pool: state.pool,
     },
     leaves,
   );

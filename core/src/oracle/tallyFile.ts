@@ -130,7 +130,8 @@ export function selfCheck(file: TallyFile): string[] {
     } catch (error) {
       problems.push(`its tree cannot be rebuilt (${(error as Error).message})`);
     }
-    if (file.tree.tree?.[0] !== rebuiltRoot) problems.push(`its tree's stored root ${file.tree.tree?.[0]} differs from the root of its leaves ${rebuiltRoot}`);
+    if (file.tree.tree?.[0] !== rebuiltRoot)
+      problems.push(`its tree's stored root ${file.tree.tree?.[0]} differs from the root of its leaves ${rebuiltRoot}`);
   }
   if (rebuiltRoot !== file.root) problems.push(`root ${file.root} differs from the root of its leaves ${rebuiltRoot}`);
   const views = leaves.reduce((s, l) => s + l.views, 0n).toString();

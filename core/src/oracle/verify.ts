@@ -57,15 +57,34 @@ export async function runVerify(ctx: ChainContext, options: VerifyOptions): Prom
 
   if (file) {
     const problems = selfCheck(file);
-    check("file is self-consistent", problems.length === 0, problems.join("; ") || "tree rebuilt from its leaves gives its root and totals");
-    check("file names this chain and contract", file.chainId === ctx.chainId && file.market.toLowerCase() === ctx.market.toLowerCase() && file.period === period,
-      `chain ${file.chainId}, market ${file.market}, period ${file.period}`);
+    check(
+      "file is self-consistent",
+      problems.length === 0,
+      problems.join("; ") || "tree rebuilt from its leaves gives its root and totals",
+    );
+    check(
+      "file names this chain and contract",
+      file.chainId === ctx.chainId && file.market.toLowerCase() === ctx.market.toLowerCase() && file.period === period,
+      `chain ${file.chainId}, market ${file.market}, period ${file.period}`,
+    );
     check("revision", file.revision === state.tally.revision, `chain ${state.tally.revision} / file ${file.revision}`);
     check("root", file.root === state.tally.root, `chain ${state.tally.root} / file ${file.root}`);
-    check("total views", BigInt(file.totals.views) === state.tally.totalViews, `chain ${state.tally.totalViews} / file ${file.totals.views}`);
-    check("total seconds", BigInt(file.totals.seconds) === state.tally.totalSeconds, `chain ${state.tally.totalSeconds} / file ${file.totals.seconds}`);
+    check(
+      "total views",
+      BigInt(file.totals.views) === state.tally.totalViews,
+      `chain ${state.tally.totalViews} / file ${file.totals.views}`,
+    );
+    check(
+      "total seconds",
+      BigInt(file.totals.seconds) === state.tally.totalSeconds,
+      `chain ${state.tally.totalSeconds} / file ${file.totals.seconds}`,
+    );
     check("leaf count", file.totals.leafCount === state.tally.leafCount, `chain ${state.tally.leafCount} / file ${file.totals.leafCount}`);
-    check("view weight", file.viewWeightBps === state.tally.viewWeightBps, `chain ${state.tally.viewWeightBps} / file ${file.viewWeightBps}`);
+    check(
+      "view weight",
+      file.viewWeightBps === state.tally.viewWeightBps,
+      `chain ${state.tally.viewWeightBps} / file ${file.viewWeightBps}`,
+    );
     check("pool", BigInt(file.pool) === state.pool, `chain ${state.pool} / file ${file.pool}`);
     if (options.ledger) {
       const fromLedger = await aggregatePeriod(options.ledger, period);
@@ -75,10 +94,13 @@ export async function runVerify(ctx: ChainContext, options: VerifyOptions): Prom
       const b = new Set(published.map(key));
       const onlyLedger = [...a].filter((k) => !b.has(k));
       const onlyFile = [...b].filter((k) => !a.has(k));
-      check("leaves match the ledger", onlyLedger.length === 0 && onlyFile.length === 0,
+      check(
+        "leaves match the ledger",
+        onlyLedger.length === 0 && onlyFile.length === 0,
         onlyLedger.length + onlyFile.length === 0
           ? `${fromLedger.length} films recomputed from the ledger`
-          : `ledger has ${onlyLedger.slice(0, 3).join(", ") || "nothing else"}; file has ${onlyFile.slice(0, 3).join(", ") || "nothing else"} (film:views:seconds)`);
+          : `ledger has ${onlyLedger.slice(0, 3).join(", ") || "nothing else"}; file has ${onlyFile.slice(0, 3).join(", ") || "nothing else"} (film:views:seconds)`,
+      );
     }
   }
 
@@ -87,8 +109,11 @@ export async function runVerify(ctx: ChainContext, options: VerifyOptions): Prom
   if (options.expectedSigners) {
     const trusted = new Set(options.expectedSigners.map((a) => a.toLowerCase()));
     const strangers = posting.signers.filter((s) => !trusted.has(s.toLowerCase()));
-    check("signers are the expected operators", strangers.length === 0,
-      strangers.length ? `unexpected signer(s): ${strangers.join(", ")}` : `${posting.signers.length} expected signers`);
+    check(
+      "signers are the expected operators",
+      strangers.length === 0,
+      strangers.length ? `unexpected signer(s): ${strangers.join(", ")}` : `${posting.signers.length} expected signers`,
+    );
   }
   return { period, ok: checks.every((c) => c.ok), cid: posting.dataCid, checks };
 }

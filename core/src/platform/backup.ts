@@ -52,7 +52,8 @@ export class BackupError extends Error {
 
 export async function backupPlatform(target: string, options: BackupOptions = {}): Promise<BackupManifest> {
   const dataDir = options.dataDir ?? dataRoot();
-  if ((await readdir(target).catch(() => [])).length > 0) throw new BackupError(`${displayPath(target)} is not empty: choose a new directory for the backup.`);
+  if ((await readdir(target).catch(() => [])).length > 0)
+    throw new BackupError(`${displayPath(target)} is not empty: choose a new directory for the backup.`);
   await mkdir(target, { recursive: true });
 
   // DATABASE_URL: the ledger lives in PostgreSQL, and is dumped from there the same way.
@@ -97,7 +98,9 @@ export async function restorePlatform(source: string, options: BackupOptions = {
     throw new BackupError(`${displayPath(source)} is inside the data directory it would replace: move it elsewhere first.`);
   }
   if (process.env.DATABASE_URL) {
-    throw new BackupError("DATABASE_URL is set: restore rebuilds the embedded ledger in the data directory; unset it to restore the local platform.");
+    throw new BackupError(
+      "DATABASE_URL is set: restore rebuilds the embedded ledger in the data directory; unset it to restore the local platform.",
+    );
   }
   const owner = readOwner(path.join(dataDir, "ledger"));
   if (owner) throw new BackupError(`${describeOwner(owner)} is using ${displayPath(dataDir)}: stop it before restoring.`);
@@ -124,7 +127,8 @@ async function readManifest(source: string): Promise<BackupManifest> {
   } catch {
     throw new BackupError(`${displayPath(source)} is not a backup made by \`npm run backup\` (no readable manifest.json).`);
   }
-  if (manifest.format !== 1) throw new BackupError(`${displayPath(source)} is a backup in format ${manifest.format}, which this version cannot restore.`);
+  if (manifest.format !== 1)
+    throw new BackupError(`${displayPath(source)} is a backup in format ${manifest.format}, which this version cannot restore.`);
   return manifest;
 }
 
@@ -176,5 +180,8 @@ async function copyDeployments(from: string, to: string): Promise<string[]> {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -38,12 +38,66 @@ interface DemoFilm {
 
 // Honest titles: these are procedural pictures and tones made by ffmpeg's generators, not AI films.
 export const DEMO_FILMS: DemoFilm[] = [
-  { title: "Mandelbrot Descent", description: "A slow zoom into the Mandelbrot set, rendered frame by frame by ffmpeg's mandelbrot generator, over a low drone.", genre: "Abstract", aiTools: ["procedural: ffmpeg mandelbrot"], creator: 0, price: 2n * USD, video: "mandelbrot=size=480x270:rate=24", audio: "sine=frequency=110:sample_rate=48000" },
-  { title: "Life, Generation by Generation", description: "Conway's Game of Life from a random soup, with a pulsing tone.", genre: "Science", aiTools: ["procedural: ffmpeg life"], creator: 0, price: 1n * USD, video: "life=size=480x270:rate=24:mold=10:ratio=0.1:death_color=#1b1b3a:life_color=#7fd1ff", audio: "sine=frequency=220:beep_factor=4:sample_rate=48000" },
-  { title: "Rule 30", description: "Wolfram's elementary cellular automaton rule 30 scrolling down the screen.", genre: "Science", aiTools: ["procedural: ffmpeg cellauto"], creator: 1, price: 0n, video: "cellauto=rule=30:size=480x270:rate=24:scroll=1", audio: "sine=frequency=330:sample_rate=48000" },
-  { title: "Test Card Overture", description: "The moving test pattern of testsrc2 with a two-tone score: a film about films.", genre: "Experimental", aiTools: ["procedural: ffmpeg testsrc2"], creator: 1, price: 150_000n, video: "testsrc2=size=480x270:rate=24", audio: "sine=frequency=440:sample_rate=48000" },
-  { title: "Colour Bars at Dusk", description: "SMPTE HD colour bars whose hue turns slowly through the spectrum.", genre: "Abstract", aiTools: ["procedural: ffmpeg smptehdbars", "hue filter"], creator: 2, price: 3n * USD, video: "smptehdbars=size=480x270:rate=24,hue=h=t*24", audio: "sine=frequency=262:sample_rate=48000" },
-  { title: "Rule 110", description: "Rule 110, the automaton that is Turing complete, growing from a single cell.", genre: "Science", aiTools: ["procedural: ffmpeg cellauto"], creator: 2, price: 500_000n, video: "cellauto=rule=110:size=480x270:rate=24:scroll=1:start_full=0:pattern=1", audio: "sine=frequency=196:sample_rate=48000" },
+  {
+    title: "Mandelbrot Descent",
+    description: "A slow zoom into the Mandelbrot set, rendered frame by frame by ffmpeg's mandelbrot generator, over a low drone.",
+    genre: "Abstract",
+    aiTools: ["procedural: ffmpeg mandelbrot"],
+    creator: 0,
+    price: 2n * USD,
+    video: "mandelbrot=size=480x270:rate=24",
+    audio: "sine=frequency=110:sample_rate=48000",
+  },
+  {
+    title: "Life, Generation by Generation",
+    description: "Conway's Game of Life from a random soup, with a pulsing tone.",
+    genre: "Science",
+    aiTools: ["procedural: ffmpeg life"],
+    creator: 0,
+    price: 1n * USD,
+    video: "life=size=480x270:rate=24:mold=10:ratio=0.1:death_color=#1b1b3a:life_color=#7fd1ff",
+    audio: "sine=frequency=220:beep_factor=4:sample_rate=48000",
+  },
+  {
+    title: "Rule 30",
+    description: "Wolfram's elementary cellular automaton rule 30 scrolling down the screen.",
+    genre: "Science",
+    aiTools: ["procedural: ffmpeg cellauto"],
+    creator: 1,
+    price: 0n,
+    video: "cellauto=rule=30:size=480x270:rate=24:scroll=1",
+    audio: "sine=frequency=330:sample_rate=48000",
+  },
+  {
+    title: "Test Card Overture",
+    description: "The moving test pattern of testsrc2 with a two-tone score: a film about films.",
+    genre: "Experimental",
+    aiTools: ["procedural: ffmpeg testsrc2"],
+    creator: 1,
+    price: 150_000n,
+    video: "testsrc2=size=480x270:rate=24",
+    audio: "sine=frequency=440:sample_rate=48000",
+  },
+  {
+    title: "Colour Bars at Dusk",
+    description: "SMPTE HD colour bars whose hue turns slowly through the spectrum.",
+    genre: "Abstract",
+    aiTools: ["procedural: ffmpeg smptehdbars", "hue filter"],
+    creator: 2,
+    price: 3n * USD,
+    video: "smptehdbars=size=480x270:rate=24,hue=h=t*24",
+    audio: "sine=frequency=262:sample_rate=48000",
+  },
+  {
+    title: "Rule 110",
+    description: "Rule 110, the automaton that is Turing complete, growing from a single cell.",
+    genre: "Science",
+    aiTools: ["procedural: ffmpeg cellauto"],
+    creator: 2,
+    price: 500_000n,
+    video: "cellauto=rule=110:size=480x270:rate=24:scroll=1:start_full=0:pattern=1",
+    audio: "sine=frequency=196:sample_rate=48000",
+  },
 ];
 
 export interface DemoOptions {
@@ -81,14 +135,43 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
     const source = path.join(options.workDir, `demo-${i + 1}.mp4`);
     log(`film ${i + 1}/${DEMO_FILMS.length}: generating "${film.title}"`);
     await run(tools.ffmpeg, [
-      "-y", "-hide_banner", "-loglevel", "error",
-      "-f", "lavfi", "-i", film.video, "-f", "lavfi", "-i", film.audio,
-      "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", source,
+      "-y",
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      film.video,
+      "-f",
+      "lavfi",
+      "-i",
+      film.audio,
+      "-t",
+      String(seconds),
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-shortest",
+      source,
     ]);
     log(`film ${i + 1}/${DEMO_FILMS.length}: ingesting through the media pipeline`);
-    const result = await ingestFile(source, { title: film.title, description: film.description, genre: film.genre, aiTools: film.aiTools }, { ipfs, previewSeconds: 8 });
+    const result = await ingestFile(
+      source,
+      { title: film.title, description: film.description, genre: film.genre, aiTools: film.aiTools },
+      { ipfs, previewSeconds: 8 },
+    );
     const creator = account(DEMO_ACCOUNTS.creators[film.creator]);
-    const receipt = await mined(ctx, "mint", ctx.contractsFor(creator).listings.write.mint([`ipfs://${result.metadataCid}`, Math.round(result.durationSeconds), film.price]));
+    const receipt = await mined(
+      ctx,
+      "mint",
+      ctx.contractsFor(creator).listings.write.mint([`ipfs://${result.metadataCid}`, Math.round(result.durationSeconds), film.price]),
+    );
     const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
     filmIds.push(minted.args.filmId);
     durations.push(Math.round(result.durationSeconds));
@@ -114,10 +197,20 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   const start = Number((await ctx.publicClient.getBlock()).timestamp) + 60;
   const watch = async (viewer: HDAccount, film: number, secs: number, at: number, entitlement: "subscription" | "pass") => {
     for (let t = 0; t <= secs; t += 10) {
-      await recordHeartbeat(db, clock, {
-        viewer: viewer.address, filmId: filmIds[film], sessionId: `demo-${viewer.address}-${film}-${at}`, at: at + t,
-        entitlement, filmDurationSeconds: durations[film], positionSeconds: Math.min(t, durations[film]),
-      }, { now: at + t });
+      await recordHeartbeat(
+        db,
+        clock,
+        {
+          viewer: viewer.address,
+          filmId: filmIds[film],
+          sessionId: `demo-${viewer.address}-${film}-${at}`,
+          at: at + t,
+          entitlement,
+          filmDurationSeconds: durations[film],
+          positionSeconds: Math.min(t, durations[film]),
+        },
+        { now: at + t },
+      );
     }
   };
   log("watch history: heartbeats through the ledger");

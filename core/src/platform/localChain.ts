@@ -46,11 +46,15 @@ export class LocalChainError extends AiFilmsError<"platform"> {
 export function anvilBinary(): string {
   const target = `${process.platform}-${process.arch}`;
   const pkg = ANVIL_PACKAGES[target];
-  if (!pkg) throw new LocalChainError(`no anvil build for ${target} on npm: the local chain runs on Linux and macOS (x64, arm64)`, "NO_CHAIN_NODE");
+  if (!pkg)
+    throw new LocalChainError(`no anvil build for ${target} on npm: the local chain runs on Linux and macOS (x64, arm64)`, "NO_CHAIN_NODE");
   try {
     return path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), "bin/anvil");
   } catch {
-    throw new LocalChainError(`${pkg} is not installed: run \`npm install\` (under Node 22) to get the local chain's node`, "NO_CHAIN_NODE");
+    throw new LocalChainError(
+      `${pkg} is not installed: run \`npm install\` (under Node 22) to get the local chain's node`,
+      "NO_CHAIN_NODE",
+    );
   }
 }
 
@@ -69,7 +73,11 @@ export interface LocalChain {
 }
 
 async function rpc<Result = unknown>(url: string, method: string, params: unknown[] = []): Promise<Result> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await res.json()) as { result: Result; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
@@ -96,7 +104,9 @@ async function usableState(stateFile: string, completeCopy: string, log: (line: 
     await copyFile(completeCopy, stateFile);
     return true;
   }
-  throw new LocalChainError(`the local chain's state file ${stateFile} is incomplete and has no complete copy: \`npm run reset\` starts a new chain`);
+  throw new LocalChainError(
+    `the local chain's state file ${stateFile} is incomplete and has no complete copy: \`npm run reset\` starts a new chain`,
+  );
 }
 
 /** Every COPY_INTERVAL_MS, copies a changed, complete state file beside it (write, then rename). */
@@ -175,14 +185,29 @@ export async function startLocalChain(options: {
   const restored = await usableState(stateFile, completeCopy, log);
 
   const output = await open(logFile, "w");
-  const child = spawn(anvilBinary(), [
-    "--host", "127.0.0.1", "--port", String(port), "--chain-id", String(LOCAL_CHAIN_ID),
-    "--mnemonic", HARDHAT_MNEMONIC, "--accounts", String(ACCOUNTS),
-    // Without --preserve-historical-states: that would rewrite every block's state each second
-    // (megabytes within a few dozen blocks). Blocks, receipts and logs persist; reads at an older
-    // block's state answer only until the first restart.
-    "--state", stateFile, "--state-interval", String(STATE_INTERVAL),
-  ], { stdio: ["ignore", output.fd, output.fd] });
+  const child = spawn(
+    anvilBinary(),
+    [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--chain-id",
+      String(LOCAL_CHAIN_ID),
+      "--mnemonic",
+      HARDHAT_MNEMONIC,
+      "--accounts",
+      String(ACCOUNTS),
+      // Without --preserve-historical-states: that would rewrite every block's state each second
+      // (megabytes within a few dozen blocks). Blocks, receipts and logs persist; reads at an older
+      // block's state answer only until the first restart.
+      "--state",
+      stateFile,
+      "--state-interval",
+      String(STATE_INTERVAL),
+    ],
+    { stdio: ["ignore", output.fd, output.fd] },
+  );
   await output.close();
   const url = `http://127.0.0.1:${port}`;
   let ended: string | undefined;
@@ -213,10 +238,11 @@ export async function startLocalChain(options: {
     restored,
     pid: child.pid!,
     exited,
-    stop: () => (stopping ??= (async () => {
-      await terminate(child);
-      await stopCopying();
-      await removePidFile(pidFile);
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        await terminate(child);
+        await stopCopying();
+        await removePidFile(pidFile);
+      })()),
   };
 }

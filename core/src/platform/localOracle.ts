@@ -29,8 +29,7 @@ export interface LocalOracleOptions {
 }
 
 export type SettleOutcome =
-  | { period: number; status: "posted"; leaves: number; signers: number }
-  | { period: number; status: "skipped"; reason: string };
+  { period: number; status: "posted"; leaves: number; signers: number } | { period: number; status: "skipped"; reason: string };
 
 export function createLocalOracle(options: LocalOracleOptions) {
   const { ctx, ledger, store, filesRoot } = options;
@@ -58,7 +57,10 @@ export function createLocalOracle(options: LocalOracleOptions) {
       done.add(period);
       return { period, status: "skipped", reason: "nothing to settle" };
     }
-    const { threshold, registered } = await signerSet(ctx, options.accounts.map((a) => a.address));
+    const { threshold, registered } = await signerSet(
+      ctx,
+      options.accounts.map((a) => a.address),
+    );
     const signers = options.accounts.filter((a) => registered.includes(a.address)).slice(0, threshold);
     if (signers.length < threshold) {
       done.add(period);
@@ -82,7 +84,8 @@ export function createLocalOracle(options: LocalOracleOptions) {
         for (let period = 0; period < now; period++) {
           if (done.has(period)) continue;
           const outcome = await settle(period);
-          if (outcome.status === "posted") log(`local oracle: period ${period} tallied (${outcome.leaves} films), signed by ${outcome.signers} and posted`);
+          if (outcome.status === "posted")
+            log(`local oracle: period ${period} tallied (${outcome.leaves} films), signed by ${outcome.signers} and posted`);
           else if (outcome.reason.startsWith("only")) log(`local oracle: period ${period} not settled: ${outcome.reason}`);
           outcomes.push(outcome);
         }
@@ -100,7 +103,9 @@ export function createLocalOracle(options: LocalOracleOptions) {
     start(intervalMs = 5_000) {
       if (timer) return;
       const tick = () =>
-        settleEnded().catch((error: unknown) => log(`local oracle: ${error instanceof Error ? error.message : String(error)} (will retry)`));
+        settleEnded().catch((error: unknown) =>
+          log(`local oracle: ${error instanceof Error ? error.message : String(error)} (will retry)`),
+        );
       timer = setInterval(tick, intervalMs);
       timer.unref?.();
       void tick();

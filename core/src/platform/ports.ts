@@ -6,8 +6,16 @@ import { AiFilmsError } from "../errors.ts";
 export class PortInUseError extends AiFilmsError<"platform"> {
   override name = "PortInUseError";
 
-  constructor(readonly port: number, readonly purpose: string, readonly setting?: string) {
-    super("platform", "PORT_IN_USE", `port ${port} (${setting ? `${setting}, ` : ""}${purpose}) is already in use: stop what listens there${setting ? `, or choose another port with ${setting}=…` : ""}`);
+  constructor(
+    readonly port: number,
+    readonly purpose: string,
+    readonly setting?: string,
+  ) {
+    super(
+      "platform",
+      "PORT_IN_USE",
+      `port ${port} (${setting ? `${setting}, ` : ""}${purpose}) is already in use: stop what listens there${setting ? `, or choose another port with ${setting}=…` : ""}`,
+    );
   }
 }
 

@@ -34,9 +34,7 @@ function alive(pid: number): boolean {
 export async function terminate(target: ChildProcess | number, timeoutMs = 10_000): Promise<void> {
   const pid = typeof target === "number" ? target : target.pid;
   if (pid === undefined) return;
-  const gone = typeof target === "number"
-    ? () => !alive(pid)
-    : () => target.exitCode !== null || target.signalCode !== null;
+  const gone = typeof target === "number" ? () => !alive(pid) : () => target.exitCode !== null || target.signalCode !== null;
   const send = (signal: NodeJS.Signals) => {
     try {
       process.kill(pid, signal);
@@ -84,8 +82,16 @@ export async function removePidFile(file: string): Promise<void> {
 export class ProcessInUseError extends AiFilmsError<"platform"> {
   override name = "ProcessInUseError";
 
-  constructor(what: string, readonly pid: number, readonly ownerPid: number) {
-    super("platform", "PROCESS_IN_USE", `${what} (pid ${pid}) belongs to another run that is still going (pid ${ownerPid}) on the same data directory: stop that one first`);
+  constructor(
+    what: string,
+    readonly pid: number,
+    readonly ownerPid: number,
+  ) {
+    super(
+      "platform",
+      "PROCESS_IN_USE",
+      `${what} (pid ${pid}) belongs to another run that is still going (pid ${ownerPid}) on the same data directory: stop that one first`,
+    );
   }
 }
 

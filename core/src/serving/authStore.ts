@@ -85,11 +85,7 @@ export function ledgerAuthStore(db: Database): AuthStore {
       // Pruning on the way in keeps the table at roughly "nonces issued in the last ~70 minutes"
       // without a background job; the index on expires_at makes it cheap.
       await db.query("DELETE FROM auth_nonces WHERE expires_at < $1", [createdAt - NONCE_GRACE_SECONDS]);
-      await db.query("INSERT INTO auth_nonces (nonce, created_at, expires_at) VALUES ($1, $2, $3)", [
-        nonce,
-        createdAt,
-        expiresAt,
-      ]);
+      await db.query("INSERT INTO auth_nonces (nonce, created_at, expires_at) VALUES ($1, $2, $3)", [nonce, createdAt, expiresAt]);
     },
     peekNonce: stateQuery,
     async consumeNonce(nonce, now) {
@@ -107,16 +103,13 @@ export function ledgerAuthStore(db: Database): AuthStore {
     async revokeSession(sessionId, expiresAt, now) {
       // Tokens past their expiry are refused by their signature check alone: their rows can go.
       await db.query("DELETE FROM auth_revoked_sessions WHERE expires_at <= $1", [now]);
-      await db.query(
-        "INSERT INTO auth_revoked_sessions (session_id, expires_at) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING",
-        [sessionId, expiresAt],
-      );
+      await db.query("INSERT INTO auth_revoked_sessions (session_id, expires_at) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING", [
+        sessionId,
+        expiresAt,
+      ]);
     },
     async isRevoked(sessionId, now) {
-      const rows = await db.query("SELECT 1 FROM auth_revoked_sessions WHERE session_id = $1 AND expires_at > $2", [
-        sessionId,
-        now,
-      ]);
+      const rows = await db.query("SELECT 1 FROM auth_revoked_sessions WHERE session_id = $1 AND expires_at > $2", [sessionId, now]);
       return rows.length > 0;
     },
   };

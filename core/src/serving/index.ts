@@ -28,20 +28,45 @@ export { ledgerAuthStore, memoryAuthStore, type AuthStore, type NonceState } fro
 export { accessOf, authorizeFilm, ACCESS, type Access } from "./entitlement.ts";
 export { contentTypeOf, createGateway, parseGatewayPath, checkGatewayParams, parseRange, IMMUTABLE } from "./gateway.ts";
 export {
-  errorResponse, httpAnswerOf, methodNotAllowed, refuse, HTTP_ERRORS, UNEXPECTED_ERROR, type ErrorResponseInit, type HttpAnswer,
+  errorResponse,
+  httpAnswerOf,
+  methodNotAllowed,
+  refuse,
+  HTTP_ERRORS,
+  UNEXPECTED_ERROR,
+  type ErrorResponseInit,
+  type HttpAnswer,
 } from "./errors.ts";
 export { jsonError, type ErrorReason } from "./http.ts";
 export { createKeyServer, type ContentKeyStore } from "./keyServer.ts";
 export {
-  createLivepeerClient, isLivepeerError, livepeerFromEnv, LivepeerError, DEFAULT_LIVEPEER_API,
-  type LivepeerAsset, type LivepeerClient, type LivepeerProgress, type UploadFilmResult,
+  createLivepeerClient,
+  isLivepeerError,
+  livepeerFromEnv,
+  LivepeerError,
+  DEFAULT_LIVEPEER_API,
+  type LivepeerAsset,
+  type LivepeerClient,
+  type LivepeerProgress,
+  type UploadFilmResult,
 } from "./livepeer.ts";
 export {
-  createPlaybackTokens, loadOrCreateSigningKey, loadPlaybackSigner, playbackSignerFromEnv, signPlaybackJwt,
-  LIVEPEER_ISSUER, type PlaybackSigner, type PlaybackTokenDeps,
+  createPlaybackTokens,
+  loadOrCreateSigningKey,
+  loadPlaybackSigner,
+  playbackSignerFromEnv,
+  signPlaybackJwt,
+  LIVEPEER_ISSUER,
+  type PlaybackSigner,
+  type PlaybackTokenDeps,
 } from "./livepeerPlayback.ts";
 export {
-  createSessionManager, resolveSessionSecret, SESSION_COOKIE, DEV_SESSION_SECRET, SessionConfigError, type Session,
+  createSessionManager,
+  resolveSessionSecret,
+  SESSION_COOKIE,
+  DEV_SESSION_SECRET,
+  SessionConfigError,
+  type Session,
 } from "./sessions.ts";
 export { createAuth, SignInError, type Auth, type AuthConfig } from "./siwe.ts";
 

@@ -292,7 +292,9 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
           },
           onSuccess: () => resolve(),
           onError: (error) =>
-            reject(new LivepeerError("upload-failed", `Uploading ${filename} to Livepeer failed: ${error.message}`, undefined, { cause: error })),
+            reject(
+              new LivepeerError("upload-failed", `Uploading ${filename} to Livepeer failed: ${error.message}`, undefined, { cause: error }),
+            ),
         });
         opts.signal?.addEventListener("abort", onAbort, { once: true });
         const begin = async () => {
@@ -331,7 +333,10 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
         if (phase === "ready") {
           const exportStatus = asset.storage?.status;
           if (exportStatus?.phase === "failed") {
-            throw new LivepeerError("asset-failed", `Livepeer could not export the video to IPFS: ${exportStatus.errorMessage ?? "no reason given"}.`);
+            throw new LivepeerError(
+              "asset-failed",
+              `Livepeer could not export the video to IPFS: ${exportStatus.errorMessage ?? "no reason given"}.`,
+            );
           }
           if (!requireIpfs || asset.storage?.ipfs?.cid) {
             if (!asset.playbackId) throw new LivepeerError("bad-response", `The ready asset ${assetId} has no playbackId.`);
@@ -353,8 +358,10 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
     /** The whole flow: request upload → tus upload → wait until ready (and exported to IPFS). */
     async uploadFilm(
       file: string,
-      opts: { name: string; ipfs?: boolean; profiles?: LivepeerProfile[]; onProgress?: LivepeerProgressFn } &
-        Pick<WaitOptions, "intervalMs" | "timeoutMs" | "signal"> &
+      opts: { name: string; ipfs?: boolean; profiles?: LivepeerProfile[]; onProgress?: LivepeerProgressFn } & Pick<
+        WaitOptions,
+        "intervalMs" | "timeoutMs" | "signal"
+      > &
         Pick<UploadOptions, "chunkSize" | "resumeStateFile" | "filetype"> = { name: "" },
     ): Promise<UploadFilmResult> {
       const name = opts.name || basename(file);

@@ -62,13 +62,17 @@ export async function loadPlaybackSigner(keys: { publicKey: string; privateKey: 
  * or with LIVEPEER_SIGNING_KEY_ID (the public key is then fetched from Studio). Null when no
  * private key is configured.
  */
-export async function playbackSignerFromEnv(client: LivepeerClient | null, env: NodeJS.ProcessEnv = process.env): Promise<PlaybackSigner | null> {
+export async function playbackSignerFromEnv(
+  client: LivepeerClient | null,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PlaybackSigner | null> {
   const privateKey = env.LIVEPEER_SIGNING_PRIVATE_KEY?.trim();
   if (!privateKey) return null;
   let publicKey = env.LIVEPEER_SIGNING_PUBLIC_KEY?.trim();
   const keyId = env.LIVEPEER_SIGNING_KEY_ID?.trim();
   if (!publicKey && keyId && client) publicKey = (await client.getSigningKey(keyId)).publicKey;
-  if (!publicKey) throw new Error("Set LIVEPEER_SIGNING_PUBLIC_KEY (or LIVEPEER_SIGNING_KEY_ID with LIVEPEER_API_KEY) with the private key.");
+  if (!publicKey)
+    throw new Error("Set LIVEPEER_SIGNING_PUBLIC_KEY (or LIVEPEER_SIGNING_KEY_ID with LIVEPEER_API_KEY) with the private key.");
   return loadPlaybackSigner({ publicKey, privateKey });
 }
 

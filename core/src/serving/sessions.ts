@@ -40,9 +40,7 @@ export class SessionConfigError extends AiFilmsError<"auth"> {
  * once in that file (mode 0600) so a one-machine install needs no configuration; otherwise the
  * development default, which production refuses.
  */
-export function resolveSessionSecret(
-  options: { env?: NodeJS.ProcessEnv; secretFile?: string } = {},
-): Uint8Array {
+export function resolveSessionSecret(options: { env?: NodeJS.ProcessEnv; secretFile?: string } = {}): Uint8Array {
   const env = options.env ?? process.env;
   const production = env.NODE_ENV === "production";
   const configured = env.SESSION_SECRET?.trim();

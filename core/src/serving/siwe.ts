@@ -142,7 +142,10 @@ export function createAuth(config: AuthConfig): Auth {
       throw new SignInError("wrong-domain", `This message is for ${domain}, not ${config.domain}.`);
     }
     if (chainId !== config.chainId) {
-      throw new SignInError("wrong-chain", `This message is for chain ${chainId}; this site runs on chain ${config.chainId}. Switch network and sign again.`);
+      throw new SignInError(
+        "wrong-chain",
+        `This message is for chain ${chainId}; this site runs on chain ${config.chainId}. Switch network and sign again.`,
+      );
     }
 
     const at = now();

@@ -8,8 +8,16 @@ import { chromium, type Browser, type Page } from "playwright-core";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--autoplay-policy=no-user-gesture-required",
+  "--mute-audio",
 ];
 
 export async function launchChromium(): Promise<Browser> {
@@ -57,17 +65,24 @@ export async function purchaseOutcome(page: Page, timeoutMs = 90_000): Promise<P
   const error = page.getByTestId("purchase-error");
   // On a film page a purchase that lands flips the server-rendered access status (and the refreshed
   // page drops the purchase panel, success message and all): that is a success too.
-  const entitled = page.waitForFunction(() => {
-    const access = document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access");
-    return access !== undefined && access !== null && access !== "none";
-  }, null, { timeout: timeoutMs });
+  const entitled = page.waitForFunction(
+    () => {
+      const access = document.querySelector('[data-testid="access-status"]')?.getAttribute("data-access");
+      return access !== undefined && access !== null && access !== "none";
+    },
+    null,
+    { timeout: timeoutMs },
+  );
   const waiters = [success.waitFor({ timeout: timeoutMs }), error.waitFor({ timeout: timeoutMs }), entitled];
   for (const w of waiters) w.catch(() => undefined); // the losers time out later, unobserved
   try {
     await Promise.race(waiters);
   } catch {
     // Say where it stopped: the panel's last words (e.g. "Waiting for the transaction…").
-    const panel = await page.getByTestId("purchase-panel").innerText({ timeout: 2_000 }).catch(() => "(no purchase panel)");
+    const panel = await page
+      .getByTestId("purchase-panel")
+      .innerText({ timeout: 2_000 })
+      .catch(() => "(no purchase panel)");
     throw new Error(`No purchase verdict after ${timeoutMs / 1000} s; the panel says: ${panel.replace(/\s+/g, " ").trim()}`);
   }
   if ((await success.isVisible()) || (await isEntitled(page))) return { ok: true };
@@ -79,7 +94,10 @@ export async function purchaseOutcome(page: Page, timeoutMs = 90_000): Promise<P
 }
 
 async function isEntitled(page: Page): Promise<boolean> {
-  const access = await page.getByTestId("access-status").getAttribute("data-access", { timeout: 1_000 }).catch(() => null);
+  const access = await page
+    .getByTestId("access-status")
+    .getAttribute("data-access", { timeout: 1_000 })
+    .catch(() => null);
   return access !== null && access !== "none";
 }
 

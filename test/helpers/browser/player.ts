@@ -46,9 +46,17 @@ export async function waitForFullFilm(page: Page, timeoutMs = 30_000): Promise<v
       { timeout: timeoutMs },
     );
   } catch {
-    const mode = await page.getByTestId("player-mode").innerText({ timeout: 1_000 }).catch(() => "(no player)");
-    const access = await page.getByTestId("access-status").getAttribute("data-access", { timeout: 1_000 }).catch(() => null);
-    throw new Error(`The player did not offer the full film within ${timeoutMs / 1000} s (player: "${mode}", access: ${access ?? "unknown"}) at ${page.url()}.`);
+    const mode = await page
+      .getByTestId("player-mode")
+      .innerText({ timeout: 1_000 })
+      .catch(() => "(no player)");
+    const access = await page
+      .getByTestId("access-status")
+      .getAttribute("data-access", { timeout: 1_000 })
+      .catch(() => null);
+    throw new Error(
+      `The player did not offer the full film within ${timeoutMs / 1000} s (player: "${mode}", access: ${access ?? "unknown"}) at ${page.url()}.`,
+    );
   }
   const mode = await page.getByTestId("player-mode").innerText();
   if (!/full film/i.test(mode)) throw new Error(`The player says "${mode}", not the full film, at ${page.url()}.`);
@@ -77,7 +85,8 @@ export async function playToFirstFrame(page: Page, timeoutMs = 60_000): Promise<
           const target = event.target instanceof Element ? event.target : null;
           if (probe.clickAt !== null || !target?.closest('[data-testid="play-button"]')) return;
           probe.clickAt = performance.now();
-          const video = (document.querySelector('[data-testid="player-video"]') ?? document.querySelector("video")) as HTMLVideoElement | null;
+          const video = (document.querySelector('[data-testid="player-video"]') ??
+            document.querySelector("video")) as HTMLVideoElement | null;
           if (!video) return;
           if (typeof video.requestVideoFrameCallback === "function") {
             video.requestVideoFrameCallback((now) => {
@@ -105,27 +114,42 @@ export async function playToFirstFrame(page: Page, timeoutMs = 60_000): Promise<
         polling: 50,
       });
     } catch {
-      const state = await page.evaluate(() => {
-        const v = document.querySelector("video");
-        return v ? `readyState ${v.readyState}, paused ${v.paused}, currentTime ${v.currentTime}, error ${v.error?.message ?? v.error?.code ?? "none"}` : "no video";
-      }).catch(() => "page gone");
-      const playerError = await page.getByTestId("player-error").innerText({ timeout: 500 }).catch(() => null);
+      const state = await page
+        .evaluate(() => {
+          const v = document.querySelector("video");
+          return v
+            ? `readyState ${v.readyState}, paused ${v.paused}, currentTime ${v.currentTime}, error ${v.error?.message ?? v.error?.code ?? "none"}`
+            : "no video";
+        })
+        .catch(() => "page gone");
+      const playerError = await page
+        .getByTestId("player-error")
+        .innerText({ timeout: 500 })
+        .catch(() => null);
       throw new Error(`No video frame within ${timeoutMs / 1000} s of pressing play (${state})${playerError ? `: ${playerError}` : ""}.`);
     }
     const probe = await page.evaluate(() => (window as unknown as { __aifFirstFrame: FrameProbe }).__aifFirstFrame);
-    if (probe.clickAt === null || probe.frameAt === null || probe.via === null) throw new Error("The click on the play button was not seen by the page.");
+    if (probe.clickAt === null || probe.frameAt === null || probe.via === null)
+      throw new Error("The click on the play button was not seen by the page.");
     // The key's response reaches us as an event; give it a moment if the frame's message came first.
     // A key fetched before the press (the player preloading) is in the page's resource timings.
     for (let i = 0; i < 20 && !keyFetched; i++) {
       keyFetched = await page.evaluate(() =>
-        performance.getEntriesByType("resource").some((e) =>
-          e.name.includes("/api/keys/") && [200, 0, undefined].includes((e as PerformanceEntry & { responseStatus?: number }).responseStatus)),
+        performance
+          .getEntriesByType("resource")
+          .some(
+            (e) =>
+              e.name.includes("/api/keys/") &&
+              [200, 0, undefined].includes((e as PerformanceEntry & { responseStatus?: number }).responseStatus),
+          ),
       );
       if (!keyFetched) await page.waitForTimeout(100);
     }
     const clickAt = probe.clickAt;
     const preloaded = await page.evaluate((at) => {
-      const before = performance.getEntriesByType("resource").filter((e) => (e as PerformanceResourceTiming).responseEnd > 0 && (e as PerformanceResourceTiming).responseEnd <= at);
+      const before = performance
+        .getEntriesByType("resource")
+        .filter((e) => (e as PerformanceResourceTiming).responseEnd > 0 && (e as PerformanceResourceTiming).responseEnd <= at);
       return before.some((e) => e.name.includes("/api/keys/")) && before.some((e) => /\.(ts|m4s|mp4)(\?|$)/.test(e.name));
     }, clickAt);
     return {

@@ -99,34 +99,43 @@ export async function assertStudio(page: Page, timeoutMs = 30_000): Promise<void
   const signedOut = page.getByTestId("studio-signed-out");
   const unavailable = page.getByTestId("studio-unavailable");
   await Promise.race([signedIn.waitFor({ timeout: timeoutMs }), unavailable.waitFor({ timeout: timeoutMs })]).catch(() => undefined);
-  if (await signedOut.isVisible()) throw new StudioFlowError("The studio is signed out: sign in as the creator first (signIn in test/helpers/browser/chromium.ts).", "open", "NOT_SIGNED_IN");
-  if (await unavailable.isVisible()) throw new StudioFlowError(`The studio is unavailable: ${await unavailable.innerText()}`, "open", "STUDIO_UNAVAILABLE");
+  if (await signedOut.isVisible())
+    throw new StudioFlowError(
+      "The studio is signed out: sign in as the creator first (signIn in test/helpers/browser/chromium.ts).",
+      "open",
+      "NOT_SIGNED_IN",
+    );
+  if (await unavailable.isVisible())
+    throw new StudioFlowError(`The studio is unavailable: ${await unavailable.innerText()}`, "open", "STUDIO_UNAVAILABLE");
   if (!(await signedIn.isVisible())) throw new StudioFlowError(`No studio page at ${page.url()} within ${timeoutMs / 1000} s.`, "open");
   await page.getByTestId("upload-form").waitFor({ timeout: timeoutMs });
 }
 
 /** What the upload panel shows now. */
 export async function readProgress(page: Page): Promise<StudioProgress> {
-  return page.evaluate((stageNames) => {
-    const panel = document.querySelector('[data-testid="upload-panel"]');
-    const bar = document.querySelector('[data-testid="upload-progress"]');
-    const stages: Record<string, { state: string; percent: number }> = {};
-    let stage: string | null = null;
-    for (const s of stageNames) {
-      const el = document.querySelector(`[data-testid="stage-${s}"]`);
-      if (!el) continue;
-      const state = el.getAttribute("data-state") ?? "";
-      stages[s] = { state, percent: Number(el.getAttribute("data-percent") ?? 0) };
-      if (state === "running") stage = s;
-    }
-    const percent = bar?.getAttribute("data-percent");
-    return {
-      phase: panel?.getAttribute("data-phase") ?? null,
-      percent: percent == null ? null : Number(percent),
-      stage: stage as StudioStage | null,
-      stages,
-    };
-  }, [...STUDIO_STAGES]);
+  return page.evaluate(
+    (stageNames) => {
+      const panel = document.querySelector('[data-testid="upload-panel"]');
+      const bar = document.querySelector('[data-testid="upload-progress"]');
+      const stages: Record<string, { state: string; percent: number }> = {};
+      let stage: string | null = null;
+      for (const s of stageNames) {
+        const el = document.querySelector(`[data-testid="stage-${s}"]`);
+        if (!el) continue;
+        const state = el.getAttribute("data-state") ?? "";
+        stages[s] = { state, percent: Number(el.getAttribute("data-percent") ?? 0) };
+        if (state === "running") stage = s;
+      }
+      const percent = bar?.getAttribute("data-percent");
+      return {
+        phase: panel?.getAttribute("data-phase") ?? null,
+        percent: percent == null ? null : Number(percent),
+        stage: stage as StudioStage | null,
+        stages,
+      };
+    },
+    [...STUDIO_STAGES],
+  );
 }
 
 /** The stage the server is working on now (or "upload" while the file is sent), if any. */
@@ -150,8 +159,7 @@ export async function studioError(page: Page): Promise<{ code: string | null; me
 
 type Milestone = "uploaded" | "processed" | "minted";
 type MilestoneOutcome =
-  | { ok: true; filmId: string | null }
-  | { ok: false; code: string | null; message: string; form: boolean; failedStage: string | null };
+  { ok: true; filmId: string | null } | { ok: false; code: string | null; message: string; form: boolean; failedStage: string | null };
 
 const STEP_OF: Record<Milestone, StudioFlowError["step"]> = { uploaded: "upload", processed: "processing", minted: "mint" };
 
@@ -174,16 +182,23 @@ export async function waitForMilestone(page: Page, milestone: Milestone, timeout
         const failed = document.querySelector('[data-testid="studio-error"]') ?? document.querySelector('[data-testid="upload-error"]');
         if (failed) {
           const message = (document.querySelector('[data-testid="studio-error-message"]') ?? failed).textContent ?? "";
-          const stage = document.querySelector('[data-testid^="stage-"][data-state="failed"]')?.getAttribute("data-testid")?.slice("stage-".length) ?? null;
+          const stage =
+            document.querySelector('[data-testid^="stage-"][data-state="failed"]')?.getAttribute("data-testid")?.slice("stage-".length) ??
+            null;
           return {
-            ok: false, code: failed.getAttribute("data-code"), message: message.trim(),
-            form: failed.getAttribute("data-testid") === "upload-error", failedStage: stage,
+            ok: false,
+            code: failed.getAttribute("data-code"),
+            message: message.trim(),
+            form: failed.getAttribute("data-testid") === "upload-error",
+            failedStage: stage,
           };
         }
         const minted = document.querySelector('[data-testid="mint-success"]');
         if (m === "minted") return minted ? { ok: true, filmId: minted.getAttribute("data-film-id") } : null;
         if (m === "processed") {
-          return document.querySelector('[data-testid="mint-button"]') || document.querySelector('[data-testid="mint-progress"]') || minted ? { ok: true, filmId: null } : null;
+          return document.querySelector('[data-testid="mint-button"]') || document.querySelector('[data-testid="mint-progress"]') || minted
+            ? { ok: true, filmId: null }
+            : null;
         }
         const upload = Number(document.querySelector('[data-testid="stage-upload"]')?.getAttribute("data-percent") ?? 0);
         return upload >= 100 || document.querySelector('[data-testid="mint-panel"]') || minted ? { ok: true, filmId: null } : null;
@@ -194,7 +209,11 @@ export async function waitForMilestone(page: Page, milestone: Milestone, timeout
     outcome = (await handle.jsonValue()) as MilestoneOutcome;
   } catch (error) {
     if ((error as Error).name !== "TimeoutError") {
-      throw new StudioFlowError(`Lost the studio page while waiting for "${milestone}": ${(error as Error).message}`, STEP_OF[milestone], "PAGE_ERROR");
+      throw new StudioFlowError(
+        `Lost the studio page while waiting for "${milestone}": ${(error as Error).message}`,
+        STEP_OF[milestone],
+        "PAGE_ERROR",
+      );
     }
     const progress = await readProgress(page).catch(() => null);
     throw new StudioFlowError(
@@ -209,7 +228,9 @@ export async function waitForMilestone(page: Page, milestone: Milestone, timeout
     const step = outcome.form ? "form" : stage && stage !== "upload" ? "processing" : stage === "upload" ? "upload" : STEP_OF[milestone];
     throw new StudioFlowError(
       `The studio failed ${stage ? `at the ${stage} stage` : `before "${milestone}"`} (${outcome.code ?? "no code"}): ${outcome.message}`,
-      step, outcome.code, stage,
+      step,
+      outcome.code,
+      stage,
     );
   }
   return { filmId: outcome.filmId };
@@ -231,11 +252,13 @@ export async function fillUploadForm(page: Page, film: FilmUpload): Promise<void
     const before = await chips.count();
     await page.getByTestId("upload-tool-input").fill(tool);
     await page.getByTestId("upload-tool-input").press("Enter");
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="upload-tool-chip"]').length > n, before, { timeout: 5_000 })
+    await page
+      .waitForFunction((n) => document.querySelectorAll('[data-testid="upload-tool-chip"]').length > n, before, { timeout: 5_000 })
       .catch(() => undefined); // a duplicate tag is dropped by the form: not an error
   }
   const problem = await studioError(page);
-  if (problem) throw new StudioFlowError(`The upload form refuses the film (${problem.code ?? "no code"}): ${problem.message}`, "form", problem.code);
+  if (problem)
+    throw new StudioFlowError(`The upload form refuses the film (${problem.code ?? "no code"}): ${problem.message}`, "form", problem.code);
 }
 
 /** Presses "Upload and process"; resolves with the time of the press (ms since the epoch). */
@@ -244,7 +267,11 @@ export async function submitUpload(page: Page): Promise<number> {
   await submit.waitFor({ timeout: 10_000 });
   if (!(await submit.isEnabled())) {
     const problem = await studioError(page);
-    throw new StudioFlowError(`The upload button is disabled${problem ? ` (${problem.code}): ${problem.message}` : ": no file chosen?"}`, "form", problem?.code ?? null);
+    throw new StudioFlowError(
+      `The upload button is disabled${problem ? ` (${problem.code}): ${problem.message}` : ": no file chosen?"}`,
+      "form",
+      problem?.code ?? null,
+    );
   }
   const at = Date.now();
   await submit.click();
@@ -255,7 +282,8 @@ export async function submitUpload(page: Page): Promise<number> {
 export async function mintListing(page: Page, timeoutMs = 120_000): Promise<string> {
   await page.getByTestId("mint-button").click();
   const { filmId } = await waitForMilestone(page, "minted", timeoutMs);
-  if (!filmId || !/^\d+$/.test(filmId)) throw new StudioFlowError(`The mint was confirmed but the page shows no film id ("${filmId}").`, "mint", "NO_FILM_ID");
+  if (!filmId || !/^\d+$/.test(filmId))
+    throw new StudioFlowError(`The mint was confirmed but the page shows no film id ("${filmId}").`, "mint", "NO_FILM_ID");
   return filmId;
 }
 
@@ -265,7 +293,11 @@ export async function mintListing(page: Page, timeoutMs = 120_000): Promise<stri
  * rejects with a StudioFlowError (the page's code and sentence) and leaves the page as it is, so the
  * caller can look at the error shown.
  */
-export async function uploadAndMint(page: Page, film: FilmUpload, options: { timeouts?: StudioTimeouts } = {}): Promise<UploadAndMintResult> {
+export async function uploadAndMint(
+  page: Page,
+  film: FilmUpload,
+  options: { timeouts?: StudioTimeouts } = {},
+): Promise<UploadAndMintResult> {
   await assertStudio(page);
   const timeouts = { uploadMs: 5 * 60_000, processingMs: 15 * 60_000, mintMs: 2 * 60_000, ...options.timeouts };
 
@@ -276,7 +308,9 @@ export async function uploadAndMint(page: Page, film: FilmUpload, options: { tim
     const m = /\/api\/studio\/jobs\/([0-9a-f]{32})(?:\?|$)/.exec(r.url());
     if (!m || r.request().method() !== "GET" || r.status() !== 200) return;
     jobId = m[1];
-    r.json().then((body) => (lastJob = body as typeof lastJob)).catch(() => undefined);
+    r.json()
+      .then((body) => (lastJob = body as typeof lastJob))
+      .catch(() => undefined);
   };
   page.on("response", onResponse);
   const watcher = film.onProgress ? watchProgress(page, film.onProgress) : null;
@@ -288,7 +322,10 @@ export async function uploadAndMint(page: Page, film: FilmUpload, options: { tim
     await waitForMilestone(page, "processed", timeouts.processingMs);
     const processedAtMs = Date.now();
     await watcher?.stop();
-    const metadataUri = await page.getByTestId("metadata-uri").innerText({ timeout: 2_000 }).catch(() => null);
+    const metadataUri = await page
+      .getByTestId("metadata-uri")
+      .innerText({ timeout: 2_000 })
+      .catch(() => null);
     const filmId = await mintListing(page, timeouts.mintMs);
     const mintedAtMs = Date.now();
     const stages: Partial<Record<StudioStage, number>> = {};
@@ -361,7 +398,7 @@ export async function openFilmPage(
   let seen = "not loaded";
   for (;;) {
     const response = await page.goto(url);
-    const access = await page.getByTestId("film-page").isVisible()
+    const access = (await page.getByTestId("film-page").isVisible())
       ? await page.getByTestId("access-status").getAttribute("data-access")
       : null;
     if (access !== null && (options.access === undefined || access === options.access)) return;

@@ -32,7 +32,9 @@ export default async function AccountPage() {
     return (
       <div className="account">
         <h1>Your account</h1>
-        <p className="error" role="alert" data-testid="account-error">Your account can&apos;t be read right now: the chain is not answering. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="account-error">
+          Your account can&apos;t be read right now: the chain is not answering. Try again shortly.
+        </p>
       </div>
     );
   }
@@ -49,7 +51,8 @@ export default async function AccountPage() {
         <h2>Subscription</h2>
         {subscription.active ? (
           <p>
-            Active until <strong>{formatDate(subscription.endsAt)}</strong> ({formatTimeLeft(subscription.endsAt, now)} left). Every film is included.
+            Active until <strong>{formatDate(subscription.endsAt)}</strong> ({formatTimeLeft(subscription.endsAt, now)} left). Every film is
+            included.
           </p>
         ) : subscription.endsAt > 0 ? (
           <p>Ended on {formatDate(subscription.endsAt)}.</p>
@@ -57,7 +60,13 @@ export default async function AccountPage() {
           <p>No subscription yet: one monthly price unlocks every film, and your watching decides how it is shared among their creators.</p>
         )}
         {terms && (
-          <PurchaseSlot renew={subscription.active} monthlyPrice={terms.monthlyPrice} passWindowSeconds={terms.passWindowSeconds} market={terms.market} token={terms.token} />
+          <PurchaseSlot
+            renew={subscription.active}
+            monthlyPrice={terms.monthlyPrice}
+            passWindowSeconds={terms.passWindowSeconds}
+            market={terms.market}
+            token={terms.token}
+          />
         )}
       </section>
 
@@ -70,7 +79,10 @@ export default async function AccountPage() {
             {passes.map((p) => (
               <li key={p.filmId} data-testid="pass-item" data-film-id={p.filmId}>
                 <Link href={`/films/${p.filmId}`}>{p.title}</Link>
-                <span className="muted"> — {formatTimeLeft(p.expiresAt, now)} left (until {formatDate(p.expiresAt)})</span>
+                <span className="muted">
+                  {" "}
+                  — {formatTimeLeft(p.expiresAt, now)} left (until {formatDate(p.expiresAt)})
+                </span>
               </li>
             ))}
           </ul>
@@ -87,7 +99,9 @@ export default async function AccountPage() {
               <li key={h.filmId} data-testid="continue-item" data-film-id={h.filmId}>
                 <Link href={`/films/${h.filmId}`}>{h.title}</Link>
                 <span className="muted">
-                  {" "}— at {formatDuration(h.positionSeconds ?? 0)}{h.durationSeconds ? ` of ${formatDuration(h.durationSeconds)}` : ""}
+                  {" "}
+                  — at {formatDuration(h.positionSeconds ?? 0)}
+                  {h.durationSeconds ? ` of ${formatDuration(h.durationSeconds)}` : ""}
                 </span>
                 {h.durationSeconds ? <progress max={h.durationSeconds} value={h.positionSeconds ?? 0} /> : null}
               </li>
@@ -105,7 +119,10 @@ export default async function AccountPage() {
             {history.map((h) => (
               <li key={h.filmId} data-testid="history-item" data-film-id={h.filmId}>
                 <Link href={`/films/${h.filmId}`}>{h.title}</Link>
-                <span className="muted"> — {formatWatchTime(h.watchedSeconds)} watched, last {formatDate(h.lastWatchedAt)}</span>
+                <span className="muted">
+                  {" "}
+                  — {formatWatchTime(h.watchedSeconds)} watched, last {formatDate(h.lastWatchedAt)}
+                </span>
               </li>
             ))}
           </ul>

@@ -34,7 +34,9 @@ export default async function PayoutsPage() {
     return (
       <div className="payouts">
         <h1>Payouts</h1>
-        <p className="error" role="alert" data-testid="payouts-error">The payouts can&apos;t be read right now. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="payouts-error">
+          The payouts can&apos;t be read right now. Try again shortly.
+        </p>
       </div>
     );
   }
@@ -45,43 +47,64 @@ export default async function PayoutsPage() {
     <div className="payouts" data-testid="payouts-page">
       <h1>Payouts, in the open</h1>
       <p className="muted">
-        Every month the subscription pool is split among films by what subscribers watched. The oracle publishes the whole tally
-        to IPFS, signs it and posts its Merkle root on-chain; anyone can download it and check it. This page runs the same
-        checks as <code>npm run oracle -- verify</code>.
+        Every month the subscription pool is split among films by what subscribers watched. The oracle publishes the whole tally to IPFS,
+        signs it and posts its Merkle root on-chain; anyone can download it and check it. This page runs the same checks as{" "}
+        <code>npm run oracle -- verify</code>.
       </p>
 
       <section className="panel" data-testid="payouts-how">
         <h2>How the split works</h2>
         <p>
-          Subscriptions (less the platform fee of <strong data-testid="param-fee">{pct(params?.feeBps ?? null)}</strong>) go into the pool of each
-          period they cover. After the period ends, each film&apos;s share of its pool is
+          Subscriptions (less the platform fee of <strong data-testid="param-fee">{pct(params?.feeBps ?? null)}</strong>) go into the pool
+          of each period they cover. After the period ends, each film&apos;s share of its pool is
         </p>
         <p className="formula" data-testid="payouts-formula">
           share = pool × ( w × views / total views + (1 − w) × seconds / total seconds )
         </p>
         <p>
           where <em>views</em> are the film&apos;s unique subscriber views (a view counts after 30 s, or the whole film if shorter) and
-          <em> seconds</em> its subscriber watch time, after the ledger&apos;s caps (3 × the film&apos;s length per viewer, 8 h per viewer and
-          day). The owner watching their own film counts for nothing. Today <strong>w = <span data-testid="param-view-weight">{pct(w)}</span></strong>,
-          so {w === null ? "" : `${pct(w)} of the pool follows views and ${pct(10_000 - w)} follows watch time`}. A posted tally keeps the weight it was
-          posted with.
+          <em> seconds</em> its subscriber watch time, after the ledger&apos;s caps (3 × the film&apos;s length per viewer, 8 h per viewer
+          and day). The owner watching their own film counts for nothing. Today{" "}
+          <strong>
+            w = <span data-testid="param-view-weight">{pct(w)}</span>
+          </strong>
+          , so {w === null ? "" : `${pct(w)} of the pool follows views and ${pct(10_000 - w)} follows watch time`}. A posted tally keeps the
+          weight it was posted with.
         </p>
         <dl className="stats">
-          <div><dt>Subscription</dt><dd data-testid="param-monthly-price">{params?.monthlyPrice ? `${formatDollars(params.monthlyPrice)}/month` : "?"}</dd></div>
-          <div><dt>Period length</dt><dd>{params ? formatWatchTime(params.periodLength) : "?"}</dd></div>
-          <div><dt>Challenge window</dt><dd data-testid="param-challenge-window">{params?.challengeWindow != null ? formatWatchTime(params.challengeWindow) : "?"}</dd></div>
-          <div><dt>Signatures needed</dt><dd data-testid="param-threshold">{params?.oracleThreshold ?? "?"} of {params?.oracleSigners.length ?? "?"}</dd></div>
+          <div>
+            <dt>Subscription</dt>
+            <dd data-testid="param-monthly-price">{params?.monthlyPrice ? `${formatDollars(params.monthlyPrice)}/month` : "?"}</dd>
+          </div>
+          <div>
+            <dt>Period length</dt>
+            <dd>{params ? formatWatchTime(params.periodLength) : "?"}</dd>
+          </div>
+          <div>
+            <dt>Challenge window</dt>
+            <dd data-testid="param-challenge-window">{params?.challengeWindow != null ? formatWatchTime(params.challengeWindow) : "?"}</dd>
+          </div>
+          <div>
+            <dt>Signatures needed</dt>
+            <dd data-testid="param-threshold">
+              {params?.oracleThreshold ?? "?"} of {params?.oracleSigners.length ?? "?"}
+            </dd>
+          </div>
         </dl>
         <p className="muted small">
-          A tally needs signatures of that many registered oracle operators; during the challenge window a guardian or the operators
-          can dispute it, and a disputed tally pays nothing until replaced. After the window anyone can claim a film&apos;s share for
-          its owner with a Merkle proof; the contract computes the share and never pays more than the pool. Rounding leaves under one
-          unit per film, rolled into a later pool once every film has claimed. Parameters as of block {params?.asOfBlock ?? "?"}; market{" "}
+          A tally needs signatures of that many registered oracle operators; during the challenge window a guardian or the operators can
+          dispute it, and a disputed tally pays nothing until replaced. After the window anyone can claim a film&apos;s share for its owner
+          with a Merkle proof; the contract computes the share and never pays more than the pool. Rounding leaves under one unit per film,
+          rolled into a later pool once every film has claimed. Parameters as of block {params?.asOfBlock ?? "?"}; market{" "}
           <span className="mono">{params?.market}</span>.
         </p>
       </section>
 
-      {periods.length === 0 && <p className="muted" data-testid="payouts-empty">No periods yet.</p>}
+      {periods.length === 0 && (
+        <p className="muted" data-testid="payouts-empty">
+          No periods yet.
+        </p>
+      )}
       {periods.map((p) => (
         <Period key={p.period} p={p} now={now} />
       ))}
@@ -95,51 +118,130 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
   return (
     <section className="panel period" data-testid="payout-period" data-period={p.period} data-status={p.status}>
       <h2>
-        Period {p.period} <span className={`status status-${p.status}`} data-testid="period-status">{STATUS_TEXT[p.status]}</span>
+        Period {p.period}{" "}
+        <span className={`status status-${p.status}`} data-testid="period-status">
+          {STATUS_TEXT[p.status]}
+        </span>
       </h2>
-      <p className="muted small">{formatDate(p.start)} — {formatDate(p.end)}{p.status === "open" ? ` (${formatTimeLeft(p.end, now)} left)` : ""}</p>
+      <p className="muted small">
+        {formatDate(p.start)} — {formatDate(p.end)}
+        {p.status === "open" ? ` (${formatTimeLeft(p.end, now)} left)` : ""}
+      </p>
       <dl className="stats">
-        <div><dt>Pool</dt><dd data-testid="period-pool" data-units={p.pool}>{formatDollars(p.pool)}</dd></div>
-        <div><dt>Subscribers</dt><dd data-testid="period-subscribers">{p.subscribers}</dd></div>
-        <div><dt>Views</dt><dd data-testid="period-views">{t ? t.totalViews : p.ledger.views}</dd></div>
-        <div><dt>Watch time</dt><dd data-testid="period-watch-time">{formatWatchTime(t ? t.totalSeconds : p.ledger.watchSeconds)}</dd></div>
-        <div><dt>Paid</dt><dd data-testid="period-paid">{formatDollars(p.paid)}</dd></div>
+        <div>
+          <dt>Pool</dt>
+          <dd data-testid="period-pool" data-units={p.pool}>
+            {formatDollars(p.pool)}
+          </dd>
+        </div>
+        <div>
+          <dt>Subscribers</dt>
+          <dd data-testid="period-subscribers">{p.subscribers}</dd>
+        </div>
+        <div>
+          <dt>Views</dt>
+          <dd data-testid="period-views">{t ? t.totalViews : p.ledger.views}</dd>
+        </div>
+        <div>
+          <dt>Watch time</dt>
+          <dd data-testid="period-watch-time">{formatWatchTime(t ? t.totalSeconds : p.ledger.watchSeconds)}</dd>
+        </div>
+        <div>
+          <dt>Paid</dt>
+          <dd data-testid="period-paid">{formatDollars(p.paid)}</dd>
+        </div>
       </dl>
       {!t && <p className="muted">{p.status === "open" ? "Views and watch time so far, from the ledger." : "No tally posted yet."}</p>}
       {p.rolledIn !== "0" && <p className="muted small">Includes {formatDollars(p.rolledIn)} rolled in from earlier periods.</p>}
-      {p.rolledOver && <p className="muted small">{formatDollars(p.rolledOver.amount)} left over was rolled into period {p.rolledOver.intoPeriod}.</p>}
+      {p.rolledOver && (
+        <p className="muted small">
+          {formatDollars(p.rolledOver.amount)} left over was rolled into period {p.rolledOver.intoPeriod}.
+        </p>
+      )}
       {t && (
         <>
           <dl className="facts">
-            <dt>Posted root</dt><dd className="mono" data-testid="period-root">{t.root}</dd>
+            <dt>Posted root</dt>
+            <dd className="mono" data-testid="period-root">
+              {t.root}
+            </dd>
             <dt>Tally file</dt>
             <dd>
-              <a className="mono" href={`/ipfs/${t.dataCid}`} download={`tally-period-${p.period}.json`} data-testid="period-tally-link">{t.dataCid}</a>
+              <a className="mono" href={`/ipfs/${t.dataCid}`} download={`tally-period-${p.period}.json`} data-testid="period-tally-link">
+                {t.dataCid}
+              </a>
             </dd>
             <dt>Signers</dt>
-            <dd data-testid="period-signers">{t.signers.map((s) => <span key={s} className="mono signer">{s}</span>)}</dd>
-            <dt>Posted</dt><dd>{formatDate(t.postedAt)} (block {t.postedBlock}, view weight {(t.viewWeightBps / 100).toFixed(0)} %)</dd>
+            <dd data-testid="period-signers">
+              {t.signers.map((s) => (
+                <span key={s} className="mono signer">
+                  {s}
+                </span>
+              ))}
+            </dd>
+            <dt>Posted</dt>
+            <dd>
+              {formatDate(t.postedAt)} (block {t.postedBlock}, view weight {(t.viewWeightBps / 100).toFixed(0)} %)
+            </dd>
             <dt>Challenge window</dt>
-            <dd data-testid="period-window">{now < t.claimableAt ? `open until ${formatDate(t.claimableAt)} (${formatTimeLeft(t.claimableAt, now)} left)` : `closed ${formatDate(t.claimableAt)}`}</dd>
-            {t.dispute && (<><dt>Dispute</dt><dd>by <span className="mono">{t.dispute.by}</span>: {t.dispute.reason || "no reason given"}</dd></>)}
+            <dd data-testid="period-window">
+              {now < t.claimableAt
+                ? `open until ${formatDate(t.claimableAt)} (${formatTimeLeft(t.claimableAt, now)} left)`
+                : `closed ${formatDate(t.claimableAt)}`}
+            </dd>
+            {t.dispute && (
+              <>
+                <dt>Dispute</dt>
+                <dd>
+                  by <span className="mono">{t.dispute.by}</span>: {t.dispute.reason || "no reason given"}
+                </dd>
+              </>
+            )}
           </dl>
           {p.fileError ? (
-            <p className="error" data-testid="period-file-error">The tally file could not be read: {p.fileError}</p>
+            <p className="error" data-testid="period-file-error">
+              The tally file could not be read: {p.fileError}
+            </p>
           ) : p.films.length === 0 ? (
             <p className="muted">No subscriber watched anything this period: the whole pool rolls over.</p>
           ) : (
             <div className="table-wrap">
               <table className="table" data-testid="period-films">
-                <thead><tr><th>Film</th><th>Views</th><th>Seconds</th><th>Share</th><th>Amount</th><th>Claimed</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Film</th>
+                    <th>Views</th>
+                    <th>Seconds</th>
+                    <th>Share</th>
+                    <th>Amount</th>
+                    <th>Claimed</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {p.films.map((f) => (
-                    <tr key={f.filmId} data-testid="period-film-row" data-film-id={f.filmId} data-amount={f.amount} data-claimed={Boolean(f.claimed)}>
-                      <td><Link href={`/films/${f.filmId}`}>{f.title}</Link></td>
+                    <tr
+                      key={f.filmId}
+                      data-testid="period-film-row"
+                      data-film-id={f.filmId}
+                      data-amount={f.amount}
+                      data-claimed={Boolean(f.claimed)}
+                    >
+                      <td>
+                        <Link href={`/films/${f.filmId}`}>{f.title}</Link>
+                      </td>
                       <td>{f.views}</td>
                       <td>{f.seconds}</td>
                       <td data-testid="film-share">{(f.fraction * 100).toFixed(2)} %</td>
                       <td data-testid="film-amount">{formatDollars(f.amount)}</td>
-                      <td>{f.claimed ? <>yes, to <span className="mono">{shortAddress(f.claimed.payee)}</span></> : "not yet"}</td>
+                      <td>
+                        {f.claimed ? (
+                          <>
+                            yes, to <span className="mono">{shortAddress(f.claimed.payee)}</span>
+                          </>
+                        ) : (
+                          "not yet"
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -154,7 +256,8 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
               <ul className="checks">
                 {verify.checks.map((c) => (
                   <li key={c.name} data-testid="verify-check" data-ok={c.ok}>
-                    <span className={c.ok ? "success" : "error"}>{c.ok ? "✓" : "✗"}</span> {c.name} <span className="muted small">— {c.detail}</span>
+                    <span className={c.ok ? "success" : "error"}>{c.ok ? "✓" : "✗"}</span> {c.name}{" "}
+                    <span className="muted small">— {c.detail}</span>
                   </li>
                 ))}
               </ul>

@@ -12,9 +12,7 @@ import { ClaimsSlot, FilmControlsSlot, UploadSlot } from "@/components/slots";
 import { formatDollars, formatWatchTime } from "@/lib/format";
 import { aiTools, genres } from "@/lib/server/catalog";
 import { currentSession } from "@/lib/server/session";
-import {
-  contracts, creatorClaims, creatorOverview, maxUploadBytes, ppvBalance, type ClaimRow,
-} from "@/lib/server/studio";
+import { contracts, creatorClaims, creatorOverview, maxUploadBytes, ppvBalance, type ClaimRow } from "@/lib/server/studio";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Studio" };
@@ -42,9 +40,16 @@ export default async function StudioPage() {
   } | null = null;
   try {
     const [overview, addresses, tools, genreList, balance] = await Promise.all([
-      creatorOverview(session.address), contracts(), aiTools(), genres(), ppvBalance(session.address),
+      creatorOverview(session.address),
+      contracts(),
+      aiTools(),
+      genres(),
+      ppvBalance(session.address),
     ]);
-    const claims = await creatorClaims(session.address, overview.films.map((f) => ({ filmId: f.filmId, title: f.title })));
+    const claims = await creatorClaims(
+      session.address,
+      overview.films.map((f) => ({ filmId: f.filmId, title: f.title })),
+    );
     data = { overview, addresses, tools, genreList, claims, balance };
   } catch (error) {
     console.error("studio:", error);
@@ -53,7 +58,9 @@ export default async function StudioPage() {
     return (
       <div className="studio">
         <h1>Creator studio</h1>
-        <p className="error" role="alert" data-testid="studio-unavailable">The studio can&apos;t be read right now: the chain is not answering. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="studio-unavailable">
+          The studio can&apos;t be read right now: the chain is not answering. Try again shortly.
+        </p>
       </div>
     );
   }
@@ -66,40 +73,76 @@ export default async function StudioPage() {
       <h1>Creator studio</h1>
       <p className="muted">
         Signed in as <span className="mono">{session.address}</span> ·{" "}
-        <Link href={`/creators/${session.address.toLowerCase()}`} data-testid="studio-public-page">your public page</Link>
+        <Link href={`/creators/${session.address.toLowerCase()}`} data-testid="studio-public-page">
+          your public page
+        </Link>
       </p>
 
       <section className="panel" data-testid="studio-upload">
         <h2>Upload a film</h2>
-        <UploadSlot listings={addresses.listings} creator={session.address} maxBytes={maxUploadBytes()} toolSuggestions={tools} genreSuggestions={genreList} />
+        <UploadSlot
+          listings={addresses.listings}
+          creator={session.address}
+          maxBytes={maxUploadBytes()}
+          toolSuggestions={tools}
+          genreSuggestions={genreList}
+        />
       </section>
 
       <section className="panel" data-testid="studio-films">
         <h2>My films</h2>
         {films.length === 0 ? (
-          <p className="muted" data-testid="studio-films-empty">No listings yet. Upload a film and mint it: it appears here and in the catalogue.</p>
+          <p className="muted" data-testid="studio-films-empty">
+            No listings yet. Upload a film and mint it: it appears here and in the catalogue.
+          </p>
         ) : (
           <div className="table-wrap">
             <table className="table">
               <thead>
                 <tr>
-                  <th>Film</th><th>Views</th><th>Watch time</th><th>This period</th><th>Passes</th><th>Pay-per-view</th><th>Pool</th><th>Price and sales</th>
+                  <th>Film</th>
+                  <th>Views</th>
+                  <th>Watch time</th>
+                  <th>This period</th>
+                  <th>Passes</th>
+                  <th>Pay-per-view</th>
+                  <th>Pool</th>
+                  <th>Price and sales</th>
                 </tr>
               </thead>
               <tbody>
                 {films.map((f) => (
-                  <tr key={f.filmId} data-testid="studio-film-row" data-film-id={f.filmId} data-sales-paused={f.salesPaused} data-price={f.pricePerView}>
+                  <tr
+                    key={f.filmId}
+                    data-testid="studio-film-row"
+                    data-film-id={f.filmId}
+                    data-sales-paused={f.salesPaused}
+                    data-price={f.pricePerView}
+                  >
                     <td>
                       <Link href={`/films/${f.filmId}`}>{f.title}</Link>
-                      <div className="muted small">#{f.filmId}{f.salesPaused ? " · sales paused" : ""}{f.metadataStatus !== "ok" ? ` · metadata ${f.metadataStatus}${f.metadataError ? `: ${f.metadataError}` : ""}` : ""}</div>
+                      <div className="muted small">
+                        #{f.filmId}
+                        {f.salesPaused ? " · sales paused" : ""}
+                        {f.metadataStatus !== "ok" ? ` · metadata ${f.metadataStatus}${f.metadataError ? `: ${f.metadataError}` : ""}` : ""}
+                      </div>
                     </td>
                     <td data-testid="film-views">{f.views}</td>
                     <td data-testid="film-watch-time">{formatWatchTime(f.watchSeconds)}</td>
-                    <td>{f.thisPeriod.views} · {formatWatchTime(f.thisPeriod.watchSeconds)}</td>
+                    <td>
+                      {f.thisPeriod.views} · {formatWatchTime(f.thisPeriod.watchSeconds)}
+                    </td>
                     <td>{f.passesSold}</td>
                     <td data-testid="film-ppv-revenue">{formatDollars(f.ppvRevenue)}</td>
                     <td data-testid="film-pool-earnings">{formatDollars(f.poolEarnings)}</td>
-                    <td><FilmControlsSlot listings={addresses.listings} filmId={f.filmId} pricePerView={f.pricePerView} salesPaused={f.salesPaused} /></td>
+                    <td>
+                      <FilmControlsSlot
+                        listings={addresses.listings}
+                        filmId={f.filmId}
+                        pricePerView={f.pricePerView}
+                        salesPaused={f.salesPaused}
+                      />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -111,37 +154,78 @@ export default async function StudioPage() {
       <section className="panel" data-testid="studio-earnings">
         <h2>Earnings</h2>
         <dl className="stats" data-testid="earnings-totals">
-          <div><dt>Views</dt><dd data-testid="total-views">{totals.views}</dd></div>
-          <div><dt>Watch time</dt><dd data-testid="total-watch-time">{formatWatchTime(totals.watchSeconds)}</dd></div>
-          <div><dt>Pay-per-view</dt><dd data-testid="total-ppv">{formatDollars(totals.ppvRevenue)}</dd></div>
-          <div><dt>Pool (claimed)</dt><dd data-testid="total-pool">{formatDollars(totals.poolEarnings)}</dd></div>
-          <div><dt>Total earned</dt><dd data-testid="total-earnings">{formatDollars(totals.earnings)}</dd></div>
+          <div>
+            <dt>Views</dt>
+            <dd data-testid="total-views">{totals.views}</dd>
+          </div>
+          <div>
+            <dt>Watch time</dt>
+            <dd data-testid="total-watch-time">{formatWatchTime(totals.watchSeconds)}</dd>
+          </div>
+          <div>
+            <dt>Pay-per-view</dt>
+            <dd data-testid="total-ppv">{formatDollars(totals.ppvRevenue)}</dd>
+          </div>
+          <div>
+            <dt>Pool (claimed)</dt>
+            <dd data-testid="total-pool">{formatDollars(totals.poolEarnings)}</dd>
+          </div>
+          <div>
+            <dt>Total earned</dt>
+            <dd data-testid="total-earnings">{formatDollars(totals.earnings)}</dd>
+          </div>
         </dl>
         <div className="charts">
           <BarChart
-            title="Views per period" testId="chart-views" series={[{ label: "Views", color: "#7fd1ff" }]}
+            title="Views per period"
+            testId="chart-views"
+            series={[{ label: "Views", color: "#7fd1ff" }]}
             data={chartPeriods.map((p) => ({ label: `P${p.period}`, values: [p.views], titles: [`${p.views} views`] }))}
           />
           <BarChart
-            title="Watch time per period (minutes)" testId="chart-watch-time" series={[{ label: "Minutes", color: "#a78bfa" }]}
-            data={chartPeriods.map((p) => ({ label: `P${p.period}`, values: [p.watchSeconds / 60], titles: [formatWatchTime(p.watchSeconds)] }))}
+            title="Watch time per period (minutes)"
+            testId="chart-watch-time"
+            series={[{ label: "Minutes", color: "#a78bfa" }]}
+            data={chartPeriods.map((p) => ({
+              label: `P${p.period}`,
+              values: [p.watchSeconds / 60],
+              titles: [formatWatchTime(p.watchSeconds)],
+            }))}
           />
           <BarChart
-            title="Earnings per period" testId="chart-earnings"
-            series={[{ label: "Pay-per-view", color: "#f5a524" }, { label: "Pool", color: "#34d399" }]}
+            title="Earnings per period"
+            testId="chart-earnings"
+            series={[
+              { label: "Pay-per-view", color: "#f5a524" },
+              { label: "Pool", color: "#34d399" },
+            ]}
             data={chartPeriods.map((p) => ({
-              label: `P${p.period}`, values: [dollars(p.ppvRevenue), dollars(p.poolEarnings)],
+              label: `P${p.period}`,
+              values: [dollars(p.ppvRevenue), dollars(p.poolEarnings)],
               titles: [`pay-per-view ${formatDollars(p.ppvRevenue)}`, `pool ${formatDollars(p.poolEarnings)}`],
             }))}
           />
         </div>
         <div className="table-wrap">
           <table className="table" data-testid="earnings-table">
-            <thead><tr><th>Period</th><th>Views</th><th>Watch time</th><th>Subscriber views</th><th>Passes</th><th>Pay-per-view</th><th>Pool</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Period</th>
+                <th>Views</th>
+                <th>Watch time</th>
+                <th>Subscriber views</th>
+                <th>Passes</th>
+                <th>Pay-per-view</th>
+                <th>Pool</th>
+              </tr>
+            </thead>
             <tbody>
               {[...periods].reverse().map((p) => (
                 <tr key={p.period} data-testid="earnings-row" data-period={p.period}>
-                  <td>{p.period}{p.period === overview.currentPeriod ? " (now)" : ""}</td>
+                  <td>
+                    {p.period}
+                    {p.period === overview.currentPeriod ? " (now)" : ""}
+                  </td>
                   <td>{p.views}</td>
                   <td>{formatWatchTime(p.watchSeconds)}</td>
                   <td>{p.subscriptionViews}</td>
@@ -158,8 +242,16 @@ export default async function StudioPage() {
 
       <section className="panel" data-testid="studio-claims">
         <h2>Claims</h2>
-        <ClaimsSlot market={addresses.market} token={addresses.token} creator={session.address as Address} claims={claims} ppvBalance={balance.toString()} />
-        <p className="muted small">Shares come from the oracle&apos;s posted tally; see <Link href="/payouts">Payouts</Link> for how each period was split.</p>
+        <ClaimsSlot
+          market={addresses.market}
+          token={addresses.token}
+          creator={session.address as Address}
+          claims={claims}
+          ppvBalance={balance.toString()}
+        />
+        <p className="muted small">
+          Shares come from the oracle&apos;s posted tally; see <Link href="/payouts">Payouts</Link> for how each period was split.
+        </p>
       </section>
     </div>
   );

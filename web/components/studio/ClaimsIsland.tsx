@@ -62,7 +62,8 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
   const [status, setStatus] = useState<{ kind: "idle" | "working" | "done" | "error"; message?: string }>({ kind: "idle" });
 
   const fetchBalance = useCallback(
-    async () => (publicClient ? publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [creator] }) : null),
+    async () =>
+      publicClient ? publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [creator] }) : null,
     [publicClient, token, creator],
   );
 
@@ -107,8 +108,20 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
     try {
       const before = balance;
       setStatus({ kind: "working", message: "Confirm the claim in your wallet…" });
-      const requests = items.map((c) => ({ period: BigInt(c.period), filmId: BigInt(c.filmId), views: BigInt(c.views), seconds_: BigInt(c.seconds), proof: c.proof }));
-      const hash = await writeContractAsync({ address: market, abi: filmMarketAbi, functionName: "claimBatch", args: [requests], chainId: CHAIN_ID });
+      const requests = items.map((c) => ({
+        period: BigInt(c.period),
+        filmId: BigInt(c.filmId),
+        views: BigInt(c.views),
+        seconds_: BigInt(c.seconds),
+        proof: c.proof,
+      }));
+      const hash = await writeContractAsync({
+        address: market,
+        abi: filmMarketAbi,
+        functionName: "claimBatch",
+        args: [requests],
+        chainId: CHAIN_ID,
+      });
       setStatus({ kind: "working", message: "Waiting for the transaction…" });
       const receipt = await publicClient!.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error("The claim failed on-chain.");
@@ -126,7 +139,13 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
     if (earnings === 0n || !(await ready())) return;
     try {
       setStatus({ kind: "working", message: "Confirm the withdrawal in your wallet…" });
-      const hash = await writeContractAsync({ address: market, abi: filmMarketAbi, functionName: "withdrawEarnings", args: [creator], chainId: CHAIN_ID });
+      const hash = await writeContractAsync({
+        address: market,
+        abi: filmMarketAbi,
+        functionName: "withdrawEarnings",
+        args: [creator],
+        chainId: CHAIN_ID,
+      });
       setStatus({ kind: "working", message: "Waiting for the transaction…" });
       const receipt = await publicClient!.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error("The withdrawal failed on-chain.");
@@ -145,43 +164,113 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
   return (
     <div className="claims" data-testid="claims-panel">
       <dl className="stats">
-        <div><dt>Wallet balance</dt><dd data-testid="claims-balance" data-units={balance?.toString() ?? ""}>{balance === null ? "…" : formatDollars(balance)}</dd></div>
-        <div><dt>Claimable now</dt><dd data-testid="claims-open-total" data-units={openTotal.toString()}>{formatDollars(openTotal)}</dd></div>
-        <div><dt>Pay-per-view to withdraw</dt><dd data-testid="ppv-balance" data-units={earnings.toString()}>{formatDollars(earnings)}</dd></div>
+        <div>
+          <dt>Wallet balance</dt>
+          <dd data-testid="claims-balance" data-units={balance?.toString() ?? ""}>
+            {balance === null ? "…" : formatDollars(balance)}
+          </dd>
+        </div>
+        <div>
+          <dt>Claimable now</dt>
+          <dd data-testid="claims-open-total" data-units={openTotal.toString()}>
+            {formatDollars(openTotal)}
+          </dd>
+        </div>
+        <div>
+          <dt>Pay-per-view to withdraw</dt>
+          <dd data-testid="ppv-balance" data-units={earnings.toString()}>
+            {formatDollars(earnings)}
+          </dd>
+        </div>
       </dl>
-      {wrongAccount && <p className="notice" data-testid="claims-wrong-account">The wallet is on another account; claims still pay the films&apos; owner ({creator}).</p>}
+      {wrongAccount && (
+        <p className="notice" data-testid="claims-wrong-account">
+          The wallet is on another account; claims still pay the films&apos; owner ({creator}).
+        </p>
+      )}
       <div className="claims-actions">
-        <button className="btn btn-primary" type="button" disabled={busy || open.length === 0} onClick={() => void claim(open)} data-testid="claim-all">
+        <button
+          className="btn btn-primary"
+          type="button"
+          disabled={busy || open.length === 0}
+          onClick={() => void claim(open)}
+          data-testid="claim-all"
+        >
           Claim all ({open.length}) — {formatDollars(openTotal)}
         </button>
-        <button className="btn btn-secondary" type="button" disabled={busy || earnings === 0n} onClick={() => void withdraw()} data-testid="withdraw-earnings">
+        <button
+          className="btn btn-secondary"
+          type="button"
+          disabled={busy || earnings === 0n}
+          onClick={() => void withdraw()}
+          data-testid="withdraw-earnings"
+        >
           Withdraw pay-per-view earnings — {formatDollars(earnings)}
         </button>
       </div>
       {status.kind !== "idle" && (
-        <p className={status.kind === "error" ? "error" : status.kind === "done" ? "success" : "notice"} role={status.kind === "error" ? "alert" : undefined} data-testid="claims-status" data-kind={status.kind}>
+        <p
+          className={status.kind === "error" ? "error" : status.kind === "done" ? "success" : "notice"}
+          role={status.kind === "error" ? "alert" : undefined}
+          data-testid="claims-status"
+          data-kind={status.kind}
+        >
           {status.message}
         </p>
       )}
       {rows.length === 0 ? (
-        <p className="muted" data-testid="claims-empty">No pool shares yet: once a period your films were watched in by subscribers is tallied and posted, its share appears here.</p>
+        <p className="muted" data-testid="claims-empty">
+          No pool shares yet: once a period your films were watched in by subscribers is tallied and posted, its share appears here.
+        </p>
       ) : (
         <table className="table" data-testid="claims-table">
           <thead>
-            <tr><th>Period</th><th>Film</th><th>Views</th><th>Watch time</th><th>Share</th><th>Status</th><th /></tr>
+            <tr>
+              <th>Period</th>
+              <th>Film</th>
+              <th>Views</th>
+              <th>Watch time</th>
+              <th>Share</th>
+              <th>Status</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {rows.map((c) => (
-              <tr key={key(c)} data-testid="claim-row" data-period={c.period} data-film-id={c.filmId} data-amount={c.amount} data-claimed={c.claimed} data-claimable={c.claimable && !c.claimed}>
+              <tr
+                key={key(c)}
+                data-testid="claim-row"
+                data-period={c.period}
+                data-film-id={c.filmId}
+                data-amount={c.amount}
+                data-claimed={c.claimed}
+                data-claimable={c.claimable && !c.claimed}
+              >
                 <td>{c.period}</td>
                 <td>{c.title}</td>
                 <td>{c.views}</td>
                 <td>{formatWatchTime(Number(c.seconds))}</td>
                 <td data-testid="claim-amount">{formatDollars(c.amount)}</td>
-                <td data-testid="claim-status">{c.claimed ? "Claimed" : c.claimable ? `Claimable until ${formatDate(c.claimDeadline)}` : c.closed ? "Closed" : `From ${formatDate(c.claimableAt)}`}</td>
+                <td data-testid="claim-status">
+                  {c.claimed
+                    ? "Claimed"
+                    : c.claimable
+                      ? `Claimable until ${formatDate(c.claimDeadline)}`
+                      : c.closed
+                        ? "Closed"
+                        : `From ${formatDate(c.claimableAt)}`}
+                </td>
                 <td>
                   {!c.claimed && c.claimable && (
-                    <button className="btn btn-secondary" type="button" disabled={busy} onClick={() => void claim([c])} data-testid="claim-one">Claim</button>
+                    <button
+                      className="btn btn-secondary"
+                      type="button"
+                      disabled={busy}
+                      onClick={() => void claim([c])}
+                      data-testid="claim-one"
+                    >
+                      Claim
+                    </button>
                   )}
                 </td>
               </tr>

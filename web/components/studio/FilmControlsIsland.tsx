@@ -44,12 +44,22 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
   const [status, setStatus] = useState<{ kind: "idle" | "working" | "done" | "error"; message?: string }>({ kind: "idle" });
   const parsed = parseDollars(text);
 
-  async function send(functionName: "setPrice" | "setSalesPaused", args: readonly [bigint, bigint] | readonly [bigint, boolean], after: () => void) {
+  async function send(
+    functionName: "setPrice" | "setSalesPaused",
+    args: readonly [bigint, bigint] | readonly [bigint, boolean],
+    after: () => void,
+  ) {
     if (!isConnected) return openConnectModal();
     try {
       if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
       setStatus({ kind: "working", message: "Confirm in your wallet…" });
-      const hash = await writeContractAsync({ address: listings, abi: filmListingsAbi, functionName, args: args as never, chainId: CHAIN_ID });
+      const hash = await writeContractAsync({
+        address: listings,
+        abi: filmListingsAbi,
+        functionName,
+        args: args as never,
+        chainId: CHAIN_ID,
+      });
       setStatus({ kind: "working", message: "Waiting for the transaction…" });
       const receipt = await publicClient!.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
@@ -58,7 +68,9 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
       setTimeout(() => router.refresh(), 2500);
     } catch (e) {
       const f = friendlyError(e);
-      const message = /FilmListingsNotOwner/.test(f.message) ? "Only the listing's owner can change it: switch the wallet to the owner's account." : f.message;
+      const message = /FilmListingsNotOwner/.test(f.message)
+        ? "Only the listing's owner can change it: switch the wallet to the owner's account."
+        : f.message;
       setStatus({ kind: "error", message });
     }
   }
@@ -77,20 +89,44 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
       >
         <span className="muted">$</span>
         <input
-          className="price-input" type="text" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} disabled={busy}
-          aria-label="Price per view in dollars" data-testid="film-price-input" aria-invalid={parsed === null}
+          className="price-input"
+          type="text"
+          inputMode="decimal"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          disabled={busy}
+          aria-label="Price per view in dollars"
+          data-testid="film-price-input"
+          aria-invalid={parsed === null}
         />
-        <button className="btn btn-secondary" type="submit" disabled={busy || parsed === null || parsed === price} data-testid="film-price-save">Save price</button>
+        <button
+          className="btn btn-secondary"
+          type="submit"
+          disabled={busy || parsed === null || parsed === price}
+          data-testid="film-price-save"
+        >
+          Save price
+        </button>
       </form>
-      <span className="muted" data-testid="film-price-current" data-price={price.toString()}>now {formatDollars(price, { free: true })}</span>
+      <span className="muted" data-testid="film-price-current" data-price={price.toString()}>
+        now {formatDollars(price, { free: true })}
+      </span>
       <button
-        className={`btn ${paused ? "btn-primary" : "btn-ghost"}`} type="button" disabled={busy} data-testid="film-sales-toggle" data-paused={paused}
+        className={`btn ${paused ? "btn-primary" : "btn-ghost"}`}
+        type="button"
+        disabled={busy}
+        data-testid="film-sales-toggle"
+        data-paused={paused}
         onClick={() => void send("setSalesPaused", [BigInt(filmId), !paused] as const, () => setPaused(!paused))}
       >
         {paused ? "Resume sales" : "Pause sales"}
       </button>
       {status.kind !== "idle" && (
-        <span className={status.kind === "error" ? "error" : status.kind === "done" ? "success" : "notice"} data-testid="film-controls-status" role={status.kind === "error" ? "alert" : undefined}>
+        <span
+          className={status.kind === "error" ? "error" : status.kind === "done" ? "success" : "notice"}
+          data-testid="film-controls-status"
+          role={status.kind === "error" ? "alert" : undefined}
+        >
           {status.message}
         </span>
       )}

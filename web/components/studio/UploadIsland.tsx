@@ -40,7 +40,12 @@ export default function UploadIsland(props: UploadProps) {
 }
 
 const STAGE_LABELS: Record<JobStage, string> = {
-  upload: "Upload", probe: "Check the file", transcode: "Transcode (HLS ladder)", encrypt: "Encrypt", ipfs: "Store in IPFS", metadata: "Metadata",
+  upload: "Upload",
+  probe: "Check the file",
+  transcode: "Transcode (HLS ladder)",
+  encrypt: "Encrypt",
+  ipfs: "Store in IPFS",
+  metadata: "Metadata",
 };
 
 interface JobView {
@@ -105,10 +110,13 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
   const pollRef = useRef<ReturnType<typeof setTimeout> | null>(null);
   const fileInput = useRef<HTMLInputElement | null>(null);
 
-  useEffect(() => () => {
-    if (pollRef.current) clearTimeout(pollRef.current);
-    void uploadRef.current?.abort();
-  }, []);
+  useEffect(
+    () => () => {
+      if (pollRef.current) clearTimeout(pollRef.current);
+      void uploadRef.current?.abort();
+    },
+    [],
+  );
 
   const priceUnits = parseDollars(price);
   const busy = phase.kind === "uploading" || phase.kind === "processing" || phase.kind === "minting";
@@ -126,9 +134,17 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
     if (next) {
       const problem = wrongType(next);
       if (problem) setFormError({ code: "WRONG_TYPE", message: problem });
-      else if (next.size > maxBytes) setFormError({ code: "TOO_LARGE", message: `The file is ${formatBytes(next.size)}; the limit is ${formatBytes(maxBytes)}.` });
+      else if (next.size > maxBytes)
+        setFormError({ code: "TOO_LARGE", message: `The file is ${formatBytes(next.size)}; the limit is ${formatBytes(maxBytes)}.` });
       else if (next.size === 0) setFormError({ code: "EMPTY_FILE", message: "The file is empty." });
-      else if (!title) setTitle(next.name.replace(/\.[^.]+$/, "").replace(/[_-]+/g, " ").trim().slice(0, 200));
+      else if (!title)
+        setTitle(
+          next.name
+            .replace(/\.[^.]+$/, "")
+            .replace(/[_-]+/g, " ")
+            .trim()
+            .slice(0, 200),
+        );
     }
   }
 
@@ -228,8 +244,12 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
         if (job.state === "done") return setPhase({ kind: "ready", job });
         if (job.state === "failed") {
           return setPhase({
-            kind: "failed", code: job.error?.code ?? "INTERNAL", message: job.error?.message ?? "Processing failed.",
-            retry: job.error?.retryable ? "job" : "file", job, uploadId: job.uploadId,
+            kind: "failed",
+            code: job.error?.code ?? "INTERNAL",
+            message: job.error?.message ?? "Processing failed.",
+            retry: job.error?.retryable ? "job" : "file",
+            job,
+            uploadId: job.uploadId,
           });
         }
         setPhase({ kind: "processing", job });
@@ -249,7 +269,13 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       return;
     }
     if (address.toLowerCase() !== creator.toLowerCase()) {
-      setPhase({ kind: "failed", code: "WRONG_ACCOUNT", message: `You are signed in as ${creator} but the wallet is on ${address}. Switch the wallet to the signed-in account.`, retry: "mint", job });
+      setPhase({
+        kind: "failed",
+        code: "WRONG_ACCOUNT",
+        message: `You are signed in as ${creator} but the wallet is on ${address}. Switch the wallet to the signed-in account.`,
+        retry: "mint",
+        job,
+      });
       return;
     }
     try {
@@ -257,8 +283,11 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       setPhase({ kind: "minting", job, step: "Confirm the mint in your wallet…" });
       const duration = Math.max(1, Math.round(job.result.durationSeconds));
       const hash = await writeContractAsync({
-        address: listings, abi: filmListingsAbi, functionName: "mint",
-        args: [job.result.metadataUri, duration, BigInt(job.price)], chainId: CHAIN_ID,
+        address: listings,
+        abi: filmListingsAbi,
+        functionName: "mint",
+        args: [job.result.metadataUri, duration, BigInt(job.price)],
+        chainId: CHAIN_ID,
       });
       setPhase({ kind: "minting", job, step: "Waiting for the transaction…" });
       const receipt = await publicClient!.waitForTransactionReceipt({ hash });
@@ -269,7 +298,13 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       setTimeout(() => router.refresh(), 3000);
     } catch (e) {
       const friendly = friendlyError(e);
-      setPhase({ kind: "failed", code: friendly.kind === "rejected" ? "MINT_REJECTED" : "MINT_FAILED", message: friendly.message, retry: "mint", job });
+      setPhase({
+        kind: "failed",
+        code: friendly.kind === "rejected" ? "MINT_REJECTED" : "MINT_FAILED",
+        message: friendly.message,
+        retry: "mint",
+        job,
+      });
     }
   }
 
@@ -289,12 +324,18 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
   }
 
   // One progress view: the upload's bytes are the first stage, then the server's stages.
-  const job = phase.kind === "processing" || phase.kind === "ready" || phase.kind === "minting" ? phase.job : phase.kind === "failed" ? phase.job ?? null : null;
+  const job =
+    phase.kind === "processing" || phase.kind === "ready" || phase.kind === "minting"
+      ? phase.job
+      : phase.kind === "failed"
+        ? (phase.job ?? null)
+        : null;
   const uploadPercent = phase.kind === "uploading" ? phase.percent : phase.kind === "form" ? 0 : 100;
-  const stagePercent = (s: JobStage) => (s === "upload" ? (job ? 100 : uploadPercent) : job?.stages[s]?.percent ?? 0);
+  const stagePercent = (s: JobStage) => (s === "upload" ? (job ? 100 : uploadPercent) : (job?.stages[s]?.percent ?? 0));
   const overall = job ? job.percent : Math.round(uploadPercent) / 10;
   const currentStage: JobStage | null = phase.kind === "uploading" ? "upload" : job?.state === "running" ? job.stage : null;
-  const showProgress = phase.kind !== "form" && phase.kind !== "minted" && !(phase.kind === "failed" && phase.retry === "file" && !job && uploadPercent === 0);
+  const showProgress =
+    phase.kind !== "form" && phase.kind !== "minted" && !(phase.kind === "failed" && phase.retry === "file" && !job && uploadPercent === 0);
 
   return (
     <div className="studio-upload" data-testid="upload-panel" data-phase={phase.kind}>
@@ -302,29 +343,74 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
         <label className="field">
           <span>Video file</span>
           <input
-            ref={fileInput} type="file" accept="video/*,.mkv,.mov,.mp4,.webm" data-testid="upload-file" disabled={busy || phase.kind === "ready"}
+            ref={fileInput}
+            type="file"
+            accept="video/*,.mkv,.mov,.mp4,.webm"
+            data-testid="upload-file"
+            disabled={busy || phase.kind === "ready"}
             onChange={(e) => onPick(e.target.files?.[0] ?? null)}
           />
-          {file && <small className="muted" data-testid="upload-file-info">{file.name} — {formatBytes(file.size)}</small>}
+          {file && (
+            <small className="muted" data-testid="upload-file-info">
+              {file.name} — {formatBytes(file.size)}
+            </small>
+          )}
         </label>
         <label className="field">
           <span>Title</span>
-          <input type="text" value={title} maxLength={200} required onChange={(e) => setTitle(e.target.value)} disabled={busy} data-testid="upload-title" />
+          <input
+            type="text"
+            value={title}
+            maxLength={200}
+            required
+            onChange={(e) => setTitle(e.target.value)}
+            disabled={busy}
+            data-testid="upload-title"
+          />
         </label>
         <label className="field">
           <span>Description</span>
-          <textarea value={description} maxLength={5000} rows={3} onChange={(e) => setDescription(e.target.value)} disabled={busy} data-testid="upload-description" />
+          <textarea
+            value={description}
+            maxLength={5000}
+            rows={3}
+            onChange={(e) => setDescription(e.target.value)}
+            disabled={busy}
+            data-testid="upload-description"
+          />
         </label>
         <div className="field-row">
           <label className="field">
             <span>Genre</span>
-            <input type="text" list="studio-genres" value={genre} maxLength={64} onChange={(e) => setGenre(e.target.value)} disabled={busy} data-testid="upload-genre" />
-            <datalist id="studio-genres">{genreSuggestions.map((g) => <option key={g} value={g} />)}</datalist>
+            <input
+              type="text"
+              list="studio-genres"
+              value={genre}
+              maxLength={64}
+              onChange={(e) => setGenre(e.target.value)}
+              disabled={busy}
+              data-testid="upload-genre"
+            />
+            <datalist id="studio-genres">
+              {genreSuggestions.map((g) => (
+                <option key={g} value={g} />
+              ))}
+            </datalist>
           </label>
           <label className="field">
             <span>Price per view (dollars)</span>
-            <input type="text" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} disabled={busy} data-testid="upload-price" aria-invalid={priceUnits === null} />
-            <small className="muted" data-testid="upload-price-preview">{priceUnits === null ? "Not a price" : formatDollars(priceUnits, { free: true })}</small>
+            <input
+              type="text"
+              inputMode="decimal"
+              value={price}
+              onChange={(e) => setPrice(e.target.value)}
+              disabled={busy}
+              data-testid="upload-price"
+              aria-invalid={priceUnits === null}
+            />
+            <small className="muted" data-testid="upload-price-preview">
+              {priceUnits === null ? "Not a price" : formatDollars(priceUnits, { free: true })}
+            </small>
           </label>
         </div>
         <div className="field">
@@ -333,13 +419,27 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
             {tools.map((t) => (
               <li key={t} data-testid="upload-tool-chip">
                 {t}{" "}
-                <button type="button" className="link" aria-label={`Remove ${t}`} onClick={() => setTools((all) => all.filter((x) => x !== t))} disabled={busy}>×</button>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove ${t}`}
+                  onClick={() => setTools((all) => all.filter((x) => x !== t))}
+                  disabled={busy}
+                >
+                  ×
+                </button>
               </li>
             ))}
           </ul>
           <div className="field-inline">
             <input
-              type="text" list="studio-tools" value={toolText} maxLength={64} placeholder="e.g. Sora, Runway Gen-4, Suno" disabled={busy} data-testid="upload-tool-input"
+              type="text"
+              list="studio-tools"
+              value={toolText}
+              maxLength={64}
+              placeholder="e.g. Sora, Runway Gen-4, Suno"
+              disabled={busy}
+              data-testid="upload-tool-input"
               onChange={(e) => setToolText(e.target.value)}
               onKeyDown={(e) => {
                 if (e.key === "Enter" || e.key === ",") {
@@ -348,20 +448,46 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
                 }
               }}
             />
-            <button type="button" className="btn btn-secondary" onClick={() => addTool(toolText)} disabled={busy || !toolText.trim()} data-testid="upload-tool-add">Add</button>
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => addTool(toolText)}
+              disabled={busy || !toolText.trim()}
+              data-testid="upload-tool-add"
+            >
+              Add
+            </button>
           </div>
-          <datalist id="studio-tools">{toolSuggestions.map((t) => <option key={t} value={t} />)}</datalist>
+          <datalist id="studio-tools">
+            {toolSuggestions.map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
           {toolSuggestions.length > 0 && (
             <p className="tool-suggestions" data-testid="upload-tool-suggestions">
-              {toolSuggestions.filter((t) => !tools.includes(t)).slice(0, 8).map((t) => (
-                <button key={t} type="button" className="chip chip-button" onClick={() => addTool(t)} disabled={busy}>+ {t}</button>
-              ))}
+              {toolSuggestions
+                .filter((t) => !tools.includes(t))
+                .slice(0, 8)
+                .map((t) => (
+                  <button key={t} type="button" className="chip chip-button" onClick={() => addTool(t)} disabled={busy}>
+                    + {t}
+                  </button>
+                ))}
             </p>
           )}
         </div>
-        {formError && <p className="error" role="alert" data-testid="upload-error" data-code={formError.code}>{formError.message}</p>}
+        {formError && (
+          <p className="error" role="alert" data-testid="upload-error" data-code={formError.code}>
+            {formError.message}
+          </p>
+        )}
         {phase.kind === "form" && (
-          <button className="btn btn-primary btn-large" type="submit" data-testid="upload-submit" disabled={!file || Boolean(formError && formError.code !== "INVALID_INPUT")}>
+          <button
+            className="btn btn-primary btn-large"
+            type="submit"
+            data-testid="upload-submit"
+            disabled={!file || Boolean(formError && formError.code !== "INVALID_INPUT")}
+          >
             Upload and process
           </button>
         )}
@@ -372,7 +498,9 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
           <div className="progress-head">
             <strong data-testid="upload-overall-percent">{overall.toFixed(1)} %</strong>
             {phase.kind === "uploading" && (
-              <span className="muted" data-testid="upload-bytes">{formatBytes(phase.bytes)} of {formatBytes(phase.total)} uploaded</span>
+              <span className="muted" data-testid="upload-bytes">
+                {formatBytes(phase.bytes)} of {formatBytes(phase.total)} uploaded
+              </span>
             )}
           </div>
           <progress max={100} value={overall} data-testid="upload-progress-bar" />
@@ -385,7 +513,9 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
                 <li key={s} data-testid={`stage-${s}`} data-state={state} data-percent={pct} className={`stage stage-${state}`}>
                   <span className="stage-name">{STAGE_LABELS[s]}</span>
                   <progress max={100} value={pct} />
-                  <span className="stage-percent" data-testid={`stage-${s}-percent`}>{Math.round(pct)} %</span>
+                  <span className="stage-percent" data-testid={`stage-${s}-percent`}>
+                    {Math.round(pct)} %
+                  </span>
                 </li>
               );
             })}
@@ -396,20 +526,42 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       {phase.kind === "ready" && (
         <div className="studio-ready" data-testid="mint-panel">
           <p className="success" data-testid="processing-done">
-            Processed: {Math.round(phase.job.result?.durationSeconds ?? 0)} s, stored in IPFS. Mint the listing to publish it at {formatDollars(phase.job.price, { free: true })} per view.
+            Processed: {Math.round(phase.job.result?.durationSeconds ?? 0)} s, stored in IPFS. Mint the listing to publish it at{" "}
+            {formatDollars(phase.job.price, { free: true })} per view.
           </p>
-          <p className="muted mono" data-testid="metadata-uri">{phase.job.result?.metadataUri}</p>
-          <button className="btn btn-primary btn-large" type="button" onClick={() => mint(phase.job)} data-testid="mint-button">Mint listing</button>
+          <p className="muted mono" data-testid="metadata-uri">
+            {phase.job.result?.metadataUri}
+          </p>
+          <button className="btn btn-primary btn-large" type="button" onClick={() => mint(phase.job)} data-testid="mint-button">
+            Mint listing
+          </button>
         </div>
       )}
-      {phase.kind === "minting" && <p className="notice" data-testid="mint-progress">{phase.step}</p>}
+      {phase.kind === "minting" && (
+        <p className="notice" data-testid="mint-progress">
+          {phase.step}
+        </p>
+      )}
       {phase.kind === "minted" && (
         <div className="success-box" data-testid="mint-success" data-film-id={phase.filmId}>
           <p className="success">
             Minted as film #{phase.filmId}. It appears in the catalogue within a few seconds:{" "}
-            <a href={`/films/${phase.filmId}`} data-testid="minted-film-link">open its page</a>.
+            <a href={`/films/${phase.filmId}`} data-testid="minted-film-link">
+              open its page
+            </a>
+            .
           </p>
-          <button className="btn btn-secondary" type="button" onClick={() => { reset(); setTitle(""); setDescription(""); setTools([]); }} data-testid="upload-another">
+          <button
+            className="btn btn-secondary"
+            type="button"
+            onClick={() => {
+              reset();
+              setTitle("");
+              setDescription("");
+              setTools([]);
+            }}
+            data-testid="upload-another"
+          >
             Upload another film
           </button>
         </div>
@@ -418,7 +570,11 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
         <div className="error" role="alert" data-testid="studio-error" data-code={phase.code}>
           <p data-testid="studio-error-message">{phase.message}</p>
           <p className="muted">
-            {phase.retry === "file" ? "Nothing was published." : phase.retry === "mint" ? "The film is processed; nothing is listed until the mint is confirmed." : "Nothing was published."}
+            {phase.retry === "file"
+              ? "Nothing was published."
+              : phase.retry === "mint"
+                ? "The film is processed; nothing is listed until the mint is confirmed."
+                : "Nothing was published."}
           </p>
           <button className="btn btn-secondary" type="button" onClick={() => retry(phase)} data-testid="retry-button">
             {phase.retry === "file" ? "Choose another file" : phase.retry === "mint" ? "Try the mint again" : "Retry"}

@@ -72,7 +72,10 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
       try {
         await switchChainAsync({ chainId: CHAIN_ID });
       } catch {
-        setStatus({ kind: "error", error: { kind: "network", message: "Your wallet is on another network. Switch to the app's network and try again." } });
+        setStatus({
+          kind: "error",
+          error: { kind: "network", message: "Your wallet is on another network. Switch to the app's network and try again." },
+        });
         return null;
       }
     }
@@ -90,7 +93,10 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
     ]);
     if (balance < value) {
       throw Object.assign(new Error("funds"), {
-        friendly: { kind: "funds", message: `Not enough test dollars: this costs ${formatDollars(value)} and the wallet holds ${formatDollars(balance)}.` } satisfies FriendlyError,
+        friendly: {
+          kind: "funds",
+          message: `Not enough test dollars: this costs ${formatDollars(value)} and the wallet holds ${formatDollars(balance)}.`,
+        } satisfies FriendlyError,
       });
     }
     const deadline = block.timestamp + 3600n;
@@ -125,12 +131,18 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
       const hash: Hex =
         kind === "view"
           ? await writeContractAsync({
-              address: market, abi: marketWithTokenErrors, functionName: "buyViewWithPermit",
-              args: [BigInt(filmId!), price, p.deadline, p.v, p.r, p.s], chainId: CHAIN_ID,
+              address: market,
+              abi: marketWithTokenErrors,
+              functionName: "buyViewWithPermit",
+              args: [BigInt(filmId!), price, p.deadline, p.v, p.r, p.s],
+              chainId: CHAIN_ID,
             })
           : await writeContractAsync({
-              address: market, abi: marketWithTokenErrors, functionName: "subscribeWithPermit",
-              args: [1n, price, p.deadline, p.v, p.r, p.s], chainId: CHAIN_ID,
+              address: market,
+              abi: marketWithTokenErrors,
+              functionName: "subscribeWithPermit",
+              args: [1n, price, p.deadline, p.v, p.r, p.s],
+              chainId: CHAIN_ID,
             });
       setStatus({ kind: "working", step: "Waiting for the transaction…" });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -142,9 +154,10 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
       const signInHint = session.status === "signed-in" ? "" : " Sign in to start watching.";
       setStatus({
         kind: "done",
-        message: kind === "view"
-          ? `Done: you can watch this film for ${formatWatchTime(passWindowSeconds)}.${signInHint}`
-          : `Done: your subscription runs for another month.${signInHint}`,
+        message:
+          kind === "view"
+            ? `Done: you can watch this film for ${formatWatchTime(passWindowSeconds)}.${signInHint}`
+            : `Done: your subscription runs for another month.${signInHint}`,
       });
     } catch (e) {
       const friendly = (e as { friendly?: FriendlyError }).friendly ?? friendlyError(e);
@@ -163,7 +176,13 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
       setStatus({ kind: "working", step: "Getting test dollars…" });
       const limit = await publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "FAUCET_LIMIT" });
       const amount = limit < 100_000_000n ? limit : 100_000_000n;
-      const hash = await writeContractAsync({ address: token, abi: testDollarAbi, functionName: "faucet", args: [amount], chainId: CHAIN_ID });
+      const hash = await writeContractAsync({
+        address: token,
+        abi: testDollarAbi,
+        functionName: "faucet",
+        args: [amount],
+        chainId: CHAIN_ID,
+      });
       await publicClient.waitForTransactionReceipt({ hash });
       setStatus({ kind: "funded", message: `${formatDollars(amount)} test dollars added to your wallet. Now try again.` });
     } catch (e) {
@@ -177,32 +196,69 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
     <div className="purchase" data-testid="purchase-panel">
       <div className="purchase-buttons">
         {filmId !== undefined && viewPrice > 0n && (
-          <button className="btn btn-primary btn-large" data-testid="buy-view" disabled={busy || salesPaused} onClick={() => run("view")} type="button">
+          <button
+            className="btn btn-primary btn-large"
+            data-testid="buy-view"
+            disabled={busy || salesPaused}
+            onClick={() => run("view")}
+            type="button"
+          >
             Buy one view — {formatDollars(viewPrice)}, valid {formatWatchTime(passWindowSeconds)}
           </button>
         )}
-        <button className="btn btn-secondary btn-large" data-testid="subscribe" disabled={busy} onClick={() => run("subscribe")} type="button">
+        <button
+          className="btn btn-secondary btn-large"
+          data-testid="subscribe"
+          disabled={busy}
+          onClick={() => run("subscribe")}
+          type="button"
+        >
           {renew ? "Renew" : "Subscribe"} — {formatDollars(subPrice)}/month
         </button>
       </div>
-      {salesPaused && <p className="muted" data-testid="sales-paused">The creator has paused single-view sales; subscribers can still watch.</p>}
+      {salesPaused && (
+        <p className="muted" data-testid="sales-paused">
+          The creator has paused single-view sales; subscribers can still watch.
+        </p>
+      )}
       {wrongNetwork && status.kind !== "error" && (
         <p className="notice" data-testid="wrong-network">
           Your wallet is on another network.{" "}
-          <button className="link" onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)} type="button">Switch network</button>
+          <button className="link" onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)} type="button">
+            Switch network
+          </button>
         </p>
       )}
-      {status.kind === "working" && <p className="notice" data-testid="purchase-progress">{status.step}</p>}
-      {status.kind === "done" && <p className="success" data-testid="purchase-success">{status.message}</p>}
-      {status.kind === "funded" && <p className="success" data-testid="faucet-success">{status.message}</p>}
+      {status.kind === "working" && (
+        <p className="notice" data-testid="purchase-progress">
+          {status.step}
+        </p>
+      )}
+      {status.kind === "done" && (
+        <p className="success" data-testid="purchase-success">
+          {status.message}
+        </p>
+      )}
+      {status.kind === "funded" && (
+        <p className="success" data-testid="faucet-success">
+          {status.message}
+        </p>
+      )}
       {status.kind === "error" && (
         <div className="error" role="alert" data-testid="purchase-error" data-kind={status.error.kind}>
           <p>{status.error.message}</p>
           {status.error.kind === "funds" && IS_LOCAL_CHAIN && (
-            <button className="btn btn-secondary" data-testid="faucet" onClick={faucet} type="button">Get test dollars</button>
+            <button className="btn btn-secondary" data-testid="faucet" onClick={faucet} type="button">
+              Get test dollars
+            </button>
           )}
           {status.error.kind === "network" && (
-            <button className="btn btn-secondary" data-testid="switch-network-purchase" onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)} type="button">
+            <button
+              className="btn btn-secondary"
+              data-testid="switch-network-purchase"
+              onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)}
+              type="button"
+            >
               Switch network
             </button>
           )}

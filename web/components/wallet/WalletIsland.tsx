@@ -123,7 +123,13 @@ function WalletArea() {
                   {busy ? "Check your wallet…" : "Sign in"}
                 </button>
               )}
-              <button className="btn btn-ghost" data-testid="account-button" data-address={account.address} onClick={openAccountModal} type="button">
+              <button
+                className="btn btn-ghost"
+                data-testid="account-button"
+                data-address={account.address}
+                onClick={openAccountModal}
+                type="button"
+              >
                 {shortAddress(account.address)}
               </button>
               {session.status === "signed-in" ? (

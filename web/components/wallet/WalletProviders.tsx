@@ -18,7 +18,10 @@ export function WalletProviders({ children, withModal = false }: { children: Rea
     <WagmiProvider config={wagmiConfig()} reconnectOnMount>
       <QueryClientProvider client={sharedQueryClient()}>
         {withModal ? (
-          <RainbowKitProvider theme={darkTheme({ accentColor: "#f5a524", accentColorForeground: "#111", borderRadius: "medium" })} modalSize="compact">
+          <RainbowKitProvider
+            theme={darkTheme({ accentColor: "#f5a524", accentColorForeground: "#111", borderRadius: "medium" })}
+            modalSize="compact"
+          >
             {children}
           </RainbowKitProvider>
         ) : (

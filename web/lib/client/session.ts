@@ -66,5 +66,9 @@ function subscribe(listener: () => void) {
 const serverSnapshot: SessionState = { status: "loading" };
 
 export function useSession(): SessionState {
-  return useSyncExternalStore(subscribe, () => state, () => serverSnapshot);
+  return useSyncExternalStore(
+    subscribe,
+    () => state,
+    () => serverSnapshot,
+  );
 }

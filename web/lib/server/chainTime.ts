@@ -50,10 +50,7 @@ export async function chainNow(): Promise<number> {
 export async function periodClock(): Promise<PeriodClock> {
   if (state.clock) return state.clock;
   const chain = await getChain();
-  const [genesis, periodLength] = await Promise.all([
-    chain.contracts.market.read.genesis(),
-    chain.contracts.market.read.periodLength(),
-  ]);
+  const [genesis, periodLength] = await Promise.all([chain.contracts.market.read.genesis(), chain.contracts.market.read.periodLength()]);
   state.clock = { genesis: Number(genesis), periodLength: Number(periodLength) };
   return state.clock;
 }

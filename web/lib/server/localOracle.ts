@@ -15,7 +15,9 @@ export function ensureLocalOracle(): Promise<LocalOracle | null> {
   g.__aiFilmsLocalOracle ??= (async () => {
     const [ctx, ledger, store] = await Promise.all([getChain(), getDb(), getIpfs()]);
     const oracle = createLocalOracle({
-      ctx, ledger, store,
+      ctx,
+      ledger,
+      store,
       accounts: DEMO_ACCOUNTS.oracles.map(account),
       log: (line) => console.log(line),
     });

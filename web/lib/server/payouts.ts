@@ -35,7 +35,12 @@ const verifyCache: VerifyCache = (g.__aiFilmsVerify ??= new Map());
 
 function expectedSigners(): Address[] | undefined {
   const raw = process.env.ORACLE_EXPECTED_SIGNERS?.trim();
-  return raw ? (raw.split(",").map((s) => s.trim()).filter(Boolean) as Address[]) : undefined;
+  return raw
+    ? (raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean) as Address[])
+    : undefined;
 }
 
 /** runVerify for a posted period, once per (period, root, status): a posted root's checks only change with a dispute. */
@@ -68,8 +73,12 @@ export async function payouts(): Promise<{ periods: PeriodPayout[]; params: quer
       const leaves = leavesOf(file);
       const ids = leaves.map((l) => l.filmId.toString());
       const titles = new Map(
-        (await db.query<{ film_id: string; title: string | null }>("SELECT film_id::text AS film_id, title FROM films WHERE film_id::text = ANY($1)", [ids]))
-          .map((r) => [r.film_id, r.title]),
+        (
+          await db.query<{ film_id: string; title: string | null }>(
+            "SELECT film_id::text AS film_id, title FROM films WHERE film_id::text = ANY($1)",
+            [ids],
+          )
+        ).map((r) => [r.film_id, r.title]),
       );
       const pool = BigInt(p.pool);
       const V = BigInt(p.tally.totalViews);
@@ -80,7 +89,11 @@ export async function payouts(): Promise<{ periods: PeriodPayout[]; params: quer
         const c = claims.get(id);
         const fraction = S === 0n ? 0 : Number(shareOf(10n ** 12n, l.views, l.seconds, V, S, w)) / 1e12;
         return {
-          filmId: id, title: titles.get(id) ?? `Film #${id}`, views: l.views.toString(), seconds: l.seconds.toString(), fraction,
+          filmId: id,
+          title: titles.get(id) ?? `Film #${id}`,
+          views: l.views.toString(),
+          seconds: l.seconds.toString(),
+          fraction,
           amount: shareOf(pool, l.views, l.seconds, V, S, w).toString(),
           claimed: c ? { payee: c.payee, amount: c.amount, txHash: c.txHash } : null,
         };

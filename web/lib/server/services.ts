@@ -16,8 +16,16 @@ import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import { KeyStore } from "@ai-films/core/media";
 import {
-  createGateway, createPlaybackTokens, createServing, ledgerAuthStore, livepeerFromEnv, loadOrCreateSigningKey,
-  playbackSignerFromEnv, resolveSessionSecret, type ContentKeyStore, type Serving,
+  createGateway,
+  createPlaybackTokens,
+  createServing,
+  ledgerAuthStore,
+  livepeerFromEnv,
+  loadOrCreateSigningKey,
+  playbackSignerFromEnv,
+  resolveSessionSecret,
+  type ContentKeyStore,
+  type Serving,
 } from "@ai-films/core/serving";
 import { serverEnv } from "./env";
 
@@ -101,7 +109,8 @@ export type PlaybackTokens = ReturnType<typeof createPlaybackTokens>;
 export function getPlaybackTokens(): Promise<PlaybackTokens | null> {
   return once("playback", async () => {
     const client = livepeerFromEnv();
-    const signer = (await playbackSignerFromEnv(client)) ?? (client ? await loadOrCreateSigningKey(client, serverEnv.livepeerSigningKeyFile) : null);
+    const signer =
+      (await playbackSignerFromEnv(client)) ?? (client ? await loadOrCreateSigningKey(client, serverEnv.livepeerSigningKeyFile) : null);
     if (!signer) return null;
     const [serving, chain, db] = await Promise.all([getServing(), getChain(), getDb()]);
     return createPlaybackTokens({

@@ -7,7 +7,10 @@ import { getServing } from "./services";
 /** The session behind this page request, or null (none, expired, signed out, chain down). */
 export async function currentSession(): Promise<Session | null> {
   const jar = await cookies();
-  const header = jar.getAll().map((c) => `${c.name}=${c.value}`).join("; ");
+  const header = jar
+    .getAll()
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
   if (!header) return null;
   try {
     const serving = await getServing();

@@ -11,8 +11,17 @@ import "server-only";
 import type { Address } from "viem";
 import * as queries from "@ai-films/core/indexer";
 import {
-  createUploadService, ingestFile, JobRegistry, KeyStore, livepeerIngestFromEnv, MediaError, maxUploadBytesFromEnv, parseListing,
-  type IngestResult, type JobStatus, type UploadService,
+  createUploadService,
+  ingestFile,
+  JobRegistry,
+  KeyStore,
+  livepeerIngestFromEnv,
+  MediaError,
+  maxUploadBytesFromEnv,
+  parseListing,
+  type IngestResult,
+  type JobStatus,
+  type UploadService,
 } from "@ai-films/core/media";
 import { claimProof, postedTallyFile, type TallyFile } from "@ai-films/core/oracle";
 import { chainNow } from "./chainTime";
@@ -22,7 +31,14 @@ export const UPLOADS_PATH = "/api/uploads";
 
 /** Codes that mean "send a different file or different text", as opposed to "the machine failed". */
 export const INPUT_ERROR_CODES = new Set([
-  "NOT_FOUND", "EMPTY_FILE", "TOO_LARGE", "NOT_MEDIA", "NO_VIDEO", "TRUNCATED", "UNSUPPORTED", "INVALID_METADATA",
+  "NOT_FOUND",
+  "EMPTY_FILE",
+  "TOO_LARGE",
+  "NOT_MEDIA",
+  "NO_VIDEO",
+  "TRUNCATED",
+  "UNSUPPORTED",
+  "INVALID_METADATA",
 ]);
 
 export interface StudioJob {
@@ -69,7 +85,8 @@ export async function uploadOwner(id: string): Promise<string | null> {
  * externals, loaded from node_modules) and their paths handed over as FFMPEG_PATH / FFPROBE_PATH.
  */
 async function locateMediaTools(): Promise<void> {
-  const pathOf = (m: unknown) => (m as { path?: string; default?: { path?: string } }).path ?? (m as { default?: { path?: string } }).default?.path;
+  const pathOf = (m: unknown) =>
+    (m as { path?: string; default?: { path?: string } }).path ?? (m as { default?: { path?: string } }).default?.path;
   if (!process.env.FFMPEG_PATH?.trim()) {
     const found = pathOf(await import("@ffmpeg-installer/ffmpeg").catch(() => ({})));
     if (found) process.env.FFMPEG_PATH = found;
@@ -195,9 +212,18 @@ export async function creatorClaims(address: string, films: { filmId: string; ti
         continue; // no leaf: the film earned nothing from that pool
       }
       rows.push({
-        period: p.period, filmId: film.filmId, title: film.title, views: proof.views.toString(), seconds: proof.seconds.toString(),
-        proof: proof.proof, amount: proof.amount.toString(), claimed: proof.claimed, claimable: proof.claimable,
-        claimableAt: proof.claimableAt, claimDeadline: proof.claimDeadline, closed: proof.closed,
+        period: p.period,
+        filmId: film.filmId,
+        title: film.title,
+        views: proof.views.toString(),
+        seconds: proof.seconds.toString(),
+        proof: proof.proof,
+        amount: proof.amount.toString(),
+        claimed: proof.claimed,
+        claimable: proof.claimable,
+        claimableAt: proof.claimableAt,
+        claimDeadline: proof.claimDeadline,
+        closed: proof.closed,
       });
     }
   }

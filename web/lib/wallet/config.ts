@@ -4,9 +4,7 @@
  * a project id is configured, the dev wallet only on a local chain.
  */
 import { connectorsForWallets, type WalletList } from "@rainbow-me/rainbowkit";
-import {
-  coinbaseWallet, injectedWallet, metaMaskWallet, rainbowWallet, walletConnectWallet,
-} from "@rainbow-me/rainbowkit/wallets";
+import { coinbaseWallet, injectedWallet, metaMaskWallet, rainbowWallet, walletConnectWallet } from "@rainbow-me/rainbowkit/wallets";
 import { QueryClient } from "@tanstack/react-query";
 import { http } from "viem";
 import { createConfig, type Config } from "wagmi";

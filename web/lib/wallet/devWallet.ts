@@ -9,8 +9,15 @@
  */
 import type { Wallet } from "@rainbow-me/rainbowkit";
 import {
-  createWalletClient, getAddress, http, numberToHex, SwitchChainError, UserRejectedRequestError,
-  type Address, type Chain, type Hex,
+  createWalletClient,
+  getAddress,
+  http,
+  numberToHex,
+  SwitchChainError,
+  UserRejectedRequestError,
+  type Address,
+  type Chain,
+  type Hex,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { createConnector } from "wagmi";

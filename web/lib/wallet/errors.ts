@@ -6,7 +6,11 @@
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
 import { formatDollars } from "../format";
 
-export type FriendlyError = { kind: "rejected" | "price-changed" | "funds" | "network" | "paused" | "other"; message: string; newPrice?: bigint };
+export type FriendlyError = {
+  kind: "rejected" | "price-changed" | "funds" | "network" | "paused" | "other";
+  message: string;
+  newPrice?: bigint;
+};
 
 export function friendlyError(error: unknown): FriendlyError {
   if (error instanceof BaseError) {
@@ -18,9 +22,17 @@ export function friendlyError(error: unknown): FriendlyError {
       const args = (reverted.data.args ?? []) as readonly bigint[];
       switch (reverted.data.errorName) {
         case "FilmMarketViewPriceChanged":
-          return { kind: "price-changed", newPrice: args[2], message: `The creator changed the price to ${formatDollars(args[2] ?? 0n)}. Check it and try again.` };
+          return {
+            kind: "price-changed",
+            newPrice: args[2],
+            message: `The creator changed the price to ${formatDollars(args[2] ?? 0n)}. Check it and try again.`,
+          };
         case "FilmMarketPriceChanged":
-          return { kind: "price-changed", newPrice: args[1], message: `The subscription price changed to ${formatDollars(args[1] ?? 0n)} a month. Check it and try again.` };
+          return {
+            kind: "price-changed",
+            newPrice: args[1],
+            message: `The subscription price changed to ${formatDollars(args[1] ?? 0n)} a month. Check it and try again.`,
+          };
         case "ERC20InsufficientBalance":
           return { kind: "funds", message: "Not enough test dollars in this wallet." };
         case "FilmMarketSalesPaused":

@@ -5,7 +5,10 @@ import { APP_NAME, SIWE_TTL_MS } from "../config";
 import { setSignedIn } from "../client/session";
 
 export class SignInFailed extends Error {
-  constructor(message: string, readonly reason?: string) {
+  constructor(
+    message: string,
+    readonly reason?: string,
+  ) {
     super(message);
     this.name = "SignInFailed";
   }
@@ -38,7 +41,13 @@ export async function signInWithEthereum(
     body: JSON.stringify({ message, signature }),
     credentials: "same-origin",
   });
-  const body = (await res.json().catch(() => ({}))) as { address?: string; chainId?: number; expiresAt?: number; error?: string; message?: string };
+  const body = (await res.json().catch(() => ({}))) as {
+    address?: string;
+    chainId?: number;
+    expiresAt?: number;
+    error?: string;
+    message?: string;
+  };
   if (!res.ok || !body.address) throw new SignInFailed(body.message ?? "Sign-in was refused.", body.error);
   setSignedIn({ address: body.address, chainId: body.chainId!, expiresAt: body.expiresAt! });
 }

@@ -41,11 +41,16 @@ const filmRef = (row: { film_id: string; title: string | null; image: string | n
 export async function accountOverview(db: Queryable, viewer: string, nowSeconds: number): Promise<AccountOverview> {
   const who = address(viewer, "address");
   if (!Number.isSafeInteger(nowSeconds)) throw new QueryInputError("nowSeconds must be integer unix seconds");
-  const [sub] = await db.query<{ end_at: string | null }>(
-    "SELECT max(end_at)::text AS end_at FROM subscriptions WHERE subscriber = $1",
-    [who],
-  );
-  const passes = await db.query<{ film_id: string; title: string | null; image: string | null; duration_seconds: string | null; expires_at: string }>(
+  const [sub] = await db.query<{ end_at: string | null }>("SELECT max(end_at)::text AS end_at FROM subscriptions WHERE subscriber = $1", [
+    who,
+  ]);
+  const passes = await db.query<{
+    film_id: string;
+    title: string | null;
+    image: string | null;
+    duration_seconds: string | null;
+    expires_at: string;
+  }>(
     `SELECT p.film_id::text AS film_id, f.title, f.image, f.duration_seconds::text AS duration_seconds,
             max(p.expires_at)::text AS expires_at
      FROM purchases p LEFT JOIN films f ON f.film_id = p.film_id

@@ -13,8 +13,16 @@
  */
 import type { Queryable } from "../../db/index.ts";
 import {
-  FILM_COLUMNS, QueryInputError, address, audienceByFilm, currentPeriod, displayTitle, filmIdText, nonNegativeInt,
-  type FilmRow, type MetadataStatus,
+  FILM_COLUMNS,
+  QueryInputError,
+  address,
+  audienceByFilm,
+  currentPeriod,
+  displayTitle,
+  filmIdText,
+  nonNegativeInt,
+  type FilmRow,
+  type MetadataStatus,
 } from "./shared.ts";
 
 export interface FilmSummary {
@@ -135,9 +143,10 @@ export async function listFilms(db: Queryable, options: ListFilmsOptions): Promi
     params.push(address(options.owner, "owner"));
     where.push(`f.owner = $${params.length}`);
   }
-  const order = options.sort === "new"
-    ? "f.minted_at DESC, f.film_id DESC"
-    : `(COALESCE(s.views, 0) > 0 OR COALESCE(s.seconds, 0) > 0) DESC,
+  const order =
+    options.sort === "new"
+      ? "f.minted_at DESC, f.film_id DESC"
+      : `(COALESCE(s.views, 0) > 0 OR COALESCE(s.seconds, 0) > 0) DESC,
        (COALESCE(mp.view_weight_bps, 5000)::float8 * COALESCE(s.views, 0) / NULLIF(t.views, 0)
         + (10000 - COALESCE(mp.view_weight_bps, 5000))::float8 * COALESCE(s.seconds, 0) / NULLIF(t.seconds, 0)) DESC NULLS LAST,
        COALESCE(s.seconds, 0) DESC, COALESCE(s.views, 0) DESC, f.minted_at DESC, f.film_id DESC`;
@@ -165,7 +174,10 @@ export async function listFilms(db: Queryable, options: ListFilmsOptions): Promi
 export async function filmDurationSeconds(db: Queryable, filmId: string | number | bigint): Promise<number | null> {
   const id = filmIdText(filmId);
   if (id === null) return null;
-  const rows = await db.query<{ duration_seconds: string }>("SELECT duration_seconds::text AS duration_seconds FROM films WHERE film_id = $1", [id]);
+  const rows = await db.query<{ duration_seconds: string }>(
+    "SELECT duration_seconds::text AS duration_seconds FROM films WHERE film_id = $1",
+    [id],
+  );
   return rows.length === 0 ? null : Number(rows[0].duration_seconds);
 }
 
@@ -178,11 +190,23 @@ export async function getFilm(
   const id = filmIdText(filmId);
   if (id === null) return null;
   const period = options.period ?? (await currentPeriod(db, options.nowSeconds));
-  const rows = await db.query<FilmRow & {
-    description: string | null; metadata_uri: string; metadata_error: string | null; animation_url: string | null;
-    hls_cid: string | null; key_id: string | null; livepeer_playback_id: string | null; preview_uri: string | null;
-    preview_seconds: number | null; renditions: number[]; all_views: string; all_seconds: string; passes_sold: string;
-  }>(
+  const rows = await db.query<
+    FilmRow & {
+      description: string | null;
+      metadata_uri: string;
+      metadata_error: string | null;
+      animation_url: string | null;
+      hls_cid: string | null;
+      key_id: string | null;
+      livepeer_playback_id: string | null;
+      preview_uri: string | null;
+      preview_seconds: number | null;
+      renditions: number[];
+      all_views: string;
+      all_seconds: string;
+      passes_sold: string;
+    }
+  >(
     `SELECT ${FILM_COLUMNS}, f.description, f.metadata_uri, f.metadata_error, f.animation_url, f.hls_cid, f.key_id,
             f.livepeer_playback_id, f.preview_uri, f.preview_seconds, f.renditions,
             COALESCE(s.views, 0)::text AS views, COALESCE(s.seconds, 0)::text AS seconds,

@@ -71,9 +71,16 @@ export interface CreatorOverview {
 export async function creatorOverview(db: Queryable, owner: string, options: { nowSeconds?: number } = {}): Promise<CreatorOverview> {
   const who = address(owner, "address");
   const view = await chainView(db, options.nowSeconds);
-  const films = await db.query<FilmRow & {
-    metadata_error: string | null; all_views: string; all_seconds: string; passes_sold: string; ppv: string; pool: string;
-  }>(
+  const films = await db.query<
+    FilmRow & {
+      metadata_error: string | null;
+      all_views: string;
+      all_seconds: string;
+      passes_sold: string;
+      ppv: string;
+      pool: string;
+    }
+  >(
     `SELECT ${FILM_COLUMNS}, f.metadata_error,
             COALESCE(s.views, 0)::text AS views, COALESCE(s.seconds, 0)::text AS seconds,
             COALESCE(a.views, 0)::text AS all_views, COALESCE(a.seconds, 0)::text AS all_seconds,
@@ -93,8 +100,14 @@ export async function creatorOverview(db: Queryable, owner: string, options: { n
 
   // Per-period series: ledger counters of the films owned now, and money paid to this address.
   const series = await db.query<{
-    period: string; views: string; seconds: string; sub_views: string; sub_seconds: string;
-    ppv: string; sold: string; pool: string;
+    period: string;
+    views: string;
+    seconds: string;
+    sub_views: string;
+    sub_seconds: string;
+    ppv: string;
+    sold: string;
+    pool: string;
   }>(
     `WITH l AS (
        SELECT period, count(*) FILTER (WHERE view_counted AND view_entitlement <> 'owner') AS views,

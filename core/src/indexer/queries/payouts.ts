@@ -56,9 +56,22 @@ export interface PeriodOverview {
 }
 
 interface TallyRow {
-  period: string; root: string; total_views: string; total_seconds: string; leaf_count: string; view_weight_bps: number;
-  data_cid: string; signers: string[]; claimable_at: string; block_time: string; block_number: string; tx_hash: string;
-  status: "posted" | "disputed"; disputed_by: string | null; disputed_at: string | null; dispute_reason: string | null;
+  period: string;
+  root: string;
+  total_views: string;
+  total_seconds: string;
+  leaf_count: string;
+  view_weight_bps: number;
+  data_cid: string;
+  signers: string[];
+  claimable_at: string;
+  block_time: string;
+  block_number: string;
+  tx_hash: string;
+  status: "posted" | "disputed";
+  disputed_by: string | null;
+  disputed_at: string | null;
+  dispute_reason: string | null;
   dispute_tx: string | null;
 }
 
@@ -75,16 +88,14 @@ const toTally = (t: TallyRow): TallyInfo => ({
   postedBlock: Number(t.block_number),
   txHash: t.tx_hash,
   status: t.status,
-  dispute: t.disputed_by === null
-    ? null
-    : { by: t.disputed_by, at: Number(t.disputed_at), reason: t.dispute_reason ?? "", txHash: t.dispute_tx ?? "" },
+  dispute:
+    t.disputed_by === null
+      ? null
+      : { by: t.disputed_by, at: Number(t.disputed_at), reason: t.dispute_reason ?? "", txHash: t.dispute_tx ?? "" },
 });
 
 /** Every period from 0 to the current one, newest first: pool, subscribers, tally, status. */
-export async function periodsOverview(
-  db: Queryable,
-  options: { nowSeconds?: number; limit?: number } = {},
-): Promise<PeriodOverview[]> {
+export async function periodsOverview(db: Queryable, options: { nowSeconds?: number; limit?: number } = {}): Promise<PeriodOverview[]> {
   const view = await chainView(db, options.nowSeconds);
   if (!view.clock) return [];
   const limit = nonNegativeInt(options.limit, "limit", 120, 10_000);
@@ -149,7 +160,10 @@ export async function periodsOverview(
     const rolled = rolloverOf.get(period);
     const l = ledgerOf.get(period);
     result.push({
-      period, start, end, status,
+      period,
+      start,
+      end,
+      status,
       pool: amount.toString(),
       paid: paid.toString(),
       unpaid: (amount - paid).toString(),
@@ -178,14 +192,25 @@ export interface PeriodClaim {
 /** The claims paid for one period, by film: the payouts page's per-film table joins these with the tally file. */
 export async function periodClaims(db: Queryable, period: number): Promise<PeriodClaim[]> {
   nonNegativeInt(period, "period", 0);
-  const rows = await db.query<{ film_id: string; title: string | null; payee: string; amount: string; block_time: string; tx_hash: string }>(
+  const rows = await db.query<{
+    film_id: string;
+    title: string | null;
+    payee: string;
+    amount: string;
+    block_time: string;
+    tx_hash: string;
+  }>(
     `SELECT c.film_id::text AS film_id, f.title, c.payee, c.amount::text AS amount, c.block_time::text AS block_time, c.tx_hash
      FROM claims c LEFT JOIN films f ON f.film_id = c.film_id WHERE c.period = $1 ORDER BY c.film_id`,
     [period],
   );
   return rows.map((r) => ({
-    filmId: r.film_id, title: displayTitle(r.title, r.film_id), payee: r.payee, amount: r.amount,
-    claimedAt: Number(r.block_time), txHash: r.tx_hash,
+    filmId: r.film_id,
+    title: displayTitle(r.title, r.film_id),
+    payee: r.payee,
+    amount: r.amount,
+    claimedAt: Number(r.block_time),
+    txHash: r.tx_hash,
   }));
 }
 
@@ -214,8 +239,14 @@ export async function marketParameters(db: Queryable): Promise<MarketParameters 
   const state = await readIndexerState(db);
   if (!state) return null;
   const [params] = await db.query<{
-    fee_bps: number | null; view_weight_bps: number | null; monthly_price: string | null; pass_window: string | null;
-    challenge_window: string | null; treasury: string | null; purchases_paused: boolean; oracle_threshold: number | null;
+    fee_bps: number | null;
+    view_weight_bps: number | null;
+    monthly_price: string | null;
+    pass_window: string | null;
+    challenge_window: string | null;
+    treasury: string | null;
+    purchases_paused: boolean;
+    oracle_threshold: number | null;
   }>(
     `SELECT fee_bps, view_weight_bps, monthly_price::text AS monthly_price, pass_window::text AS pass_window,
             challenge_window::text AS challenge_window, treasury, purchases_paused, oracle_threshold

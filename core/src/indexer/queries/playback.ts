@@ -29,9 +29,6 @@ export async function filmOfLivepeerPlayback(db: Queryable, playbackId: string):
 export async function livepeerPlaybackOfFilm(db: Queryable, filmId: string | number | bigint): Promise<string | null> {
   const id = filmIdText(filmId);
   if (id === null) return null;
-  const rows = await db.query<{ livepeer_playback_id: string | null }>(
-    "SELECT livepeer_playback_id FROM films WHERE film_id = $1",
-    [id],
-  );
+  const rows = await db.query<{ livepeer_playback_id: string | null }>("SELECT livepeer_playback_id FROM films WHERE film_id = $1", [id]);
   return rows[0]?.livepeer_playback_id ?? null;
 }

@@ -17,9 +17,17 @@ import { getServing } from "@/lib/server/services";
 export const dynamic = "force-dynamic";
 
 const Body = z.object({
-  filmId: z.string().transform((text) => toFilmId(text)).refine((id): id is bigint => id !== null, "filmId must be a positive integer"),
+  filmId: z
+    .string()
+    .transform((text) => toFilmId(text))
+    .refine((id): id is bigint => id !== null, "filmId must be a positive integer"),
   sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "sessionId must be 1–128 URL-safe characters"),
-  positionSeconds: z.number().finite().min(0).max(7 * 24 * 3600).optional(),
+  positionSeconds: z
+    .number()
+    .finite()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional(),
 });
 
 export const POST = (request: Request) =>
@@ -32,7 +40,10 @@ export const POST = (request: Request) =>
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join(".");
-      return refuse("malformed", `Send JSON { filmId, sessionId, positionSeconds }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`);
+      return refuse(
+        "malformed",
+        `Send JSON { filmId, sessionId, positionSeconds }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`,
+      );
     }
     const filmId = parsed.data.filmId;
     const duration = await filmDurationSeconds(filmId);

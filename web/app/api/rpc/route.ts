@@ -11,10 +11,26 @@ import { serverEnv } from "@/lib/server/env";
 export const dynamic = "force-dynamic";
 
 const ALLOWED = new Set([
-  "eth_chainId", "net_version", "web3_clientVersion", "eth_blockNumber", "eth_getBlockByNumber", "eth_getBlockByHash",
-  "eth_call", "eth_estimateGas", "eth_gasPrice", "eth_maxPriorityFeePerGas", "eth_feeHistory", "eth_getBalance",
-  "eth_getCode", "eth_getStorageAt", "eth_getTransactionCount", "eth_getTransactionByHash", "eth_getTransactionReceipt",
-  "eth_getLogs", "eth_sendRawTransaction", "eth_syncing",
+  "eth_chainId",
+  "net_version",
+  "web3_clientVersion",
+  "eth_blockNumber",
+  "eth_getBlockByNumber",
+  "eth_getBlockByHash",
+  "eth_call",
+  "eth_estimateGas",
+  "eth_gasPrice",
+  "eth_maxPriorityFeePerGas",
+  "eth_feeHistory",
+  "eth_getBalance",
+  "eth_getCode",
+  "eth_getStorageAt",
+  "eth_getTransactionCount",
+  "eth_getTransactionByHash",
+  "eth_getTransactionReceipt",
+  "eth_getLogs",
+  "eth_sendRawTransaction",
+  "eth_syncing",
 ]);
 
 const Call = z.object({

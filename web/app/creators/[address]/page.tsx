@@ -21,7 +21,10 @@ export default async function CreatorPage({ params }: Params) {
   if (!isAddressFormat(address)) notFound();
   let data: { films: Awaited<ReturnType<typeof listFilms>>; overview: Awaited<ReturnType<typeof creatorOverview>> } | null = null;
   try {
-    const [films, overview] = await Promise.all([listFilms({ owner: address.toLowerCase(), sort: "new", limit: 200 }), creatorOverview(address)]);
+    const [films, overview] = await Promise.all([
+      listFilms({ owner: address.toLowerCase(), sort: "new", limit: 200 }),
+      creatorOverview(address),
+    ]);
     data = { films, overview };
   } catch (error) {
     console.error("creator page:", error);
@@ -30,7 +33,9 @@ export default async function CreatorPage({ params }: Params) {
     return (
       <div className="creator">
         <h1>Creator</h1>
-        <p className="error" role="alert" data-testid="creator-error">This page can&apos;t be read right now. Try again shortly.</p>
+        <p className="error" role="alert" data-testid="creator-error">
+          This page can&apos;t be read right now. Try again shortly.
+        </p>
       </div>
     );
   }
@@ -41,10 +46,22 @@ export default async function CreatorPage({ params }: Params) {
       <h1>{name ?? shortAddress(address)}</h1>
       <p className="muted mono">{address.toLowerCase()}</p>
       <dl className="stats" data-testid="creator-totals">
-        <div><dt>Films</dt><dd data-testid="creator-film-count">{overview.films.length}</dd></div>
-        <div><dt>Views</dt><dd data-testid="creator-views">{overview.totals.views}</dd></div>
-        <div><dt>Watch time</dt><dd data-testid="creator-watch-time">{formatWatchTime(overview.totals.watchSeconds)}</dd></div>
-        <div><dt>Earned</dt><dd data-testid="creator-earnings">{formatDollars(overview.totals.earnings)}</dd></div>
+        <div>
+          <dt>Films</dt>
+          <dd data-testid="creator-film-count">{overview.films.length}</dd>
+        </div>
+        <div>
+          <dt>Views</dt>
+          <dd data-testid="creator-views">{overview.totals.views}</dd>
+        </div>
+        <div>
+          <dt>Watch time</dt>
+          <dd data-testid="creator-watch-time">{formatWatchTime(overview.totals.watchSeconds)}</dd>
+        </div>
+        <div>
+          <dt>Earned</dt>
+          <dd data-testid="creator-earnings">{formatDollars(overview.totals.earnings)}</dd>
+        </div>
       </dl>
       <section className="row" data-testid="creator-films">
         <h2>Films</h2>
@@ -52,7 +69,9 @@ export default async function CreatorPage({ params }: Params) {
           <p className="muted">No films in the catalogue{overview.films.length > 0 ? " right now (sales paused)" : ""}.</p>
         ) : (
           <div className="grid">
-            {films.map((f, i) => <FilmCard key={f.filmId} film={f} priority={i < 4} />)}
+            {films.map((f, i) => (
+              <FilmCard key={f.filmId} film={f} priority={i < 4} />
+            ))}
           </div>
         )}
       </section>

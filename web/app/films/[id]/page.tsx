@@ -82,9 +82,13 @@ export default async function FilmPage({ params }: Params) {
         <div className="film-heading">
           <h1 data-testid="film-heading">{film.title}</h1>
           <p className="muted">
-            by <span data-testid="film-creator" title={film.creator}>{film.creatorName ?? shortAddress(film.creator)}</span>
+            by{" "}
+            <span data-testid="film-creator" title={film.creator}>
+              {film.creatorName ?? shortAddress(film.creator)}
+            </span>
             {film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · owned by {shortAddress(film.owner)}</>}
-            {" · "}{formatDuration(film.durationSeconds)}
+            {" · "}
+            {formatDuration(film.durationSeconds)}
             {film.genre && <> · {film.genre}</>}
           </p>
         </div>
@@ -92,15 +96,26 @@ export default async function FilmPage({ params }: Params) {
         {film.aiTools.length > 0 && (
           <ul className="chips" aria-label="AI tools used" data-testid="film-ai-tools">
             {film.aiTools.map((t) => (
-              <li key={t} className="chip">{t}</li>
+              <li key={t} className="chip">
+                {t}
+              </li>
             ))}
           </ul>
         )}
 
         <dl className="stats" data-testid="film-stats">
-          <div><dt>Views this month</dt><dd data-testid="film-views">{film.thisPeriod.views}</dd></div>
-          <div><dt>Watch time this month</dt><dd data-testid="film-watch-time">{formatWatchTime(film.thisPeriod.watchSeconds)}</dd></div>
-          <div><dt>Price per view</dt><dd>{formatDollars(film.pricePerView, { free: true })}</dd></div>
+          <div>
+            <dt>Views this month</dt>
+            <dd data-testid="film-views">{film.thisPeriod.views}</dd>
+          </div>
+          <div>
+            <dt>Watch time this month</dt>
+            <dd data-testid="film-watch-time">{formatWatchTime(film.thisPeriod.watchSeconds)}</dd>
+          </div>
+          <div>
+            <dt>Price per view</dt>
+            <dd>{formatDollars(film.pricePerView, { free: true })}</dd>
+          </div>
         </dl>
 
         <section className="access" data-testid="access-status" data-access={access}>
@@ -114,9 +129,15 @@ export default async function FilmPage({ params }: Params) {
           ) : session ? (
             <p className="muted">Watch the free preview, or buy a view or subscribe for the full film.</p>
           ) : (
-            <p className="muted" data-testid="sign-in-hint">Connect and sign in to watch the full film if you have a pass or a subscription.</p>
+            <p className="muted" data-testid="sign-in-hint">
+              Connect and sign in to watch the full film if you have a pass or a subscription.
+            </p>
           )}
-          {chainProblem && <p className="error" role="alert" data-testid="chain-error">{chainProblem}</p>}
+          {chainProblem && (
+            <p className="error" role="alert" data-testid="chain-error">
+              {chainProblem}
+            </p>
+          )}
           {terms && !entitled && BigInt(film.pricePerView) >= 0n && (
             <PurchaseSlot
               filmId={film.filmId}
@@ -130,7 +151,11 @@ export default async function FilmPage({ params }: Params) {
           )}
         </section>
 
-        {film.description && <p className="film-description" data-testid="film-description">{film.description}</p>}
+        {film.description && (
+          <p className="film-description" data-testid="film-description">
+            {film.description}
+          </p>
+        )}
       </div>
     </article>
   );

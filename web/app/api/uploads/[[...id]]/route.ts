@@ -59,9 +59,8 @@ async function tidy(response: Response): Promise<Response> {
   if (response.status < 400) return response;
   const text = (await response.text().catch(() => "")).trim();
   const reason = response.status === 413 ? "too-large" : response.status === 404 ? "not-found" : "upload-refused";
-  const message = response.status === 413
-    ? `The file is larger than the limit of ${formatBytes(maxUploadBytes())}.`
-    : text || "The upload was refused.";
+  const message =
+    response.status === 413 ? `The file is larger than the limit of ${formatBytes(maxUploadBytes())}.` : text || "The upload was refused.";
   // tus decided the status (404, 409, 410, 413, 460…): relay it rather than look one up.
   return jsonError(response.status, reason, message, TUS_HEADERS);
 }

@@ -31,7 +31,12 @@ export const GET = (request: Request, { params }: { params: Promise<{ id: string
         price: job.price,
         title: job.title,
         result: result
-          ? { metadataUri: result.metadataUri, metadataCid: result.metadataCid, hlsCid: result.hlsCid, durationSeconds: result.durationSeconds }
+          ? {
+              metadataUri: result.metadataUri,
+              metadataCid: result.metadataCid,
+              hlsCid: result.hlsCid,
+              durationSeconds: result.durationSeconds,
+            }
           : undefined,
       },
       { headers: { "Cache-Control": "no-store" } },
