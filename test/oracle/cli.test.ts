@@ -2,32 +2,21 @@
 // disk, the embedded IPFS node on disk, keys from the environment — and the exit codes and
 // one-line errors for what goes wrong.
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { openDatabase } from "@ai-films/core/db";
 import { recordHeartbeat } from "@ai-films/core/ledger";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
+import { runOracleCli } from "../helpers/oracle-cli.ts";
 
-const CLI = fileURLToPath(new URL("../../scripts/oracle.ts", import.meta.url));
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", CLI, ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const runCli = runOracleCli;
 
 describe("Oracle CLI", function () {
   this.timeout(180_000);

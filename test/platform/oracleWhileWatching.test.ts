@@ -6,11 +6,9 @@
 // in the ledger, the counters hold exactly what the beats credited, and the tallies are the ones
 // from before.
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { connectRpc } from "@ai-films/core/chain/context";
@@ -21,23 +19,14 @@ import { recordHeartbeat, type HeartbeatResult } from "@ai-films/core/ledger/led
 import { periodClock } from "@ai-films/core/oracle/chainReads";
 import { createLocalOracle } from "@ai-films/core/platform/localOracle";
 import { startLedgerOwner, type LedgerOwnerProcess } from "../helpers/ledger-owner.ts";
+import { runOracleCli } from "../helpers/oracle-cli.ts";
 
-const CLI = fileURLToPath(new URL("../../scripts/oracle.ts", import.meta.url));
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
 const RPC_PORT = 4120;
 const LEDGER_PORT = 4121;
 
-function runOracle(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", CLI, ...args],
-      { env: { ...process.env, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const runOracle = (args: string[], env: Record<string, string>) => runOracleCli(args, env, 120_000);
 
 describe("oracle verify while viewers watch (issue 19)", function () {
   this.timeout(600_000);
