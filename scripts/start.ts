@@ -20,6 +20,7 @@ import {
   ChildGroup,
   DEMO_ACCOUNTS,
   LOCAL_CHAIN_ID,
+  parseWebWorkers,
   removePidFile,
   seedDemo,
   startLocalChain,
@@ -40,6 +41,7 @@ const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
 const WEB_PORT = Number(process.env.PORT ?? 3000);
 const HARDHAT = path.join(ROOT, "node_modules/hardhat/dist/src/cli.js");
 const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
+const WEB_SERVER = path.join(ROOT, "scripts/web.ts");
 // Ignition's folder for this platform's deployment; a second platform (browser tests, benchmark)
 // uses its own so a --reset here never deletes a deployment in progress there.
 const DEPLOYMENT_ID = process.env.AI_FILMS_DEPLOYMENT_ID || `chain-${CHAIN_ID}`;
@@ -225,6 +227,7 @@ async function main() {
       `${DATA_LABEL}/chain/ holds the transaction journal of the earlier Hardhat-based local chain, which this version cannot carry over: \`npm run reset\` starts afresh`,
     );
   }
+  const workers = parseWebWorkers(process.env.WEB_WORKERS); // a bad setting stops us before anything starts
   // Both ports are checked before anything starts; a web server left by a killed start is stopped first.
   const leftover = await stopLeftover(WEB_PID_FILE, "the web server");
   if (leftover !== null) log(`stopped the web server (pid ${leftover}) left running by an earlier start`);
@@ -284,10 +287,13 @@ async function main() {
     await withoutBuildConfigEdits(() => runNode("next build", [NEXT, "build", "web"], webEnv));
     await writeFile(path.join(WEB_DIST, "ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
   }
-  log(`starting the web app on http://localhost:${WEB_PORT} (it indexes the chain before its first answer)`);
+  log(
+    `starting the web app on http://localhost:${WEB_PORT}${workers > 1 ? ` (${workers} workers)` : ""} (it indexes the chain before its first answer)`,
+  );
   await assertPortFree(WEB_PORT, "the web app", "PORT");
+  // scripts/web.ts: WEB_WORKERS copies of `next start` on one port; the pid file names its primary.
   const web = children.add(
-    spawn(process.execPath, [NEXT, "start", "web", "-p", String(WEB_PORT)], {
+    spawn(process.execPath, ["--import", "tsx", WEB_SERVER], {
       cwd: ROOT,
       env: { ...process.env, ...webEnv },
       stdio: ["ignore", "inherit", "inherit"],

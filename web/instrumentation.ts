@@ -1,21 +1,13 @@
 /**
- * Runs once when the server starts, before it answers its first request (`next start` runs it on
- * that request, which waits): follow the chain into the database and wait for the index to reach
- * the chain's head (bounded; it retries by itself while the chain is down), so the first page
- * already lists every film; on the local platform, start the local oracle that settles ended periods.
+ * Runs once when a server process starts, before it answers its first request (`next start` runs
+ * it on that request, which waits): start the background work if this process has that role
+ * (background.ts: the indexer, and on the local platform the local oracle), then wait for the index
+ * to reach the chain's head (bounded), so the first page already lists every film.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { ensureIndexer, indexCaughtUp } = await import("./lib/server/catalog");
-  const indexed = ensureIndexer().then(
-    () => indexCaughtUp(),
-    (error: unknown) => {
-      console.warn(`indexer: not started yet (${error instanceof Error ? error.message : error}); it starts with the first page view.`);
-    },
-  );
-  const { ensureLocalOracle } = await import("./lib/server/localOracle");
-  ensureLocalOracle().catch((error: unknown) => {
-    console.warn(`local oracle: not started (${error instanceof Error ? error.message : error}); restart the platform to retry.`);
-  });
-  await indexed;
+  const { startBackgroundTasks } = await import("./lib/server/background");
+  startBackgroundTasks();
+  const { indexCaughtUp } = await import("./lib/server/catalog");
+  await indexCaughtUp();
 }

@@ -99,6 +99,7 @@ export const ERROR_CODES = {
     CHAIN_FAILED: "The local chain did not start, or stopped.",
     PORT_IN_USE: "A port the local platform needs is taken.",
     PROCESS_IN_USE: "Another run of the platform still uses the same data directory.",
+    INVALID_SETTING: "A setting of the platform (an environment variable) has a value it cannot use.",
   },
   serving: {
     malformed: "A request the handler cannot read: bad JSON, a bad id, a field out of range.",

@@ -16,9 +16,12 @@
 //   catalogueRps    `/` answered per second by the server alone, 8 connections, 10 s, after the runs
 // During every heartbeat run, catalogue and film pages are also requested (--page-rate per second).
 //
-// Options: --duration S (default 60), --max-viewers N (default 15,000), --step-seconds S (ramp
-// steps, default 15), --page-rate N (default 10), --skip-build (reuse web/.next-load), --json,
-// --verbose (echo the platform's output). Targets are reported, not enforced.
+// Every figure is measured once per WEB_WORKERS setting (--workers, default "1,2"), each on a platform
+// started afresh; the headline keys are the best sustained run's, and byWorkers lists them all.
+//
+// Options: --workers LIST (default 1,2), --duration S (default 60), --max-viewers N (default 15,000),
+// --step-seconds S (ramp steps, default 15), --page-rate N (default 10), --skip-build (reuse
+// web/.next-load), --json, --verbose (echo the platform's output). Targets are reported, not enforced.
 import { loadavg, cpus } from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -39,6 +42,7 @@ const { values } = parseArgs({
     "page-rate": { type: "string" },
     "skip-build": { type: "boolean" },
     verbose: { type: "boolean" },
+    workers: { type: "string" },
   },
 });
 const json = values.json === true;
@@ -51,6 +55,8 @@ const DURATION = positive("duration", values.duration, 60);
 const MAX_VIEWERS = positive("max-viewers", values["max-viewers"], 15_000);
 const STEP_SECONDS = positive("step-seconds", values["step-seconds"], 15);
 const PAGE_RATE = positive("page-rate", values["page-rate"], 10);
+/** WEB_WORKERS of each run, in order: the platform is started afresh for each. */
+const WORKER_COUNTS = (values.workers ?? "1,2").split(",").map((w) => positive("workers", w.trim(), 1));
 const WEB_PORT = 4310;
 const RPC_PORT = 4345;
 const DIST_DIR = ".next-load";
@@ -179,9 +185,10 @@ const failures = (r: autocannon.Result) => r.errors + r.non2xx;
 let runNumber = 0;
 
 /** n viewers beating every 10 s for `seconds`, over keep-alive connections, with pages beside them. */
-async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], seconds: number): Promise<RunFigures> {
+/** `rate` (beats per second) defaults to the players' rhythm: each viewer once every 10 s. */
+async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], seconds: number, rate?: number): Promise<RunFigures> {
   const run = ++runNumber;
-  const rate = Math.max(1, Math.round(viewers.length / BEAT_INTERVAL_SECONDS));
+  rate ??= Math.max(1, Math.round(viewers.length / BEAT_INTERVAL_SECONDS));
   const connections = Math.min(rate, Math.max(10, Math.ceil(rate / 5)));
   const origin = new URL(base).origin;
   let next = 0;
@@ -272,19 +279,30 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => void cleanup().finally(() => process.exit(130)));
 }
 
-async function main() {
-  log("starting PostgreSQL");
+/** Everything measured with one WEB_WORKERS setting, on a platform of its own. */
+async function measure(workers: number, keepBuild: boolean) {
+  log(
+    `WEB_WORKERS=${workers}: starting PostgreSQL and the platform on :${WEB_PORT} (chain :${RPC_PORT}, build web/${DIST_DIR}${keepBuild ? ", reused" : ""})`,
+  );
   const databaseUrl = await (await startPostgresOnce()).createDatabase();
-  log(`starting the platform on :${WEB_PORT} (chain :${RPC_PORT}, build web/${DIST_DIR}${values["skip-build"] ? ", reused" : ""})`);
   const platformStarted = Date.now();
   platform = await launchPlatform({
     webPort: WEB_PORT,
     rpcPort: RPC_PORT,
     distDir: DIST_DIR,
-    keepBuild: values["skip-build"] === true,
+    keepBuild,
     verbose: values.verbose === true,
-    env: { DATABASE_URL: databaseUrl },
+    env: { DATABASE_URL: databaseUrl, WEB_WORKERS: String(workers) },
   });
+  try {
+    return await measureOn(platform, databaseUrl, workers, platformStarted);
+  } finally {
+    await platform.stop();
+    platform = undefined;
+  }
+}
+
+async function measureOn(platform: LaunchedPlatform, databaseUrl: string, workers: number, platformStarted: number) {
   const base = platform.baseUrl;
   const filmIds = await demoFilmIds(base);
   log(`platform ready in ${round((Date.now() - platformStarted) / 1000)} s; films ${filmIds.join(", ")}`);
@@ -299,7 +317,7 @@ async function main() {
     if (viewers.length >= n) return;
     const accounts = Array.from({ length: n - viewers.length }, () => privateKeyToAccount(generatePrivateKey()));
     let t = Date.now();
-    await subscribeAll(platform!.rpcUrl, ctx.market, ctx.paymentToken, monthlyPrice, accounts);
+    await subscribeAll(platform.rpcUrl, ctx.market, ctx.paymentToken, monthlyPrice, accounts);
     log(`  subscribed ${accounts.length} new viewers on the chain in ${round((Date.now() - t) / 1000, 1)} s`);
     t = Date.now();
     viewers.push(...(await signInAll(base, accounts)));
@@ -313,10 +331,18 @@ async function main() {
   log(`warm-up: ${steps[0]} viewers for ${WARM_UP_SECONDS} s`);
   const warmUp = await heartbeatRun(base, viewers.slice(0, steps[0]), filmIds, WARM_UP_SECONDS);
   const ramp: RunFigures[] = [];
+  const fills: RunFigures[] = [];
   let passing = 0;
   for (const n of steps) {
     log(`ramp: ${n} viewers (${n / BEAT_INTERVAL_SECONDS} beats/s) for ${STEP_SECONDS} s`);
     await grow(n);
+    // Fill the access cache of the viewers new to this step, so the step measures steady-state beats.
+    // Not judged; their beats count in the ledger check.
+    const fresh = viewers.slice(ramp.length === 0 ? steps[0] : steps[ramp.length - 1], n);
+    if (fresh.length > 0) {
+      const fillRate = Math.max(100, Math.ceil(fresh.length / 4));
+      fills.push(await heartbeatRun(base, fresh, filmIds, Math.ceil(fresh.length / fillRate), fillRate));
+    }
     const step = await heartbeatRun(base, viewers.slice(0, n), filmIds, STEP_SECONDS);
     ramp.push(step);
     const kept = step.beatsPerSecond >= 0.9 * (n / BEAT_INTERVAL_SECONDS);
@@ -346,11 +372,11 @@ async function main() {
   } finally {
     await db.close();
   }
-  const runs = [warmUp, ...ramp, sustained];
+  const runs = [warmUp, ...fills, ...ramp, sustained];
   const reportedSeconds = runs.reduce((s, r) => s + r.creditedSeconds, 0);
   const errors = runs.reduce((s, r) => s + r.errors, 0);
-
-  const figures = {
+  return {
+    workers,
     beatsPerSecond: sustained.beatsPerSecond,
     p50Ms: sustained.p50Ms,
     p99Ms: sustained.p99Ms,
@@ -358,16 +384,35 @@ async function main() {
     lostSeconds: ledgerSeconds - reportedSeconds,
     catalogueRps: catalogue.rps,
     viewers: n,
+    passedRamp: passing > 0,
     ledgerSeconds,
     creditedSeconds: reportedSeconds,
     sustainedErrors: sustained.errors,
-    durationSeconds: DURATION,
     pagesPerSecond: sustained.pagesPerSecond,
     pagesP99Ms: sustained.pagesP99Ms,
     pageErrors: runs.reduce((s, r) => s + r.pageErrors, 0),
     catalogueP99Ms: catalogue.p99Ms,
     catalogueErrors: catalogue.errors,
     ramp: ramp.map((r) => ({ viewers: r.viewers, beatsPerSecond: r.beatsPerSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors })),
+  };
+}
+
+async function main() {
+  const byWorkers: Array<Awaited<ReturnType<typeof measure>>> = [];
+  for (const [i, workers] of WORKER_COUNTS.entries()) byWorkers.push(await measure(workers, values["skip-build"] === true || i > 0));
+  // The headline figures are the best sustained run's; every run is listed under byWorkers.
+  const best = byWorkers.reduce((a, b) => (b.passedRamp && b.beatsPerSecond > a.beatsPerSecond ? b : a));
+  const figures = {
+    beatsPerSecond: best.beatsPerSecond,
+    p50Ms: best.p50Ms,
+    p99Ms: best.p99Ms,
+    errors: byWorkers.reduce((s, r) => s + r.errors, 0),
+    lostSeconds: byWorkers.reduce((s, r) => s + r.lostSeconds, 0),
+    catalogueRps: best.catalogueRps,
+    workers: best.workers,
+    viewers: best.viewers,
+    durationSeconds: DURATION,
+    byWorkers,
     cpus: cpus().length,
     loadAverage: loadavg().map((x) => round(x, 2)),
     target: TARGET,
@@ -377,24 +422,22 @@ async function main() {
     const check = (ok: boolean) => (ok ? "✓" : "✗");
     const table: Array<[string, string]> = [
       [
-        "viewers",
-        `${n} (highest ramp step with p99 ≤ ${TARGET.p99Ms} ms and no errors${passing ? "" : "; none passed, the first step is shown"})`,
-      ],
-      [
         "beats/s",
-        `${figures.beatsPerSecond} sustained ${DURATION} s (target ≥ ${TARGET.beatsPerSecond}) ${check(figures.beatsPerSecond >= TARGET.beatsPerSecond)}`,
+        `${figures.beatsPerSecond} sustained ${DURATION} s with ${best.workers} worker(s), ${best.viewers} viewers (target ≥ ${TARGET.beatsPerSecond}) ${check(figures.beatsPerSecond >= TARGET.beatsPerSecond)}`,
       ],
       ["latency", `p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms (target ≤ ${TARGET.p99Ms}) ${check(figures.p99Ms <= TARGET.p99Ms)}`],
-      ["errors", `${errors} over all runs (${sustained.errors} in the sustained run)`],
-      [
-        "lost seconds",
-        `${figures.lostSeconds} (ledger ${ledgerSeconds} s, answers credited ${reportedSeconds} s) ${check(figures.lostSeconds === 0)}`,
-      ],
-      ["pages beside", `${figures.pagesPerSecond}/s of / and /films/<id>, p99 ${figures.pagesP99Ms} ms, ${figures.pageErrors} errors`],
-      ["catalogue alone", `${figures.catalogueRps} req/s, p99 ${catalogue.p99Ms} ms, ${catalogue.errors} errors`],
-      ...ramp.map((r): [string, string] => [
-        `  ramp ${r.viewers}`,
-        `${r.beatsPerSecond} beats/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors`,
+      ["errors", `${figures.errors} over all runs`],
+      ["lost seconds", `${figures.lostSeconds} over all runs ${check(figures.lostSeconds === 0)}`],
+      ["catalogue alone", `${figures.catalogueRps} req/s (${best.workers} worker(s))`],
+      ...byWorkers.flatMap((r): Array<[string, string]> => [
+        [
+          `WEB_WORKERS=${r.workers}`,
+          `${r.beatsPerSecond} beats/s at ${r.viewers} viewers${r.passedRamp ? "" : " (no ramp step passed; the first is shown)"}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, lost ${r.lostSeconds} s (ledger ${r.ledgerSeconds} s), catalogue ${r.catalogueRps} req/s, pages beside ${r.pagesPerSecond}/s p99 ${r.pagesP99Ms} ms`,
+        ],
+        ...r.ramp.map((step): [string, string] => [
+          `  ramp ${step.viewers}`,
+          `${step.beatsPerSecond} beats/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, ${step.errors} errors`,
+        ]),
       ]),
       ["machine", `${figures.cpus} CPUs, load ${figures.loadAverage.join(" ")}`],
     ];

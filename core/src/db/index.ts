@@ -11,3 +11,4 @@
  */
 export { openDatabase, DEFAULT_DATABASE_DIR, type Database, type DatabaseOptions, type Queryable } from "./database.ts";
 export { loadMigrations, DEFAULT_MIGRATIONS_DIR, type Migration } from "./migrate.ts";
+export { advisoryKey, holdLeadership, type Leadership, type LeadershipOptions } from "./leadership.ts";

@@ -60,7 +60,19 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
 
+  // If this process exits before stop() (a benchmark interrupted while the platform builds, a
+  // crashed test run), the whole group goes with it rather than living on holding its ports.
+  const killGroup = () => {
+    try {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", killGroup);
+
   const stop = async () => {
+    process.off("exit", killGroup);
     if (child.pid && child.exitCode === null) {
       try {
         process.kill(-child.pid, "SIGTERM");

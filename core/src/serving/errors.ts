@@ -55,6 +55,7 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "platform.CHAIN_FAILED": { status: 503, reason: "chain-unavailable", message: TRY_AGAIN },
   "platform.PORT_IN_USE": { status: 500, reason: "internal", message: TRY_AGAIN },
   "platform.PROCESS_IN_USE": { status: 500, reason: "internal", message: TRY_AGAIN },
+  "platform.INVALID_SETTING": { status: 500, reason: "internal", message: TRY_AGAIN },
 
   "indexer.INVALID_QUERY": { status: 400, reason: "malformed" },
   "indexer.INVALID_METADATA": { status: 500, reason: "internal", message: TRY_AGAIN },
