@@ -22,7 +22,10 @@
 // Options: --workers LIST (default 1,2), --duration S (default 60), --max-viewers N (default 15,000),
 // --step-seconds S (ramp steps, default 15), --page-rate N (default 10), --skip-build (reuse
 // web/.next-load), --json, --verbose (echo the platform's output). Targets are reported, not enforced.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { encodeFunctionData, type Address, type Hex, type LocalAccount } from "viem";
@@ -54,7 +57,8 @@ const positive = (name: string, raw: string | undefined, fallback: number) => {
 const DURATION = positive("duration", values.duration, 60);
 const MAX_VIEWERS = positive("max-viewers", values["max-viewers"], 15_000);
 const STEP_SECONDS = positive("step-seconds", values["step-seconds"], 15);
-const PAGE_RATE = positive("page-rate", values["page-rate"], 10);
+/** 0: heartbeats alone (what one beat costs the web tier). */
+const PAGE_RATE = values["page-rate"] === "0" ? 0 : positive("page-rate", values["page-rate"], 10);
 /** WEB_WORKERS of each run, in order: the platform is started afresh for each. */
 const WORKER_COUNTS = (values.workers ?? "1,2").split(",").map((w) => positive("workers", w.trim(), 1));
 const WEB_PORT = 4310;
@@ -177,12 +181,47 @@ interface RunFigures {
   pagesPerSecond: number;
   pagesP99Ms: number;
   pageErrors: number;
+  /** CPU milliseconds the web processes spent per answered beat (pages beside included). */
+  webCpuMsPerBeat: number;
 }
 
 /** Errors and statuses other than 200 autocannon counted. */
 const failures = (r: autocannon.Result) => r.errors + r.non2xx;
 
 let runNumber = 0;
+
+// ---------------------------------------------------------------- CPU time of the web tier
+// Latency on a shared machine says as much about the neighbours as about the server; the CPU
+// the web processes spend per answered beat does not, so it is reported beside the latency.
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** The web tier's processes: scripts/web.ts's primary (its pid file in the data dir) and its workers. */
+function webPids(dataDir: string): number[] {
+  try {
+    const primary = (JSON.parse(readFileSync(path.join(dataDir, "web.pid"), "utf8")) as { pid: number }).pid;
+    const workers = execFileSync("ps", ["-o", "pid=", "--ppid", String(primary)], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0);
+    return [primary, ...workers];
+  } catch {
+    return [];
+  }
+}
+
+/** User + system CPU seconds used so far by these processes (0 for any that is gone). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      // gone
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
 
 /** Beats are sent by this many autocannon instances started evenly across each second. */
 const STAGGER = 10;
@@ -202,6 +241,8 @@ const quantile = (sorted: number[], q: number) =>
  */
 async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], seconds: number, rate?: number): Promise<RunFigures> {
   const run = ++runNumber;
+  const pids = platform ? webPids(platform.dataDir) : [];
+  const cpuBefore = cpuSeconds(pids);
   const total = rate ?? Math.max(1, Math.round(viewers.length / BEAT_INTERVAL_SECONDS));
   const origin = new URL(base).origin;
   let next = 0;
@@ -252,16 +293,21 @@ async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], 
       instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
     });
   });
-  const pages = autocannon({
-    url: base,
-    connections: 2,
-    overallRate: PAGE_RATE,
-    duration: seconds,
-    timeout: 10,
-    requests: [{ method: "GET", path: "/" }, ...filmIds.slice(0, 3).map((id) => ({ method: "GET" as const, path: `/films/${id}` }))],
-  });
+  const noPages = { "2xx": 0, errors: 0, non2xx: 0, latency: { p99: 0 } } as unknown as autocannon.Result;
+  const pages =
+    PAGE_RATE === 0
+      ? Promise.resolve(noPages)
+      : autocannon({
+          url: base,
+          connections: 2,
+          overallRate: PAGE_RATE,
+          duration: seconds,
+          timeout: 10,
+          requests: [{ method: "GET", path: "/" }, ...filmIds.slice(0, 3).map((id) => ({ method: "GET" as const, path: `/films/${id}` }))],
+        });
   const results = await Promise.all(beats);
-  const wall = (Date.now() - started) / 1000;
+  // From the first instance's start to the last answer, less the stagger of the instances' starts.
+  const wall = Math.max(seconds, (Date.now() - started) / 1000 - (instances - 1) / instances);
   const p = await pages;
   latencies.sort((x, y) => x - y);
   const answered = results.reduce((sum, r) => sum + r["2xx"], 0);
@@ -276,6 +322,7 @@ async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], 
     pagesPerSecond: round(p["2xx"] / seconds, 1),
     pagesP99Ms: p.latency.p99,
     pageErrors: failures(p),
+    webCpuMsPerBeat: answered ? round(((cpuSeconds(pids) - cpuBefore) * 1000) / answered, 2) : 0,
   };
 }
 
@@ -418,12 +465,20 @@ async function measureOn(platform: LaunchedPlatform, databaseUrl: string, worker
     ledgerSeconds,
     creditedSeconds: reportedSeconds,
     sustainedErrors: sustained.errors,
+    webCpuMsPerBeat: sustained.webCpuMsPerBeat,
     pagesPerSecond: sustained.pagesPerSecond,
     pagesP99Ms: sustained.pagesP99Ms,
     pageErrors: runs.reduce((s, r) => s + r.pageErrors, 0),
     catalogueP99Ms: catalogue.p99Ms,
     catalogueErrors: catalogue.errors,
-    ramp: ramp.map((r) => ({ viewers: r.viewers, beatsPerSecond: r.beatsPerSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors })),
+    ramp: ramp.map((r) => ({
+      viewers: r.viewers,
+      beatsPerSecond: r.beatsPerSecond,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      errors: r.errors,
+      webCpuMsPerBeat: r.webCpuMsPerBeat,
+    })),
   };
 }
 
@@ -462,11 +517,11 @@ async function main() {
       ...byWorkers.flatMap((r): Array<[string, string]> => [
         [
           `WEB_WORKERS=${r.workers}`,
-          `${r.beatsPerSecond} beats/s at ${r.viewers} viewers${r.passedRamp ? "" : " (no ramp step passed; the first is shown)"}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, lost ${r.lostSeconds} s (ledger ${r.ledgerSeconds} s), catalogue ${r.catalogueRps} req/s, pages beside ${r.pagesPerSecond}/s p99 ${r.pagesP99Ms} ms`,
+          `${r.beatsPerSecond} beats/s at ${r.viewers} viewers (web CPU ${r.webCpuMsPerBeat} ms/beat)${r.passedRamp ? "" : " (no ramp step passed; the first is shown)"}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, lost ${r.lostSeconds} s (ledger ${r.ledgerSeconds} s), catalogue ${r.catalogueRps} req/s, pages beside ${r.pagesPerSecond}/s p99 ${r.pagesP99Ms} ms`,
         ],
         ...r.ramp.map((step): [string, string] => [
           `  ramp ${step.viewers}`,
-          `${step.beatsPerSecond} beats/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, ${step.errors} errors`,
+          `${step.beatsPerSecond} beats/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, ${step.errors} errors, web CPU ${step.webCpuMsPerBeat} ms/beat`,
         ]),
       ]),
       ["machine", `${figures.cpus} CPUs, load ${figures.loadAverage.join(" ")}`],
