@@ -62,6 +62,13 @@ describe("npm start when something is in the way", function () {
     }
   });
 
+  it("refuses a WEB_WORKERS it cannot use with a sentence naming it, and starts nothing", async () => {
+    const { code, output } = await runStart({ ...env(), WEB_WORKERS: "0" });
+    expect(code).to.equal(1);
+    expect(output).to.include('start: WEB_WORKERS must be a whole number from 1 to 64 or "auto" (one per core), got "0"');
+    expect(output).not.to.include("starting the local chain");
+  });
+
   it("names the chain's port in use (RPC_PORT) and leaves no chain behind", async () => {
     const server = await occupy(rpcPort);
     try {
