@@ -258,7 +258,10 @@ async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], 
       const instance = autocannon(
         {
           url: base,
-          connections: Math.min(share, Math.max(2, Math.ceil(share / 4))),
+          // One connection per beat a second, each beating once a second (as each player keeps its own
+          // connection): autocannon splits the amount evenly over connections, so any other split
+          // leaves the slower connections beating after the rest have finished.
+          connections: share,
           overallRate: share,
           // A number of beats rather than a duration: autocannon then waits for every answer, so each
           // beat the server recorded is also one whose credit was read.
