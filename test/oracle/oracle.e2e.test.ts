@@ -64,6 +64,7 @@ describe("Oracle, end to end", function () {
         paymentToken: await token.getAddress(),
         listings: await listings.getAddress(),
         admin: admin.address,
+        guardian: guardian.address,
         treasury: treasury.address,
         feeBps: 1_000,
         viewWeightBps: WEIGHT,
@@ -76,7 +77,6 @@ describe("Oracle, end to end", function () {
         oracleThreshold: 2,
       },
     ]);
-    await market.grantRole(await market.GUARDIAN_ROLE(), guardian.address);
     for (const o of operators) await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") });
     await listings.connect(creatorA).mint("ipfs://bafyfilm1", 600, 2n * USD); // film 1
     await listings.connect(creatorA).mint("ipfs://bafyfilm2", 20, 0); // film 2: 20 s, free
