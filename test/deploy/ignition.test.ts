@@ -22,12 +22,16 @@ async function expectGovernance(
   expected: { delay: number; proposer: string; guardian: string },
 ) {
   const address = await timelock.getAddress();
-  const [admin, guardianRole, manager] = [await market.DEFAULT_ADMIN_ROLE(), await market.GUARDIAN_ROLE(), await market.ORACLE_MANAGER_ROLE()];
-  expect([await market.hasRole(admin, address), await market.hasRole(manager, address), await market.hasRole(guardianRole, address)]).to.deep.equal([
-    true,
-    true,
-    false,
-  ]);
+  const [admin, guardianRole, manager] = [
+    await market.DEFAULT_ADMIN_ROLE(),
+    await market.GUARDIAN_ROLE(),
+    await market.ORACLE_MANAGER_ROLE(),
+  ];
+  expect([
+    await market.hasRole(admin, address),
+    await market.hasRole(manager, address),
+    await market.hasRole(guardianRole, address),
+  ]).to.deep.equal([true, true, false]);
   expect(await market.hasRole(guardianRole, expected.guardian)).to.equal(true);
   for (const role of [admin, manager]) expect(await market.hasRole(role, expected.guardian)).to.equal(false);
   for (const role of [admin, guardianRole, manager]) expect(await market.hasRole(role, expected.proposer)).to.equal(false);
@@ -130,7 +134,12 @@ describe("Ignition deployment", () => {
       },
     });
     await expectGovernance(market, timelock, { delay, proposer: multisig.address, guardian: guardian.address });
-    for (const role of [await timelock.DEFAULT_ADMIN_ROLE(), await timelock.PROPOSER_ROLE(), await timelock.EXECUTOR_ROLE(), await timelock.CANCELLER_ROLE()]) {
+    for (const role of [
+      await timelock.DEFAULT_ADMIN_ROLE(),
+      await timelock.PROPOSER_ROLE(),
+      await timelock.EXECUTOR_ROLE(),
+      await timelock.CANCELLER_ROLE(),
+    ]) {
       expect(await timelock.hasRole(role, deployer.address), "the deployer holds a timelock role").to.equal(false);
     }
     for (const role of [await market.DEFAULT_ADMIN_ROLE(), await market.GUARDIAN_ROLE(), await market.ORACLE_MANAGER_ROLE()]) {
