@@ -168,7 +168,7 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
         emit Paused(msg.sender);
     }
 
-    /// @notice Resumes purchases. Admin only.
+    /// @notice Resumes purchases. Admin only (the timelock: resuming waits out its delay, pausing does not).
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (!_params.paused) revert FilmMarketNotPaused();
         _params.paused = false;
