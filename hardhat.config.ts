@@ -11,6 +11,8 @@ const solcPath = require.resolve("solc/soljson.js");
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
+    // The governance timelock is OpenZeppelin's, compiled here so tests and Ignition deploy it.
+    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
     profiles: {
       default: {
         version: SOLC_VERSION,

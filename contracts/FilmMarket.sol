@@ -17,9 +17,9 @@ contract FilmMarket is PayPerView, Settlement {
     constructor(MarketConfig memory config)
         MarketGovernance(config)
         Subscriptions(config.genesis, config.periodLength)
-        Settlement(config.oracleSigners, config.oracleThreshold)
+        Settlement(config.oracleSigners, config.oracleThreshold, config.viewWeightBps)
     {
-        _grantRole(GUARDIAN_ROLE, config.admin);
+        _grantRole(GUARDIAN_ROLE, config.guardian);
         _grantRole(ORACLE_MANAGER_ROLE, config.admin);
     }
 

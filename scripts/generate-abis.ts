@@ -8,6 +8,7 @@ export const ABI_SOURCES = {
   filmMarketAbi: "artifacts/contracts/FilmMarket.sol/FilmMarket.json",
   filmListingsAbi: "artifacts/contracts/FilmListings.sol/FilmListings.json",
   testDollarAbi: "artifacts/contracts/token/TestDollar.sol/TestDollar.json",
+  timelockControllerAbi: "artifacts/@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
 } as const;
 
 const root = fileURLToPath(new URL("../", import.meta.url));

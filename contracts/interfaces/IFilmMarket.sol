@@ -75,8 +75,9 @@ interface IFilmMarket {
     event TreasuryChanged(address oldTreasury, address newTreasury);
     /// @notice Emitted when the platform fee changes.
     event FeeChanged(uint16 oldFeeBps, uint16 newFeeBps);
-    /// @notice Emitted when the view weight of future tallies changes.
-    event ViewWeightChanged(uint16 oldViewWeightBps, uint16 newViewWeightBps);
+    /// @notice Emitted when the view weight changes for `fromPeriod` and the periods after it (a
+    /// period that has not started yet: the weight of a started period never changes).
+    event ViewWeightChanged(uint16 oldViewWeightBps, uint16 newViewWeightBps, uint256 fromPeriod);
     /// @notice Emitted when the monthly subscription price changes.
     event MonthlyPriceChanged(uint256 oldPrice, uint256 newPrice);
     /// @notice Emitted when the validity of new view passes changes.
@@ -134,6 +135,8 @@ interface IFilmMarket {
     error FilmMarketInvalidViewWeight(uint256 viewWeightBps);
     /// @notice A pass or challenge window outside its bounds.
     error FilmMarketInvalidWindow(uint256 window);
+    /// @notice A challenge window under `MIN_CHALLENGE_WINDOW`: the guardian must have time to dispute.
+    error FilmMarketChallengeWindowTooShort(uint256 window, uint256 minWindow);
     /// @notice A period length of zero or a genesis in the future.
     error FilmMarketInvalidPeriods(uint64 genesis, uint64 periodLength);
     /// @notice The zero address where an account is required.
@@ -170,7 +173,7 @@ interface IFilmMarket {
     error FilmMarketTallyMismatch(uint256 period);
     /// @notice The tally's totals and leaf count are inconsistent.
     error FilmMarketInvalidTally(uint256 period);
-    /// @notice The tally's view weight is not the contract's current one.
+    /// @notice The tally's view weight is not its period's (`viewWeightForPeriod`).
     error FilmMarketViewWeightMismatch(uint256 expected, uint256 actual);
     /// @notice Fewer valid signatures than the threshold.
     error FilmMarketThresholdNotMet(uint256 signatures, uint256 threshold);
@@ -273,8 +276,13 @@ interface IFilmMarket {
     /// @notice Platform fee in basis points, taken from every payment.
     function feeBps() external view returns (uint16);
 
-    /// @notice Weight of unique views in the monthly split, in basis points (the rest is watch time).
+    /// @notice Weight of unique views in the current period's split, in basis points (the rest is
+    /// watch time): `viewWeightForPeriod(currentPeriod())`.
     function viewWeightBps() external view returns (uint16);
+
+    /// @notice Weight of unique views in `period`'s split, in basis points. Fixed before the period
+    /// starts (a change applies from the next period on); the weight its tally must carry.
+    function viewWeightForPeriod(uint256 period) external view returns (uint16);
 
     /// @notice How long a posted tally can be disputed before claims open, in seconds.
     function challengeWindow() external view returns (uint32);
@@ -346,7 +354,7 @@ interface IFilmMarket {
 
     /// @notice Posts the tally of an ended period, signed by at least `oracleThreshold` distinct
     /// registered signers (signatures ordered by ascending signer address). Anyone may submit it.
-    /// @param tally The attested counts; `viewWeightBps` must equal the current `viewWeightBps()` and
+    /// @param tally The attested counts; `viewWeightBps` must equal `viewWeightForPeriod(period)` and
     /// `revision` must equal `nextTallyRevision(period)`, so a disputed tally can never be re-posted.
     /// @param signatures 65-byte ECDSA signatures over `tallyDigest(tally)`.
     function postTally(Tally calldata tally, bytes[] calldata signatures) external;

@@ -15,6 +15,12 @@ import {IFilmMarket} from "../interfaces/IFilmMarket.sol";
 /// Parameters apply to payments made after the change: pools keep what was paid into them and a
 /// posted tally keeps the view weight and challenge window it was posted with. Pausing stops new
 /// purchases only; withdrawals, claims and settlement keep working so no one's money is trapped.
+///
+/// Who may change what: `DEFAULT_ADMIN_ROLE` (every parameter, roles, unpausing) and
+/// `ORACLE_MANAGER_ROLE` (signers, threshold) go to `config.admin`, which a deployment makes an
+/// OpenZeppelin `TimelockController`: every change is announced by its `CallScheduled` event and
+/// waits out the timelock's delay. `GUARDIAN_ROLE` goes to `config.guardian`, with no delay: it can
+/// pause purchases and dispute a tally, which stop money, never move it.
 abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -31,12 +37,18 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
     uint32 public constant MAX_PASS_WINDOW = 30 days;
     /// @notice Upper bound of the challenge window, so a tally always becomes claimable.
     uint32 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    /// @notice Floor of the challenge window: time for the guardian's watcher (and a human paged by
+    /// it) to compare a posted tally with its published data and dispute it, even if governance was
+    /// captured. An hour covers a watcher's polling, an L2's confirmation delay and a page; longer
+    /// floors only delay honest payouts, since the timelock already announces any signer change.
+    uint32 public constant MIN_CHALLENGE_WINDOW = 1 hours;
 
     /// @notice Deployment settings of the market.
     struct MarketConfig {
         IERC20 paymentToken;
         IFilmListings listings;
         address admin;
+        address guardian;
         address treasury;
         uint16 feeBps;
         uint16 viewWeightBps;
@@ -49,15 +61,18 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
         uint256 oracleThreshold;
     }
 
-    /// @dev Everything a purchase reads or writes besides its own records, packed in one slot
-    /// (including the pause flag and the fee counter), so a purchase touches it once.
+    /// @dev Everything a purchase or a tally reads or writes besides its own records, packed in one
+    /// slot (including the pause flag and the fee counter), so each touches it once. `viewWeightBps`
+    /// is the latest weight set, which applies from period `viewWeightFrom` on (earlier periods'
+    /// weights are in Settlement's history).
     struct Params {
         uint16 feeBps;
         uint16 viewWeightBps;
+        uint32 viewWeightFrom;
         uint32 passWindow;
         uint32 challengeWindow;
         bool paused;
-        uint128 accruedFees;
+        uint120 accruedFees;
     }
 
     /// @inheritdoc IFilmMarket
@@ -77,13 +92,12 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
         if (address(config.paymentToken) == address(0) || address(config.listings) == address(0)) {
             revert FilmMarketZeroAddress();
         }
-        if (config.admin == address(0)) revert FilmMarketZeroAddress();
+        if (config.admin == address(0) || config.guardian == address(0)) revert FilmMarketZeroAddress();
         paymentToken = config.paymentToken;
         listings = config.listings;
         _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
         _setTreasury(config.treasury);
         _setFee(config.feeBps);
-        _setViewWeight(config.viewWeightBps);
         _setMonthlyPrice(config.monthlyPrice);
         _setPassWindow(config.passWindow);
         _setChallengeWindow(config.challengeWindow);
@@ -112,11 +126,6 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
     }
 
     /// @inheritdoc IFilmMarket
-    function viewWeightBps() external view returns (uint16) {
-        return _params.viewWeightBps;
-    }
-
-    /// @inheritdoc IFilmMarket
     function passWindow() external view returns (uint32) {
         return _params.passWindow;
     }
@@ -134,11 +143,6 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
     /// @notice Sets the platform fee for future payments; capped at `MAX_FEE_BPS`.
     function setFee(uint16 newFeeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setFee(newFeeBps);
-    }
-
-    /// @notice Sets the view weight that tallies posted from now on must carry.
-    function setViewWeight(uint16 newViewWeightBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setViewWeight(newViewWeightBps);
     }
 
     /// @notice Sets the monthly subscription price for future subscriptions.
@@ -164,7 +168,7 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
         emit Paused(msg.sender);
     }
 
-    /// @notice Resumes purchases. Admin only.
+    /// @notice Resumes purchases. Admin only (the timelock: resuming waits out its delay, pausing does not).
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (!_params.paused) revert FilmMarketNotPaused();
         _params.paused = false;
@@ -198,7 +202,7 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
     /// @dev Splits a payment into the fee and what is left for its payee or pool.
     function _takeFee(uint256 amount) internal returns (uint256 net) {
         uint256 feeAmount = amount * _params.feeBps / BPS;
-        _params.accruedFees += SafeCast.toUint128(feeAmount);
+        _params.accruedFees += SafeCast.toUint120(feeAmount);
         return amount - feeAmount;
     }
 
@@ -214,12 +218,6 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
         _params.feeBps = newFeeBps;
     }
 
-    function _setViewWeight(uint16 newViewWeightBps) private {
-        if (newViewWeightBps > BPS) revert FilmMarketInvalidViewWeight(newViewWeightBps);
-        emit ViewWeightChanged(_params.viewWeightBps, newViewWeightBps);
-        _params.viewWeightBps = newViewWeightBps;
-    }
-
     function _setMonthlyPrice(uint256 newPrice) private {
         if (newPrice == 0) revert FilmMarketInvalidPrice();
         emit MonthlyPriceChanged(monthlyPrice, newPrice);
@@ -233,6 +231,7 @@ abstract contract MarketGovernance is IFilmMarket, AccessControl, ReentrancyGuar
     }
 
     function _setChallengeWindow(uint32 newWindow) private {
+        if (newWindow < MIN_CHALLENGE_WINDOW) revert FilmMarketChallengeWindowTooShort(newWindow, MIN_CHALLENGE_WINDOW);
         if (newWindow > MAX_CHALLENGE_WINDOW) revert FilmMarketInvalidWindow(newWindow);
         emit ChallengeWindowChanged(_params.challengeWindow, newWindow);
         _params.challengeWindow = newWindow;

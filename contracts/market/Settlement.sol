@@ -7,13 +7,17 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFilmMarket} from "../interfaces/IFilmMarket.sol";
 import {Subscriptions} from "./Subscriptions.sol";
 
 /// @title Settlement
 /// @notice Splits each ended period's pool among films from a tally the oracle signers attest.
 /// A tally carries the Merkle root of one leaf `(filmId, views, seconds)` per film (OpenZeppelin
-/// StandardMerkleTree encoding, types `uint256, uint64, uint64`), the totals and the view weight.
+/// StandardMerkleTree encoding, types `uint256, uint64, uint64`), the totals and the view weight
+/// of its period. A period's view weight is fixed before the period starts: a change applies from
+/// the next period on, so nobody picks the weight after seeing a period's numbers, and signatures
+/// collected for a period stay valid whatever governance does meanwhile.
 /// Posting needs EIP-712 signatures of at least `oracleThreshold` distinct registered signers and
 /// costs the same for any number of films. The tally can be disputed during its challenge window
 /// (by a guardian or by `oracleThreshold` signers); a disputed tally pays nothing and can be
@@ -52,11 +56,41 @@ abstract contract Settlement is Subscriptions, EIP712 {
     /// @inheritdoc IFilmMarket
     uint256 public oracleThreshold;
 
-    constructor(address[] memory signers, uint256 threshold) EIP712("AI Films", "1") {
+    /// @dev A view weight and the first period it applies to.
+    struct ViewWeightSpan {
+        uint16 weightBps;
+        uint32 fromPeriod;
+    }
+
+    /// @dev The weight history as a chain: for each period a weight started at, the weight before it.
+    /// Tallies of periods the latest weight covers read it from `_params` (the slot they read anyway);
+    /// older ones walk back one link per weight change since.
+    mapping(uint256 fromPeriod => ViewWeightSpan) private _previousViewWeight;
+
+    constructor(address[] memory signers, uint256 threshold, uint16 viewWeightBps_) EIP712("AI Films", "1") {
         for (uint256 i = 0; i < signers.length; ++i) {
             _addSigner(signers[i]);
         }
         _setThreshold(threshold);
+        _setViewWeight(viewWeightBps_, 0);
+    }
+
+    // ---------------------------------------------------------------- view weight
+
+    /// @notice Sets the view weight of the periods after the current one; the current period and
+    /// every earlier one keep theirs.
+    function setViewWeight(uint16 newViewWeightBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setViewWeight(newViewWeightBps, currentPeriod() + 1);
+    }
+
+    /// @inheritdoc IFilmMarket
+    function viewWeightForPeriod(uint256 period) public view returns (uint16) {
+        return _viewWeightOf(period, _params);
+    }
+
+    /// @inheritdoc IFilmMarket
+    function viewWeightBps() external view returns (uint16) {
+        return viewWeightForPeriod(currentPeriod());
     }
 
     // ---------------------------------------------------------------- oracle signers
@@ -121,8 +155,9 @@ abstract contract Settlement is Subscriptions, EIP712 {
         if (period >= nowPeriod) revert FilmMarketPeriodNotEnded(period, nowPeriod);
         _requireNextRevision(period, tally.revision);
         Params memory params = _params;
-        if (tally.viewWeightBps != params.viewWeightBps) {
-            revert FilmMarketViewWeightMismatch(params.viewWeightBps, tally.viewWeightBps);
+        {
+            uint16 weight = _viewWeightOf(period, params);
+            if (tally.viewWeightBps != weight) revert FilmMarketViewWeightMismatch(weight, tally.viewWeightBps);
         }
         bool empty = tally.leafCount == 0;
         if (empty ? (tally.totalViews != 0 || tally.totalSeconds != 0) : tally.totalSeconds == 0) {
@@ -234,6 +269,30 @@ abstract contract Settlement is Subscriptions, EIP712 {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The view weight of `period`: the latest one from `params` if it applies, else the first
+    /// earlier one in the history that does (the first weight starts at period 0).
+    function _viewWeightOf(uint256 period, Params memory params) private view returns (uint16 weight) {
+        weight = params.viewWeightBps;
+        uint256 from = params.viewWeightFrom;
+        while (period < from) {
+            ViewWeightSpan memory previous = _previousViewWeight[from];
+            (weight, from) = (previous.weightBps, previous.fromPeriod);
+        }
+    }
+
+    /// @dev Records `newViewWeightBps` as the weight of `fromPeriod` and every later period. Called
+    /// with a period that has not started (or 0 at deployment), so no started period changes.
+    function _setViewWeight(uint16 newViewWeightBps, uint256 fromPeriod) private {
+        if (newViewWeightBps > BPS) revert FilmMarketInvalidViewWeight(newViewWeightBps);
+        uint32 from = SafeCast.toUint32(fromPeriod);
+        Params storage params = _params;
+        (uint16 latest, uint32 latestFrom) = (params.viewWeightBps, params.viewWeightFrom);
+        emit ViewWeightChanged(latest, newViewWeightBps, fromPeriod);
+        // A second change before the same period replaces the first, which never applied.
+        if (from != latestFrom) _previousViewWeight[from] = ViewWeightSpan(latest, latestFrom);
+        (params.viewWeightBps, params.viewWeightFrom) = (newViewWeightBps, from);
+    }
 
     /// @dev The split formula, in one place. With no views in the period the whole pool follows
     /// watch time, so the views' weight is never stranded. A posted tally with films always has

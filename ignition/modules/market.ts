@@ -18,19 +18,33 @@ export function paymentTokenArtifact(): Artifact {
   return { ...metadata, contractName: "PaymentToken", abi: [...metadata.abi, ...permit.abi] };
 }
 
+/** The timelock administers itself: no account can grant its roles or shorten its delay without waiting it out. */
+const NO_TIMELOCK_ADMIN = "0x0000000000000000000000000000000000000000";
+
 /**
- * Deploys `FilmListings` and `FilmMarket` paying in `paymentToken`. Every governed setting is a
- * required module parameter (no defaults, so a real deployment never silently takes a local
- * value), except `genesis`, which defaults to 0: the market then starts its periods at its
- * deployment block.
+ * Deploys `FilmListings`, the governance `TimelockController` and `FilmMarket` paying in
+ * `paymentToken`. The timelock holds the market's admin and oracle-manager roles, so every change
+ * of a parameter, signer or threshold is scheduled in public (`CallScheduled`) by a `proposers`
+ * account and executed by an `executors` account no sooner than `timelockDelay` seconds later;
+ * `guardian` may pause purchases and dispute tallies at once. The deployer keeps no role. Every
+ * governed setting is a required module parameter (no defaults, so a real deployment never
+ * silently takes a local value), except `genesis`, which defaults to 0: the market then starts
+ * its periods at its deployment block.
  */
 export function buildMarket(m: IgnitionModuleBuilder, paymentToken: ContractFuture<string>) {
   const listings = m.contract("FilmListings");
+  const timelock = m.contract("TimelockController", [
+    m.getParameter<number>("timelockDelay"),
+    m.getParameter<string[]>("proposers"),
+    m.getParameter<string[]>("executors"),
+    NO_TIMELOCK_ADMIN,
+  ]);
   const market = m.contract("FilmMarket", [
     {
       paymentToken,
       listings,
-      admin: m.getParameter<string>("admin"),
+      admin: timelock,
+      guardian: m.getParameter<string>("guardian"),
       treasury: m.getParameter<string>("treasury"),
       feeBps: m.getParameter<number>("feeBps"),
       viewWeightBps: m.getParameter<number>("viewWeightBps"),
@@ -43,5 +57,5 @@ export function buildMarket(m: IgnitionModuleBuilder, paymentToken: ContractFutu
       oracleThreshold: m.getParameter<number>("oracleThreshold"),
     },
   ]);
-  return { listings, market };
+  return { listings, timelock, market };
 }

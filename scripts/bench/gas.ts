@@ -32,6 +32,7 @@ async function deploy(signerCount: number, threshold: number) {
       paymentToken: await token.getAddress(),
       listings: await listings.getAddress(),
       admin: admin.address,
+      guardian: admin.address,
       treasury: treasury.address,
       feeBps: 1_000,
       viewWeightBps: 5_000,

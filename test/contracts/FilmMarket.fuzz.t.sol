@@ -36,6 +36,7 @@ abstract contract MarketFuzzBase is TestBase {
             paymentToken: IERC20(address(token)),
             listings: IFilmListings(address(listings)),
             admin: address(this),
+            guardian: address(0x6A4D),
             treasury: address(0x7EA5),
             feeBps: feeBps,
             viewWeightBps: 5_000,

@@ -1,13 +1,15 @@
 // Attacks on settlement from issue 12, each reproduced against the contracts: a re-posted disputed
 // tally, dispute signatures replayed against a corrected tally, and claims blocked by a front-run
-// claim, a blacklisted payee or a tally whose leaves cannot all be claimed.
+// claim, a blacklisted payee or a tally whose leaves cannot all be claimed; and on governance: the
+// admin's one-block rug, and a view weight picked after the period's numbers are known.
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
+import type { BaseContract } from "ethers";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 import {
-  buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, disputeBySigners, endPeriod, MONTHLY_PRICE,
-  signDispute, signTally, USD, VIEW_WEIGHT_BPS, type Leaf,
+  buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, disputeBySigners, endPeriod, expectedShare, govern, GOVERNANCE_DELAY,
+  MIN_CHALLENGE_WINDOW, MONTHLY_PRICE, propose, signDispute, signTally, USD, VIEW_WEIGHT_BPS, type GovernedCall, type Leaf,
 } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
@@ -23,10 +25,10 @@ const LEAVES: Leaf[] = [
 ];
 
 /** The attack must fail: the call reverts, with `error` when the contract declares it. */
-async function expectRefused(call: Promise<unknown>, market: FilmMarket, error: string) {
+async function expectRefused(call: Promise<unknown>, contract: BaseContract, error: string) {
   const outcome = await call.then(() => "accepted", (e: Error) => e);
   expect(outcome, "the attack went through").to.not.equal("accepted");
-  await expect(call).to.be.revertedWithCustomError(market, error);
+  await expect(call).to.be.revertedWithCustomError(contract, error);
 }
 
 async function subscribedFixture(connection: NetworkConnection) {
@@ -165,5 +167,96 @@ describe("Attacks on settlement (issue 12)", () => {
         expect(amount - paid).to.be.greaterThan(0n);
       });
     }
+  });
+});
+
+describe("Attacks on governance (issue 12)", () => {
+  describe("no instant rug", () => {
+    it("the admin cannot open the challenge window, take over the oracle and post its own tally in one go", async () => {
+      const d = await loadFixture(subscribedFixture);
+      const attacker = d.admin; // the deployer's key, and the timelock's proposer
+      const m = d.market.connect(attacker);
+      await expectRefused(m.setChallengeWindow(MIN_CHALLENGE_WINDOW), d.market, "AccessControlUnauthorizedAccount");
+      await expectRefused(m.addOracleSigner(attacker.address), d.market, "AccessControlUnauthorizedAccount");
+      await expectRefused(m.setOracleThreshold(1), d.market, "AccessControlUnauthorizedAccount");
+      await expectRefused(m.setViewWeight(10_000), d.market, "AccessControlUnauthorizedAccount");
+
+      // Through the timelock the same changes wait for the delay, in public.
+      const takeover: GovernedCall[] = [
+        ["setChallengeWindow", [MIN_CHALLENGE_WINDOW]],
+        ["addOracleSigner", [attacker.address]],
+        ["setOracleThreshold", [1]],
+      ];
+      const proposal = await propose(d, takeover);
+      await expectRefused(proposal.execute(), d.timelock, "TimelockUnexpectedOperationState");
+      await time.increase(GOVERNANCE_DELAY - 60);
+      await expectRefused(proposal.execute(), d.timelock, "TimelockUnexpectedOperationState");
+
+      // Even once executed, the attacker's tally waits out the floor of the challenge window,
+      // and the guardian kills it.
+      await time.increase(60);
+      await proposal.execute();
+      const { tree, tally } = buildTally(0n, [[1n, 1n, 1n]]);
+      await d.market.postTally(tally, await signTally(d.market, tally, [attacker]));
+      await expectRefused(d.market.claim(claimRequest(tree, 0n, [1n, 1n, 1n])), d.market, "FilmMarketNotClaimable");
+      await time.increase(MIN_CHALLENGE_WINDOW - 10);
+      await d.market.connect(d.guardian).dispute(0n, "rogue signer");
+      expect((await d.market.tallyOf(0n)).status).to.equal(2n);
+    });
+
+    it("a proposal is announced, refused before its delay and executed after it", async () => {
+      const d = await loadFixture(deployMarket);
+      const proposal = await propose(d, [["setFee", [1_500]]]);
+      await expect(proposal.scheduled).to.emit(d.timelock, "CallScheduled");
+      await expectRefused(proposal.execute(), d.timelock, "TimelockUnexpectedOperationState");
+      expect(await d.market.feeBps()).to.equal(1_000n);
+      await time.increase(GOVERNANCE_DELAY);
+      await expect(proposal.execute())
+        .to.emit(d.timelock, "CallExecuted")
+        .and.to.emit(d.market, "FeeChanged")
+        .withArgs(1_000, 1_500);
+      expect(await d.market.feeBps()).to.equal(1_500n);
+    });
+
+    it("refuses a challenge window below the floor, at deployment and by governance", async () => {
+      const d = await loadFixture(deployMarket);
+      const outcome = await govern(d, [["setChallengeWindow", [0]]]).then(() => "accepted", (e: Error) => e);
+      expect(outcome, "the window was opened to 0").to.not.equal("accepted");
+      await expect(govern(d, [["setChallengeWindow", [MIN_CHALLENGE_WINDOW - 1]]]))
+        .to.be.revertedWithCustomError(d.market, "FilmMarketChallengeWindowTooShort")
+        .withArgs(MIN_CHALLENGE_WINDOW - 1, MIN_CHALLENGE_WINDOW);
+      const factory = await d.ethers.getContractFactory("FilmMarket");
+      await expect(d.ethers.deployContract("FilmMarket", [{ ...d.config, challengeWindow: 0 }]))
+        .to.be.revertedWithCustomError(factory, "FilmMarketChallengeWindowTooShort")
+        .withArgs(0, MIN_CHALLENGE_WINDOW);
+    });
+  });
+
+  describe("the split's rules are fixed when the period starts", () => {
+    it("a weight change mid-period leaves that period's tally and its collected signatures valid", async () => {
+      const d = await loadFixture(deployMarket);
+      for (const v of [d.viewer1, d.viewer2]) await d.market.connect(v).subscribe(1, MONTHLY_PRICE);
+      const { tree, tally } = buildTally(0n, LEAVES);
+      await govern(d, [["setViewWeight", [9_000]]]); // executes inside period 0, after its numbers are known
+      expect(await d.market.currentPeriod()).to.equal(0n);
+      await endPeriod(d, 0n);
+      const sigs = await signTally(d.market, tally, d.oracles.slice(0, 3));
+      await govern(d, [["setViewWeight", [1_000]]]); // a change while the signatures are being collected
+      expect(await d.market.viewWeightForPeriod(0n)).to.equal(BigInt(VIEW_WEIGHT_BPS));
+      expect(await d.market.viewWeightForPeriod(1n)).to.equal(9_000n);
+      expect(await d.market.viewWeightForPeriod(2n)).to.equal(1_000n);
+
+      const { tally: picked } = buildTally(0n, LEAVES, 9_000);
+      await expectRefused(
+        d.market.postTally(picked, await signTally(d.market, picked, d.oracles.slice(0, 3))),
+        d.market,
+        "FilmMarketViewWeightMismatch",
+      );
+      await d.market.postTally(tally, sigs);
+      await time.increase(CHALLENGE_WINDOW);
+      const [pool] = await d.market.poolOf(0n);
+      const share = expectedShare(pool, LEAVES[0], tally.totalViews, tally.totalSeconds, BigInt(VIEW_WEIGHT_BPS));
+      await expect(d.market.claim(claimRequest(tree, 0n, LEAVES[0]))).to.emit(d.market, "Claimed").withArgs(0n, 1n, d.creatorA.address, share);
+    });
   });
 });

@@ -1,9 +1,10 @@
 // Shared deployment for the contract tests: token, listings and market on Hardhat's in-process
-// chain, with oracle signers, a guardian, creators with listings and funded viewers.
+// chain, governed as on a real network (a TimelockController holds the admin roles, `admin` is its
+// proposer and executor), with oracle signers, a guardian, creators with listings and funded viewers.
 import type { NetworkConnection } from "hardhat/types/network";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { FilmMarket, TestDollar } from "../../types/ethers-contracts/index.ts";
-import { TypedDataEncoder, type BaseWallet, type Signer, type TypedDataDomain } from "ethers";
+import type { FilmMarket, TestDollar, TimelockController } from "../../types/ethers-contracts/index.ts";
+import { id, TypedDataEncoder, ZeroHash, type BaseWallet, type Interface, type Signer, type TypedDataDomain } from "ethers";
 
 export const DAY = 86_400;
 export const PERIOD = 30 * DAY;
@@ -16,6 +17,10 @@ export const VIEW_WEIGHT_BPS = 5_000;
 export const BPS = 10_000n;
 export const FILM_PRICE = 2n * USD;
 export const LEAF_TYPES = ["uint256", "uint64", "uint64"];
+/** How long a governance proposal waits in the timelock before it can execute. */
+export const GOVERNANCE_DELAY = 2 * DAY;
+/** The lowest challenge window the market accepts (`MIN_CHALLENGE_WINDOW`). */
+export const MIN_CHALLENGE_WINDOW = 3_600;
 
 export type Leaf = [bigint, bigint, bigint]; // filmId, views, seconds
 
@@ -35,10 +40,15 @@ export async function deployMarket(connection: NetworkConnection, tokenName: "Te
   const listings = await ethers.deployContract("FilmListings");
   const latest = await ethers.provider.getBlock("latest");
   const genesis = BigInt(latest!.timestamp);
+  // The admin may propose and execute; nobody administers the timelock but the timelock itself.
+  const timelock = (await ethers.deployContract("TimelockController", [
+    GOVERNANCE_DELAY, [admin.address], [admin.address], ethers.ZeroAddress,
+  ])) as unknown as TimelockController;
   const config = {
     paymentToken: await token.getAddress(),
     listings: await listings.getAddress(),
-    admin: admin.address,
+    admin: await timelock.getAddress(),
+    guardian: guardian.address,
     treasury: treasury.address,
     feeBps: FEE_BPS,
     viewWeightBps: VIEW_WEIGHT_BPS,
@@ -51,7 +61,6 @@ export async function deployMarket(connection: NetworkConnection, tokenName: "Te
     oracleThreshold: 3,
   };
   const market = (await ethers.deployContract("FilmMarket", [config])) as unknown as FilmMarket;
-  await market.grantRole(await market.GUARDIAN_ROLE(), guardian.address);
 
   // Film 1: creator A, 2 tUSD, 10 min. Film 2: creator A, free. Film 3: creator B, 1 tUSD.
   await listings.connect(creatorA).mint("ipfs://bafyfilm1", 600, FILM_PRICE);
@@ -63,7 +72,7 @@ export async function deployMarket(connection: NetworkConnection, tokenName: "Te
     await token.connect(viewer).approve(await market.getAddress(), ethers.MaxUint256);
   }
   return {
-    ethers, token, listings, market, config, genesis, oracles,
+    ethers, token, listings, market, timelock, config, genesis, oracles,
     admin, treasury, guardian, creatorA, creatorB, viewer1, viewer2, viewer3, outsider,
   };
 }
@@ -164,6 +173,41 @@ export async function endPeriod(d: Pick<Deployment, "market" | "ethers">, period
   const now = BigInt((await d.ethers.provider.getBlock("latest"))!.timestamp);
   if (now < end) await d.ethers.provider.send("evm_setNextBlockTimestamp", [Number(end)]);
   await d.ethers.provider.send("evm_mine", []);
+}
+
+/** One call the market's governance makes: a FilmMarket function name and its arguments. */
+export type GovernedCall = [fn: string, args: unknown[]];
+
+/** The calldata of a governed call to the market. */
+export function encodeCall(market: FilmMarket, [fn, args]: GovernedCall): string {
+  return (market.interface as Interface).encodeFunctionData(fn, args);
+}
+
+let proposalCount = 0;
+
+/**
+ * Proposes `calls` to the market through the timelock (as `admin`, its proposer) and returns the
+ * scheduling transaction and `execute()`, which succeeds once the delay has passed.
+ */
+export async function propose(d: Pick<Deployment, "market" | "timelock" | "admin">, calls: GovernedCall[]) {
+  const target = await d.market.getAddress();
+  const targets = calls.map(() => target);
+  const values = calls.map(() => 0n);
+  const payloads = calls.map((call) => encodeCall(d.market, call));
+  const salt = id(`proposal-${++proposalCount}`);
+  const timelock = d.timelock.connect(d.admin);
+  const scheduled = timelock.scheduleBatch(targets, values, payloads, ZeroHash, salt, GOVERNANCE_DELAY);
+  await (await scheduled).wait();
+  const operationId = await timelock.hashOperationBatch(targets, values, payloads, ZeroHash, salt);
+  return { scheduled, operationId, execute: () => timelock.executeBatch(targets, values, payloads, ZeroHash, salt) };
+}
+
+/** Proposes `calls`, waits out the delay and executes them. Resolves to the execution's transaction. */
+export async function govern(d: Pick<Deployment, "market" | "timelock" | "admin" | "ethers">, calls: GovernedCall[]) {
+  const proposal = await propose(d, calls);
+  await d.ethers.provider.send("evm_increaseTime", [GOVERNANCE_DELAY]);
+  await d.ethers.provider.send("evm_mine", []);
+  return proposal.execute();
 }
 
 /** Submits signers' dispute of `tally`. */

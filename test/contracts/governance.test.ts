@@ -2,45 +2,70 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
-  buildTally, CHALLENGE_WINDOW, claimRequest, deployMarket, endPeriod, expectedShare, MONTHLY_PRICE,
-  signTally, VIEW_WEIGHT_BPS, type Leaf,
+  buildTally, CHALLENGE_WINDOW, claimRequest, deployMarket, endPeriod, expectedShare, govern, GOVERNANCE_DELAY,
+  MIN_CHALLENGE_WINDOW, MONTHLY_PRICE, signTally, VIEW_WEIGHT_BPS, type GovernedCall, type Leaf,
 } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 
 describe("Governance", () => {
-  it("sets every parameter with an event, admin only", async () => {
+  it("gives the timelock the admin and oracle-manager roles, the guardian only its own, the proposer none", async () => {
     const d = await loadFixture(deployMarket);
-    const m = d.market.connect(d.admin);
-    await expect(m.setFee(2_000)).to.emit(d.market, "FeeChanged").withArgs(1_000, 2_000);
-    await expect(m.setViewWeight(10_000)).to.emit(d.market, "ViewWeightChanged").withArgs(VIEW_WEIGHT_BPS, 10_000);
-    await expect(m.setMonthlyPrice(7n)).to.emit(d.market, "MonthlyPriceChanged").withArgs(MONTHLY_PRICE, 7n);
-    await expect(m.setPassWindow(3_600)).to.emit(d.market, "PassWindowChanged");
-    await expect(m.setChallengeWindow(0)).to.emit(d.market, "ChallengeWindowChanged").withArgs(CHALLENGE_WINDOW, 0);
-    await expect(m.setTreasury(d.outsider.address)).to.emit(d.market, "TreasuryChanged").withArgs(d.treasury.address, d.outsider.address);
-    expect([await d.market.feeBps(), await d.market.viewWeightBps(), await d.market.monthlyPrice(),
+    const timelock = await d.timelock.getAddress();
+    const [admin, guardian, manager] = [await d.market.DEFAULT_ADMIN_ROLE(), await d.market.GUARDIAN_ROLE(), await d.market.ORACLE_MANAGER_ROLE()];
+    expect([await d.market.hasRole(admin, timelock), await d.market.hasRole(manager, timelock), await d.market.hasRole(guardian, timelock)])
+      .to.deep.equal([true, true, false]);
+    expect([await d.market.hasRole(admin, d.guardian.address), await d.market.hasRole(manager, d.guardian.address), await d.market.hasRole(guardian, d.guardian.address)])
+      .to.deep.equal([false, false, true]);
+    for (const role of [admin, guardian, manager]) expect(await d.market.hasRole(role, d.admin.address)).to.equal(false);
+    expect(await d.timelock.getMinDelay()).to.equal(BigInt(GOVERNANCE_DELAY));
+  });
+
+  it("sets every parameter through the timelock, with an event; nobody else can", async () => {
+    const d = await loadFixture(deployMarket);
+    const next = (await d.market.currentPeriod()) + 1n;
+    const tx = await govern(d, [
+      ["setFee", [2_000]],
+      ["setViewWeight", [10_000]],
+      ["setMonthlyPrice", [7n]],
+      ["setPassWindow", [3_600]],
+      ["setChallengeWindow", [MIN_CHALLENGE_WINDOW]],
+      ["setTreasury", [d.outsider.address]],
+    ]);
+    await expect(tx).to.emit(d.market, "FeeChanged").withArgs(1_000, 2_000);
+    await expect(tx).to.emit(d.market, "ViewWeightChanged").withArgs(VIEW_WEIGHT_BPS, 10_000, next);
+    await expect(tx).to.emit(d.market, "MonthlyPriceChanged").withArgs(MONTHLY_PRICE, 7n);
+    await expect(tx).to.emit(d.market, "PassWindowChanged");
+    await expect(tx).to.emit(d.market, "ChallengeWindowChanged").withArgs(CHALLENGE_WINDOW, MIN_CHALLENGE_WINDOW);
+    await expect(tx).to.emit(d.market, "TreasuryChanged").withArgs(d.treasury.address, d.outsider.address);
+    expect([await d.market.feeBps(), await d.market.viewWeightForPeriod(next), await d.market.monthlyPrice(),
       await d.market.passWindow(), await d.market.challengeWindow(), await d.market.treasury()])
-      .to.deep.equal([2_000n, 10_000n, 7n, 3_600n, 0n, d.outsider.address]);
+      .to.deep.equal([2_000n, 10_000n, 7n, 3_600n, BigInt(MIN_CHALLENGE_WINDOW), d.outsider.address]);
+    // The view weight of the running period stays as it was when the period started.
+    expect(await d.market.viewWeightBps()).to.equal(BigInt(VIEW_WEIGHT_BPS));
 
     const role = await d.market.DEFAULT_ADMIN_ROLE();
-    const o = d.market.connect(d.outsider);
-    for (const call of [() => o.setFee(1), () => o.setViewWeight(1), () => o.setMonthlyPrice(1), () => o.setPassWindow(7_200),
-      () => o.setChallengeWindow(1), () => o.setTreasury(d.outsider.address), () => o.unpause()]) {
-      await expect(call()).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount").withArgs(d.outsider.address, role);
+    for (const who of [d.outsider, d.admin, d.guardian]) {
+      const o = d.market.connect(who);
+      for (const call of [() => o.setFee(1), () => o.setViewWeight(1), () => o.setMonthlyPrice(1), () => o.setPassWindow(7_200),
+        () => o.setChallengeWindow(MIN_CHALLENGE_WINDOW), () => o.setTreasury(d.outsider.address), () => o.unpause()]) {
+        await expect(call()).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount").withArgs(who.address, role);
+      }
     }
   });
 
   it("enforces the fee cap and the bounds of every parameter", async () => {
     const d = await loadFixture(deployMarket);
-    const m = d.market.connect(d.admin);
-    await expect(m.setFee(2_001)).to.be.revertedWithCustomError(d.market, "FilmMarketFeeTooHigh").withArgs(2_001, 2_000);
-    await expect(m.setViewWeight(10_001)).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidViewWeight");
-    await expect(m.setPassWindow(3_599)).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidWindow");
-    await expect(m.setPassWindow(30 * 86_400 + 1)).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidWindow");
-    await expect(m.setChallengeWindow(30 * 86_400 + 1)).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidWindow");
-    await expect(m.setMonthlyPrice(0)).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidPrice");
-    await expect(m.setTreasury(d.ethers.ZeroAddress)).to.be.revertedWithCustomError(d.market, "FilmMarketZeroAddress");
+    const refused = (call: GovernedCall, error: string) => expect(govern(d, [call])).to.be.revertedWithCustomError(d.market, error);
+    await refused(["setFee", [2_001]], "FilmMarketFeeTooHigh").withArgs(2_001, 2_000);
+    await refused(["setViewWeight", [10_001]], "FilmMarketInvalidViewWeight");
+    await refused(["setPassWindow", [3_599]], "FilmMarketInvalidWindow");
+    await refused(["setPassWindow", [30 * 86_400 + 1]], "FilmMarketInvalidWindow");
+    await refused(["setChallengeWindow", [30 * 86_400 + 1]], "FilmMarketInvalidWindow");
+    await refused(["setChallengeWindow", [MIN_CHALLENGE_WINDOW - 1]], "FilmMarketChallengeWindowTooShort");
+    await refused(["setMonthlyPrice", [0]], "FilmMarketInvalidPrice");
+    await refused(["setTreasury", [d.ethers.ZeroAddress]], "FilmMarketZeroAddress");
   });
 
   it("refuses a deployment with bad settings", async () => {
@@ -49,9 +74,12 @@ describe("Governance", () => {
     const factory = await d.ethers.getContractFactory("FilmMarket");
     const future = BigInt(await time.latest()) + 1_000n;
     await expect(deploy({ feeBps: 2_500 })).to.be.revertedWithCustomError(factory, "FilmMarketFeeTooHigh");
+    await expect(deploy({ viewWeightBps: 10_001 })).to.be.revertedWithCustomError(factory, "FilmMarketInvalidViewWeight");
+    await expect(deploy({ challengeWindow: MIN_CHALLENGE_WINDOW - 1 })).to.be.revertedWithCustomError(factory, "FilmMarketChallengeWindowTooShort");
     await expect(deploy({ periodLength: 0 })).to.be.revertedWithCustomError(factory, "FilmMarketInvalidPeriods");
     await expect(deploy({ genesis: future })).to.be.revertedWithCustomError(factory, "FilmMarketInvalidPeriods");
     await expect(deploy({ admin: d.ethers.ZeroAddress })).to.be.revertedWithCustomError(factory, "FilmMarketZeroAddress");
+    await expect(deploy({ guardian: d.ethers.ZeroAddress })).to.be.revertedWithCustomError(factory, "FilmMarketZeroAddress");
     await expect(deploy({ paymentToken: d.ethers.ZeroAddress })).to.be.revertedWithCustomError(factory, "FilmMarketZeroAddress");
     await expect(deploy({ oracleThreshold: 6 })).to.be.revertedWithCustomError(factory, "FilmMarketInvalidThreshold").withArgs(6n, 5n);
     await expect(deploy({ oracleThreshold: 0 })).to.be.revertedWithCustomError(factory, "FilmMarketInvalidThreshold");
@@ -61,36 +89,55 @@ describe("Governance", () => {
     expect(await fromNow.genesis()).to.equal(BigInt(await time.latest()));
   });
 
-  it("pauses by guardian or admin, resumes by admin only, with events", async () => {
+  it("pauses by guardian (no delay) or timelock, resumes through the timelock only, with events", async () => {
     const d = await loadFixture(deployMarket);
     await expect(d.market.connect(d.outsider).pause()).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount");
+    await expect(d.market.connect(d.admin).pause()).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount");
     await expect(d.market.connect(d.guardian).pause()).to.emit(d.market, "Paused").withArgs(d.guardian.address);
     expect(await d.market.paused()).to.equal(true);
-    await expect(d.market.connect(d.admin).pause()).to.be.revertedWithCustomError(d.market, "FilmMarketPurchasesPaused");
+    await expect(d.market.connect(d.guardian).pause()).to.be.revertedWithCustomError(d.market, "FilmMarketPurchasesPaused");
     await expect(d.market.connect(d.guardian).unpause()).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount");
-    await expect(d.market.connect(d.admin).unpause()).to.emit(d.market, "Unpaused").withArgs(d.admin.address);
-    await expect(d.market.connect(d.admin).unpause()).to.be.revertedWithCustomError(d.market, "FilmMarketNotPaused");
+    await expect(govern(d, [["unpause", []]])).to.emit(d.market, "Unpaused").withArgs(await d.timelock.getAddress());
+    await expect(govern(d, [["unpause", []]])).to.be.revertedWithCustomError(d.market, "FilmMarketNotPaused");
+    await expect(govern(d, [["pause", []]])).to.emit(d.market, "Paused").withArgs(await d.timelock.getAddress());
   });
 
-  it("manages oracle signers and the threshold, with events and consistency checks", async () => {
+  it("manages oracle signers and the threshold through the timelock, with events and consistency checks", async () => {
     const d = await loadFixture(deployMarket);
-    const m = d.market.connect(d.admin);
     const newcomer = d.ethers.Wallet.createRandom();
-    await expect(m.addOracleSigner(newcomer.address)).to.emit(d.market, "OracleSignerAdded").withArgs(newcomer.address);
-    await expect(m.addOracleSigner(newcomer.address)).to.be.revertedWithCustomError(d.market, "FilmMarketSignerState").withArgs(newcomer.address, true);
-    await expect(m.addOracleSigner(d.ethers.ZeroAddress)).to.be.revertedWithCustomError(d.market, "FilmMarketZeroAddress");
+    await expect(govern(d, [["addOracleSigner", [newcomer.address]]])).to.emit(d.market, "OracleSignerAdded").withArgs(newcomer.address);
+    await expect(govern(d, [["addOracleSigner", [newcomer.address]]])).to.be.revertedWithCustomError(d.market, "FilmMarketSignerState").withArgs(newcomer.address, true);
+    await expect(govern(d, [["addOracleSigner", [d.ethers.ZeroAddress]]])).to.be.revertedWithCustomError(d.market, "FilmMarketZeroAddress");
     expect(await d.market.oracleSignerCount()).to.equal(6n);
-    await expect(m.setOracleThreshold(6)).to.emit(d.market, "OracleThresholdChanged").withArgs(3n, 6n);
-    await expect(m.removeOracleSigner(newcomer.address)).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidThreshold").withArgs(6n, 5n);
-    await m.setOracleThreshold(2);
-    await expect(m.removeOracleSigner(newcomer.address)).to.emit(d.market, "OracleSignerRemoved").withArgs(newcomer.address);
-    await expect(m.removeOracleSigner(newcomer.address)).to.be.revertedWithCustomError(d.market, "FilmMarketSignerState").withArgs(newcomer.address, false);
-    await expect(m.setOracleThreshold(0)).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidThreshold");
+    await expect(govern(d, [["setOracleThreshold", [6]]])).to.emit(d.market, "OracleThresholdChanged").withArgs(3n, 6n);
+    await expect(govern(d, [["removeOracleSigner", [newcomer.address]]])).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidThreshold").withArgs(6n, 5n);
+    await govern(d, [["setOracleThreshold", [2]]]);
+    await expect(govern(d, [["removeOracleSigner", [newcomer.address]]])).to.emit(d.market, "OracleSignerRemoved").withArgs(newcomer.address);
+    await expect(govern(d, [["removeOracleSigner", [newcomer.address]]])).to.be.revertedWithCustomError(d.market, "FilmMarketSignerState").withArgs(newcomer.address, false);
+    await expect(govern(d, [["setOracleThreshold", [0]]])).to.be.revertedWithCustomError(d.market, "FilmMarketInvalidThreshold");
     const role = await d.market.ORACLE_MANAGER_ROLE();
-    await expect(d.market.connect(d.outsider).addOracleSigner(d.outsider.address))
-      .to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount").withArgs(d.outsider.address, role);
-    await expect(d.market.connect(d.outsider).removeOracleSigner(d.oracles[0].address)).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount");
-    await expect(d.market.connect(d.outsider).setOracleThreshold(1)).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount");
+    for (const who of [d.outsider, d.admin, d.guardian]) {
+      await expect(d.market.connect(who).addOracleSigner(who.address))
+        .to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount").withArgs(who.address, role);
+      await expect(d.market.connect(who).removeOracleSigner(d.oracles[0].address)).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount");
+      await expect(d.market.connect(who).setOracleThreshold(1)).to.be.revertedWithCustomError(d.market, "AccessControlUnauthorizedAccount");
+    }
+  });
+
+  it("keeps every period's view weight: a change applies from the next period, twice in a period the last one wins", async () => {
+    const d = await loadFixture(deployMarket);
+    await govern(d, [["setViewWeight", [6_000]]]);
+    await expect(govern(d, [["setViewWeight", [7_000]]])).to.emit(d.market, "ViewWeightChanged").withArgs(6_000, 7_000, 1n);
+    await endPeriod(d, 0n);
+    await endPeriod(d, 1n);
+    await endPeriod(d, 2n);
+    await govern(d, [["setViewWeight", [0]]]); // in period 3, for period 4 on
+    await endPeriod(d, 3n);
+    await endPeriod(d, 4n);
+    await govern(d, [["setViewWeight", [10_000]]]); // in period 5, for period 6 on
+    const weights = await Promise.all([0n, 1n, 2n, 3n, 4n, 5n, 6n, 100n].map((p) => d.market.viewWeightForPeriod(p)));
+    expect(weights).to.deep.equal([5_000n, 7_000n, 7_000n, 7_000n, 0n, 0n, 10_000n, 10_000n]);
+    expect(await d.market.viewWeightBps()).to.equal(0n);
   });
 
   it("never alters a posted period: later changes to weight, fee, window and price leave its payout as posted", async () => {
@@ -103,11 +150,7 @@ describe("Governance", () => {
     const [pool] = await d.market.poolOf(0);
     const claimableAt = (await d.market.tallyOf(0)).claimableAt;
 
-    const m = d.market.connect(d.admin);
-    await m.setViewWeight(0);
-    await m.setFee(2_000);
-    await m.setChallengeWindow(30 * 86_400);
-    await m.setMonthlyPrice(1n);
+    await govern(d, [["setViewWeight", [0]], ["setFee", [2_000]], ["setChallengeWindow", [30 * 86_400]], ["setMonthlyPrice", [1n]]]);
     expect((await d.market.tallyOf(0)).claimableAt).to.equal(claimableAt);
     expect((await d.market.poolOf(0))[0]).to.equal(pool);
     await time.increaseTo(claimableAt);

@@ -1,5 +1,6 @@
 // Stateful property test of the market: fast-check generates random sequences of user, oracle,
-// guardian and admin actions, runs them against the real contracts on Hardhat's in-process chain
+// guardian and governance actions (timelock proposals and executions, and the proposer trying the
+// market's setters directly), runs them against the real contracts on Hardhat's in-process chain
 // and against a small model, predicts every revert, and checks the money invariants after each step.
 //
 // Reproduce a failure with FC_SEED=<seed> (and FC_PATH=<path> for the shrunk case) printed by
@@ -13,8 +14,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { NetworkConnection } from "hardhat/types/network";
 import type { BlacklistToken } from "../../types/ethers-contracts/index.ts";
 import {
-  BPS, buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, expectedShare, PASS_WINDOW, PERIOD,
-  DAY as ONE_DAY, signDispute, signTally, USD, type Deployment, type Leaf, type TallyInput,
+  BPS, buildTally, CHALLENGE_WINDOW, claimRequest, DAY, deployMarket, encodeCall, expectedShare, GOVERNANCE_DELAY, MIN_CHALLENGE_WINDOW,
+  PASS_WINDOW, PERIOD, DAY as ONE_DAY, signDispute, signTally, USD, type Deployment, type GovernedCall, type Leaf, type TallyInput,
 } from "./fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -58,6 +59,13 @@ interface TallyM {
   paidByFilm: Map<bigint, bigint>;
 }
 
+/** A scheduled timelock batch: the market calls it makes, and when it may execute. */
+interface ProposalM {
+  calls: GovernedCall[];
+  salt: string;
+  readyAt: bigint;
+}
+
 interface Model {
   now: bigint; // timestamp of the latest block we caused (or will cause next, minus one)
   genesis: bigint;
@@ -66,7 +74,11 @@ interface Model {
   fees: bigint;
   feeBps: bigint;
   monthlyPrice: bigint;
-  viewWeightBps: bigint;
+  /** The view weights set, oldest first: [first period it applies to, weight]. */
+  weights: Array<[bigint, bigint]>;
+  challengeWindow: bigint;
+  /** Timelock proposals scheduled and not executed yet. */
+  proposals: ProposalM[];
   paused: boolean;
   pools: Map<bigint, PoolM>;
   tallies: Map<bigint, TallyM>;
@@ -110,6 +122,8 @@ const claimedSet = (m: Model, p: bigint) => {
   return s;
 };
 const fee = (m: Model, amount: bigint) => (amount * m.feeBps) / BPS;
+/** The view weight of `period`: the last one set whose first period is not after it. */
+const weightOf = (m: Model, period: bigint) => m.weights.filter(([from]) => from <= period).at(-1)![1];
 const addEarnings = (m: Model, who: string, amount: bigint) => m.earnings.set(who, (m.earnings.get(who) ?? 0n) + amount);
 const short = (a: string) => a.slice(0, 8);
 
@@ -184,7 +198,9 @@ async function setup(): Promise<{ model: Model; real: Real }> {
     fees: await d.market.accruedFees(),
     feeBps: BigInt(await d.market.feeBps()),
     monthlyPrice: await d.market.monthlyPrice(),
-    viewWeightBps: BigInt(await d.market.viewWeightBps()),
+    weights: [[0n, BigInt(await d.market.viewWeightBps())]],
+    challengeWindow: BigInt(CHALLENGE_WINDOW),
+    proposals: [],
     paused: await d.market.paused(),
     pools: new Map(),
     tallies: new Map(),
@@ -246,6 +262,15 @@ async function checkInvariants(m: Model, r: Real) {
 
   // Invariant: pools were funded by subscriptions (net of fee) and by roll-overs, nothing else.
   expect(funded, "Σ pool amounts = Σ net subscriptions + Σ rolled over").to.equal(m.netSubscriptions + m.rolled);
+
+  // Invariant: each period's view weight is the one in force when it started, and the running
+  // period's and the next one's are as governance set them.
+  const current = periodAt(m, m.now);
+  const weightPeriods = [...new Set([...periods, ...m.tallies.keys(), current, current + 1n])];
+  const weights = await Promise.all(weightPeriods.map((p) => market.viewWeightForPeriod(p)));
+  weightPeriods.forEach((p, i) => expect(weights[i], `viewWeightForPeriod(${p})`).to.equal(weightOf(m, p)));
+  for (const [p, t] of m.tallies) expect(t.w, `period ${p}'s tally carries its period's weight`).to.equal(weightOf(m, p));
+  expect(await market.challengeWindow(), "challengeWindow").to.equal(m.challengeWindow);
 
   // Invariant: claimed flags are monotone and match the model.
   leafKeys.forEach(([p, f], i) => {
@@ -551,7 +576,9 @@ class PostTally extends Step {
     const previous = m.tallies.get(period);
     const expected = previous ? previous.input.revision + 1 : 0;
     const revision = this.pick % 3 === 1 && expected > 0 ? expected - 1 : expected;
-    const { tree, tally } = buildTally(period, leaves, Number(m.viewWeightBps), "bafytallydata", revision);
+    // Mostly the period's own weight; now and then the latest weight set, which an admin would pick.
+    const w = this.pick % 7 === 3 ? m.weights.at(-1)![1] : weightOf(m, period);
+    const { tree, tally } = buildTally(period, leaves, Number(w), "bafytallydata", revision);
     const signers = this.oracles.map((i) => r.d.oracles[i]);
     const sigs = await signTally(r.market, tally, signers);
     await nextTx(m);
@@ -560,13 +587,14 @@ class PostTally extends Step {
     if (period >= current) err = "FilmMarketPeriodNotEnded";
     else if (m.tallies.get(period)?.status === "posted") err = "FilmMarketTallyExists";
     else if (revision !== expected) err = "FilmMarketTallyRevisionMismatch";
+    else if (w !== weightOf(m, period)) err = "FilmMarketViewWeightMismatch";
     else if (leaves.length > 0 && tally.totalSeconds === 0n) err = "FilmMarketInvalidTally";
     else if (signers.length < 3) err = "FilmMarketThresholdNotMet";
     if (err) return reverts(tx, r.market, err).then(() => `period ${period}: reverted ${err}`);
     await mined(m, tx);
-    const claimableAt = t + BigInt(CHALLENGE_WINDOW);
+    const claimableAt = t + m.challengeWindow;
     m.tallies.set(period, {
-      period, status: "posted", leaves, tree, input: tally, sigs, w: m.viewWeightBps, claimableAt, paidByFilm: new Map(),
+      period, status: "posted", leaves, tree, input: tally, sigs, w, claimableAt, paidByFilm: new Map(),
     });
     pool(m, period); // watch this period's pool from now on
     const stored = await r.market.tallyOf(period);
@@ -841,7 +869,8 @@ class Pause extends Step {
   async exec(m: Model, r: Real) {
     await nextTx(m);
     const tx = r.market.connect(r[this.who]).pause();
-    if (this.who === "outsider") return reverts(tx, r.market, "AccessControlUnauthorizedAccount").then(() => "unauthorized");
+    // The admin account only proposes to the timelock: it holds no role on the market.
+    if (this.who !== "guardian") return reverts(tx, r.market, "AccessControlUnauthorizedAccount").then(() => "unauthorized");
     if (m.paused) return reverts(tx, r.market, errorName(r.market, "FilmMarketPurchasesPaused", "EnforcedPause")).then(() => "already paused");
     await mined(m, tx);
     m.paused = true;
@@ -855,39 +884,100 @@ class Unpause extends Step {
   async exec(m: Model, r: Real) {
     await nextTx(m);
     const tx = r.market.connect(r[this.who]).unpause();
-    if (this.who === "guardian") return reverts(tx, r.market, "AccessControlUnauthorizedAccount").then(() => "unauthorized");
-    if (!m.paused) return reverts(tx, r.market, errorName(r.market, "FilmMarketNotPaused", "ExpectedPause")).then(() => "not paused");
-    await mined(m, tx);
-    m.paused = false;
-    return "unpaused";
+    // Resuming goes through the timelock (an `unpause` proposal): neither the guardian nor the proposer may.
+    return reverts(tx, r.market, "AccessControlUnauthorizedAccount").then(() => "unauthorized");
   }
 }
 
-/** Admin parameter changes: they must apply to later payments and tallies only. */
-class Govern extends Step {
-  constructor(readonly what: "fee" | "price" | "weight", readonly value: number) { super(); }
-  toString() { return `govern(${this.what} = ${this.value})`; }
+/** The proposer (or an outsider) calls a governed setter directly: refused, only the timelock may. */
+class DirectChange extends Step {
+  constructor(readonly who: "admin" | "outsider", readonly call: GovernedCall) { super(); }
+  toString() { return `direct(${this.who}: ${this.call[0]}(${this.call[1].join(", ")}))`; }
   async exec(m: Model, r: Real) {
     await nextTx(m);
-    const admin = r.market.connect(r.admin);
-    if (this.what === "fee") {
-      const tx = admin.setFee(this.value);
-      if (this.value > 2_000) return reverts(tx, r.market, "FilmMarketFeeTooHigh").then(() => "too high");
-      await mined(m, tx);
-      m.feeBps = BigInt(this.value);
-    } else if (this.what === "price") {
-      const price = BigInt(this.value) * (USD / 100n);
-      const tx = admin.setMonthlyPrice(price);
-      if (price === 0n) return reverts(tx, r.market, "FilmMarketInvalidPrice").then(() => "zero");
-      await mined(m, tx);
-      m.monthlyPrice = price;
-    } else {
-      const tx = admin.setViewWeight(this.value);
-      if (this.value > 10_000) return reverts(tx, r.market, "FilmMarketInvalidViewWeight").then(() => "too high");
-      await mined(m, tx);
-      m.viewWeightBps = BigInt(this.value);
+    const market = r.market.connect(r[this.who]) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    await reverts(market[this.call[0]](...this.call[1]), r.market, "AccessControlUnauthorizedAccount");
+    return "unauthorized";
+  }
+}
+
+let saltCount = 0;
+
+/** Schedules a batch of market calls in the timelock: the admin with the delay, or refused. */
+class Propose extends Step {
+  constructor(readonly calls: GovernedCall[], readonly who: "admin" | "outsider", readonly shortDelay: boolean) { super(); }
+  toString() {
+    return `propose(${this.who}${this.shortDelay ? ", short delay" : ""}: ${this.calls.map(([f, a]) => `${f}(${a.join(", ")})`).join("; ")})`;
+  }
+  async exec(m: Model, r: Real) {
+    const salt = ethers.id(`invariants-${++saltCount}`);
+    const target = r.marketAddr;
+    const payloads = this.calls.map((call) => encodeCall(r.market, call));
+    const delay = this.shortDelay ? GOVERNANCE_DELAY - 1 : GOVERNANCE_DELAY;
+    const t = await nextTx(m);
+    const tx = r.d.timelock.connect(r[this.who]).scheduleBatch(
+      this.calls.map(() => target), this.calls.map(() => 0n), payloads, ethers.ZeroHash, salt, delay,
+    );
+    if (this.who === "outsider") return reverts(tx, r.d.timelock, "AccessControlUnauthorizedAccount").then(() => "unauthorized");
+    if (this.shortDelay) return reverts(tx, r.d.timelock, "TimelockInsufficientDelay").then(() => "reverted short delay");
+    await mined(m, tx);
+    m.proposals.push({ calls: this.calls, salt, readyAt: t + BigInt(GOVERNANCE_DELAY) });
+    return `ready at ${t + BigInt(GOVERNANCE_DELAY)}`;
+  }
+}
+
+/** The market error a governed call meets in the model's state, or undefined if it goes through. */
+function governedError([fn, args]: GovernedCall, paused: boolean): string | undefined {
+  if (fn === "unpause") return paused ? undefined : "FilmMarketNotPaused";
+  if (fn === "pause") return paused ? "FilmMarketPurchasesPaused" : undefined;
+  const v = BigInt(args[0] as number | bigint);
+  if (fn === "setFee") return v > 2_000n ? "FilmMarketFeeTooHigh" : undefined;
+  if (fn === "setMonthlyPrice") return v === 0n ? "FilmMarketInvalidPrice" : undefined;
+  if (fn === "setViewWeight") return v > 10_000n ? "FilmMarketInvalidViewWeight" : undefined;
+  if (fn === "setChallengeWindow") {
+    if (v < BigInt(MIN_CHALLENGE_WINDOW)) return "FilmMarketChallengeWindowTooShort";
+    return v > 30n * BigInt(DAY) ? "FilmMarketInvalidWindow" : undefined;
+  }
+  throw new Error(`no model for ${fn}`);
+}
+
+/** Executes a scheduled batch: refused before its delay, all or nothing after it. */
+class Execute extends Step {
+  constructor(readonly pick: number, readonly when: "now" | "justBefore" | "whenReady") { super(); }
+  toString() { return `execute(#${this.pick}, ${this.when})`; }
+  async exec(m: Model, r: Real) {
+    if (m.proposals.length === 0) return "nothing scheduled";
+    const index = this.pick % m.proposals.length;
+    const p = m.proposals[index];
+    if (this.when === "justBefore" && p.readyAt - 2n > m.now) m.now = p.readyAt - 2n;
+    if (this.when === "whenReady" && p.readyAt - 1n > m.now) m.now = p.readyAt - 1n;
+    const t = await nextTx(m);
+    const payloads = p.calls.map((call) => encodeCall(r.market, call));
+    const send = () => r.d.timelock.connect(r.admin).executeBatch(
+      p.calls.map(() => r.marketAddr), p.calls.map(() => 0n), payloads, ethers.ZeroHash, p.salt,
+    );
+    if (t < p.readyAt) return reverts(send(), r.d.timelock, "TimelockUnexpectedOperationState").then(() => "reverted too early");
+    let paused = m.paused;
+    for (const call of p.calls) {
+      const err = governedError(call, paused);
+      if (err) return reverts(send(), r.market, err).then(() => `reverted ${err}`);
+      if (call[0] === "pause" || call[0] === "unpause") paused = call[0] === "pause";
     }
-    return "set";
+    await mined(m, send());
+    m.proposals.splice(index, 1);
+    const next = periodAt(m, t) + 1n;
+    for (const [fn, args] of p.calls) {
+      const v = BigInt((args[0] as number | bigint | undefined) ?? 0);
+      if (fn === "setFee") m.feeBps = v;
+      else if (fn === "setMonthlyPrice") m.monthlyPrice = v;
+      else if (fn === "setChallengeWindow") m.challengeWindow = v;
+      else if (fn === "setViewWeight") {
+        // From the next period on; a second change before that period replaces the first.
+        if (m.weights.at(-1)![0] === next) m.weights.pop();
+        m.weights.push([next, v]);
+      } else m.paused = fn === "pause";
+    }
+    return `executed ${p.calls.length} call(s)`;
   }
 }
 
@@ -923,6 +1013,16 @@ const oracleSet = fc.oneof(
   { weight: 1, arbitrary: fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 2, maxLength: 2 }) },
 );
 
+/** A call only governance may make, with values inside and outside each parameter's bounds. */
+const governedCall: fc.Arbitrary<GovernedCall> = fc.oneof(
+  fc.integer({ min: 0, max: 2_200 }).map((v): GovernedCall => ["setFee", [v]]),
+  fc.integer({ min: 0, max: 5_000 }).map((v): GovernedCall => ["setMonthlyPrice", [BigInt(v) * (USD / 100n)]]),
+  fc.integer({ min: 0, max: 10_500 }).map((v): GovernedCall => ["setViewWeight", [v]]),
+  fc.constantFrom(0, MIN_CHALLENGE_WINDOW - 1, MIN_CHALLENGE_WINDOW, 2 * DAY, 30 * DAY, 30 * DAY + 1)
+    .map((v): GovernedCall => ["setChallengeWindow", [v]]),
+  fc.constantFrom<GovernedCall>(["unpause", []], ["pause", []]),
+);
+
 const claimPicks = (min: number, max: number) =>
   fc.array(fc.record({ tally: fc.nat(10), leaf: fc.nat(10) }), { minLength: min, maxLength: max });
 
@@ -955,9 +1055,12 @@ const weighted: Array<[number, fc.Arbitrary<Step>]> = [
   [1, fc.nat(20).map((c) => new WithdrawFees(c))],
   [3, fc.nat(20).map((p) => new RollOver(p))],
   [1, fc.constantFrom("guardian" as const, "admin" as const, "outsider" as const).map((w) => new Pause(w))],
-  [2, fc.constantFrom("admin" as const, "admin" as const, "guardian" as const).map((w) => new Unpause(w))],
-  [1, fc.tuple(fc.constantFrom("fee" as const, "price" as const, "weight" as const), fc.integer({ min: 0, max: 10_500 }))
-    .map(([w, v]) => new Govern(w, w === "price" ? v % 5_000 : w === "fee" ? v % 2_200 : v))],
+  [1, fc.constantFrom("admin" as const, "guardian" as const).map((w) => new Unpause(w))],
+  [1, fc.tuple(fc.constantFrom("admin" as const, "outsider" as const), governedCall).map(([w, c]) => new DirectChange(w, c))],
+  [2, fc.tuple(fc.array(governedCall, { minLength: 1, maxLength: 3 }), fc.nat(9)).map(([calls, k]) =>
+    new Propose(calls, k === 0 ? "outsider" : "admin", k === 1))],
+  [3, fc.tuple(fc.nat(5), fc.constantFrom("now" as const, "justBefore" as const, "whenReady" as const, "whenReady" as const))
+    .map(([p, w]) => new Execute(p, w))],
   [1, fc.bigInt(1n, 5n * USD).map((a) => new Donate(a))],
 ];
 /** A head start most runs get, so that settlement is reached within a short sequence: a few

@@ -51,6 +51,7 @@ async function hostileFixture(connection: NetworkConnection) {
     paymentToken: await token.getAddress(),
     listings: await listings.getAddress(),
     admin: admin.address,
+    guardian: guardian.address,
     treasury: treasury.address,
     feeBps: FEE_BPS,
     viewWeightBps: VIEW_WEIGHT_BPS,

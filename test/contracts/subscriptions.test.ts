@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { BPS, DAY, deployMarket, FEE_BPS, MONTHLY_PRICE, PERIOD, type Deployment } from "./fixture.ts";
+import { BPS, DAY, deployMarket, FEE_BPS, govern, MONTHLY_PRICE, PERIOD, type Deployment } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -81,10 +81,10 @@ describe("Subscriptions", () => {
       .to.be.revertedWithCustomError(d.market, "FilmMarketInvalidMonths").withArgs(0n);
     await expect(d.market.connect(d.viewer1).subscribe(13, MONTHLY_PRICE))
       .to.be.revertedWithCustomError(d.market, "FilmMarketInvalidMonths").withArgs(13n);
-    await d.market.connect(d.admin).setMonthlyPrice(12n * 1_000_000n);
+    await govern(d, [["setMonthlyPrice", [12n * 1_000_000n]]]);
     await expect(d.market.connect(d.viewer1).subscribe(1, MONTHLY_PRICE))
       .to.be.revertedWithCustomError(d.market, "FilmMarketPriceChanged").withArgs(MONTHLY_PRICE, 12n * 1_000_000n);
-    await d.market.connect(d.admin).pause();
+    await d.market.connect(d.guardian).pause();
     await expect(d.market.connect(d.viewer1).subscribe(1, 12n * 1_000_000n))
       .to.be.revertedWithCustomError(d.market, "FilmMarketPurchasesPaused");
   });

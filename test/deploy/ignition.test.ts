@@ -1,6 +1,7 @@
 // The Ignition modules deploy a correctly wired AI Films: the market points at its listings and
-// payment token, the admin holds every role, and the oracle signers and settings come from the
-// parameter file. Runs on the in-process network, like `npx hardhat ignition deploy` without --network.
+// payment token, a TimelockController holds the admin roles (its proposers schedule, its delay is
+// on-chain), a separate guardian may pause and dispute, the deployer keeps no role, and the oracle
+// signers and settings come from the parameter file. Runs on the in-process network, like `npx hardhat ignition deploy` without --network.
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -12,15 +13,45 @@ const local = localParameters.LocalAIFilms;
 
 const { ignition, ethers, networkHelpers } = await network.create();
 
+type Deployed = Awaited<ReturnType<typeof ignition.deploy<"LocalAIFilms", string, typeof LocalAIFilmsModule.results>>>;
+
+/** The timelock holds the market's admin and oracle-manager roles and nothing administers it but itself; the guardian is apart. */
+async function expectGovernance(
+  market: Deployed["market"],
+  timelock: Deployed["timelock"],
+  expected: { delay: number; proposer: string; guardian: string },
+) {
+  const address = await timelock.getAddress();
+  const [admin, guardianRole, manager] = [
+    await market.DEFAULT_ADMIN_ROLE(),
+    await market.GUARDIAN_ROLE(),
+    await market.ORACLE_MANAGER_ROLE(),
+  ];
+  expect([
+    await market.hasRole(admin, address),
+    await market.hasRole(manager, address),
+    await market.hasRole(guardianRole, address),
+  ]).to.deep.equal([true, true, false]);
+  expect(await market.hasRole(guardianRole, expected.guardian)).to.equal(true);
+  for (const role of [admin, manager]) expect(await market.hasRole(role, expected.guardian)).to.equal(false);
+  for (const role of [admin, guardianRole, manager]) expect(await market.hasRole(role, expected.proposer)).to.equal(false);
+  expect(await timelock.getMinDelay()).to.equal(BigInt(expected.delay));
+  expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), expected.proposer)).to.equal(true);
+  expect(await timelock.hasRole(await timelock.DEFAULT_ADMIN_ROLE(), address)).to.equal(true);
+  expect(await timelock.hasRole(await timelock.DEFAULT_ADMIN_ROLE(), expected.proposer)).to.equal(false);
+}
+
 describe("Ignition deployment", () => {
   async function deployLocal() {
     return ignition.deploy(LocalAIFilmsModule, { parameters: localParameters });
   }
 
-  it("names Hardhat's accounts #0, #1 and #7–#9 in the local parameters", async () => {
+  it("names Hardhat's accounts #0–#2 and #7–#9 in the local parameters", async () => {
     const accounts = await ethers.getSigners();
-    expect(local.admin).to.equal(accounts[0].address);
+    expect(local.proposers).to.deep.equal([accounts[0].address]);
+    expect(local.executors).to.deep.equal([accounts[0].address]);
     expect(local.treasury).to.equal(accounts[1].address);
+    expect(local.guardian).to.equal(accounts[2].address);
     expect(local.oracleSigners).to.deep.equal([7, 8, 9].map((i) => accounts[i].address));
   });
 
@@ -33,10 +64,10 @@ describe("Ignition deployment", () => {
     expect(await listings.totalListings()).to.equal(0n);
   });
 
-  it("gives the admin every role and the treasury none", async () => {
-    const { market } = await networkHelpers.loadFixture(deployLocal);
+  it("gives the timelock the admin roles with the local delay, the guardian its own, the proposer and the treasury none", async () => {
+    const { market, timelock } = await networkHelpers.loadFixture(deployLocal);
+    await expectGovernance(market, timelock, { delay: local.timelockDelay, proposer: local.proposers[0], guardian: local.guardian });
     for (const role of [await market.DEFAULT_ADMIN_ROLE(), await market.GUARDIAN_ROLE(), await market.ORACLE_MANAGER_ROLE()]) {
-      expect(await market.hasRole(role, local.admin)).to.equal(true);
       expect(await market.hasRole(role, local.treasury)).to.equal(false);
     }
   });
@@ -44,7 +75,7 @@ describe("Ignition deployment", () => {
   it("registers the oracle signers with the threshold", async () => {
     const { market } = await networkHelpers.loadFixture(deployLocal);
     for (const signer of local.oracleSigners) expect(await market.isOracleSigner(signer)).to.equal(true);
-    expect(await market.isOracleSigner(local.admin)).to.equal(false);
+    expect(await market.isOracleSigner(local.proposers[0])).to.equal(false);
     expect(await market.oracleSignerCount()).to.equal(3n);
     expect(await market.oracleThreshold()).to.equal(2n);
   });
@@ -83,5 +114,48 @@ describe("Ignition deployment", () => {
     expect(await paymentToken.getAddress()).to.equal(token);
     expect(await market.paymentToken()).to.equal(token);
     expect(await paymentToken.decimals()).to.equal(6n);
+  });
+
+  it("deploys the real-network market governed by a timelock with the delay, proposers and guardian given, the deployer holding no role", async () => {
+    const accounts = await ethers.getSigners();
+    const [deployer, multisig, guardian] = [accounts[0], accounts[5], accounts[6]];
+    const usdcStandIn = await ethers.deployContract("TestDollar");
+    const delay = 2 * 86_400;
+    const { market, timelock } = await ignition.deploy(AIFilmsModule, {
+      parameters: {
+        AIFilms: {
+          ...local,
+          paymentToken: await usdcStandIn.getAddress(),
+          timelockDelay: delay,
+          proposers: [multisig.address],
+          executors: [multisig.address],
+          guardian: guardian.address,
+        },
+      },
+    });
+    await expectGovernance(market, timelock, { delay, proposer: multisig.address, guardian: guardian.address });
+    for (const role of [
+      await timelock.DEFAULT_ADMIN_ROLE(),
+      await timelock.PROPOSER_ROLE(),
+      await timelock.EXECUTOR_ROLE(),
+      await timelock.CANCELLER_ROLE(),
+    ]) {
+      expect(await timelock.hasRole(role, deployer.address), "the deployer holds a timelock role").to.equal(false);
+    }
+    for (const role of [await market.DEFAULT_ADMIN_ROLE(), await market.GUARDIAN_ROLE(), await market.ORACLE_MANAGER_ROLE()]) {
+      expect(await market.hasRole(role, deployer.address), "the deployer holds a market role").to.equal(false);
+    }
+
+    // The multisig's change waits out the delay.
+    const data = market.interface.encodeFunctionData("setFee", [1_500]);
+    const salt = ethers.id("fee");
+    const proposer = timelock.connect(multisig) as typeof timelock;
+    await proposer.schedule(await market.getAddress(), 0, data, ethers.ZeroHash, salt, delay);
+    await expect(proposer.execute(await market.getAddress(), 0, data, ethers.ZeroHash, salt)).to.be.revertedWithCustomError(
+      timelock,
+      "TimelockUnexpectedOperationState",
+    );
+    await networkHelpers.time.increase(delay);
+    await expect(proposer.execute(await market.getAddress(), 0, data, ethers.ZeroHash, salt)).to.emit(market, "FeeChanged");
   });
 });

@@ -1,5 +1,6 @@
 // The TypeScript payout formula against the contract it ports. fast-check draws pools, tallies,
-// leaves and view weights; each run funds period 0 by subscriptions, posts a signed tally for it
+// leaves and view weights; each run sets the price and the weight through the timelock in period 0
+// (a weight applies from the next period on), funds period 1 by subscriptions, posts a signed tally for it
 // on Hardhat's in-process chain and compares domain `shareOf` with FilmMarket.shareOf for every
 // leaf, then reverts the chain, so every run (and every shrink) starts from the same state. A
 // second property compares it with `_share` itself (through the test harness) over the whole
@@ -11,7 +12,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import fc from "fast-check";
 import { shareOf } from "@ai-films/core/domain";
-import { deployMarket, endPeriod, signTally, USD, type Deployment, type TallyInput } from "../contracts/fixture.ts";
+import { deployMarket, endPeriod, govern, signTally, USD, type Deployment, type TallyInput } from "../contracts/fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, takeSnapshot } = networkHelpers;
@@ -22,11 +23,11 @@ const replay = {
   ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
 };
 
-const PERIOD = 0n;
+const PERIOD = 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const FAUCET_LIMIT = 10_000n * USD;
 
-/** Period 0's inputs: who subscribes in it (funding its pool), its tally and the leaves asked about. */
+/** The settled period's inputs: who subscribes in it (funding its pool), its tally and the leaves asked about. */
 const periodScenario = fc.record({
   // Twelve months at the highest price stay within one faucet call.
   monthlyPrice: fc.bigInt({ min: 1n, max: FAUCET_LIMIT / 12n }),
@@ -58,15 +59,18 @@ function leafWithin(totalViews: bigint, totalSeconds: bigint, [fv, fs]: [number,
   return [part(totalViews, fv), part(totalSeconds, fs)];
 }
 
-/** Funds and settles period 0 as `s` says, then compares both formulas on each of its leaves. */
+/** Funds and settles `PERIOD` as `s` says, then compares both formulas on each of its leaves. */
 async function settleAndCompare(d: Deployment, s: PeriodScenario): Promise<void> {
   const viewers = [d.viewer1, d.viewer2, d.viewer3, d.outsider];
-  await d.market.connect(d.admin).setMonthlyPrice(s.monthlyPrice);
+  await govern(d, [
+    ["setMonthlyPrice", [s.monthlyPrice]],
+    ["setViewWeight", [s.viewWeightBps]],
+  ]);
+  await endPeriod(d, PERIOD - 1n);
   for (const { viewer, months } of s.subscriptions) {
     await d.token.connect(viewers[viewer]).faucet(s.monthlyPrice * BigInt(months));
     await d.market.connect(viewers[viewer]).subscribe(months, s.monthlyPrice);
   }
-  await d.market.connect(d.admin).setViewWeight(s.viewWeightBps);
   await endPeriod(d, PERIOD);
 
   const totals = s.totals ?? { totalViews: 0n, totalSeconds: 0n, leafCount: 0 };

@@ -75,6 +75,7 @@ export async function deployWorld(connection: NetworkConnection, store: IpfsStor
       paymentToken: await token.getAddress(),
       listings: await listings.getAddress(),
       admin: admin.address,
+      guardian: guardian.address,
       treasury: treasury.address,
       feeBps: 1_000,
       viewWeightBps: WEIGHT,
@@ -88,7 +89,6 @@ export async function deployWorld(connection: NetworkConnection, store: IpfsStor
     },
   ]);
   const deployBlock = Number((await market.deploymentTransaction()!.wait())!.blockNumber);
-  await market.grantRole(await market.GUARDIAN_ROLE(), guardian.address);
   for (const v of [v1, v2, v3, buyer]) {
     await token.connect(v).faucet(1_000n * USD);
     await token.connect(v).approve(await market.getAddress(), ethers.MaxUint256);

@@ -42,6 +42,7 @@ describe("Oracle CLI", function () {
         paymentToken: await token.getAddress(),
         listings: await listings.getAddress(),
         admin: admin.address,
+        guardian: admin.address,
         treasury: treasury.address,
         feeBps: 1_000,
         viewWeightBps: 5_000,

@@ -25,6 +25,7 @@ import {
   runSign,
   runStatus,
   runTally,
+  viewWeightForPeriod,
   buildTallyFile,
   serializeTallyFile,
   runVerify,
@@ -37,6 +38,8 @@ const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
 const WINDOW = 3_600;
 const WEIGHT = 5_000;
+/** The view weight governance sets during period 0, for period 1 on. */
+const LATER_WEIGHT = 9_000;
 
 const connection = await network.create();
 const { ethers, networkHelpers, provider } = connection;
@@ -64,6 +67,7 @@ describe("Oracle, end to end", function () {
         paymentToken: await token.getAddress(),
         listings: await listings.getAddress(),
         admin: admin.address,
+        guardian: guardian.address,
         treasury: treasury.address,
         feeBps: 1_000,
         viewWeightBps: WEIGHT,
@@ -76,7 +80,6 @@ describe("Oracle, end to end", function () {
         oracleThreshold: 2,
       },
     ]);
-    await market.grantRole(await market.GUARDIAN_ROLE(), guardian.address);
     for (const o of operators) await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") });
     await listings.connect(creatorA).mint("ipfs://bafyfilm1", 600, 2n * USD); // film 1
     await listings.connect(creatorA).mint("ipfs://bafyfilm2", 20, 0); // film 2: 20 s, free
@@ -154,6 +157,12 @@ describe("Oracle, end to end", function () {
     expect(err.message).to.match(/Period 0 has not ended/);
   });
 
+  it("reads each period's own view weight: a change made during period 0 applies from period 1", async () => {
+    await (await d.market.connect(d.admin).setViewWeight(LATER_WEIGHT)).wait();
+    expect(await viewWeightForPeriod(ctx, 0)).to.equal(WEIGHT);
+    expect(await viewWeightForPeriod(ctx, 1)).to.equal(LATER_WEIGHT);
+  });
+
   it("tallies deterministically, publishes to IPFS, and needs the threshold of signatures to post", async () => {
     const [, end] = await d.market.periodBounds(0);
     await networkHelpers.time.increaseTo(end + 120n);
@@ -164,6 +173,8 @@ describe("Oracle, end to end", function () {
     expect(again.text).to.equal(first.text); // byte-identical
     expect(await readFile(first.path, "utf8")).to.equal(first.text);
     expect(first.file.totals).to.deep.equal({ views: "4", seconds: "1660", leafCount: 3 });
+    // Period 0's weight, not the one in force now (period 1's), so the signatures stay good.
+    expect(first.file.viewWeightBps).to.equal(WEIGHT);
 
     const publication = await runPublish(ctx, store, 0, tmp);
     expect(new TextDecoder().decode(await store.catBytes(publication.cid))).to.equal(first.text);
@@ -281,7 +292,7 @@ describe("Oracle, end to end", function () {
         revision: 0,
         periodStart: Number(s1),
         periodEnd: Number(e1),
-        viewWeightBps: WEIGHT,
+        viewWeightBps: LATER_WEIGHT,
         pool: pool1,
       },
       inflated,

@@ -76,6 +76,7 @@ describe("Local chain across restarts", function () {
             paymentToken,
             listings: listingsAddress,
             admin: admin.address,
+            guardian: account(DEMO_ACCOUNTS.guardian).address,
             treasury: account(DEMO_ACCOUNTS.treasury).address,
             feeBps: 1_000,
             viewWeightBps: 5_000,

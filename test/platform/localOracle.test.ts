@@ -46,6 +46,7 @@ describe("Local oracle (the platform settles ended periods)", function () {
         paymentToken: await token.getAddress(),
         listings: await listings.getAddress(),
         admin: admin.address,
+        guardian: admin.address,
         treasury: treasury.address,
         feeBps: 1_000,
         viewWeightBps: 5_000,

@@ -75,6 +75,7 @@ describe("oracle verify while viewers watch (issue 19)", function () {
         paymentToken: await token.getAddress(),
         listings: await listings.getAddress(),
         admin: admin.address,
+        guardian: admin.address,
         treasury: treasury.address,
         feeBps: 1_000,
         viewWeightBps: 5_000,

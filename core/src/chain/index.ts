@@ -4,4 +4,5 @@
  * ABIs. Client components import the ABIs alone from `@ai-films/core/chain/abis`.
  */
 export { connectProvider, connectRpc, resolveMarketAddress, ChainError, type ChainContext } from "./context.ts";
-export { filmListingsAbi, filmMarketAbi, testDollarAbi } from "./abis.ts";
+export { filmListingsAbi, filmMarketAbi, testDollarAbi, timelockControllerAbi } from "./abis.ts";
+export { governanceState, type GovernanceState, type PendingCall, type PendingOperation } from "./governance.ts";

@@ -96,8 +96,9 @@ export async function currentPeriod(ctx: ChainContext): Promise<number> {
   return periodOf(clock, await chainTime(ctx));
 }
 
-export async function viewWeightBps(ctx: ChainContext): Promise<number> {
-  return Number(await ctx.contracts.market.read.viewWeightBps());
+/** The view weight of `period`'s split: fixed before the period started, whatever governance did since. */
+export async function viewWeightForPeriod(ctx: ChainContext, period: number): Promise<number> {
+  return Number(await ctx.contracts.market.read.viewWeightForPeriod([BigInt(period)]));
 }
 
 export async function signerSet(ctx: ChainContext, candidates: readonly Address[]) {

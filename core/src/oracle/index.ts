@@ -38,7 +38,7 @@ export {
   readTally,
   signerSet,
   tallyPostings,
-  viewWeightBps,
+  viewWeightForPeriod,
   TALLY_STATUS,
   type OnChainTally,
   type PeriodState,

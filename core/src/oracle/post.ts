@@ -2,7 +2,7 @@
 // Idempotent: the same tally already on-chain is success; a different one is an error.
 import type { LocalAccount } from "viem";
 import type { ChainContext } from "../chain/context.ts";
-import { readTally, signerSet, tallyRevision } from "./chainReads.ts";
+import { readTally, signerSet, tallyRevision, viewWeightForPeriod } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import { loadSignable, validSignatures } from "./sign.ts";
 
@@ -36,6 +36,15 @@ export async function runPost(ctx: ChainContext, poster: LocalAccount, period: n
       `Period ${period}'s tally file is for revision ${tally.revision}, the contract expects revision ${expected}` +
         (onChain.status === "disputed" ? " (the previous tally was disputed)" : "") +
         `: run \`oracle tally --period ${period} --force\`, publish and sign again.`,
+      EXIT_CONFLICT,
+      "CONFLICT",
+    );
+  }
+  const weight = await viewWeightForPeriod(ctx, period);
+  if (tally.viewWeightBps !== weight) {
+    throw new OracleError(
+      `Period ${period}'s tally file has view weight ${tally.viewWeightBps} bps, the period's is ${weight} bps: ` +
+        `run \`oracle tally --period ${period} --force\`, publish and sign again.`,
       EXIT_CONFLICT,
       "CONFLICT",
     );

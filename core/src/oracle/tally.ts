@@ -3,7 +3,7 @@
 import { aggregatePeriod } from "../ledger/aggregate.ts";
 import type { Queryable } from "../db/index.ts";
 import type { ChainContext } from "../chain/context.ts";
-import { readPeriod, tallyRevision, viewWeightBps } from "./chainReads.ts";
+import { readPeriod, tallyRevision, viewWeightForPeriod } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import { silentProgress, type Progress } from "./progress.ts";
 import { buildTallyFile, serializeTallyFile, type TallyFile } from "./tallyFile.ts";
@@ -63,7 +63,7 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
       revision: tallyRevision(state.tally),
       periodStart: state.start,
       periodEnd: state.end,
-      viewWeightBps: await viewWeightBps(ctx),
+      viewWeightBps: await viewWeightForPeriod(ctx, options.period),
       pool: state.pool,
     },
     leaves,

@@ -5,10 +5,14 @@ import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 export const account = (index: number): HDAccount => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
 
-/** #4–#6 stay fresh for the dev wallet; #7–#9 are the oracle signers in ignition/parameters/local.json. */
+/**
+ * #0 proposes and executes the timelock's governance, #2 is the guardian (both in
+ * ignition/parameters/local.json); #4–#6 stay fresh for the dev wallet; #7–#9 are the oracle signers.
+ */
 export const DEMO_ACCOUNTS = {
   admin: 0,
   treasury: 1,
+  guardian: 2,
   devWallets: [4, 5, 6],
   oracles: [7, 8, 9],
   creators: [10, 11, 12],

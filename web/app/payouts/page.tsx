@@ -2,12 +2,13 @@
  * Payouts, in the open: for every period the pool, subscribers, views and watch time, the posted
  * root and the tally file (downloadable from our IPFS gateway), the signers, the challenge window,
  * the status, the per-film split, and the result of running `oracle verify`'s checks on this
- * server. Plus how the split works, with the market's current parameters.
+ * server. Plus how the split works, with the market's current parameters, and the parameter
+ * changes waiting in the governance timelock, with when they can take effect.
  */
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDate, formatDollars, formatTimeLeft, formatWatchTime, shortAddress } from "@/lib/format";
-import { payouts, type PeriodPayout } from "@/lib/server/payouts";
+import { payouts, type GovernanceState, type PendingCall, type PeriodPayout } from "@/lib/server/payouts";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Payouts" };
@@ -22,6 +23,26 @@ const STATUS_TEXT: Record<PeriodPayout["status"], string> = {
 };
 
 const pct = (bps: number | null) => (bps === null ? "?" : `${(bps / 100).toFixed(bps % 100 === 0 ? 0 : 2)} %`);
+
+/** What a pending governance call changes, in words; calls not listed show their raw name and arguments. */
+const CHANGE_TEXT: Record<string, (args: string[]) => string> = {
+  setFee: ([bps]) => `Platform fee becomes ${pct(Number(bps))}`,
+  setViewWeight: ([bps]) => `View weight becomes ${pct(Number(bps))}, from the first period that starts after it is executed`,
+  setMonthlyPrice: ([units]) => `Subscription becomes ${formatDollars(units)}/month`,
+  setPassWindow: ([seconds]) => `A view pass lasts ${formatWatchTime(Number(seconds))}`,
+  setChallengeWindow: ([seconds]) => `Challenge window becomes ${formatWatchTime(Number(seconds))}`,
+  setTreasury: ([account]) => `Fees go to ${account}`,
+  addOracleSigner: ([account]) => `Oracle signer ${account} is added`,
+  removeOracleSigner: ([account]) => `Oracle signer ${account} is removed`,
+  setOracleThreshold: ([n]) => `${n} signatures are needed per tally`,
+  pause: () => "Purchases are paused",
+  unpause: () => "Purchases resume",
+  updateDelay: ([seconds]) => `The timelock's delay becomes ${formatWatchTime(Number(seconds))}`,
+};
+
+const describeCall = (c: PendingCall) =>
+  (c.functionName && CHANGE_TEXT[c.functionName]?.(c.args)) ??
+  `${c.functionName ?? "Unknown call"}(${c.args.join(", ")}) on ${shortAddress(c.target)}`;
 
 export default async function PayoutsPage() {
   let data: Awaited<ReturnType<typeof payouts>> | null = null;
@@ -40,8 +61,9 @@ export default async function PayoutsPage() {
       </div>
     );
   }
-  const { periods, params, now } = data;
-  const w = params?.viewWeightBps ?? null;
+  const { periods, params, governance, now } = data;
+  // The chain's weight of the running period when it answers: the indexed one may already be the next period's.
+  const w = governance?.viewWeight.current ?? params?.viewWeightBps ?? null;
 
   return (
     <div className="payouts" data-testid="payouts-page">
@@ -68,8 +90,8 @@ export default async function PayoutsPage() {
           <strong>
             w = <span data-testid="param-view-weight">{pct(w)}</span>
           </strong>
-          , so {w === null ? "" : `${pct(w)} of the pool follows views and ${pct(10_000 - w)} follows watch time`}. A posted tally keeps the
-          weight it was posted with.
+          , so {w === null ? "" : `${pct(w)} of the pool follows views and ${pct(10_000 - w)} follows watch time`}. A period&apos;s weight
+          is fixed before it starts: a change applies from the next period on, and a posted tally keeps the weight of its period.
         </p>
         <dl className="stats">
           <div>
@@ -100,6 +122,8 @@ export default async function PayoutsPage() {
         </p>
       </section>
 
+      <Governance governance={governance} now={now} />
+
       {periods.length === 0 && (
         <p className="muted" data-testid="payouts-empty">
           No periods yet.
@@ -109,6 +133,55 @@ export default async function PayoutsPage() {
         <Period key={p.period} p={p} now={now} />
       ))}
     </div>
+  );
+}
+
+/** Who can change the rules, and the changes already announced: read from the chain, not the index. */
+function Governance({ governance, now }: { governance: GovernanceState | null; now: number }) {
+  if (!governance) {
+    return (
+      <section className="panel" data-testid="payouts-governance">
+        <h2>Pending changes</h2>
+        <p className="muted">The governance can&apos;t be read right now.</p>
+      </section>
+    );
+  }
+  const next = governance.viewWeight.next;
+  return (
+    <section className="panel" data-testid="payouts-governance">
+      <h2>Pending changes</h2>
+      {governance.timelock ? (
+        <p>
+          The fee, the prices, the windows, the view weight and the oracle&apos;s signers are changed only through a timelock (
+          <span className="mono">{governance.timelock}</span>): each change is announced on-chain and waits{" "}
+          <strong data-testid="governance-delay">{formatWatchTime(governance.minDelay ?? 0)}</strong> before it can be executed. A guardian
+          can pause purchases and dispute a tally at once, and nothing else. The challenge window is never shorter than an hour.
+        </p>
+      ) : (
+        <p className="muted">This market&apos;s admin is not a timelock: changes are not announced in advance.</p>
+      )}
+      <ul className="checks">
+        {next && (
+          <li data-testid="pending-change" data-kind="view-weight">
+            View weight becomes {pct(next.bps)} from period {next.fromPeriod}, which starts {formatDate(next.from)} (
+            {formatTimeLeft(next.from, now)} left)
+          </li>
+        )}
+        {governance.pending.map((op) => (
+          <li key={op.id} data-testid="pending-change" data-ready-at={op.readyAt}>
+            {op.calls.map(describeCall).join("; ")} — announced {formatDate(op.scheduledAt)},{" "}
+            {now < op.readyAt
+              ? `can take effect from ${formatDate(op.readyAt)} (${formatTimeLeft(op.readyAt, now)} left)`
+              : "can take effect now"}
+          </li>
+        ))}
+      </ul>
+      {!next && governance.pending.length === 0 && (
+        <p className="muted" data-testid="governance-none">
+          No change is pending.
+        </p>
+      )}
+    </section>
   );
 }
 

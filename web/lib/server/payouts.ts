@@ -1,16 +1,20 @@
 /**
  * The open payouts page's data: every period from the indexer (pool, subscribers, tally, status),
- * the per-film split from the published tally file, and the result of the same verification as
- * `oracle verify` (chain ↔ published file ↔ this server's ledger), cached per period and root.
+ * the per-film split from the published tally file, the result of the same verification as
+ * `oracle verify` (chain ↔ published file ↔ this server's ledger), cached per period and root, and
+ * the governance read from the chain: the timelock's pending changes and the view weight in force.
  */
 import "server-only";
 import type { Address } from "viem";
+import { governanceState, type GovernanceState } from "@ai-films/core/chain";
 import { shareOf } from "@ai-films/core/domain";
 import * as queries from "@ai-films/core/indexer";
 import { leavesOf, runVerify, type VerifyReport } from "@ai-films/core/oracle";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 import { tallyFileOf } from "./studio";
+
+export type { GovernanceState, PendingCall } from "@ai-films/core/chain";
 
 export interface FilmShare {
   filmId: string;
@@ -58,10 +62,29 @@ export function verifyPeriod(period: number, root: string, status: string): Prom
   return hit;
 }
 
-export async function payouts(): Promise<{ periods: PeriodPayout[]; params: queries.MarketParameters | null; now: number }> {
+/** The timelock's pending operations and the view weight in force, from the market's deployment block on. */
+export async function governance(): Promise<GovernanceState> {
+  const chain = await getChain();
+  const fromBlock = await queries.deploymentBlock(chain.chainId, chain.market);
+  return governanceState(chain, { fromBlock: BigInt(fromBlock ?? 0) });
+}
+
+export async function payouts(): Promise<{
+  periods: PeriodPayout[];
+  params: queries.MarketParameters | null;
+  governance: GovernanceState | null;
+  now: number;
+}> {
   const db = await getDb();
   const now = await chainNow().catch(() => undefined);
-  const [periods, params] = await Promise.all([queries.periodsOverview(db, { nowSeconds: now, limit: 24 }), queries.marketParameters(db)]);
+  const [periods, params, gov] = await Promise.all([
+    queries.periodsOverview(db, { nowSeconds: now, limit: 24 }),
+    queries.marketParameters(db),
+    governance().catch((error: unknown) => {
+      console.error("payouts: governance:", error);
+      return null;
+    }),
+  ]);
   const result: PeriodPayout[] = [];
   for (const p of periods) {
     const out: PeriodPayout = { ...p, films: [], fileError: null, verify: null };
@@ -107,5 +130,5 @@ export async function payouts(): Promise<{ periods: PeriodPayout[]; params: quer
       out.verify = { ok: false, error: (error as Error).message };
     }
   }
-  return { periods: result, params, now: now ?? Math.floor(Date.now() / 1000) };
+  return { periods: result, params, governance: gov, now: now ?? Math.floor(Date.now() / 1000) };
 }
