@@ -147,6 +147,7 @@ export default async function FilmPage({ params }: Params) {
               passWindowSeconds={terms.passWindowSeconds}
               market={terms.market}
               token={terms.token}
+              tokenSymbol={terms.tokenSymbol}
             />
           )}
         </section>
