@@ -55,7 +55,8 @@ export default defineConfig([
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   // Pages, route handlers and components reach the libraries through web/lib/server; client code
-  // may use only the dependency-free domain module and the generated ABIs.
+  // may use only the dependency-free domain module, the generated ABIs and the permit domain
+  // resolution (viem alone, browser-safe).
   {
     files: ["web/app/**", "web/components/**"],
     rules: {
@@ -64,8 +65,9 @@ export default defineConfig([
         {
           patterns: [
             {
-              regex: "^@ai-films/core(?!/domain$|/chain/abis$)",
-              message: "Go through web/lib/server (pages, routes) or @ai-films/core/domain and @ai-films/core/chain/abis (client code).",
+              regex: "^@ai-films/core(?!/domain$|/chain/abis$|/chain/permitDomain$)",
+              message:
+                "Go through web/lib/server (pages, routes) or @ai-films/core/domain, @ai-films/core/chain/abis and @ai-films/core/chain/permitDomain (client code).",
             },
           ],
         },

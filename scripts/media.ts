@@ -148,7 +148,9 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
       if (result.livepeer) {
         lines.push(
           `livepeer  playback id ${result.livepeer.playbackId}, asset ${result.livepeer.assetId} (JWT playback)`,
-          ...(result.livepeer.ipfsCid ? [`export    ipfs://${result.livepeer.ipfsCid} (Livepeer's IPFS export of the free film)`] : []),
+          ...(result.livepeer.ipfsCid
+            ? [`export    ipfs://${result.livepeer.ipfsCid} (Livepeer's IPFS export: the free film's original uploaded file)`]
+            : []),
         );
       } else {
         lines.push(`hls       ipfs://${result.hlsCid}/master.m3u8`);

@@ -49,6 +49,13 @@ const DEPLOYMENT_DIR = path.join(ROOT, "ignition/deployments", DEPLOYMENT_ID);
 /** The web server's pid, so a start after this process was killed can stop the one it left. */
 const WEB_PID_FILE = path.join(DATA, "web.pid");
 const LEDGER_DIR = path.join(DATA, "ledger");
+/**
+ * LOCAL_PAYMENT_TOKEN: what the local deployment pays in. `test-dollar` (default): TestDollar,
+ * OpenZeppelin's permit with EIP-5267. `usdc-shaped`: a test token with USDC's outside shape
+ * (permit version "2", DOMAIN_SEPARATOR(), no EIP-5267), to try the app as it meets USDC.
+ */
+const PAYMENT_TOKEN_MODULES = { "test-dollar": "LocalAIFilms", "usdc-shaped": "LocalUsdcShapedAIFilms" } as const;
+const PAYMENT_TOKEN = (process.env.LOCAL_PAYMENT_TOKEN?.trim() || "test-dollar") as keyof typeof PAYMENT_TOKEN_MODULES;
 
 // Every store lives under DATA, for the demo seeding in this process and the web server alike.
 process.env.MEDIA_KEYS_DIR ??= path.join(DATA, "keys");
@@ -131,13 +138,29 @@ async function ensureMasterKey() {
   process.env.MEDIA_MASTER_KEY = key;
 }
 
+/** The Ignition module for LOCAL_PAYMENT_TOKEN and its parameters (local.json's, under that module's name). */
+async function deploymentModule(): Promise<{ module: string; parameters: string }> {
+  const module = PAYMENT_TOKEN_MODULES[PAYMENT_TOKEN];
+  if (!module) {
+    throw new Error(`LOCAL_PAYMENT_TOKEN must be one of ${Object.keys(PAYMENT_TOKEN_MODULES).join(", ")}, not "${PAYMENT_TOKEN}".`);
+  }
+  const local = path.join(ROOT, "ignition/parameters/local.json");
+  if (module === "LocalAIFilms") return { module, parameters: local };
+  const { LocalAIFilms } = JSON.parse(await readFile(local, "utf8")) as { LocalAIFilms: unknown };
+  const parameters = path.join(DATA, "ignition-parameters.json");
+  await mkdir(DATA, { recursive: true });
+  await writeFile(parameters, JSON.stringify({ [module]: LocalAIFilms }, null, 2) + "\n");
+  return { module, parameters };
+}
+
 async function ensureDeployed(rpcUrl: string) {
   try {
     return await connectRpc({ rpcUrl });
   } catch {
     // No deployment, or one from a chain that no longer exists: deploy afresh.
   }
-  log("deploying the contracts through Hardhat Ignition");
+  const { module, parameters } = await deploymentModule();
+  log(`deploying the contracts through Hardhat Ignition (${module})`);
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
   const env = { HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "false", LOCAL_RPC_URL: rpcUrl, AI_FILMS_DEPLOYMENT_ID: DEPLOYMENT_ID };
   await runNode(
@@ -148,11 +171,11 @@ async function ensureDeployed(rpcUrl: string) {
       "default",
       "ignition",
       "deploy",
-      "ignition/modules/LocalAIFilms.ts",
+      `ignition/modules/${module}.ts`,
       "--network",
       "localhost",
       "--parameters",
-      "ignition/parameters/local.json",
+      parameters,
       "--deployment-id",
       DEPLOYMENT_ID,
     ],
@@ -248,7 +271,7 @@ async function main() {
     if (!shuttingDown) void fail(new Error(`the local chain stopped (anvil exit ${code}); see ${DATA_LABEL}/chain/anvil.log`));
   });
   const ctx = await ensureDeployed(chain.url);
-  log(`contracts: FilmMarket ${ctx.market}, FilmListings ${ctx.listings}, TestDollar ${ctx.paymentToken}`);
+  log(`contracts: FilmMarket ${ctx.market}, FilmListings ${ctx.listings}, payment token ${ctx.paymentToken}`);
 
   const marker = path.join(DATA, "demo.json");
   if (!existsSync(marker)) {

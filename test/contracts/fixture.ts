@@ -24,8 +24,10 @@ export const MIN_CHALLENGE_WINDOW = 3_600;
 
 export type Leaf = [bigint, bigint, bigint]; // filmId, views, seconds
 
-/** `tokenName`: a token with `faucet(amount)`, TestDollar or the test-only BlacklistToken. */
-export async function deployMarket(connection: NetworkConnection, tokenName: "TestDollar" | "BlacklistToken" = "TestDollar") {
+/** A token with `faucet(amount)`: TestDollar, or the test-only BlacklistToken or UsdcShapedToken. */
+export type FixtureToken = "TestDollar" | "BlacklistToken" | "UsdcShapedToken";
+
+export async function deployMarket(connection: NetworkConnection, tokenName: FixtureToken = "TestDollar") {
   const { ethers } = connection;
   const [admin, treasury, guardian, creatorA, creatorB, viewer1, viewer2, viewer3, outsider] =
     await ethers.getSigners();
@@ -35,7 +37,7 @@ export async function deployMarket(connection: NetworkConnection, tokenName: "Te
     new ethers.Wallet(ethers.keccak256(ethers.toUtf8Bytes(`oracle-${i}`)), ethers.provider),
   );
 
-  // BlacklistToken shares TestDollar's ERC-20 + faucet surface, which is all the tests use.
+  // BlacklistToken and UsdcShapedToken share TestDollar's ERC-20 + faucet surface, which is all the tests use.
   const token = (await ethers.deployContract(tokenName)) as unknown as TestDollar;
   const listings = await ethers.deployContract("FilmListings");
   const latest = await ethers.provider.getBlock("latest");

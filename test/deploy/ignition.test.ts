@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import AIFilmsModule from "../../ignition/modules/AIFilms.ts";
 import LocalAIFilmsModule from "../../ignition/modules/LocalAIFilms.ts";
+import LocalUsdcShapedAIFilmsModule from "../../ignition/modules/LocalUsdcShapedAIFilms.ts";
 
 const localParameters = JSON.parse(await readFile(new URL("../../ignition/parameters/local.json", import.meta.url), "utf8"));
 const local = localParameters.LocalAIFilms;
@@ -157,5 +158,18 @@ describe("Ignition deployment", () => {
     );
     await networkHelpers.time.increase(delay);
     await expect(proposer.execute(await market.getAddress(), 0, data, ethers.ZeroHash, salt)).to.emit(market, "FeeChanged");
+  });
+
+  it("points the real-network module at a USDC-shaped token, and the local USDC-shaped module deploys one with local.json's settings", async () => {
+    const usdcShaped = await ethers.deployContract("UsdcShapedToken");
+    const token = await usdcShaped.getAddress();
+    const onReal = await ignition.deploy(AIFilmsModule, { parameters: { AIFilms: { ...local, paymentToken: token } } });
+    expect(await onReal.market.paymentToken()).to.equal(token);
+    expect(await onReal.paymentToken.symbol()).to.equal("USDC");
+
+    const { market, paymentToken } = await ignition.deploy(LocalUsdcShapedAIFilmsModule, { parameters: { LocalUsdcShapedAIFilms: local } });
+    expect(await market.paymentToken()).to.equal(await paymentToken.getAddress());
+    expect(await paymentToken.symbol()).to.equal("USDC");
+    expect(await market.monthlyPrice()).to.equal(5_000_000n);
   });
 });

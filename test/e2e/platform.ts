@@ -1,6 +1,9 @@
 // One platform and one Chromium for every browser test file: `npm start`'s script in a throwaway
 // data directory on its own ports (beside a developer's own platform), started by the first test
-// that asks and stopped after the whole run. Screenshots land in test-artifacts/e2e/.
+// that asks and stopped after the whole run. A second platform paying in the USDC-shaped test
+// token (LOCAL_PAYMENT_TOKEN=usdc-shaped) starts only for the file that asks for it, on the next
+// ports. E2E_WEB_PORT / E2E_RPC_PORT move both (default 3210 / 8745, the second one port up).
+// Screenshots land in test-artifacts/e2e/.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,34 +27,60 @@ export interface E2E {
  */
 export const E2E_ACCOUNTS = { viewer: 4, buyer: 5, creator: 16, subscriber: 17 } as const;
 
-let shared: Promise<E2E> | undefined;
+const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
+const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 8745);
 
-export function e2ePlatform(): Promise<E2E> {
-  shared ??= (async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const browser = await launchChromium();
-    try {
+let sharedBrowser: Promise<Browser> | undefined;
+const platforms = new Map<string, Promise<E2E>>();
+
+function startPlatform(
+  name: string,
+  options: { webPort: number; rpcPort: number; distDir: string; env?: NodeJS.ProcessEnv },
+): Promise<E2E> {
+  let started = platforms.get(name);
+  if (!started) {
+    started = (async () => {
+      await mkdir(ARTIFACTS, { recursive: true });
+      const browser = await (sharedBrowser ??= launchChromium());
       const platform = await launchPlatform({
-        webPort: 3210,
-        rpcPort: 8745,
-        distDir: ".next-e2e",
-        env: { NEXT_PUBLIC_DEV_ACCOUNTS: [...new Set([4, 5, 6, ...Object.values(E2E_ACCOUNTS)])].join(",") },
+        ...options,
+        env: { NEXT_PUBLIC_DEV_ACCOUNTS: [...new Set([4, 5, 6, ...Object.values(E2E_ACCOUNTS)])].join(","), ...options.env },
       });
       return { platform, browser, baseUrl: platform.baseUrl, rpcUrl: platform.rpcUrl };
-    } catch (error) {
-      await browser.close();
-      throw error;
-    }
-  })();
-  return shared;
+    })();
+    platforms.set(name, started);
+  }
+  return started;
+}
+
+/** The platform as `npm start` runs it, paying in TestDollar. */
+export function e2ePlatform(): Promise<E2E> {
+  return startPlatform("test-dollar", {
+    webPort: WEB_PORT,
+    rpcPort: RPC_PORT,
+    distDir: ".next-e2e",
+    env: { LOCAL_PAYMENT_TOKEN: "test-dollar" },
+  });
+}
+
+/** The same platform paying in the USDC-shaped test token (permit version "2", no EIP-5267). */
+export function e2eUsdcShapedPlatform(): Promise<E2E> {
+  return startPlatform("usdc-shaped", {
+    webPort: WEB_PORT + 1,
+    rpcPort: RPC_PORT + 1,
+    distDir: ".next-e2e-usdc",
+    env: { LOCAL_PAYMENT_TOKEN: "usdc-shaped" },
+  });
 }
 
 // A root-level hook (this module is loaded while mocha reads the test files): stop everything once.
 after(async function () {
   this.timeout(60_000);
-  const e2e = await shared?.catch(() => undefined);
-  await e2e?.browser.close().catch(() => undefined);
-  await e2e?.platform.stop();
+  for (const started of platforms.values()) {
+    const e2e = await started.catch(() => undefined);
+    await e2e?.platform.stop();
+  }
+  await (await sharedBrowser?.catch(() => undefined))?.close().catch(() => undefined);
 });
 
 /** With E2E_VERBOSE set, a page's console errors and failed requests go to stderr (for diagnosing). */

@@ -19,6 +19,7 @@ import {
   createAuth,
   createLivepeerClient,
   createPlaybackTokens,
+  IAT_LEEWAY_SECONDS,
   LIVEPEER_ISSUER,
   loadOrCreateSigningKey,
   memoryAuthStore,
@@ -84,7 +85,9 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
     });
     expect(protectedHeader.alg).to.equal("ES256");
     expect(payload).to.include({ sub: playbackId, action: "pull", pub: publicKey, video: "none" });
-    expect(payload.exp! - payload.iat!).to.equal(600);
+    // Valid for the TTL from now; issued IAT_LEEWAY_SECONDS earlier, for a clock running ahead of Livepeer's edge.
+    expect(payload.exp! - payload.iat!).to.equal(600 + IAT_LEEWAY_SECONDS);
+    expect(payload.iat!).to.be.at.most(Math.floor(Date.now() / 1000) - IAT_LEEWAY_SECONDS);
     expect(body).to.deep.equal({ token: body.token, playbackId, filmId, expiresAt: payload.exp });
   }
 

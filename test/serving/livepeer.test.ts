@@ -14,6 +14,7 @@ import {
   createAuth,
   createLivepeerClient,
   createPlaybackTokens,
+  IAT_LEEWAY_SECONDS,
   LIVEPEER_ISSUER,
   LivepeerError,
   livepeerFromEnv,
@@ -275,7 +276,9 @@ describe("serving: Livepeer Studio client (against a local stand-in)", function 
       const body = await response.json();
       const { payload } = await verifyWith(publicKey, body.token);
       expect(payload).to.include({ sub: "pb1film1aaaaaaaa", action: "pull", iss: LIVEPEER_ISSUER, pub: publicKey, video: "none" });
-      expect(payload.exp! - payload.iat!).to.equal(600);
+      // Valid for the TTL from now; issued IAT_LEEWAY_SECONDS earlier, for a clock running ahead of Livepeer's edge.
+      expect(payload.exp! - payload.iat!).to.equal(600 + IAT_LEEWAY_SECONDS);
+      expect(payload.iat!).to.be.at.most(Math.floor(Date.now() / 1000) - IAT_LEEWAY_SECONDS);
       expect(body).to.include({ playbackId: "pb1film1aaaaaaaa", expiresAt: payload.exp });
 
       await d.market.connect(d.viewer2).subscribe(1, MONTHLY_PRICE);

@@ -1,5 +1,5 @@
 /** Display helpers shared by server and client components. */
-import { TOKEN_DECIMALS } from "./config";
+import { IS_LOCAL_CHAIN, TOKEN_DECIMALS } from "./config";
 
 /** Token units (6 decimals) as dollars: "$1.50", "$0.05", "Free" for zero when asked. */
 export function formatDollars(units: string | bigint, options: { free?: boolean } = {}): string {
@@ -86,4 +86,12 @@ export function parseDollars(text: string): bigint | null {
   const m = /^\s*\$?\s*(\d{1,12})(?:\.(\d{0,6}))?\s*$/.exec(text);
   if (!m) return null;
   return BigInt(m[1]) * 10n ** BigInt(TOKEN_DECIMALS) + BigInt((m[2] ?? "").padEnd(TOKEN_DECIMALS, "0") || "0");
+}
+
+/**
+ * What the app calls the payment token in a sentence: "test dollars" on a local chain (the faucet's
+ * TestDollar), else the token's own symbol ("USDC"), so a real network never reads "test".
+ */
+export function tokenLabel(symbol: string): string {
+  return IS_LOCAL_CHAIN ? "test dollars" : symbol;
 }

@@ -10,8 +10,9 @@
  * No AES key is created: nothing of the full film is published by us. Livepeer's CDN plays it only
  * with a token our server signs after the on-chain entitlement check (core/src/serving/livepeerPlayback.ts).
  *
- * Why `ipfs: false` for a priced film: Studio's IPFS export publishes the transcoded film itself,
- * unencrypted, under a public CID that anyone may fetch from any gateway. The JWT policy gates
+ * Why `ipfs: false` for a priced film: Studio's IPFS export publishes the original uploaded file
+ * (Livepeer's export task pins the source, not its renditions), unencrypted, under a public CID
+ * that anyone may fetch from any gateway. The JWT policy gates
  * Livepeer's CDN, not IPFS, so exporting a paid film would give it away. Only a film listed free
  * (price 0) is exported; that copy stays public even if its owner later sets a price.
  *
@@ -92,9 +93,28 @@ export function livepeerIngestFromEnv(free: boolean, env: NodeJS.ProcessEnv = pr
   return { client, free, intervalMs };
 }
 
-/** Our ladder as Studio's transcode profiles, so Livepeer serves the renditions we would have made. */
+/** Studio's smallest transcode profile: width and height of at least 128 px (its API schema's `transcode-profile`). */
+export const LIVEPEER_MIN_DIMENSION = 128;
+
+/**
+ * Our ladder as Studio's transcode profiles, so Livepeer serves the renditions we would have made,
+ * within Studio's limits: rungs narrower or shorter than 128 px (a source whose short side is
+ * 64–255 px steps down below it) are dropped, and when none is left (a source under 128 px) the
+ * top rung is scaled up to 128 px on its short side, so request-upload is never refused with 422.
+ */
 export function livepeerProfiles(ladder: Rendition[]): LivepeerProfile[] {
-  return ladder.map((r) => ({ name: `${r.rung}p`, width: r.width, height: r.height, bitrate: r.maxrateKbps * 1000 }));
+  const profile = (name: string, width: number, height: number, kbps: number): LivepeerProfile => ({
+    name,
+    width,
+    height,
+    bitrate: kbps * 1000,
+  });
+  const within = ladder.filter((r) => r.width >= LIVEPEER_MIN_DIMENSION && r.height >= LIVEPEER_MIN_DIMENSION);
+  if (within.length > 0) return within.map((r) => profile(`${r.rung}p`, r.width, r.height, r.maxrateKbps));
+  const top = ladder[0];
+  const scale = LIVEPEER_MIN_DIMENSION / Math.min(top.width, top.height);
+  const evenUp = (value: number) => Math.ceil((value * scale) / 2) * 2;
+  return [profile(`${LIVEPEER_MIN_DIMENSION}p`, evenUp(top.width), evenUp(top.height), top.maxrateKbps)];
 }
 
 // Shares of the transcode stage: the local preview is short work next to the upload and

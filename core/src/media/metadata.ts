@@ -62,7 +62,8 @@ export interface FilmFacts {
   keyId?: string;
   /**
    * The Livepeer path: the full film plays from Livepeer under a JWT playback policy, and hlsCid
-   * holds only the poster and the free preview. `ipfsCid` is Livepeer's IPFS export (free films).
+   * holds only the poster and the free preview. `ipfsCid` is Livepeer's IPFS export, which holds
+   * the original uploaded file (free films only).
    */
   livepeer?: LivepeerFacts;
 }

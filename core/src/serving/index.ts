@@ -41,6 +41,7 @@ export { jsonError, type ErrorReason } from "./http.ts";
 export { createKeyServer, type ContentKeyStore } from "./keyServer.ts";
 export {
   createLivepeerClient,
+  createPlaybackUrlCache,
   isLivepeerError,
   livepeerFromEnv,
   LivepeerError,
@@ -56,6 +57,7 @@ export {
   loadPlaybackSigner,
   playbackSignerFromEnv,
   signPlaybackJwt,
+  IAT_LEEWAY_SECONDS,
   LIVEPEER_ISSUER,
   type PlaybackSigner,
   type PlaybackTokenDeps,

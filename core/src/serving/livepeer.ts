@@ -5,7 +5,11 @@
  *
  *   requestUpload  POST /asset/request-upload  { name, storage: { ipfs: true }, playbackPolicy: { type: "jwt" }, profiles? }
  *                  → { url, tusEndpoint, asset: { id, … }, task: { id } }
- *   deleteAsset    DELETE /asset/{id} → 204 (cleaning up after a failed ingest)
+ *   deleteAsset    DELETE /asset/{id} → 204 (cleaning up after a failed ingest); 404, or 400 "already
+ *                  being deleted" for a repeated delete, count as done
+ *   playbackUrl    GET /playback/{playbackId} → { type, meta: { source: [{ hrn: "HLS (TS)", url }] } }:
+ *                  where the CDN serves the asset (recorded assets: …/asset/hls/<playbackId>/index.m3u8);
+ *                  Livepeer's API recommends this over building the URL
  *   uploadFile     tus (resumable) to tusEndpoint
  *   waitForAsset   GET /asset/{id} until status.phase is "ready" (and, when asked, the IPFS
  *                  export in storage.status is done and storage.ipfs.cid is set) or "failed"
@@ -15,7 +19,7 @@
  * Shapes follow Livepeer's OpenAPI reference (livepeer/studio, packages/api/src/schema/api-schema.yaml).
  * Errors come back as `{ errors: [string] }`; we surface them in a LivepeerError.
  *
- * A caveat: Studio's IPFS export publishes the transcoded video itself, unencrypted, under a
+ * A caveat: Studio's IPFS export publishes the original uploaded file, unencrypted, under a
  * public CID. The JWT policy gates Livepeer's CDN playback, not IPFS. The ingest
  * (core/src/media/livepeerIngest.ts) therefore asks for `ipfs: false` for every priced film and
  * lets only a free film be exported.
@@ -106,6 +110,15 @@ const signingKeySchema = z.looseObject({
   disabled: z.boolean().optional(),
 });
 export type LivepeerSigningKey = z.infer<typeof signingKeySchema>;
+
+/** `GET /playback/{id}` (Studio's playback-info): the sources the CDN serves the asset from. */
+const playbackInfoSchema = z.looseObject({
+  type: z.string(),
+  meta: z.looseObject({
+    source: z.array(z.looseObject({ hrn: z.string(), type: z.string(), url: z.string().min(1) })),
+  }),
+});
+export type LivepeerPlaybackInfo = z.infer<typeof playbackInfoSchema>;
 
 const errorSchema = z.looseObject({ errors: z.array(z.string()) });
 
@@ -235,14 +248,30 @@ export function createLivepeerClient(options: LivepeerClientOptions) {
       });
     },
 
-    /** Deletes an asset; one that is already gone (404) counts as deleted. */
+    /**
+     * Deletes an asset. One that is already gone (404) or already being deleted (Studio answers a
+     * repeated delete with 400 "… already being deleted") counts as deleted.
+     */
     async deleteAsset(assetId: string): Promise<void> {
       try {
         await call("DELETE", `/asset/${encodeURIComponent(assetId)}`, z.unknown());
       } catch (error) {
         if (isLivepeerError(error) && error.status === 404) return;
+        if (isLivepeerError(error) && error.status === 400 && /already being deleted/i.test(error.message)) return;
         throw error;
       }
+    },
+
+    getPlaybackInfo(playbackId: string): Promise<LivepeerPlaybackInfo> {
+      return call("GET", `/playback/${encodeURIComponent(playbackId)}`, playbackInfoSchema);
+    },
+
+    /** The HLS URL Livepeer's CDN serves `playbackId` from, as `GET /playback/{id}` names it. */
+    async playbackUrl(playbackId: string): Promise<string> {
+      const info = await client.getPlaybackInfo(playbackId);
+      const hls = info.meta.source.find((s) => s.hrn === "HLS (TS)" || s.type === "html5/application/vnd.apple.mpegurl");
+      if (!hls) throw new LivepeerError("bad-response", `Livepeer names no HLS source for playback id ${playbackId}.`);
+      return hls.url;
     },
 
     getAsset(assetId: string): Promise<LivepeerAsset> {
@@ -403,6 +432,25 @@ export function livepeerFromEnv(env: NodeJS.ProcessEnv = process.env): LivepeerC
   const apiKey = env.LIVEPEER_API_KEY?.trim();
   if (!apiKey) return null;
   return createLivepeerClient({ apiKey, baseUrl: env.LIVEPEER_API_URL?.trim() || undefined });
+}
+
+/**
+ * Playback URLs from `GET /playback/{id}`, asked once per playback id (at its first play) and kept
+ * for `ttlMs` (default 1 h), so a page view costs no call to Studio while a CDN change still
+ * reaches the players within the hour. A failed lookup is not kept: the next play asks again.
+ */
+export function createPlaybackUrlCache(client: Pick<LivepeerClient, "playbackUrl">, options: { ttlMs?: number; now?: () => number } = {}) {
+  const ttl = options.ttlMs ?? 3_600_000;
+  const now = options.now ?? Date.now;
+  const known = new Map<string, { url: Promise<string>; until: number }>();
+  return (playbackId: string): Promise<string> => {
+    const hit = known.get(playbackId);
+    if (hit && hit.until > now()) return hit.url;
+    const url = client.playbackUrl(playbackId);
+    known.set(playbackId, { url, until: now() + ttl });
+    url.catch(() => known.delete(playbackId));
+    return url;
+  };
 }
 
 /** tus-js-client's Node build exports FileUrlStorage; its type definitions only describe the browser build. */

@@ -8,6 +8,8 @@
  * Claims, as Livepeer's docs and its own signAccessJwt helper write them:
  *   sub = playbackId, action = "pull", iss, pub = the signing key's public key exactly as Studio
  *   shows it (base64 of the PEM), video = "none", iat, exp.
+ * `iat` is set `IAT_LEEWAY_SECONDS` in the past: Livepeer's edge refuses a token issued "in the
+ * future", which is what a token stamped with our clock looks like when it runs a little ahead.
  *
  * The film a playback id belongs to comes from the server (`filmOfPlayback`), never from the
  * client: otherwise a viewer entitled to a free film could ask for a token for a paid film's
@@ -26,6 +28,8 @@ import type { Session } from "./sessions.ts";
 
 export const LIVEPEER_ISSUER = "Livepeer Studio";
 export const DEFAULT_PLAYBACK_TOKEN_TTL_SECONDS = 3_600;
+/** How far before now a token says it was issued, for clock skew between us and Livepeer's edge. */
+export const IAT_LEEWAY_SECONDS = 30;
 
 export interface PlaybackSigner {
   /** The public key as Studio shows it (base64 of the SPKI PEM): the `pub` claim. */
@@ -139,9 +143,10 @@ export function createPlaybackTokens(deps: PlaybackTokenDeps) {
     const gate = await authorizeFilm(request, { readSession: async () => session, chain: deps.chain }, film);
     if (!gate.ok) return gate.response;
 
-    const issuedAt = Math.floor(now() / 1000);
+    const nowSeconds = Math.floor(now() / 1000);
     // Never outlive the session that asked for it.
-    const expiresAt = Math.min(issuedAt + ttl, session.expiresAt);
+    const expiresAt = Math.min(nowSeconds + ttl, session.expiresAt);
+    const issuedAt = nowSeconds - IAT_LEEWAY_SECONDS;
     const token = await signPlaybackJwt(deps.signer, { playbackId, issuedAt, expiresAt, issuer: deps.issuer });
     return json({ token, playbackId, filmId: film.toString(), expiresAt }, { headers: { "Cache-Control": "private, no-store" } });
   }

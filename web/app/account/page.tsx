@@ -66,6 +66,7 @@ export default async function AccountPage() {
             passWindowSeconds={terms.passWindowSeconds}
             market={terms.market}
             token={terms.token}
+            tokenSymbol={terms.tokenSymbol}
           />
         )}
       </section>

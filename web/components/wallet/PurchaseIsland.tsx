@@ -2,18 +2,21 @@
 /**
  * Calls to action on the film page and the account page: buy one view (EIP-2612 permit signed in
  * the wallet, then one `buyViewWithPermit` transaction) and subscribe (`subscribeWithPermit`).
- * Every failure ends in one sentence with the way out: connect, switch network, get test
- * dollars (local faucet), review a changed price, sign in again.
+ * The permit's domain comes from the token (`resolvePermitDomain`: EIP-5267, else name/version
+ * checked against DOMAIN_SEPARATOR); a token whose domain cannot be checked pays in two steps,
+ * approve then buy, and the panel says so. Every failure ends in one sentence with the way out:
+ * connect, switch network, get tokens (local faucet), review a changed price, sign in again.
  */
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { parseSignature, type Address, type Hex } from "viem";
 import { useAccount, usePublicClient, useSignTypedData, useSwitchChain, useWriteContract } from "wagmi";
 import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
+import { PERMIT_TYPES, resolvePermitDomain, type PermitDomain } from "@ai-films/core/chain/permitDomain";
 import { announceAccessChanged, openConnectModal } from "@/lib/client/events";
 import { useSession } from "@/lib/client/session";
 import { CHAIN_ID, IS_LOCAL_CHAIN } from "@/lib/config";
-import { formatDollars, formatWatchTime } from "@/lib/format";
+import { formatDollars, formatWatchTime, tokenLabel } from "@/lib/format";
 import { friendlyError, type FriendlyError } from "@/lib/wallet/errors";
 import { WalletProviders } from "./WalletProviders";
 
@@ -29,6 +32,8 @@ export interface PurchaseProps {
   passWindowSeconds: number;
   market: Address;
   token: Address;
+  /** The token's symbol ("USDC"): named in the panel's sentences on a real network. */
+  tokenSymbol: string;
   /** The account page says "Renew" to a current subscriber. */
   renew?: boolean;
 }
@@ -49,7 +54,20 @@ type Status =
   | { kind: "funded"; message: string }
   | { kind: "error"; error: FriendlyError };
 
-function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowSeconds, market, token, renew = false }: PurchaseProps) {
+/** The permit domain once resolved; null when the token has none we can check, so the panel pays with approve + buy. */
+type PermitMode = { domain: PermitDomain } | null;
+
+function Purchase({
+  filmId,
+  pricePerView,
+  salesPaused,
+  monthlyPrice,
+  passWindowSeconds,
+  market,
+  token,
+  tokenSymbol,
+  renew = false,
+}: PurchaseProps) {
   const router = useRouter();
   const { address, chainId, isConnected } = useAccount();
   const publicClient = usePublicClient({ chainId: CHAIN_ID });
@@ -60,8 +78,45 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [viewPrice, setViewPrice] = useState(BigInt(pricePerView ?? "0"));
   const [subPrice, setSubPrice] = useState(BigInt(monthlyPrice));
+  const [permitMode, setPermitMode] = useState<PermitMode | undefined>(undefined);
+  const tokenName = tokenLabel(tokenSymbol);
 
   const busy = status.kind === "working";
+
+  /** Resolves the token's permit domain once (also on mount, so the two-step notice shows before any click). */
+  async function resolvePermitMode(): Promise<PermitMode> {
+    if (permitMode !== undefined) return permitMode;
+    if (!publicClient) throw new Error("No connection to the chain.");
+    const resolved = await resolvePermitDomain(publicClient, token);
+    const mode = resolved.ok ? { domain: resolved.domain } : null;
+    setPermitMode(mode);
+    return mode;
+  }
+
+  useEffect(() => {
+    if (!publicClient) return;
+    let cancelled = false;
+    resolvePermitDomain(publicClient, token)
+      .then((resolved) => !cancelled && setPermitMode(resolved.ok ? { domain: resolved.domain } : null))
+      .catch(() => undefined); // tried again at the first purchase
+    return () => {
+      cancelled = true;
+    };
+  }, [publicClient, token]);
+
+  /** Refuses before any wallet prompt when the wallet holds less than `value`. */
+  async function checkBalance(owner: Address, value: bigint) {
+    if (!publicClient) throw new Error("No connection to the chain.");
+    const balance = await publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [owner] });
+    if (balance < value) {
+      throw Object.assign(new Error("funds"), {
+        friendly: {
+          kind: "funds",
+          message: `Not enough ${tokenName}: this costs ${formatDollars(value)} and the wallet holds ${formatDollars(balance)}.`,
+        } satisfies FriendlyError,
+      });
+    }
+  }
 
   async function ensureReady(): Promise<Address | null> {
     if (!isConnected || !address) {
@@ -83,41 +138,82 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
   }
 
   /** Signs an EIP-2612 permit for `value` to the market; deadline from the chain's clock (a local chain may run ahead). */
-  async function permit(owner: Address, value: bigint) {
+  async function permit(owner: Address, value: bigint, domain: PermitDomain) {
     if (!publicClient) throw new Error("No connection to the chain.");
-    const [balance, nonce, domain, block] = await Promise.all([
-      publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [owner] }),
+    const [nonce, block] = await Promise.all([
       publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "nonces", args: [owner] }),
-      publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "eip712Domain" }),
       publicClient.getBlock({ blockTag: "latest" }),
     ]);
-    if (balance < value) {
-      throw Object.assign(new Error("funds"), {
-        friendly: {
-          kind: "funds",
-          message: `Not enough test dollars: this costs ${formatDollars(value)} and the wallet holds ${formatDollars(balance)}.`,
-        } satisfies FriendlyError,
-      });
-    }
     const deadline = block.timestamp + 3600n;
-    const [, name, version, domainChainId, verifyingContract] = domain;
     setStatus({ kind: "working", step: "Approve the payment in your wallet…" });
     const signature = await signTypedDataAsync({
-      domain: { name, version, chainId: Number(domainChainId), verifyingContract },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      domain,
+      types: PERMIT_TYPES,
       primaryType: "Permit",
       message: { owner, spender: market, value, nonce, deadline },
     });
     const { r, s, v, yParity } = parseSignature(signature);
     return { deadline, r, s, v: Number(v ?? BigInt(27 + (yParity ?? 0))) };
+  }
+
+  /** One transaction: the permit rides along with the purchase. */
+  async function buyWithPermit(kind: "view" | "subscribe", owner: Address, price: bigint, domain: PermitDomain): Promise<Hex> {
+    const p = await permit(owner, price, domain);
+    setStatus({ kind: "working", step: "Confirm the transaction in your wallet…" });
+    return kind === "view"
+      ? writeContractAsync({
+          address: market,
+          abi: marketWithTokenErrors,
+          functionName: "buyViewWithPermit",
+          args: [BigInt(filmId!), price, p.deadline, p.v, p.r, p.s],
+          chainId: CHAIN_ID,
+        })
+      : writeContractAsync({
+          address: market,
+          abi: marketWithTokenErrors,
+          functionName: "subscribeWithPermit",
+          args: [1n, price, p.deadline, p.v, p.r, p.s],
+          chainId: CHAIN_ID,
+        });
+  }
+
+  /** Two transactions, for a token whose permit domain cannot be checked: approve the price (unless already allowed), then buy. */
+  async function approveAndBuy(kind: "view" | "subscribe", owner: Address, price: bigint): Promise<Hex> {
+    if (!publicClient) throw new Error("No connection to the chain.");
+    const allowance = await publicClient.readContract({
+      address: token,
+      abi: testDollarAbi,
+      functionName: "allowance",
+      args: [owner, market],
+    });
+    if (allowance < price) {
+      setStatus({ kind: "working", step: "Step 1 of 2: approve the payment in your wallet…" });
+      const approval = await writeContractAsync({
+        address: token,
+        abi: testDollarAbi,
+        functionName: "approve",
+        args: [market, price],
+        chainId: CHAIN_ID,
+      });
+      const approved = await publicClient.waitForTransactionReceipt({ hash: approval });
+      if (approved.status !== "success") throw new Error("The approval failed on-chain.");
+    }
+    setStatus({ kind: "working", step: "Step 2 of 2: confirm the purchase in your wallet…" });
+    return kind === "view"
+      ? writeContractAsync({
+          address: market,
+          abi: marketWithTokenErrors,
+          functionName: "buyView",
+          args: [BigInt(filmId!), price],
+          chainId: CHAIN_ID,
+        })
+      : writeContractAsync({
+          address: market,
+          abi: marketWithTokenErrors,
+          functionName: "subscribe",
+          args: [1n, price],
+          chainId: CHAIN_ID,
+        });
   }
 
   async function run(kind: "view" | "subscribe") {
@@ -126,25 +222,10 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
     const price = kind === "view" ? viewPrice : subPrice;
     try {
       setStatus({ kind: "working", step: "Preparing…" });
-      const p = await permit(owner, price);
-      setStatus({ kind: "working", step: "Confirm the transaction in your wallet…" });
-      const hash: Hex =
-        kind === "view"
-          ? await writeContractAsync({
-              address: market,
-              abi: marketWithTokenErrors,
-              functionName: "buyViewWithPermit",
-              args: [BigInt(filmId!), price, p.deadline, p.v, p.r, p.s],
-              chainId: CHAIN_ID,
-            })
-          : await writeContractAsync({
-              address: market,
-              abi: marketWithTokenErrors,
-              functionName: "subscribeWithPermit",
-              args: [1n, price, p.deadline, p.v, p.r, p.s],
-              chainId: CHAIN_ID,
-            });
+      const [mode] = await Promise.all([resolvePermitMode(), checkBalance(owner, price)]);
+      const hash: Hex = mode ? await buyWithPermit(kind, owner, price, mode.domain) : await approveAndBuy(kind, owner, price);
       setStatus({ kind: "working", step: "Waiting for the transaction…" });
+
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
       // Ask the server for the new access first: it also drops its cached answer for heartbeats.
@@ -160,7 +241,7 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
             : `Done: your subscription runs for another month.${signInHint}`,
       });
     } catch (e) {
-      const friendly = (e as { friendly?: FriendlyError }).friendly ?? friendlyError(e);
+      const friendly = (e as { friendly?: FriendlyError }).friendly ?? friendlyError(e, tokenName);
       if (friendly.kind === "price-changed" && friendly.newPrice !== undefined) {
         if (kind === "view") setViewPrice(friendly.newPrice);
         else setSubPrice(friendly.newPrice);
@@ -186,7 +267,7 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
       await publicClient.waitForTransactionReceipt({ hash });
       setStatus({ kind: "funded", message: `${formatDollars(amount)} test dollars added to your wallet. Now try again.` });
     } catch (e) {
-      setStatus({ kind: "error", error: friendlyError(e) });
+      setStatus({ kind: "error", error: friendlyError(e, tokenName) });
     }
   }
 
@@ -216,6 +297,12 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
           {renew ? "Renew" : "Subscribe"} — {formatDollars(subPrice)}/month
         </button>
       </div>
+      {permitMode === null && (
+        <p className="muted" data-testid="two-step-notice">
+          This token&apos;s payment signature could not be checked, so paying takes two steps in your wallet: approve the amount, then
+          confirm the purchase.
+        </p>
+      )}
       {salesPaused && (
         <p className="muted" data-testid="sales-paused">
           The creator has paused single-view sales; subscribers can still watch.

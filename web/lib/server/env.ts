@@ -33,6 +33,10 @@ export const serverEnv = {
    * key only once.
    */
   livepeerSigningKeyFile: process.env.LIVEPEER_SIGNING_KEY_FILE?.trim() || `${repoRoot}.data/livepeer-signing-key.json`,
-  /** Where Livepeer-served films play from: <base>/<playbackId>/index.m3u8. */
-  livepeerPlaybackBase: (process.env.LIVEPEER_PLAYBACK_BASE?.trim() || "https://livepeercdn.studio/hls").replace(/\/+$/, ""),
+  /**
+   * Where Livepeer-served films play from when Studio's `GET /playback/{id}` cannot be asked (no
+   * LIVEPEER_API_KEY, or Studio not answering): <base>/<playbackId>/index.m3u8. Recorded assets are
+   * served under /asset/hls/ (/hls/ is Livepeer's live-stream route).
+   */
+  livepeerPlaybackBase: (process.env.LIVEPEER_PLAYBACK_BASE?.trim() || "https://livepeercdn.studio/asset/hls").replace(/\/+$/, ""),
 };

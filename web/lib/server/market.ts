@@ -8,6 +8,8 @@ export interface MarketTerms {
   passWindowSeconds: number;
   market: Address;
   token: Address;
+  /** The token's own symbol (USDC on a real network), for the words the purchase panel shows. */
+  tokenSymbol: string;
   chainId: number;
 }
 
@@ -18,15 +20,17 @@ export async function marketTerms(): Promise<MarketTerms> {
   const hit = g.__aiFilmsTerms;
   if (hit && hit.until > Date.now()) return hit.value;
   const chain = await getChain();
-  const [monthlyPrice, passWindow] = await Promise.all([
+  const [monthlyPrice, passWindow, tokenSymbol] = await Promise.all([
     chain.contracts.market.read.monthlyPrice(),
     chain.contracts.market.read.passWindow(),
+    chain.contracts.token.read.symbol(),
   ]);
   const value: MarketTerms = {
     monthlyPrice: monthlyPrice.toString(),
     passWindowSeconds: Number(passWindow),
     market: chain.market,
     token: chain.paymentToken,
+    tokenSymbol,
     chainId: chain.chainId,
   };
   g.__aiFilmsTerms = { value, until: Date.now() + TTL_MS };

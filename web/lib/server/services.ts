@@ -18,6 +18,7 @@ import { KeyStore } from "@ai-films/core/media";
 import {
   createGateway,
   createPlaybackTokens,
+  createPlaybackUrlCache,
   createServing,
   ledgerAuthStore,
   livepeerFromEnv,
@@ -36,6 +37,7 @@ type Cache = {
   serving?: Promise<Serving>;
   playback?: Promise<PlaybackTokens | null>;
   keyStore?: KeyStore;
+  playbackUrl?: (playbackId: string) => Promise<string>;
 };
 
 const globalCache = globalThis as typeof globalThis & { __aiFilmsServices?: Cache };
@@ -122,6 +124,22 @@ export function getPlaybackTokens(): Promise<PlaybackTokens | null> {
       playbackOfFilm: (filmId) => livepeerPlaybackOfFilm(db, filmId),
     });
   });
+}
+
+/**
+ * Where Livepeer's CDN serves a film: the URL `GET /playback/{id}` names (asked at the film's first
+ * play, then cached for an hour), as Livepeer's API recommends. Without LIVEPEER_API_KEY, or while
+ * Studio does not answer, the URL is built from LIVEPEER_PLAYBACK_BASE (recorded assets are served
+ * under `…/asset/hls/<playbackId>/index.m3u8`).
+ */
+export async function livepeerPlaybackUrl(playbackId: string): Promise<string> {
+  const built = `${serverEnv.livepeerPlaybackBase}/${encodeURIComponent(playbackId)}/index.m3u8`;
+  if (!cache.playbackUrl) {
+    const client = livepeerFromEnv();
+    if (!client) return built;
+    cache.playbackUrl = createPlaybackUrlCache(client);
+  }
+  return cache.playbackUrl(playbackId).catch(() => built);
 }
 
 /**

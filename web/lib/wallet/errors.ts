@@ -12,7 +12,8 @@ export type FriendlyError = {
   newPrice?: bigint;
 };
 
-export function friendlyError(error: unknown): FriendlyError {
+/** `token`: what to call the payment token ("test dollars", "USDC"), see `tokenLabel`. */
+export function friendlyError(error: unknown, token = "tokens"): FriendlyError {
   if (error instanceof BaseError) {
     if (error.walk((e) => e instanceof UserRejectedRequestError)) {
       return { kind: "rejected", message: "You rejected the request in your wallet. Nothing was charged." };
@@ -34,7 +35,7 @@ export function friendlyError(error: unknown): FriendlyError {
             message: `The subscription price changed to ${formatDollars(args[1] ?? 0n)} a month. Check it and try again.`,
           };
         case "ERC20InsufficientBalance":
-          return { kind: "funds", message: "Not enough test dollars in this wallet." };
+          return { kind: "funds", message: `Not enough ${token} in this wallet.` };
         case "FilmMarketSalesPaused":
           return { kind: "paused", message: "The creator has paused sales of this film." };
         case "FilmMarketPurchasesPaused":
@@ -50,6 +51,10 @@ export function friendlyError(error: unknown): FriendlyError {
     const text = `${error.shortMessage} ${error.details ?? ""}`;
     if (/chain|network/i.test(text) && /mismatch|does not match|switch/i.test(text)) {
       return { kind: "network", message: "Your wallet is on another network. Switch network and try again." };
+    }
+    // Tokens that revert with a string (USDC: "ERC20: transfer amount exceeds balance").
+    if (/transfer amount exceeds balance/i.test(text)) {
+      return { kind: "funds", message: `Not enough ${token} in this wallet.` };
     }
     if (/insufficient funds/i.test(text)) {
       return { kind: "funds", message: "Not enough ETH for gas in this wallet." };

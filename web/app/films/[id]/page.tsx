@@ -13,7 +13,7 @@ import { accessNow } from "@/lib/server/access";
 import { resumePosition } from "@/lib/server/account";
 import { getFilm, type FilmDetail } from "@/lib/server/catalog";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
-import { serverEnv } from "@/lib/server/env";
+import { livepeerPlaybackUrl } from "@/lib/server/services";
 import { currentSession } from "@/lib/server/session";
 
 export const dynamic = "force-dynamic";
@@ -56,7 +56,7 @@ export default async function FilmPage({ params }: Params) {
   // the IPFS directory then holds only the poster and the preview.
   const livepeer = film.livepeerPlaybackId
     ? {
-        playbackUrl: `${serverEnv.livepeerPlaybackBase}/${encodeURIComponent(film.livepeerPlaybackId)}/index.m3u8`,
+        playbackUrl: await livepeerPlaybackUrl(film.livepeerPlaybackId),
         tokenUrl: `/api/films/${film.filmId}/playback-token`,
       }
     : null;
@@ -147,6 +147,7 @@ export default async function FilmPage({ params }: Params) {
               passWindowSeconds={terms.passWindowSeconds}
               market={terms.market}
               token={terms.token}
+              tokenSymbol={terms.tokenSymbol}
             />
           )}
         </section>
