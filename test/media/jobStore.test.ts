@@ -16,6 +16,8 @@ import {
   isOrphaned,
   JobRegistry,
   KeyStore,
+  MediaError,
+  type Job,
   MAX_ATTEMPTS,
   MediaJobStore,
   recoverJobs,
@@ -61,7 +63,7 @@ describe("media jobs in the database", function () {
   });
 
   /** Runs `job` through the pipeline with its row following it. */
-  async function run(job: ReturnType<JobRegistry["create"]>) {
+  async function run(job: Job<IngestResult>) {
     const tracker = store.track(job);
     const result = await ingestFile(clip, LISTING, {
       job: job as never,
@@ -180,7 +182,7 @@ describe("media jobs in the database", function () {
     expect(isOrphaned(stale)).to.equal(true);
     expect(await store.takeOver(stale)).to.equal(true);
     expect(await store.takeOver(stale)).to.equal(false);
-    await store.fail(stale, new (await import("@ai-films/core/media")).MediaError("INTERRUPTED", "test"));
+    await store.fail(stale, new MediaError("INTERRUPTED", "test"));
     await db.query(`UPDATE media_jobs SET state = 'failed' WHERE id = $1`, [live.id]);
   });
 });

@@ -17,6 +17,7 @@ import {
   ingestFile,
   JobRegistry,
   KeyStore,
+  type Job,
   MediaJobStore,
   recoverJobs,
   livepeerIngestFromEnv,
@@ -141,7 +142,7 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
   const keyStore = livepeer ? undefined : new KeyStore();
   const job = jobs().create<IngestResult>(input.title);
   const store = await jobStore();
-  await store.create(job as never, { owner: who, uploadId: input.uploadId, listing, price: input.price });
+  await store.create(job, { owner: who, uploadId: input.uploadId, listing, price: input.price });
   await runJob(store, job, { uploadId: input.uploadId, path: finished.path, listing, price: input.price, keyStore });
   return job.id;
 }
@@ -149,14 +150,14 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
 /** Runs the pipeline under `job` (started or resumed), its row following it; returns once it runs. */
 async function runJob(
   store: MediaJobStore,
-  job: ReturnType<JobRegistry["create"]>,
+  job: Job<IngestResult>,
   input: { uploadId: string; path: string; listing: StartJobInputText; price: bigint; keyStore: KeyStore | undefined },
 ): Promise<void> {
   const livepeer = livepeerIngestFromEnv(input.price === 0n);
-  const tracker = store.track(job as never);
+  const tracker = store.track(job);
   const ipfs = await getIpfs();
   ingestFile(input.path, input.listing, {
-    job: job as never,
+    job,
     ipfs,
     keyStore: input.keyStore,
     livepeer,
