@@ -336,8 +336,12 @@ describe("npm start killed at random moments (SIGKILL) and started again", funct
           leaves.reduce((sum, l) => sum + l.seconds, 0n),
           `seconds of period ${p2}`,
         ).to.equal(onChainTally.totalSeconds);
-        const indexed = await db.query("SELECT 1 FROM tallies WHERE period = $1", [p2]);
-        expect(indexed, `indexed tallies of period ${p2}`).to.have.length(1);
+        const indexed = await waitUntil(
+          `the index to hold period ${p2}'s tally`,
+          async () => (await db.query("SELECT 1 FROM tallies WHERE period = $1", [p2])).length || undefined,
+          30_000,
+        ).catch(() => 0);
+        expect(indexed, `indexed tallies of period ${p2}`).to.equal(1);
       }
 
       // The media job: finished or failed, never lost, and nothing of it left behind.
