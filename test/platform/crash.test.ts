@@ -6,7 +6,9 @@
 // first catalogue page, nothing was minted or posted twice, each posted tally matches the ledger,
 // every film's content is retrievable, and the interrupted job finished or failed with its files
 // removed. The moments are chosen by waiting for a log line or a file and then a random delay from
-// a seeded generator: CRASH_SEED=<n> repeats a run (the seed is printed).
+// a seeded generator: CRASH_SEED=<n> repeats a run (the seed is printed). Half the runs also lose
+// the upload while the platform is down, so the job must fail instead of resuming
+// (CRASH_LOSE_UPLOAD=1 or 0 chooses).
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -220,13 +222,25 @@ describe("npm start killed at random moments (SIGKILL) and started again", funct
     expect(started.status, await started.clone().text()).to.equal(202);
     const { jobId } = (await started.json()) as { jobId: string };
     const jobStatus = async () => (await (await fetch(`${BASE}/api/studio/jobs/${jobId}`, { headers })).json()) as JobView;
+    // Early in the transcode, so the job cannot finish within the delay before the kill.
     await waitUntil(
-      "the job to reach its transcode",
-      async () => ["transcode", "encrypt"].includes((await jobStatus()).stage ?? ""),
+      "the job to be early in its transcode",
+      async () => {
+        const status = await jobStatus();
+        return status.state === "running" && status.stage === "transcode" && status.stages.transcode.percent < 50;
+      },
       120_000,
     );
     await db.close();
     await killAfter("during the upload's transcode", 1_500);
+    // Half the runs also lose the upload while the platform is down (a disk cleanup, a lost volume):
+    // then the job cannot resume and must end failed, its files removed.
+    const loseUpload = process.env.CRASH_LOSE_UPLOAD ? process.env.CRASH_LOSE_UPLOAD === "1" : random.next() < 0.5;
+    if (loseUpload) {
+      log("the upload is lost while the platform is down");
+      await rm(path.join(dataDir, "uploads", uploadId), { force: true });
+      await rm(path.join(dataDir, "uploads", `${uploadId}.json`), { force: true });
+    }
 
     // 3. The next start resumes the job (its upload is intact) or ends it failed; then the local
     //    oracle is killed while it settles a period, after blocks the indexer must catch up on.
@@ -255,6 +269,7 @@ describe("npm start killed at random moments (SIGKILL) and started again", funct
     } else {
       expect(job.error?.code).to.equal("INTERRUPTED");
     }
+    expect(job.state, "a job whose upload is intact resumes; one whose upload is gone fails").to.equal(loseUpload ? "failed" : "done");
     const period = await currentPeriod(ctx);
     const [, end] = await ctx.contracts.market.read.periodBounds([BigInt(period)]);
     // Test-node methods, answered slowly on a busy machine: a plain request without viem's 10 s timeout.
@@ -360,6 +375,7 @@ describe("npm start killed at random moments (SIGKILL) and started again", funct
 interface JobView {
   state: "running" | "done" | "failed";
   stage: string | null;
+  stages: Record<string, { percent: number }>;
   error?: { code: string; message: string };
   result?: { metadataUri: string; durationSeconds: number };
 }
