@@ -204,7 +204,7 @@ export class MediaJobStore {
     return rows.length === 1;
   }
 
-  /** Ends a job this process took over as failed, without running it. */
+  /** Ends a job this process took over as failed, without running it: where it was stopped, and why. */
   async fail(record: JobRecord, error: MediaError): Promise<void> {
     const status: JobStatus = {
       ...record.status,
@@ -213,8 +213,9 @@ export class MediaJobStore {
       updatedAt: new Date().toISOString(),
     };
     await this.db.query(
-      `UPDATE media_jobs SET state = 'failed', status = $2, key_id = NULL, updated_at = now() WHERE id = $1 AND runner_id = $3`,
-      [record.id, JSON.stringify(status), THIS_RUNNER.id],
+      `UPDATE media_jobs SET state = 'failed', stage = $4, percent = $5, status = $2, key_id = NULL, updated_at = now()
+       WHERE id = $1 AND runner_id = $3`,
+      [record.id, JSON.stringify(status), THIS_RUNNER.id, status.stage, status.percent],
     );
   }
 
