@@ -275,12 +275,22 @@ async function main() {
 
   const marker = path.join(DATA, "demo.json");
   if (!existsSync(marker)) {
-    log("first run: creating the demo catalogue (six films through the real media pipeline)");
+    // Cut short by a kill, the seeding carries on from its progress file and the chain (demo.ts).
+    const progressFile = path.join(DATA, "demo-progress.json");
+    log(
+      existsSync(progressFile)
+        ? "creating the demo catalogue: carrying on where the last start was stopped"
+        : "first run: creating the demo catalogue (six films through the real media pipeline)",
+    );
     const seedDb = ledger?.db ?? (await openDatabase({ databaseUrl }));
     const ipfs = await openIpfs({ dataDir: path.join(DATA, "ipfs") });
     try {
-      const { films } = await seedDemo({ ctx, db: seedDb, ipfs, workDir: path.join(DATA, "demo-work"), log: (l) => log(`  ${l}`) });
+      const workDir = path.join(DATA, "demo-work");
+      const { films } = await seedDemo({ ctx, db: seedDb, ipfs, workDir, progressFile, log: (l) => log(`  ${l}`) });
+      // The chain writes its state once a second: the catalogue is done once the chain has it on disk.
+      await chain.persisted();
       await writeFile(marker, JSON.stringify({ films, createdAt: new Date().toISOString() }) + "\n");
+      await rm(progressFile, { force: true });
     } finally {
       await ipfs.close();
       if (seedDb !== ledger?.db) await seedDb.close();

@@ -86,6 +86,7 @@ export const ERROR_CODES = {
     IPFS_FAILED: "Adding the output to IPFS failed.",
     LIVEPEER_FAILED: "Livepeer Studio refused, failed or timed out uploading or transcoding the film.",
     CANCELLED: "The job was cancelled.",
+    INTERRUPTED: "The server stopped during the job and its input is gone (or it was interrupted too often): upload again.",
     KEY_STORE: "The key store: missing key, tampered record, bad master key.",
     TOOL_MISSING: "ffmpeg or ffprobe is not installed.",
     INTERNAL: "A bug or an unexpected environment failure.",

@@ -1,6 +1,6 @@
 /**
  * Recording heartbeats into the view ledger. One beat is one statement, the database function
- * `ledger_record_heartbeat` (db/migrations/005_record_heartbeat.sql), so one round trip: it locks,
+ * `ledger_record_heartbeat` (db/migrations/006_record_heartbeat.sql), so one round trip: it locks,
  * in a fixed order, the rows it reads and writes: session → viewer-day → counter → history. Every
  * beat takes at most one row of each kind and always in that order, so concurrent beats queue on
  * the rows they share (no lost or doubled seconds) and can never deadlock one another. Validation

@@ -16,6 +16,16 @@ export { segmentIv, encryptSegment, defaultKeyUri } from "./encrypt.ts";
 export { KeyStore, isKeyId, masterKeyFromEnv, type KeyRecord } from "./keys.ts";
 export { parseListing, buildMetadata, serializeMetadata, type FilmMetadata, type Listing } from "./metadata.ts";
 export { Job, JobRegistry, readJobStatus, STAGES, type JobStatus, type Stage } from "./jobs.ts";
+export {
+  MediaJobStore,
+  recoverJobs,
+  isOrphaned,
+  MAX_ATTEMPTS,
+  type JobInput,
+  type JobRecord,
+  type JobTracker,
+  type RecoveryOutcome,
+} from "./jobStore.ts";
 export { ingestFile, maxUploadBytesFromEnv, type IngestOptions, type IngestResult } from "./pipeline.ts";
 export { livepeerIngestFromEnv, livepeerProfiles, type LivepeerIngestOptions } from "./livepeerIngest.ts";
 export { createUploadService, type FinishedUpload, type UploadService } from "./uploads.ts";

@@ -195,10 +195,19 @@ function writeStatusFile(path: string, status: JobStatus<unknown>): void {
 /** The in-memory jobs of this process, by id. */
 export class JobRegistry {
   private readonly jobs = new Map<string, Job<unknown>>();
-  constructor(readonly dir: string = process.env.MEDIA_JOBS_DIR ?? DEFAULT_JOBS_DIR) {}
+  /** `statusFiles: false` mirrors no status files (a job store in the database keeps the jobs instead). */
+  constructor(
+    readonly dir: string = process.env.MEDIA_JOBS_DIR ?? DEFAULT_JOBS_DIR,
+    private readonly options: { statusFiles?: boolean } = {},
+  ) {}
 
-  create<Result>(label?: string): Job<Result> {
-    const job = new Job<Result>({ dir: this.dir, label });
+  private get statusDir(): string | null {
+    return this.options.statusFiles === false ? null : this.dir;
+  }
+
+  /** A new job; `id` reruns a job under the id it had (a job resumed after a restart). */
+  create<Result>(label?: string, id?: string): Job<Result> {
+    const job = new Job<Result>({ dir: this.statusDir, label, id });
     this.jobs.set(job.id, job as Job<unknown>);
     return job;
   }
@@ -209,7 +218,7 @@ export class JobRegistry {
 
   /** The status of any job: from memory when it runs here, from its status file otherwise. */
   async status(id: string): Promise<JobStatus | undefined> {
-    return this.jobs.get(id)?.snapshot() ?? readJobStatus(id, this.dir);
+    return this.jobs.get(id)?.snapshot() ?? (this.statusDir === null ? undefined : readJobStatus(id, this.statusDir));
   }
 }
 

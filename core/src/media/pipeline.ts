@@ -67,6 +67,11 @@ export interface IngestOptions {
   keepOutput?: boolean;
   onSpawn?: (child: ChildProcess) => void;
   /**
+   * Called (and awaited) with the id of a film key the job creates, before anything is encrypted
+   * with it: a job store records it, so a job a crash interrupts does not leave its key behind.
+   */
+  onKeyCreated?: (keyId: string) => void | Promise<void>;
+  /**
    * Transcode and serve the full film through Livepeer Studio instead of local ffmpeg + AES
    * (see livepeerIngest.ts). `free` must be true only for a film listed at price 0.
    */
@@ -182,6 +187,7 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
     } else {
       ({ keyId, key } = await keyStore.create());
       createdKeyId = keyId;
+      await options.onKeyCreated?.(keyId);
     }
     await encryptLadder(plainDir, outDir, renditions, {
       key,

@@ -2,7 +2,15 @@
 // ffmpeg, each ingested through the real media pipeline and minted by one of three creator
 // accounts; viewers with subscriptions, view passes and watch history; and one past period
 // already tallied, published, signed, posted and claimable — so every page has something real.
-import { mkdir, rm } from "node:fs/promises";
+//
+// A kill at any point (Ctrl-C, SIGKILL, a crash) and a restart finish the catalogue without doing
+// anything twice: each step asks the chain whether it is done before doing it (a film whose
+// metadata URI is already a listing is not minted again; a subscription, a pass, a posted tally
+// are not bought or posted again), and what the steps cannot ask the chain — the metadata URI
+// of a film ingested but perhaps not minted, the times the watch history starts at — is written
+// to a progress file before it is used. Heartbeats recorded again with the same session and
+// times add nothing (the ledger ignores a beat not after its session's last one).
+import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseEventLogs, type Hash } from "viem";
 import type { HDAccount } from "viem/accounts";
@@ -14,11 +22,13 @@ import { recordHeartbeat } from "../ledger/ledger.ts";
 import type { IpfsStore } from "../ipfs/index.ts";
 import { ingestFile } from "../media/pipeline.ts";
 import { mediaTools, run } from "../media/tools.ts";
-import { periodClock } from "../oracle/chainReads.ts";
+import { chainTime, periodClock, readTally } from "../oracle/chainReads.ts";
 import { runPost } from "../oracle/post.ts";
 import { runPublish } from "../oracle/publish.ts";
 import { runSign } from "../oracle/sign.ts";
 import { runTally } from "../oracle/tally.ts";
+import { writeAtomic } from "../oracle/workdir.ts";
+import { Job } from "../media/jobs.ts";
 
 export { account, DEMO_ACCOUNTS, HARDHAT_MNEMONIC } from "./accounts.ts";
 import { account, DEMO_ACCOUNTS } from "./accounts.ts";
@@ -105,8 +115,43 @@ export interface DemoOptions {
   db: Database;
   ipfs: IpfsStore;
   workDir: string;
+  /** Where the seeding records its progress, so a restart after a kill carries on (default: in workDir). */
+  progressFile?: string;
   filmSeconds?: number;
   log: (line: string) => void;
+}
+
+/** What a restart needs to carry on and the chain cannot tell: for one market. */
+interface DemoProgress {
+  market: string;
+  /** Films ingested, by index into DEMO_FILMS: the URI they are (or will be) minted with. */
+  films: Record<number, { metadataUri: string; durationSeconds: number }>;
+  /** Unix seconds the period-0 watch history starts at. */
+  watchStart?: number;
+  /** Unix seconds the current period's watching starts at. */
+  lateWatchStart?: number;
+}
+
+async function readProgress(file: string, market: string): Promise<DemoProgress> {
+  try {
+    const progress = JSON.parse(await readFile(file, "utf8")) as DemoProgress;
+    // Progress on another deployment (the chain was reset since) tells nothing about this one.
+    if (progress.market === market.toLowerCase()) return progress;
+  } catch {
+    // none yet
+  }
+  return { market: market.toLowerCase(), films: {} };
+}
+
+/** The listing minted with `metadataUri` by `creator`, if any (the demo's films are few, so a scan is fine). */
+async function listingWith(ctx: ChainContext, metadataUri: string, creator: string): Promise<bigint | null> {
+  const total = await ctx.contracts.listings.read.totalListings();
+  for (let id = 1n; id <= total; id++) {
+    if ((await ctx.contracts.listings.read.tokenURI([id])) !== metadataUri) continue;
+    const [minted] = await ctx.contracts.listings.getEvents.ListingMinted({ filmId: id }, { fromBlock: 0n });
+    if (minted?.args.creator?.toLowerCase() === creator.toLowerCase()) return id;
+  }
+  return null;
 }
 
 /** Waits for a sent transaction (`what` names it in the error) and insists it succeeded. */
@@ -126,75 +171,106 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   const { ctx, db, ipfs, log } = options;
   const seconds = options.filmSeconds ?? 12;
   const tools = mediaTools();
+  const progressFile = options.progressFile ?? path.join(options.workDir, "progress.json");
+  const progress = await readProgress(progressFile, ctx.market);
+  const save = () => writeAtomic(progressFile, JSON.stringify(progress, null, 2) + "\n");
+  // The ingests' work directories: whatever an interrupted run left there is of no use.
+  const mediaWork = path.join(options.workDir, "media");
+  await rm(mediaWork, { recursive: true, force: true });
   await mkdir(options.workDir, { recursive: true });
 
   // 1. Films: generate, ingest (probe → HLS ladder → encrypt → IPFS → metadata), mint.
   const filmIds: bigint[] = [];
   const durations: number[] = [];
   for (const [i, film] of DEMO_FILMS.entries()) {
-    const source = path.join(options.workDir, `demo-${i + 1}.mp4`);
-    log(`film ${i + 1}/${DEMO_FILMS.length}: generating "${film.title}"`);
-    await run(tools.ffmpeg, [
-      "-y",
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-f",
-      "lavfi",
-      "-i",
-      film.video,
-      "-f",
-      "lavfi",
-      "-i",
-      film.audio,
-      "-t",
-      String(seconds),
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-pix_fmt",
-      "yuv420p",
-      "-c:a",
-      "aac",
-      "-shortest",
-      source,
-    ]);
-    log(`film ${i + 1}/${DEMO_FILMS.length}: ingesting through the media pipeline`);
-    const result = await ingestFile(
-      source,
-      { title: film.title, description: film.description, genre: film.genre, aiTools: film.aiTools },
-      { ipfs, previewSeconds: 8 },
-    );
     const creator = account(DEMO_ACCOUNTS.creators[film.creator]);
-    const receipt = await mined(
-      ctx,
-      "mint",
-      ctx.contractsFor(creator).listings.write.mint([`ipfs://${result.metadataCid}`, Math.round(result.durationSeconds), film.price]),
-    );
+    const ingested = progress.films[i];
+    const existing = ingested ? await listingWith(ctx, ingested.metadataUri, creator.address) : null;
+    if (ingested && existing !== null) {
+      log(`film ${i + 1}/${DEMO_FILMS.length}: "${film.title}" is already minted (film ${existing})`);
+      filmIds.push(existing);
+      durations.push(ingested.durationSeconds);
+      continue;
+    }
+    if (!ingested) {
+      const source = path.join(options.workDir, `demo-${i + 1}.mp4`);
+      log(`film ${i + 1}/${DEMO_FILMS.length}: generating "${film.title}"`);
+      await run(tools.ffmpeg, [
+        "-y",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        film.video,
+        "-f",
+        "lavfi",
+        "-i",
+        film.audio,
+        "-t",
+        String(seconds),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        source,
+      ]);
+      log(`film ${i + 1}/${DEMO_FILMS.length}: ingesting through the media pipeline`);
+      const result = await ingestFile(
+        source,
+        { title: film.title, description: film.description, genre: film.genre, aiTools: film.aiTools },
+        // No status file: the seeding is this process's own work, redone by the next start if cut short.
+        { ipfs, previewSeconds: 8, workDir: mediaWork, job: new Job({ dir: null, label: film.title }) },
+      );
+      // Recorded before the mint: a kill after the mint finds the listing by this URI.
+      progress.films[i] = { metadataUri: `ipfs://${result.metadataCid}`, durationSeconds: Math.round(result.durationSeconds) };
+      await save();
+      await rm(source, { force: true });
+    }
+    const { metadataUri, durationSeconds } = progress.films[i];
+    log(`film ${i + 1}/${DEMO_FILMS.length}: minting "${film.title}"`);
+    const receipt = await mined(ctx, "mint", ctx.contractsFor(creator).listings.write.mint([metadataUri, durationSeconds, film.price]));
     const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
     filmIds.push(minted.args.filmId);
-    durations.push(Math.round(result.durationSeconds));
-    await rm(source, { force: true });
+    durations.push(durationSeconds);
   }
 
-  // 2. Viewers: test dollars, subscriptions and passes.
+  // 2. Viewers: test dollars, subscriptions and passes (each only if the chain does not have it yet).
   const [v1, v2, v3] = DEMO_ACCOUNTS.viewers.map(account);
   const price = await ctx.contracts.market.read.monthlyPrice();
   for (const v of [v1, v2, v3]) {
     const { token } = ctx.contractsFor(v);
-    await mined(ctx, "faucet", token.write.faucet([1_000n * USD]));
-    await mined(ctx, "approve", token.write.approve([ctx.market, 2n ** 256n - 1n]));
+    if ((await ctx.contracts.token.read.balanceOf([v.address])) === 0n) await mined(ctx, "faucet", token.write.faucet([1_000n * USD]));
+    if ((await ctx.contracts.token.read.allowance([v.address, ctx.market])) === 0n)
+      await mined(ctx, "approve", token.write.approve([ctx.market, 2n ** 256n - 1n]));
   }
   log("viewers: two subscriptions and two view passes");
-  await mined(ctx, "subscribe", ctx.contractsFor(v1).market.write.subscribe([3n, price]));
-  await mined(ctx, "subscribe", ctx.contractsFor(v2).market.write.subscribe([1n, price]));
-  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[0], DEMO_FILMS[0].price]));
-  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[4], DEMO_FILMS[4].price]));
+  const subscribe = async (v: HDAccount, months: bigint) => {
+    if ((await ctx.contracts.market.read.subscriptionEnd([v.address])) === 0n)
+      await mined(ctx, "subscribe", ctx.contractsFor(v).market.write.subscribe([months, price]));
+  };
+  const buyView = async (v: HDAccount, film: number) => {
+    if ((await ctx.contracts.market.read.passExpiry([filmIds[film], v.address])) === 0n)
+      await mined(ctx, "buyView", ctx.contractsFor(v).market.write.buyView([filmIds[film], DEMO_FILMS[film].price]));
+  };
+  await subscribe(v1, 3n);
+  await subscribe(v2, 1n);
+  await buyView(v3, 0);
+  await buyView(v3, 4);
 
   // 3. Watch history in period 0, recorded through the ledger's rules as the heartbeat route would.
   const clock = await periodClock(ctx);
-  const start = Number((await ctx.publicClient.getBlock()).timestamp) + 60;
+  if (progress.watchStart === undefined) {
+    progress.watchStart = Number((await ctx.publicClient.getBlock()).timestamp) + 60;
+    await save();
+  }
+  const start = progress.watchStart;
   const watch = async (viewer: HDAccount, film: number, secs: number, at: number, entitlement: "subscription" | "pass") => {
     for (let t = 0; t <= secs; t += 10) {
       await recordHeartbeat(
@@ -225,25 +301,37 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
 
   // 4. The period ends (time moves on the local chain); the oracle settles it; the window passes.
   const { end } = periodBounds(clock, 0);
-  log("period 0 ends: moving the local chain's clock past it");
-  await chainRpc(ctx, "evm_setNextBlockTimestamp", [end + 120]);
-  await chainRpc(ctx, "evm_mine", []);
-  const filesRoot = path.join(options.workDir, "oracle");
-  await runTally(ctx, { period: 0, ledger: db, filesRoot });
-  await runPublish(ctx, ipfs, 0, filesRoot);
-  const [o1, o2] = DEMO_ACCOUNTS.oracles.map(account);
-  await runSign(ctx, o1, 0, filesRoot);
-  await runSign(ctx, o2, 0, filesRoot);
-  await runPost(ctx, o1, 0, filesRoot);
-  const window = Number(await ctx.contracts.market.read.challengeWindow());
-  await chainRpc(ctx, "evm_increaseTime", [window + 60]);
-  await chainRpc(ctx, "evm_mine", []);
+  if ((await chainTime(ctx)) < end + 120) {
+    log("period 0 ends: moving the local chain's clock past it");
+    await chainRpc(ctx, "evm_setNextBlockTimestamp", [end + 120]);
+    await chainRpc(ctx, "evm_mine", []);
+  }
+  if ((await readTally(ctx, 0)).status === "none") {
+    // Each oracle step is idempotent too: the same ledger gives the same file, and post checks the chain first.
+    const filesRoot = path.join(options.workDir, "oracle");
+    await runTally(ctx, { period: 0, ledger: db, filesRoot });
+    await runPublish(ctx, ipfs, 0, filesRoot);
+    const [o1, o2] = DEMO_ACCOUNTS.oracles.map(account);
+    await runSign(ctx, o1, 0, filesRoot);
+    await runSign(ctx, o2, 0, filesRoot);
+    await runPost(ctx, o1, 0, filesRoot);
+  }
+  const { claimableAt } = await readTally(ctx, 0);
+  const now = await chainTime(ctx);
+  if (now < claimableAt + 60) {
+    await chainRpc(ctx, "evm_increaseTime", [claimableAt + 60 - now]);
+    await chainRpc(ctx, "evm_mine", []);
+  }
   log("period 0 tallied, posted and claimable");
 
   // 5. A little watching in the current period, so "trending this period" has an order.
-  const now = Number((await ctx.publicClient.getBlock()).timestamp);
-  await watch(v1, 2, 40, now, "subscription");
-  await watch(v1, 5, 40, now + 100, "subscription");
-  await watch(v1, 0, 20, now + 200, "subscription");
+  if (progress.lateWatchStart === undefined) {
+    progress.lateWatchStart = Number((await ctx.publicClient.getBlock()).timestamp);
+    await save();
+  }
+  const late = progress.lateWatchStart;
+  await watch(v1, 2, 40, late, "subscription");
+  await watch(v1, 5, 40, late + 100, "subscription");
+  await watch(v1, 0, 20, late + 200, "subscription");
   return { films: filmIds.length };
 }

@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, open, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { RpcBlock } from "viem";
 import { HARDHAT_MNEMONIC } from "./accounts.ts";
@@ -70,6 +70,11 @@ export interface LocalChain {
   exited: Promise<number | string>;
   /** Stops anvil, which writes its state as it exits. */
   stop(): Promise<void>;
+  /**
+   * Resolves once anvil has written its state after this call (it does so every second), so what
+   * was mined before survives a kill; gives up after a few seconds.
+   */
+  persisted(): Promise<void>;
 }
 
 async function rpc<Result = unknown>(url: string, method: string, params: unknown[] = []): Promise<Result> {
@@ -232,12 +237,25 @@ export async function startLocalChain(options: {
     throw error;
   }
   const stopCopying = keepCompleteCopy(stateFile, completeCopy);
+  const persisted = async () => {
+    const since = Date.now();
+    while (Date.now() - since < (STATE_INTERVAL + 4) * 1000) {
+      await new Promise((r) => setTimeout(r, 200));
+      const written = await stat(stateFile).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
+      if (written > since && (await parses(stateFile))) return;
+    }
+    log(`local chain: ${stateFile} was not rewritten within a few seconds`);
+  };
   let stopping: Promise<void> | undefined;
   return {
     url,
     restored,
     pid: child.pid!,
     exited,
+    persisted,
     stop: () =>
       (stopping ??= (async () => {
         await terminate(child);

@@ -92,6 +92,7 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "media.IPFS_FAILED": { status: 503, reason: "ipfs-failed", message: IPFS_DOWN },
   "media.LIVEPEER_FAILED": { status: 503, reason: "livepeer-failed", message: LIVEPEER_DOWN },
   "media.CANCELLED": { status: 409, reason: "cancelled" },
+  "media.INTERRUPTED": { status: 409, reason: "interrupted" },
   "media.KEY_STORE": { status: 503, reason: "key-store", message: "The server's key store is not available; try again shortly." },
   "media.TOOL_MISSING": { status: 503, reason: "tool-missing", message: "The server cannot process films just now; try again later." },
   "media.INTERNAL": { status: 503, reason: "internal", message: TRY_AGAIN },

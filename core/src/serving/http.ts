@@ -45,6 +45,7 @@ export type ErrorReason =
   | "ipfs-failed"
   | "livepeer-failed"
   | "cancelled"
+  | "interrupted"
   | "key-store"
   | "tool-missing"
   | "livepeer-unavailable"

@@ -12,7 +12,16 @@ import { ClaimsSlot, FilmControlsSlot, UploadSlot } from "@/components/slots";
 import { formatDollars, formatWatchTime } from "@/lib/format";
 import { aiTools, genres } from "@/lib/server/catalog";
 import { currentSession } from "@/lib/server/session";
-import { contracts, creatorClaims, creatorOverview, maxUploadBytes, ppvBalance, type ClaimRow } from "@/lib/server/studio";
+import {
+  contracts,
+  creatorClaims,
+  creatorOverview,
+  maxUploadBytes,
+  ppvBalance,
+  recentJobs,
+  type ClaimRow,
+  type RecentJob,
+} from "@/lib/server/studio";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Studio" };
@@ -37,20 +46,25 @@ export default async function StudioPage() {
     genreList: string[];
     claims: ClaimRow[];
     balance: bigint;
+    jobs: RecentJob[];
   } | null = null;
   try {
-    const [overview, addresses, tools, genreList, balance] = await Promise.all([
+    const [overview, addresses, tools, genreList, balance, jobs] = await Promise.all([
       creatorOverview(session.address),
       contracts(),
       aiTools(),
       genres(),
       ppvBalance(session.address),
+      recentJobs(session.address).catch((error: unknown) => {
+        console.error("studio: recent jobs:", error);
+        return [];
+      }),
     ]);
     const claims = await creatorClaims(
       session.address,
       overview.films.map((f) => ({ filmId: f.filmId, title: f.title })),
     );
-    data = { overview, addresses, tools, genreList, claims, balance };
+    data = { overview, addresses, tools, genreList, claims, balance, jobs };
   } catch (error) {
     console.error("studio:", error);
   }
@@ -64,7 +78,7 @@ export default async function StudioPage() {
       </div>
     );
   }
-  const { overview, addresses, tools, genreList, claims, balance } = data;
+  const { overview, addresses, tools, genreList, claims, balance, jobs } = data;
   const { totals, periods, films } = overview;
   const chartPeriods = periods.slice(-12);
 
@@ -87,6 +101,30 @@ export default async function StudioPage() {
           toolSuggestions={tools}
           genreSuggestions={genreList}
         />
+        {jobs.length > 0 && (
+          <div className="studio-jobs" data-testid="studio-jobs">
+            <h3>Recent uploads</h3>
+            <ul>
+              {jobs.map((job) => (
+                <li key={job.id} data-testid="studio-job" data-job-id={job.id} data-state={job.state} data-code={job.error?.code}>
+                  <strong>{job.title}</strong>{" "}
+                  <span className="muted">
+                    {job.state === "running"
+                      ? `processing${job.stage ? ` (${job.stage})` : ""}, ${Math.round(job.percent)} %`
+                      : job.state === "done"
+                        ? "processed"
+                        : "failed"}
+                  </span>
+                  {job.error && (
+                    <p className="error small" data-testid="studio-job-error">
+                      {job.error.message}
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </section>
 
       <section className="panel" data-testid="studio-films">

@@ -4,8 +4,10 @@
  *
  * Ownership: on creation of an upload the server writes the signed-in address into the upload's
  * tus metadata (`owner`, replacing anything the client sent), so it survives a restart with the
- * upload itself; only that address may resume it or start an ingest from it. Jobs remember their
- * owner in memory (a job does not outlive the process that runs it).
+ * upload itself; only that address may resume it or start an ingest from it. Jobs are rows of the
+ * database (core/src/media/jobStore.ts) with their owner, input and status, so they outlive this
+ * process: when the server starts (and every half minute) the jobs a crash interrupted are run
+ * again from their upload, or end failed (code INTERRUPTED) with their temporary files removed.
  */
 import "server-only";
 import type { Address } from "viem";
@@ -15,11 +17,15 @@ import {
   ingestFile,
   JobRegistry,
   KeyStore,
+  type Job,
+  MediaJobStore,
+  recoverJobs,
   livepeerIngestFromEnv,
   MediaError,
   maxUploadBytesFromEnv,
   parseListing,
   type IngestResult,
+  type JobRecord,
   type JobStatus,
   type UploadService,
 } from "@ai-films/core/media";
@@ -39,6 +45,8 @@ export const INPUT_ERROR_CODES = new Set([
   "TRUNCATED",
   "UNSUPPORTED",
   "INVALID_METADATA",
+  // Interrupted by a restart with its upload gone (or too often): only a new upload helps.
+  "INTERRUPTED",
 ]);
 
 export interface StudioJob {
@@ -52,18 +60,23 @@ export interface StudioJob {
 type State = {
   uploads?: UploadService;
   jobs?: JobRegistry;
-  owners: Map<string, StudioJob>;
+  recovery?: ReturnType<typeof setInterval>;
   tallies: Map<string, Promise<TallyFile>>;
 };
 const g = globalThis as typeof globalThis & { __aiFilmsStudio?: State };
-const state: State = (g.__aiFilmsStudio ??= { owners: new Map(), tallies: new Map() });
+const state: State = (g.__aiFilmsStudio ??= { tallies: new Map() });
 
 export function uploads(): UploadService {
   return (state.uploads ??= createUploadService({ path: UPLOADS_PATH }));
 }
 
+/** The jobs running in this process; their records are in the database (jobStore). */
 export function jobs(): JobRegistry {
-  return (state.jobs ??= new JobRegistry());
+  return (state.jobs ??= new JobRegistry(undefined, { statusFiles: false }));
+}
+
+async function jobStore(): Promise<MediaJobStore> {
+  return new MediaJobStore(await getDb());
 }
 
 export const maxUploadBytes = () => maxUploadBytesFromEnv();
@@ -128,23 +141,121 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
   // leave a job that never starts.
   const keyStore = livepeer ? undefined : new KeyStore();
   const job = jobs().create<IngestResult>(input.title);
-  state.owners.set(job.id, { owner: who, uploadId: input.uploadId, price: input.price.toString(), title: input.title });
+  const store = await jobStore();
+  await store.create(job, { owner: who, uploadId: input.uploadId, listing, price: input.price });
+  await runJob(store, job, { uploadId: input.uploadId, path: finished.path, listing, price: input.price, keyStore });
+  return job.id;
+}
+
+/** Runs the pipeline under `job` (started or resumed), its row following it; returns once it runs. */
+async function runJob(
+  store: MediaJobStore,
+  job: Job<IngestResult>,
+  input: { uploadId: string; path: string; listing: StartJobInputText; price: bigint; keyStore: KeyStore | undefined },
+): Promise<void> {
+  const livepeer = livepeerIngestFromEnv(input.price === 0n);
+  const tracker = store.track(job);
   const ipfs = await getIpfs();
-  ingestFile(finished.path, listing, { job, ipfs, keyStore, livepeer })
+  ingestFile(input.path, input.listing, {
+    job,
+    ipfs,
+    keyStore: input.keyStore,
+    livepeer,
+    onKeyCreated: tracker.setKey,
+  })
     .then(() => uploads().remove(input.uploadId))
     .catch(async (error: unknown) => {
       const code = (error as { code?: string }).code ?? "INTERNAL";
       if (INPUT_ERROR_CODES.has(code)) await uploads().remove(input.uploadId);
       console.warn(`studio: job ${job.id} failed (${code}): ${(error as Error).message}`);
     });
-  return job.id;
+}
+
+type StartJobInputText = Pick<StartJobInput, "title" | "description" | "genre" | "aiTools">;
+
+/**
+ * Resumes or ends the jobs a crash interrupted (their runner is gone): run when the server starts
+ * and every 30 s after (another server's jobs become orphaned when its heartbeat stops).
+ */
+export async function recoverInterruptedJobs(): Promise<void> {
+  await locateMediaTools();
+  const store = await jobStore();
+  await recoverJobs({
+    store,
+    keyStore: new KeyStore(),
+    resume: async (record: JobRecord) => {
+      if (!record.uploadId || !record.owner) return "It has no upload to start again from.";
+      let path: string;
+      try {
+        if ((await uploadOwner(record.uploadId)) !== record.owner) throw new Error("not this creator's upload");
+        path = (await uploads().finished(record.uploadId)).path;
+      } catch {
+        await uploads().remove(record.uploadId);
+        return "Its upload is no longer on the server: upload the film again.";
+      }
+      const price = record.price ?? 0n;
+      const keyStore = livepeerIngestFromEnv(price === 0n) ? undefined : new KeyStore();
+      const job = jobs().create<IngestResult>(record.listing.title, record.id);
+      await runJob(store, job, { uploadId: record.uploadId, path, listing: record.listing as StartJobInputText, price, keyStore });
+      return true;
+    },
+    log: (line) => console.log(line),
+  });
+}
+
+/** Starts recovering interrupted jobs now and every 30 s; once per process. */
+export function startJobRecovery(): Promise<void> {
+  if (state.recovery) return Promise.resolve();
+  const run = () =>
+    recoverInterruptedJobs().catch((error: unknown) =>
+      console.warn(`media jobs: recovery failed (${error instanceof Error ? error.message : error}); retrying shortly`),
+    );
+  state.recovery = setInterval(run, 30_000);
+  state.recovery.unref?.();
+  return run();
 }
 
 export async function jobFor(owner: string, id: string): Promise<{ status: JobStatus; job: StudioJob } | null> {
-  const job = state.owners.get(id);
-  if (!job || job.owner !== owner.toLowerCase()) return null;
-  const status = await jobs().status(id);
-  return status ? { status, job } : null;
+  const record = await (await jobStore()).get(id);
+  if (!record || record.owner !== owner.toLowerCase()) return null;
+  // While it runs here, memory is newer than the row (which is written at most once a second).
+  const status = jobs().get(id)?.snapshot() ?? record.status;
+  return { status, job: studioJob(record) };
+}
+
+function studioJob(record: JobRecord): StudioJob {
+  return {
+    owner: record.owner ?? "",
+    uploadId: record.uploadId ?? "",
+    price: (record.price ?? 0n).toString(),
+    title: record.listing.title ?? "",
+  };
+}
+
+export interface RecentJob extends StudioJob {
+  id: string;
+  state: JobStatus["state"];
+  stage: JobStatus["stage"];
+  percent: number;
+  error?: { code: string; message: string };
+  createdAt: number;
+}
+
+/** The creator's latest ingest jobs, for the studio's list (a job interrupted by a restart shows there). */
+export async function recentJobs(owner: string, limit = 10): Promise<RecentJob[]> {
+  const records = await (await jobStore()).listByOwner(owner, limit);
+  return records.map((record) => {
+    const status = jobs().get(record.id)?.snapshot() ?? record.status;
+    return {
+      ...studioJob(record),
+      id: record.id,
+      state: status.state,
+      stage: status.stage,
+      percent: status.percent,
+      error: status.error,
+      createdAt: record.createdAt,
+    };
+  });
 }
 
 // ------------------------------------------------------------------------------- read models

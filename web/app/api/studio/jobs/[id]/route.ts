@@ -1,6 +1,8 @@
 /**
  * GET /api/studio/jobs/<id> — the ingest job's status for its creator: state, stage, percent per
  * stage, the error (code and one sentence) or the result the mint needs (metadata URI, duration).
+ * Jobs are kept in the database: after a restart a job reads as resumed (running again) or failed
+ * with code INTERRUPTED, never as unknown.
  */
 import { guarded, refuse } from "@/lib/server/http";
 import { getServing } from "@/lib/server/services";
@@ -15,7 +17,7 @@ export const GET = (request: Request, { params }: { params: Promise<{ id: string
     if (!session) return refuse("no-session", "Sign in to follow your uploads.");
     const id = (await params).id;
     const found = /^[0-9a-f]{32}$/.test(id) ? await jobFor(session.address, id) : null;
-    if (!found) return refuse("not-found", "No such job (the server may have restarted): upload the film again.");
+    if (!found) return refuse("not-found", "No such job.");
     const { status, job } = found;
     const result = status.result as { metadataUri?: string; durationSeconds?: number; metadataCid?: string; hlsCid?: string } | undefined;
     return Response.json(
