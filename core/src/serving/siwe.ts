@@ -22,6 +22,7 @@ import type { AuthStore, NonceState } from "./authStore.ts";
 import { AiFilmsError, isAiFilmsError, type ModuleCode } from "../errors.ts";
 import { errorResponse, methodNotAllowed, refuse } from "./errors.ts";
 import { isCrossSite, isHttps, json, readBodyText } from "./http.ts";
+import { clientIp, rateLimitedResponse, type RateLimiter } from "./rateLimits.ts";
 import { createSessionManager, type Session, type SessionManager } from "./sessions.ts";
 
 export const DEFAULT_NONCE_TTL_SECONDS = 10 * 60;
@@ -45,13 +46,17 @@ export interface AuthConfig {
   secureCookies?: boolean | "auto";
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now?: () => number;
+  /** Counts nonce requests and sign-ins per IP, and sessions per wallet (RATE_LIMITS.nonce, .signIn). */
+  rateLimiter?: RateLimiter;
+  /** Reverse proxies in front of the server that append to X-Forwarded-For (see clientIp). */
+  trustedProxies?: number;
 }
 
 export interface Auth {
   /** A fresh single-use nonce, stored with its expiry. */
   createNonce(): Promise<{ nonce: string; expiresAt: number }>;
-  /** GET handler: `{ nonce, expiresAt }`, never cached. */
-  nonceResponse(): Promise<Response>;
+  /** GET handler: `{ nonce, expiresAt }`, never cached; 429 past the rate limit or the nonce cap. */
+  nonceResponse(request?: Request): Promise<Response>;
   /** POST handler: verifies `{ message, signature }` and sets the session cookie. */
   signIn(request: Request): Promise<Response>;
   /** POST handler: clears the cookie and revokes the session. */
@@ -206,8 +211,12 @@ export function createAuth(config: AuthConfig): Auth {
     };
   };
 
+  const ipOf = (request: Request) => clientIp(request, config.trustedProxies);
+
   const signIn = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return methodNotAllowed(["POST"]);
+    const limited = await config.rateLimiter?.check("signIn", { ip: ipOf(request) });
+    if (limited) return limited;
     if (isCrossSite(request, config.domain)) {
       return refuse("cross-site", "Sign in from this site's own pages.");
     }
@@ -233,6 +242,10 @@ export function createAuth(config: AuthConfig): Auth {
       if (isAiFilmsError(error, "auth")) return errorResponse(error);
       throw error;
     }
+    // Sessions per wallet, counted only once the signature proved the wallet: nobody can use up
+    // another wallet's allowance by naming it in a forged message.
+    const walletLimited = await config.rateLimiter?.check("signIn", { wallet: who.address });
+    if (walletLimited) return walletLimited;
     const { session, setCookie } = await sessions.issue(request, who);
     return json(
       { address: session.address, chainId: session.chainId, expiresAt: session.expiresAt },
@@ -242,8 +255,15 @@ export function createAuth(config: AuthConfig): Auth {
 
   return {
     createNonce,
-    async nonceResponse() {
-      return json(await createNonce());
+    async nonceResponse(request) {
+      try {
+        if (request) await config.rateLimiter?.hit("nonce", { ip: ipOf(request) });
+        return json(await createNonce());
+      } catch (error) {
+        const limited = rateLimitedResponse(error);
+        if (limited) return limited;
+        throw error;
+      }
     },
     signIn,
     async signOut(request) {
