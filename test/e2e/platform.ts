@@ -32,8 +32,9 @@ export function e2ePlatform(): Promise<E2E> {
     const browser = await launchChromium();
     try {
       const platform = await launchPlatform({
-        webPort: 3210,
-        rpcPort: 8745,
+        // E2E_WEB_PORT / E2E_RPC_PORT move the suite beside another run of it.
+        webPort: Number(process.env.E2E_WEB_PORT) || 3210,
+        rpcPort: Number(process.env.E2E_RPC_PORT) || 8745,
         distDir: ".next-e2e",
         env: { NEXT_PUBLIC_DEV_ACCOUNTS: [...new Set([4, 5, 6, ...Object.values(E2E_ACCOUNTS)])].join(",") },
       });
