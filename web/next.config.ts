@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
+import { staticSecurityHeaders } from "@ai-films/core/serving/securityHeaders";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -35,6 +36,14 @@ const nextConfig: NextConfig = {
   // NEXT_DIST_DIR lets a second build (a test run) live beside the one `npm start` serves.
   distDir: process.env.NEXT_DIST_DIR?.trim() || ".next",
   poweredByHeader: false,
+  // Pages get theirs (with the CSP nonce) from proxy.ts; the API, the gateway and Next's files get the static ones here.
+  async headers() {
+    const headers = Object.entries(staticSecurityHeaders({ hsts: process.env.HSTS === "1" || process.env.HSTS === "true" })).map(
+      ([key, value]) => ({ key, value }),
+    );
+    return ["/api/:path*", "/ipfs/:path*", "/_next/:path*"].map((source) => ({ source, headers }));
+  },
+
   reactStrictMode: true,
 };
 

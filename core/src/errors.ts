@@ -122,6 +122,8 @@ export const ERROR_CODES = {
     "range-not-satisfiable": "A byte range beyond the end of the file.",
     "ipfs-unavailable": "The IPFS store did not answer.",
     "too-large": "An upload larger than MEDIA_MAX_UPLOAD_BYTES.",
+    "rate-limited": "Too many requests of one kind from one address or wallet (serving/rateLimits.ts).",
+    "upload-quota": "The creator's unfinished uploads already hold their quota of disk.",
   },
 } as const;
 

@@ -155,6 +155,12 @@ async function subscribeAll(rpcUrl: string, market: Address, token: Address, mon
 }
 
 // ---------------------------------------------------------------- viewers
+/**
+ * Each simulated viewer's own address (10.x.y.z), sent as X-Forwarded-For: the web edge's per-IP
+ * rate limits (README § Security) see thousands of clients, as in production, not one.
+ */
+const viewerIp = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+
 async function signInAll(base: string, accounts: LocalAccount[], concurrency = 8): Promise<Viewer[]> {
   const viewers: Viewer[] = new Array(accounts.length);
   let next = 0;
@@ -162,7 +168,7 @@ async function signInAll(base: string, accounts: LocalAccount[], concurrency = 8
     Array.from({ length: concurrency }, async () => {
       while (next < accounts.length) {
         const i = next++;
-        viewers[i] = { account: accounts[i], cookie: await sessionCookieFor(base, accounts[i]) };
+        viewers[i] = { account: accounts[i], cookie: await sessionCookieFor(base, accounts[i], viewerIp(i)) };
       }
     }),
   );
@@ -276,7 +282,7 @@ async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], 
                 const i = next++ % viewers.length;
                 return {
                   ...request,
-                  headers: { "content-type": "application/json", origin, cookie: viewers[i].cookie },
+                  headers: { "content-type": "application/json", origin, cookie: viewers[i].cookie, "x-forwarded-for": viewerIp(i) },
                   body: JSON.stringify({ filmId: filmIds[i % filmIds.length], sessionId: `load-${run}-${i}`, positionSeconds: 0 }),
                 };
               },

@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Address, PublicClient } from "viem";
-import { playUntil, purchase, signIn } from "../helpers/browser/chromium.ts";
+import { cspViolations, playUntil, purchase, recordCspViolations, signIn } from "../helpers/browser/chromium.ts";
 import { uploadAndMint } from "../helpers/browser/studio.ts";
 import { filmListingsAbi, filmMarketAbi, testDollarAbi, connectRpc } from "@ai-films/core/chain";
 import { runFfmpeg } from "@ai-films/core/media/tools";
@@ -73,6 +73,7 @@ describe("Creators in a real browser", function () {
     notVideo = path.join(e2e.platform.dataDir, "notes.mp4");
     await writeFile(notVideo, "These are my notes for the next film, not a video.\n".repeat(200));
     studio = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await recordCspViolations(studio);
     page = await studio.newPage();
     await page.goto(`${e2e.baseUrl}/studio`);
     await signIn(page, E2E_ACCOUNTS.creator);
@@ -127,6 +128,7 @@ describe("Creators in a real browser", function () {
 
   it("a subscriber watches the new film to the end", async () => {
     const viewer = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await recordCspViolations(viewer);
     try {
       const p = await viewer.newPage();
       await p.goto(`${e2e.baseUrl}/films/${filmId}`);
@@ -224,6 +226,10 @@ describe("Creators in a real browser", function () {
       { timeout: 30_000 },
     );
     expect(await claimRow.getAttribute("data-claimed")).to.equal("true");
+  });
+
+  it("logged no Content-Security-Policy violation in the studio, the player or the payouts page", () => {
+    expect(cspViolations()).to.deep.equal([]);
   });
 });
 

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { playUntil, purchase, signIn, videoTime } from "../helpers/browser/chromium.ts";
+import { cspViolations, playUntil, purchase, recordCspViolations, signIn, videoTime } from "../helpers/browser/chromium.ts";
 import { filmListingsAbi, connectRpc } from "@ai-films/core/chain";
 import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, tracePage, type E2E } from "./platform.ts";
 
@@ -22,6 +22,7 @@ describe("Viewers in a real browser", function () {
     e2e = await e2ePlatform();
     BASE = e2e.baseUrl;
     viewer = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await recordCspViolations(viewer);
     page = await viewer.newPage();
     tracePage(page, "viewer");
     page.on("response", (r) => {
@@ -106,6 +107,7 @@ describe("Viewers in a real browser", function () {
 
   it("lets a second, unsubscribed viewer buy a single view and watch it", async () => {
     const second = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await recordCspViolations(second);
     const p2 = await second.newPage();
     tracePage(p2, "buyer");
     let fetched = false;
@@ -132,5 +134,18 @@ describe("Viewers in a real browser", function () {
     await page.getByTestId("session-status").waitFor({ state: "detached", timeout: 30_000 });
     const status = await page.evaluate(async (url) => (await fetch(url, { credentials: "include" })).status, keyUrl);
     expect(status).to.equal(401);
+  });
+
+  it("serves every page with its security headers, and the pages above logged no CSP violation", async () => {
+    const response = await fetch(filmUrl || BASE);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp)
+      .to.match(/script-src [^;]*'nonce-[A-Za-z0-9+/=]+'/)
+      .and.include("frame-ancestors 'none'");
+    expect(csp).not.to.match(/script-src [^;]*'unsafe-inline'/);
+    expect(response.headers.get("x-content-type-options")).to.equal("nosniff");
+    expect(response.headers.get("referrer-policy")).to.be.a("string");
+    expect(response.headers.get("permissions-policy")).to.be.a("string");
+    expect(cspViolations()).to.deep.equal([]);
   });
 });

@@ -5,10 +5,15 @@
 import type { LocalAccount } from "viem";
 import { createSiweMessage } from "viem/siwe";
 
-/** Signs `who` in at `baseUrl`; returns the session cookie as "name=value". */
-export async function sessionCookieFor(baseUrl: string, who: LocalAccount): Promise<string> {
+/**
+ * Signs `who` in at `baseUrl`; returns the session cookie as "name=value". `clientIp` is sent as
+ * X-Forwarded-For, so a benchmark's many simulated visitors meet the per-IP rate limits as many
+ * clients would, not as one.
+ */
+export async function sessionCookieFor(baseUrl: string, who: LocalAccount, clientIp?: string): Promise<string> {
   const base = new URL(baseUrl);
-  const nonceRes = await fetch(new URL("/api/auth/nonce", base));
+  const forwarded: Record<string, string> = clientIp ? { "X-Forwarded-For": clientIp } : {};
+  const nonceRes = await fetch(new URL("/api/auth/nonce", base), { headers: forwarded });
   if (!nonceRes.ok) throw new Error(`GET /api/auth/nonce answered ${nonceRes.status}`);
   const { nonce } = (await nonceRes.json()) as { nonce: string };
   const now = new Date();
@@ -26,7 +31,7 @@ export async function sessionCookieFor(baseUrl: string, who: LocalAccount): Prom
   const signature = await who.signMessage({ message });
   const res = await fetch(new URL("/api/auth/signin", base), {
     method: "POST",
-    headers: { "Content-Type": "application/json", Origin: base.origin },
+    headers: { "Content-Type": "application/json", Origin: base.origin, ...forwarded },
     body: JSON.stringify({ message, signature }),
   });
   if (!res.ok) throw new Error(`POST /api/auth/signin answered ${res.status}: ${await res.text()}`);

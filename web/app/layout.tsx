@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { WalletSlot } from "@/components/slots";
 import { APP_NAME, IS_LOCAL_CHAIN } from "@/lib/config";
@@ -12,7 +13,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: "#0d0f14", colorScheme: "dark" };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: Next puts the proxy's CSP nonce on its scripts only then
+  // (a prerendered page's scripts would carry none and be blocked).
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -5,6 +5,7 @@
  * tools. Times are unix seconds, always passed in by the caller (one clock, injectable in tests).
  */
 import type { Database } from "../db/index.ts";
+import { MAX_LIVE_NONCES, RateLimitedError } from "./rateLimits.ts";
 
 export type NonceState = "ok" | "unknown" | "used" | "expired";
 
@@ -28,7 +29,11 @@ export interface AuthStore {
  */
 const NONCE_GRACE_SECONDS = 3_600;
 
-export function memoryAuthStore(): AuthStore {
+/** Refused when the store already holds its cap of live nonces: someone is asking for them in bulk. */
+const nonceCapacityError = () =>
+  new RateLimitedError("The server is handing out too many sign-in nonces just now; try again in a minute.", 60);
+
+export function memoryAuthStore(maxLiveNonces = MAX_LIVE_NONCES): AuthStore {
   const nonces = new Map<string, { expiresAt: number; usedAt: number | null }>();
   const revoked = new Map<string, number>();
   const stateOf = (nonce: string, now: number): NonceState => {
@@ -40,7 +45,12 @@ export function memoryAuthStore(): AuthStore {
   };
   return {
     async saveNonce(nonce, createdAt, expiresAt) {
-      for (const [n, row] of nonces) if (row.expiresAt + NONCE_GRACE_SECONDS < createdAt) nonces.delete(n);
+      let live = 0;
+      for (const [n, row] of nonces) {
+        if (row.expiresAt + NONCE_GRACE_SECONDS < createdAt) nonces.delete(n);
+        else if (row.usedAt === null && row.expiresAt > createdAt) live += 1;
+      }
+      if (live >= maxLiveNonces) throw nonceCapacityError();
       nonces.set(nonce, { expiresAt, usedAt: null });
     },
     async peekNonce(nonce, now) {
@@ -69,7 +79,7 @@ export function memoryAuthStore(): AuthStore {
 }
 
 /** The store on the ledger database (PGlite or PostgreSQL), tables from migration 002_auth.sql. */
-export function ledgerAuthStore(db: Database): AuthStore {
+export function ledgerAuthStore(db: Database, maxLiveNonces = MAX_LIVE_NONCES): AuthStore {
   const stateQuery = async (nonce: string, now: number): Promise<NonceState> => {
     const rows = await db.query<{ expires_at: string; used_at: string | null }>(
       "SELECT expires_at, used_at FROM auth_nonces WHERE nonce = $1",
@@ -85,6 +95,12 @@ export function ledgerAuthStore(db: Database): AuthStore {
       // Pruning on the way in keeps the table at roughly "nonces issued in the last ~70 minutes"
       // without a background job; the index on expires_at makes it cheap.
       await db.query("DELETE FROM auth_nonces WHERE expires_at < $1", [createdAt - NONCE_GRACE_SECONDS]);
+      // Bounded: the rate limits are per IP, and IPs are cheap; the table's size is not left to them.
+      const [{ live }] = await db.query<{ live: string }>(
+        "SELECT count(*) AS live FROM auth_nonces WHERE used_at IS NULL AND expires_at > $1",
+        [createdAt],
+      );
+      if (Number(live) >= maxLiveNonces) throw nonceCapacityError();
       await db.query("INSERT INTO auth_nonces (nonce, created_at, expires_at) VALUES ($1, $2, $3)", [nonce, createdAt, expiresAt]);
     },
     peekNonce: stateQuery,

@@ -120,6 +120,8 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "serving.range-not-satisfiable": { status: 416, reason: "range-not-satisfiable" },
   "serving.ipfs-unavailable": { status: 503, reason: "ipfs-unavailable" },
   "serving.too-large": { status: 413, reason: "too-large" },
+  "serving.rate-limited": { status: 429, reason: "rate-limited" },
+  "serving.upload-quota": { status: 413, reason: "upload-quota" },
 };
 
 /** The answer to anything that is not an AiFilmsError (or has a code this copy does not know). */

@@ -50,6 +50,8 @@ export type ErrorReason =
   | "tool-missing"
   | "livepeer-unavailable"
   // generic
+  | "rate-limited"
+  | "upload-quota"
   | "method-not-allowed"
   | "cross-site"
   | "conflict"

@@ -22,6 +22,7 @@ import type { AuthStore } from "./authStore.ts";
 import { createGateway } from "./gateway.ts";
 import { createKeyServer, type ContentKeyStore } from "./keyServer.ts";
 import { createPlaybackTokens, type PlaybackSigner } from "./livepeerPlayback.ts";
+import type { RateLimiter } from "./rateLimits.ts";
 import { createAuth } from "./siwe.ts";
 
 export { ledgerAuthStore, memoryAuthStore, type AuthStore, type NonceState } from "./authStore.ts";
@@ -70,6 +71,22 @@ export {
   SessionConfigError,
   type Session,
 } from "./sessions.ts";
+export {
+  clientIp,
+  createRateLimiter,
+  databaseRateLimitStore,
+  memoryRateLimitStore,
+  rateLimitedResponse,
+  RateLimitedError,
+  MAX_LIVE_NONCES,
+  RATE_LIMITS,
+  UPLOADS_IN_FLIGHT_PER_CREATOR,
+  type ActionLimits,
+  type Limit,
+  type RateLimitedAction,
+  type RateLimiter,
+  type RateLimitStore,
+} from "./rateLimits.ts";
 export { createAuth, SignInError, type Auth, type AuthConfig } from "./siwe.ts";
 
 export interface ServingOptions {
@@ -87,6 +104,10 @@ export interface ServingOptions {
     playbackOfFilm?(filmId: bigint): Promise<string | null>;
   };
   now?: () => number;
+  /** The web edge's rate limits (sign-in here; the web app's routes use the same limiter). */
+  rateLimiter?: RateLimiter;
+  /** Reverse proxies in front that append to X-Forwarded-For (clientIp). */
+  trustedProxies?: number;
 }
 
 export function createServing(options: ServingOptions) {
@@ -97,6 +118,8 @@ export function createServing(options: ServingOptions) {
     store: options.authStore,
     sessionSecret: options.sessionSecret,
     now: options.now,
+    rateLimiter: options.rateLimiter,
+    trustedProxies: options.trustedProxies,
   });
   const readSession = (request: Request) => auth.readSession(request);
   return {

@@ -15,12 +15,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { getAddress, isAddress, isHex, type Address, type Hex, type PublicClient } from "viem";
-import { parseSiweMessage, verifySiweMessage } from "viem/siwe";
+import { verifySiweMessage } from "viem/siwe";
+import { SiweMessage } from "siwe";
 import { z } from "zod/v4";
 import type { AuthStore, NonceState } from "./authStore.ts";
 import { AiFilmsError, isAiFilmsError, type ModuleCode } from "../errors.ts";
 import { errorResponse, methodNotAllowed, refuse } from "./errors.ts";
-import { isCrossSite, json, readBodyText } from "./http.ts";
+import { isCrossSite, isHttps, json, readBodyText } from "./http.ts";
+import { clientIp, rateLimitedResponse, type RateLimiter } from "./rateLimits.ts";
 import { createSessionManager, type Session, type SessionManager } from "./sessions.ts";
 
 export const DEFAULT_NONCE_TTL_SECONDS = 10 * 60;
@@ -44,13 +46,17 @@ export interface AuthConfig {
   secureCookies?: boolean | "auto";
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now?: () => number;
+  /** Counts nonce requests and sign-ins per IP, and sessions per wallet (RATE_LIMITS.nonce, .signIn). */
+  rateLimiter?: RateLimiter;
+  /** Reverse proxies in front of the server that append to X-Forwarded-For (see clientIp). */
+  trustedProxies?: number;
 }
 
 export interface Auth {
   /** A fresh single-use nonce, stored with its expiry. */
   createNonce(): Promise<{ nonce: string; expiresAt: number }>;
-  /** GET handler: `{ nonce, expiresAt }`, never cached. */
-  nonceResponse(): Promise<Response>;
+  /** GET handler: `{ nonce, expiresAt }`, never cached; 429 past the rate limit or the nonce cap. */
+  nonceResponse(request?: Request): Promise<Response>;
   /** POST handler: verifies `{ message, signature }` and sets the session cookie. */
   signIn(request: Request): Promise<Response>;
   /** POST handler: clears the cookie and revokes the session. */
@@ -105,21 +111,31 @@ export function createAuth(config: AuthConfig): Auth {
   };
 
   /** Checks everything about the message; returns who signed it. Throws SignInError. */
-  const verify = async (body: unknown): Promise<{ address: Address; chainId: number; notAfter?: number; nonce: string }> => {
+  const verify = async (
+    body: unknown,
+    originScheme: "http" | "https",
+  ): Promise<{ address: Address; chainId: number; notAfter?: number; nonce: string }> => {
     const parsedBody = bodySchema.safeParse(body);
     if (!parsedBody.success) {
       throw new SignInError("malformed", "Send JSON { message, signature }: the EIP-4361 message text and its hex signature.");
     }
     const { message, signature } = parsedBody.data;
 
-    let fields: ReturnType<typeof parseSiweMessage>;
+    // The reference parser (spruceid's `siwe`, built on the EIP's ABNF grammar): fields in the
+    // grammar's order, one per line, an EIP-55 address, a one-line statement, one URI per
+    // resource. Leniency here is how a phishing page makes a wallet show one thing while the
+    // server reads another.
+    let fields: SiweMessage;
     try {
-      fields = parseSiweMessage(message);
+      fields = new SiweMessage(message);
     } catch {
-      throw new SignInError("malformed", "The message is not an EIP-4361 sign-in message.");
+      throw new SignInError("malformed", "The message is not an EIP-4361 sign-in message (see the EIP's grammar).");
     }
-    const { address, chainId, domain, nonce, uri, version, issuedAt, expirationTime, notBefore } = fields;
-    if (!address || !isAddress(address, { strict: false }) || !domain || !nonce || !uri || version !== "1" || chainId === undefined) {
+    const { address, chainId, domain, nonce, uri, version, scheme } = fields;
+    const issuedAt = fields.issuedAt ? new Date(fields.issuedAt) : undefined;
+    const expirationTime = fields.expirationTime ? new Date(fields.expirationTime) : undefined;
+    const notBefore = fields.notBefore ? new Date(fields.notBefore) : undefined;
+    if (!isAddress(address, { strict: true }) || version !== "1" || !Number.isSafeInteger(chainId)) {
       throw new SignInError("malformed", "The message lacks a field EIP-4361 requires (domain, address, URI, version 1, chain ID, nonce).");
     }
     if (!issuedAt || Number.isNaN(issuedAt.getTime())) {
@@ -140,6 +156,10 @@ export function createAuth(config: AuthConfig): Auth {
     }
     if (domain !== config.domain || uriHost !== config.domain) {
       throw new SignInError("wrong-domain", `This message is for ${domain}, not ${config.domain}.`);
+    }
+    // A scheme, when the message names one, is the origin's: an https message is not for an http site.
+    if (scheme !== undefined && scheme !== originScheme) {
+      throw new SignInError("wrong-domain", `This message is for ${scheme}://${domain}; this site is served over ${originScheme}.`);
     }
     if (chainId !== config.chainId) {
       throw new SignInError(
@@ -191,8 +211,12 @@ export function createAuth(config: AuthConfig): Auth {
     };
   };
 
+  const ipOf = (request: Request) => clientIp(request, config.trustedProxies);
+
   const signIn = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return methodNotAllowed(["POST"]);
+    const limited = await config.rateLimiter?.check("signIn", { ip: ipOf(request) });
+    if (limited) return limited;
     if (isCrossSite(request, config.domain)) {
       return refuse("cross-site", "Sign in from this site's own pages.");
     }
@@ -213,11 +237,15 @@ export function createAuth(config: AuthConfig): Auth {
     }
     let who;
     try {
-      who = await verify(body);
+      who = await verify(body, isHttps(request) ? "https" : "http");
     } catch (error) {
       if (isAiFilmsError(error, "auth")) return errorResponse(error);
       throw error;
     }
+    // Sessions per wallet, counted only once the signature proved the wallet: nobody can use up
+    // another wallet's allowance by naming it in a forged message.
+    const walletLimited = await config.rateLimiter?.check("signIn", { wallet: who.address });
+    if (walletLimited) return walletLimited;
     const { session, setCookie } = await sessions.issue(request, who);
     return json(
       { address: session.address, chainId: session.chainId, expiresAt: session.expiresAt },
@@ -227,8 +255,15 @@ export function createAuth(config: AuthConfig): Auth {
 
   return {
     createNonce,
-    async nonceResponse() {
-      return json(await createNonce());
+    async nonceResponse(request) {
+      try {
+        if (request) await config.rateLimiter?.hit("nonce", { ip: ipOf(request) });
+        return json(await createNonce());
+      } catch (error) {
+        const limited = rateLimitedResponse(error);
+        if (limited) return limited;
+        throw error;
+      }
     },
     signIn,
     async signOut(request) {

@@ -3,7 +3,7 @@
 // buy. They wait for what the page shows, not for fixed times, except where React hydration
 // forces a pause (noted below).
 import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -25,6 +25,29 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`No Chromium at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+const cspViolationsSeen: string[] = [];
+
+/**
+ * Records every Content-Security-Policy violation the context's pages report: Chromium logs each
+ * to the console ("Refused to … because it violates the following Content Security Policy
+ * directive"), and the page fires `securitypolicyviolation`, logged here for report-only cases.
+ */
+export async function recordCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} (Content Security Policy)`),
+    );
+  });
+  context.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolationsSeen.push(`${message.location().url}: ${message.text()}`);
+  });
+}
+
+/** The violations recorded so far in any context (see recordCspViolations). */
+export function cspViolations(): readonly string[] {
+  return [...cspViolationsSeen];
 }
 
 /** Connects the dev wallet with Hardhat account #devAccount and signs in with SIWE. */

@@ -39,4 +39,11 @@ export const serverEnv = {
    * served under /asset/hls/ (/hls/ is Livepeer's live-stream route).
    */
   livepeerPlaybackBase: (process.env.LIVEPEER_PLAYBACK_BASE?.trim() || "https://livepeercdn.studio/asset/hls").replace(/\/+$/, ""),
+  /**
+   * Reverse proxies in front of the web server that append the client's address to
+   * X-Forwarded-For (0: none; then per-IP limits trust the header as sent, see clientIp).
+   */
+  trustedProxies: Math.max(0, Math.floor(Number(process.env.TRUSTED_PROXIES) || 0)),
+  /** Send Strict-Transport-Security (HSTS): set when the site is served over HTTPS. */
+  hsts: process.env.HSTS === "1" || process.env.HSTS === "true",
 };

@@ -16,7 +16,10 @@ import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import { KeyStore } from "@ai-films/core/media";
 import {
+  clientIp,
   createGateway,
+  createRateLimiter,
+  databaseRateLimitStore,
   createPlaybackTokens,
   createPlaybackUrlCache,
   createServing,
@@ -26,11 +29,14 @@ import {
   playbackSignerFromEnv,
   resolveSessionSecret,
   type ContentKeyStore,
+  type RateLimitedAction,
+  type RateLimiter,
   type Serving,
 } from "@ai-films/core/serving";
 import { serverEnv } from "./env";
 
 type Cache = {
+  rateLimiter?: Promise<RateLimiter>;
   db?: Promise<Database>;
   ipfs?: Promise<IpfsStore>;
   chain?: Promise<ChainContext>;
@@ -44,7 +50,7 @@ const globalCache = globalThis as typeof globalThis & { __aiFilmsServices?: Cach
 const cache: Cache = (globalCache.__aiFilmsServices ??= {});
 
 /** Memoises a promise, forgetting it if it rejects so the next caller retries. */
-function once<T>(key: "db" | "ipfs" | "chain" | "serving" | "playback", make: () => Promise<T>): Promise<T> {
+function once<T>(key: "db" | "ipfs" | "chain" | "serving" | "playback" | "rateLimiter", make: () => Promise<T>): Promise<T> {
   const existing = cache[key] as Promise<T> | undefined;
   if (existing) return existing;
   const created = make();
@@ -96,8 +102,23 @@ export function getServing(): Promise<Serving> {
       keys: contentKeys,
       domain: serverEnv.siteUrl.host,
       sessionSecret: resolveSessionSecret({ secretFile: serverEnv.sessionSecretFile }),
+      rateLimiter: await getRateLimiter(),
+      trustedProxies: serverEnv.trustedProxies,
     });
   });
+}
+
+/** The web edge's rate limits (core serving/rateLimits.ts), counted in the platform database. */
+export function getRateLimiter(): Promise<RateLimiter> {
+  return once("rateLimiter", async () => createRateLimiter({ store: databaseRateLimitStore(await getDb()) }));
+}
+
+/**
+ * Counts a request against its action's limits, per client IP and (when known) per wallet:
+ * the 429 to answer, or null to go ahead.
+ */
+export async function rateLimited(action: RateLimitedAction, request: Request, wallet?: string | null): Promise<Response | null> {
+  return (await getRateLimiter()).check(action, { ip: clientIp(request, serverEnv.trustedProxies), wallet });
 }
 
 export type PlaybackTokens = ReturnType<typeof createPlaybackTokens>;

@@ -30,6 +30,7 @@ import {
   type UploadService,
 } from "@ai-films/core/media";
 import { claimProof, postedTallyFile, type TallyFile } from "@ai-films/core/oracle";
+import { UPLOADS_IN_FLIGHT_PER_CREATOR } from "@ai-films/core/serving";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 
@@ -80,6 +81,31 @@ async function jobStore(): Promise<MediaJobStore> {
 }
 
 export const maxUploadBytes = () => maxUploadBytesFromEnv();
+
+/** How much disk one creator's unfinished uploads may hold (UPLOADS_IN_FLIGHT_PER_CREATOR maximum-size uploads). */
+export const uploadQuotaBytes = () => UPLOADS_IN_FLIGHT_PER_CREATOR * maxUploadBytes();
+
+/**
+ * The bytes a creator's unfinished uploads may still grow to, from the upload records on disk
+ * (which every web worker shares). A finished upload records its final offset, so it drops out.
+ */
+export async function uploadBytesInFlight(owner: string): Promise<number> {
+  const datastore = uploads().tus.datastore as unknown as {
+    configstore: {
+      list?(): Promise<string[]>;
+      get(id: string): Promise<{ size?: number; offset?: number; metadata?: Record<string, string | null> } | undefined>;
+    };
+  };
+  const ids = (await datastore.configstore.list?.().catch(() => [])) ?? [];
+  let total = 0;
+  for (const id of ids) {
+    const upload = await datastore.configstore.get(id);
+    if (!upload || upload.metadata?.owner?.toLowerCase() !== owner.toLowerCase()) continue;
+    const size = upload.size ?? maxUploadBytes();
+    if ((upload.offset ?? 0) < size) total += size;
+  }
+  return total;
+}
 
 /** The owner recorded in an upload's metadata, or null if the upload is unknown. */
 export async function uploadOwner(id: string): Promise<string | null> {

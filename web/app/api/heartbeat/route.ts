@@ -12,7 +12,7 @@ import { cachedAccessOf, type Access } from "@/lib/server/access";
 import { filmDurationSeconds } from "@/lib/server/catalog";
 import { recordViewerBeat } from "@/lib/server/heartbeat";
 import { guarded, readJson, refuse } from "@/lib/server/http";
-import { getServing } from "@/lib/server/services";
+import { getServing, rateLimited } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
@@ -35,6 +35,8 @@ export const POST = (request: Request) =>
     const serving = await getServing();
     const session = await serving.auth.readSession(request);
     if (!session) return refuse("no-session", "Your session has expired: sign in again to keep watching.");
+    const limited = await rateLimited("heartbeat", request, session.address);
+    if (limited) return limited;
 
     const parsed = Body.safeParse(await readJson(request));
     if (!parsed.success) {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { guarded, readJson, refuse } from "@/lib/server/http";
 import { serverEnv } from "@/lib/server/env";
+import { rateLimited } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
@@ -43,11 +44,18 @@ const Body = z.union([Call, z.array(Call).min(1).max(20)]);
 
 export const POST = (request: Request) =>
   guarded(async () => {
+    const limited = await rateLimited("rpc", request);
+    if (limited) return limited;
     const parsed = Body.safeParse(await readJson(request, 256 * 1024));
     if (!parsed.success) return refuse("malformed", "Send a JSON-RPC 2.0 request (or a batch of at most 20).");
     const calls = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
     const refused = calls.find((c) => !ALLOWED.has(c.method));
     if (refused) return refuse("method-refused", `The method ${refused.method} is not available through this endpoint.`);
+    // The relay's writes: transactions are signed in the wallet, but each one costs the node work.
+    if (calls.some((c) => c.method === "eth_sendRawTransaction")) {
+      const limitedSend = await rateLimited("rpcSendTransaction", request);
+      if (limitedSend) return limitedSend;
+    }
     let upstream: Response;
     try {
       upstream = await fetch(serverEnv.rpcUrl, {

@@ -3,4 +3,5 @@ import { getServing } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = () => guarded(async () => (await getServing()).auth.nonceResponse());
+/** A single-use sign-in nonce; rate-limited per IP, and the stored nonces are capped (serving/rateLimits.ts). */
+export const GET = (request: Request) => guarded(async () => (await getServing()).auth.nonceResponse(request));

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { errorResponse, guarded, isAiFilmsError, readJson, refuse } from "@/lib/server/http";
-import { getServing } from "@/lib/server/services";
+import { getServing, rateLimited } from "@/lib/server/services";
 import { startJob } from "@/lib/server/studio";
 
 export const dynamic = "force-dynamic";
@@ -25,6 +25,8 @@ export const POST = (request: Request) =>
   guarded(async () => {
     const session = await (await getServing()).auth.readSession(request);
     if (!session) return refuse("no-session", "Sign in to publish films.");
+    const limited = await rateLimited("studioJob", request, session.address);
+    if (limited) return limited;
     const parsed = Body.safeParse(await readJson(request, 64_000));
     if (!parsed.success) return refuse("malformed", "Send the upload id, the listing's text and a price.");
     const { uploadId, price, ...text } = parsed.data;

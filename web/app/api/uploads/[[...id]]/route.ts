@@ -6,8 +6,8 @@
  */
 import { formatBytes } from "@/lib/format";
 import { guarded, jsonError, refuse } from "@/lib/server/http";
-import { getServing } from "@/lib/server/services";
-import { maxUploadBytes, uploadOwner, uploads } from "@/lib/server/studio";
+import { getServing, rateLimited } from "@/lib/server/services";
+import { maxUploadBytes, uploadBytesInFlight, uploadOwner, uploadQuotaBytes, uploads } from "@/lib/server/studio";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -28,6 +28,8 @@ async function handle(request: Request, params: Promise<{ id?: string[] }>): Pro
   return guarded(async () => {
     const session = await (await getServing()).auth.readSession(request);
     if (!session) return refuse("no-session", "Sign in to upload films.");
+    const limited = await rateLimited(request.method === "POST" ? "uploadCreate" : "uploadData", request, session.address);
+    if (limited) return limited;
     const [id, ...rest] = (await params).id ?? [];
     if (rest.length > 0) return refuse("not-found", "No such upload.");
 
@@ -37,6 +39,17 @@ async function handle(request: Request, params: Promise<{ id?: string[] }>): Pro
       const declared = Number(request.headers.get("upload-length"));
       if (Number.isFinite(declared) && declared > max) {
         return refuse("too-large", `The file is ${formatBytes(declared)}; the limit is ${formatBytes(max)}.`, { body: { maxBytes: max } });
+      }
+      // Disk in flight: a creator's unfinished uploads may not hold more than their quota.
+      const quota = uploadQuotaBytes();
+      const inFlight = await uploadBytesInFlight(session.address);
+      const asking = Number.isFinite(declared) && declared > 0 ? declared : max; // a deferred length may grow to the limit
+      if (inFlight + asking > quota) {
+        return refuse(
+          "upload-quota",
+          `Your unfinished uploads hold ${formatBytes(inFlight)} of your ${formatBytes(quota)}: finish or abandon one first.`,
+          { body: { inFlightBytes: inFlight, quotaBytes: quota } },
+        );
       }
       const headers = new Headers(request.headers);
       headers.set("upload-metadata", withOwner(request.headers.get("upload-metadata"), session.address));

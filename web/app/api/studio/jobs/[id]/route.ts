@@ -5,7 +5,7 @@
  * with code INTERRUPTED, never as unknown.
  */
 import { guarded, refuse } from "@/lib/server/http";
-import { getServing } from "@/lib/server/services";
+import { getServing, rateLimited } from "@/lib/server/services";
 import { INPUT_ERROR_CODES, jobFor } from "@/lib/server/studio";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +15,8 @@ export const GET = (request: Request, { params }: { params: Promise<{ id: string
   guarded(async () => {
     const session = await (await getServing()).auth.readSession(request);
     if (!session) return refuse("no-session", "Sign in to follow your uploads.");
+    const limited = await rateLimited("studioJobStatus", request, session.address);
+    if (limited) return limited;
     const id = (await params).id;
     const found = /^[0-9a-f]{32}$/.test(id) ? await jobFor(session.address, id) : null;
     if (!found) return refuse("not-found", "No such job.");
