@@ -88,8 +88,8 @@ type D = Awaited<ReturnType<typeof hostileFixture>>;
 /** The token has pay-per-view earnings (viewer2 bought film 2) and fees have accrued. */
 async function earningFixture(connection: NetworkConnection) {
   const d = await hostileFixture(connection);
-  await d.market.connect(d.viewer2).buyView(2n, FILM2_PRICE);
-  await d.market.connect(d.viewer2).buyView(1n, FILM_PRICE);
+  await d.market.connect(d.viewer2).buyView(2n, FILM2_PRICE, PASS_WINDOW);
+  await d.market.connect(d.viewer2).buyView(1n, FILM_PRICE, PASS_WINDOW);
   return d;
 }
 
@@ -225,11 +225,11 @@ describe("Reentrancy (hostile payment token)", () => {
     // Control: a view of the market answers from inside transferFrom, so the refusals below are
     // the guard's doing, not a broken hook.
     await d.token.arm(d.marketAddress, call(d, "accruedFees", []), ON_TRANSFER_FROM, true, 1);
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     expect(await d.token.attempts()).to.equal(1n);
     expect(await d.token.lastSuccess()).to.equal(true);
     // And unarmed, a re-entered call made on its own goes through (the token can buy).
-    await asToken(d, "buyView", [1n, FILM_PRICE]);
+    await asToken(d, "buyView", [1n, FILM_PRICE, PASS_WINDOW]);
     expect(await d.market.passExpiry(1n, d.tokenAddress)).to.be.greaterThan(0n);
   });
 
@@ -238,8 +238,8 @@ describe("Reentrancy (hostile payment token)", () => {
       it(`refuses a re-entered buyView ${label}; the pass, earnings and fee are booked once`, async () => {
         const d = await loadFixture(hostileFixture);
         const receipt = await underAttack(
-          d, { data: call(d, "buyView", [1n, FILM_PRICE]), mask: ON_TRANSFER_FROM, before },
-          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE),
+          d, { data: call(d, "buyView", [1n, FILM_PRICE, PASS_WINDOW]), mask: ON_TRANSFER_FROM, before },
+          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW),
         );
         expect(eventsOf(d, receipt, "ViewPurchased")).to.have.length(1);
         expect(await d.market.passExpiry(1n, d.viewer1.address)).to.equal((await minedAt(d, receipt)) + BigInt(PASS_WINDOW));
@@ -257,7 +257,7 @@ describe("Reentrancy (hostile payment token)", () => {
         const tokenBalance = await d.token.balanceOf(d.tokenAddress);
         await underAttack(
           d, { data: call(d, "withdrawEarnings", [d.tokenAddress]), mask: ON_TRANSFER_FROM, before },
-          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE),
+          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW),
         );
         expect(await d.market.earningsOf(d.tokenAddress)).to.equal(owed);
         expect(await d.token.balanceOf(d.tokenAddress)).to.equal(tokenBalance);
@@ -278,10 +278,10 @@ describe("Reentrancy (hostile payment token)", () => {
         const receipt = await underAttack(
           d,
           {
-            data: call(d, "buyViewWithPermit", [1n, FILM_PRICE, deadline, v, r, s]),
+            data: call(d, "buyViewWithPermit", [1n, FILM_PRICE, PASS_WINDOW, deadline, v, r, s]),
             mask: ON_PERMIT | ON_TRANSFER_FROM, before, shots: 2,
           },
-          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, deadline, v, r, s),
+          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, v, r, s),
         );
         expect(eventsOf(d, receipt, "ViewPurchased")).to.have.length(1);
         expect(await d.token.balanceOf(d.outsider.address)).to.equal(buyerBefore - FILM_PRICE);
@@ -298,7 +298,7 @@ describe("Reentrancy (hostile payment token)", () => {
         const { deadline, v, r, s } = await permitSignature(d, d.outsider, FILM_PRICE);
         await underAttack(
           d, { data: call(d, "withdrawFees", []), mask: ON_PERMIT, before },
-          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, deadline, v, r, s),
+          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, v, r, s),
         );
         expect(await d.token.balanceOf(d.treasury.address)).to.equal(0n);
         expect(await d.market.accruedFees()).to.equal(feesBefore + fee(FILM_PRICE));
@@ -380,7 +380,7 @@ describe("Reentrancy (hostile payment token)", () => {
       it(`pays the earnings once when the payee re-enters withdrawEarnings ${label}`, async () => {
         const d = await loadFixture(earningFixture);
         // Another purchase of film 2, so a second withdrawal would have something to take.
-        await d.market.connect(d.viewer1).buyView(2n, FILM2_PRICE);
+        await d.market.connect(d.viewer1).buyView(2n, FILM2_PRICE, PASS_WINDOW);
         const owed = await d.market.earningsOf(d.tokenAddress);
         expect(owed).to.equal(2n * (FILM2_PRICE - fee(FILM2_PRICE)));
         const balanceBefore = await d.token.balanceOf(d.tokenAddress);
@@ -399,7 +399,7 @@ describe("Reentrancy (hostile payment token)", () => {
           const d = await loadFixture(earningFixture);
           const fees = await d.market.accruedFees();
           const owedA = await d.market.earningsOf(d.creatorA.address);
-          const data = reentry === "withdrawFees" ? call(d, "withdrawFees", []) : call(d, "buyView", [1n, FILM_PRICE]);
+          const data = reentry === "withdrawFees" ? call(d, "withdrawFees", []) : call(d, "buyView", [1n, FILM_PRICE, PASS_WINDOW]);
           await underAttack(
             d, { data, mask: ON_TRANSFER, before },
             () => d.market.connect(d.creatorA).withdrawEarnings(d.creatorA.address),

@@ -388,6 +388,22 @@ export const filmMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "minPassWindow",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "passWindow",
+        "type": "uint256"
+      }
+    ],
+    "name": "FilmMarketPassWindowShortened",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "period",
         "type": "uint256"
       },
@@ -1425,6 +1441,11 @@ export const filmMarketAbi = [
         "internalType": "uint256",
         "name": "expectedPrice",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minPassWindow",
+        "type": "uint256"
       }
     ],
     "name": "buyView",
@@ -1442,6 +1463,11 @@ export const filmMarketAbi = [
       {
         "internalType": "uint256",
         "name": "expectedPrice",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minPassWindow",
         "type": "uint256"
       },
       {

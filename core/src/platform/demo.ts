@@ -189,8 +189,9 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   log("viewers: two subscriptions and two view passes");
   await mined(ctx, "subscribe", ctx.contractsFor(v1).market.write.subscribe([3n, price]));
   await mined(ctx, "subscribe", ctx.contractsFor(v2).market.write.subscribe([1n, price]));
-  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[0], DEMO_FILMS[0].price]));
-  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[4], DEMO_FILMS[4].price]));
+  const passWindow = BigInt(await ctx.contracts.market.read.passWindow());
+  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[0], DEMO_FILMS[0].price, passWindow]));
+  await mined(ctx, "buyView", ctx.contractsFor(v3).market.write.buyView([filmIds[4], DEMO_FILMS[4].price, passWindow]));
 
   // 3. Watch history in period 0, recorded through the ledger's rules as the heartbeat route would.
   const clock = await periodClock(ctx);

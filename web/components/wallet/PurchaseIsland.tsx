@@ -134,7 +134,8 @@ function Purchase({ filmId, pricePerView, salesPaused, monthlyPrice, passWindowS
               address: market,
               abi: marketWithTokenErrors,
               functionName: "buyViewWithPermit",
-              args: [BigInt(filmId!), price, p.deadline, p.v, p.r, p.s],
+              // The pass length shown to the viewer is bound like the price: a shorter window reverts.
+              args: [BigInt(filmId!), price, BigInt(passWindowSeconds), p.deadline, p.v, p.r, p.s],
               chainId: CHAIN_ID,
             })
           : await writeContractAsync({
