@@ -567,6 +567,36 @@ describe("Reentrancy (hostile payment token)", () => {
       await expectSolvent(d);
     });
 
+    it("a rollOver re-entered during a mid-batch transfer is not undone by the rest of the batch", async () => {
+      // claimBatch books a period in memory and writes it back once; it must write back before each
+      // transfer and read the books again after it, or it would overwrite what the re-entered
+      // rollOver booked and let the remainder be rolled over twice.
+      const d = await loadFixture(claimableFixture);
+      const { amount } = await poolOf(d, 0n);
+      const shares = await Promise.all(LEAVES.map((l) => d.market.shareOf(0n, l[1], l[2])));
+      const remainder = amount - shares.reduce((a, b) => a + b, 0n);
+      const current = await d.market.currentPeriod();
+      const target = await poolOf(d, current);
+
+      await d.token.resetRecord();
+      await d.token.arm(d.marketAddress, call(d, "rollOver", [0n]), ON_TRANSFER, false, 2);
+      // Owners A, token, B, then A's film again (skipped). A is paid when the token's film is booked
+      // (two claims out: that rollOver is refused), the token when B's is (all three booked: the
+      // rollOver goes through), and A's film comes after it.
+      await d.market.claimBatch([d.requests[0], d.requests[1], d.requests[2], d.requests[0]]);
+      await d.token.disarm();
+      expect(await d.token.attempts()).to.equal(2n);
+      const after = await poolOf(d, 0n);
+      expect(after.claimedCount).to.equal(3n);
+      // The rounding dust moved once, by the re-entered rollOver, and the batch left it moved.
+      expect(remainder).to.be.greaterThan(0n);
+      expect(await d.token.lastSuccess()).to.equal(true);
+      expect(after.paid).to.equal(amount);
+      expect((await poolOf(d, current)).amount).to.equal(target.amount + remainder);
+      await expect(d.market.rollOver(0n)).to.be.revertedWithCustomError(d.market, "FilmMarketNothingToRollOver");
+      await expectSolvent(d);
+    });
+
     it("a hostile token cannot get postTally to move money: posting changes no balance", async () => {
       const d = await loadFixture(earningFixture);
       for (const v of [d.viewer1, d.viewer2]) await d.market.connect(v).subscribe(1, MONTHLY_PRICE);
