@@ -156,6 +156,8 @@ interface IFilmMarket {
     error FilmMarketFreeFilm(uint256 filmId);
     /// @notice The film's price is not the one the buyer agreed to.
     error FilmMarketViewPriceChanged(uint256 filmId, uint256 expected, uint256 actual);
+    /// @notice The pass window is shorter than the buyer agreed to.
+    error FilmMarketPassWindowShortened(uint256 minPassWindow, uint256 passWindow);
 
     /// @notice `months` is outside 1…`MAX_MONTHS`.
     error FilmMarketInvalidMonths(uint256 months);
@@ -232,12 +234,21 @@ interface IFilmMarket {
     /// from its current end.
     /// @param filmId The listing to watch.
     /// @param expectedPrice The price the viewer agreed to; reverts if the listing's price differs.
-    function buyView(uint256 filmId, uint256 expectedPrice) external;
+    /// @param minPassWindow The shortest pass the viewer accepts, in seconds (the `passWindow()` they
+    /// were quoted); reverts if the window was shortened below it before the purchase landed.
+    function buyView(uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) external;
 
     /// @notice `buyView` with an EIP-2612 permit for `expectedPrice`, so no prior approval is
     /// needed. A permit already used (e.g. front-run) is tolerated if the allowance suffices.
-    function buyViewWithPermit(uint256 filmId, uint256 expectedPrice, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external;
+    function buyViewWithPermit(
+        uint256 filmId,
+        uint256 expectedPrice,
+        uint256 minPassWindow,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
 
     /// @notice Pays for `months` of subscription at the current monthly price and extends the
     /// caller's subscription (from its current end if still active, else from now).

@@ -19,37 +19,51 @@ abstract contract PayPerView is MarketGovernance {
     mapping(uint256 filmId => mapping(address viewer => uint64)) public passExpiry;
 
     /// @inheritdoc IFilmMarket
-    function buyView(uint256 filmId, uint256 expectedPrice) external nonReentrant whenNotPaused {
-        _buyView(filmId, expectedPrice);
+    function buyView(uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) external nonReentrant {
+        _buyView(filmId, expectedPrice, minPassWindow);
     }
 
     /// @inheritdoc IFilmMarket
-    function buyViewWithPermit(uint256 filmId, uint256 expectedPrice, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        nonReentrant
-        whenNotPaused
-    {
+    function buyViewWithPermit(
+        uint256 filmId,
+        uint256 expectedPrice,
+        uint256 minPassWindow,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
         // A permit someone front-ran has already set the allowance: go on, and let the transfer decide.
         // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(paymentToken)).permit(msg.sender, address(this), expectedPrice, deadline, v, r, s) {} catch {}
-        _buyView(filmId, expectedPrice);
+        _buyView(filmId, expectedPrice, minPassWindow);
     }
 
-    function _buyView(uint256 filmId, uint256 expectedPrice) private {
+    /// @dev Reads the parameter slot once (pause flag, fee, pass window and the fee counter share it).
+    function _buyView(uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) private {
+        Params memory params = _params;
+        if (params.paused) revert FilmMarketPurchasesPaused();
+        if (params.passWindow < minPassWindow) revert FilmMarketPassWindowShortened(minPassWindow, params.passWindow);
         (address payee, uint96 price, bool salesPaused) = listings.saleTerms(filmId);
         if (salesPaused) revert FilmMarketSalesPaused(filmId);
         if (price == 0) revert FilmMarketFreeFilm(filmId);
         if (price != expectedPrice) revert FilmMarketViewPriceChanged(filmId, expectedPrice, price);
 
-        uint256 net = _takeFee(price);
-        earningsOf[payee] += net;
+        uint256 fee;
+        // price < 2^96 and feeBps ≤ MAX_FEE_BPS: the product cannot overflow and fee ≤ price.
+        unchecked {
+            fee = uint256(price) * params.feeBps / BPS;
+        }
+        // fee < 2^96 fits uint120; the checked sum reverts rather than wrap.
+        _params.accruedFees = params.accruedFees + uint120(fee);
+        earningsOf[payee] += price - fee;
 
         uint64 current = passExpiry[filmId][msg.sender];
         uint64 from = current > block.timestamp ? current : uint64(block.timestamp);
-        uint64 expiresAt = from + _params.passWindow;
+        uint64 expiresAt = from + params.passWindow;
         passExpiry[filmId][msg.sender] = expiresAt;
 
-        emit ViewPurchased(filmId, msg.sender, payee, price, price - net, expiresAt);
+        emit ViewPurchased(filmId, msg.sender, payee, price, fee, expiresAt);
         paymentToken.safeTransferFrom(msg.sender, address(this), price);
     }
 }

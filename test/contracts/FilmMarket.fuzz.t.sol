@@ -398,8 +398,9 @@ contract PayPerViewFuzzTest is MarketFuzzBase {
             uint256 earningsBefore = market.earningsOf(CREATOR);
             uint256 feesBefore = market.accruedFees();
             uint256 balanceBefore = token.balanceOf(address(market));
+            uint256 quotedWindow = market.passWindow();
             vm.prank(VIEWER);
-            market.buyView(filmId, price);
+            market.buyView(filmId, price, quotedWindow);
 
             uint256 credited = market.earningsOf(CREATOR) - earningsBefore;
             uint256 fee = market.accruedFees() - feesBefore;

@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   buildTally, CHALLENGE_WINDOW, claimRequest, deployMarket, endPeriod, expectedShare, govern, GOVERNANCE_DELAY,
-  MIN_CHALLENGE_WINDOW, MONTHLY_PRICE, signTally, VIEW_WEIGHT_BPS, type GovernedCall, type Leaf,
+  MIN_CHALLENGE_WINDOW, MONTHLY_PRICE, PASS_WINDOW, signTally, VIEW_WEIGHT_BPS, type GovernedCall, type Leaf,
 } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
@@ -161,7 +161,7 @@ describe("Governance", () => {
   it("keeps claims, withdrawals and roll-over working while purchases are paused", async () => {
     const d = await loadFixture(deployMarket);
     await d.market.connect(d.viewer1).subscribe(1, MONTHLY_PRICE);
-    await d.market.connect(d.viewer2).buyView(1n, 2_000_000n);
+    await d.market.connect(d.viewer2).buyView(1n, 2_000_000n, PASS_WINDOW);
     await endPeriod(d, 0n);
     const leaves: Leaf[] = [[1n, 1n, 100n]];
     const { tree, tally } = buildTally(0n, leaves);
@@ -185,7 +185,7 @@ describe("Access", () => {
     expect(await access(d.viewer1, 2n)).to.equal(4n); // Free
     expect(await access(d.viewer1, 99n)).to.equal(0n); // unknown film
     expect(await d.market.canWatch(d.viewer1.address, 99n)).to.equal(false);
-    await d.market.connect(d.viewer1).buyView(1n, 2_000_000n);
+    await d.market.connect(d.viewer1).buyView(1n, 2_000_000n, PASS_WINDOW);
     expect(await access(d.viewer1, 1n)).to.equal(2n); // Pass
     await d.market.connect(d.viewer2).subscribe(1, MONTHLY_PRICE);
     expect(await access(d.viewer2, 1n)).to.equal(3n); // Subscription
@@ -195,7 +195,7 @@ describe("Access", () => {
 
   it("while sales are paused, lets only the owner and pass holders watch", async () => {
     const d = await loadFixture(deployMarket);
-    await d.market.connect(d.viewer1).buyView(1n, 2_000_000n);
+    await d.market.connect(d.viewer1).buyView(1n, 2_000_000n, PASS_WINDOW);
     await d.market.connect(d.viewer2).subscribe(1, MONTHLY_PRICE);
     await d.listings.connect(d.creatorA).setSalesPaused(1n, true);
     await d.listings.connect(d.creatorA).setSalesPaused(2n, true);

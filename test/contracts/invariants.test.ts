@@ -445,7 +445,7 @@ class BuyView extends Step {
     expect(old, "passExpiry matches the model").to.equal(m.passExpiry.get(key) ?? 0n);
     const [vb] = await balances(r, [v.address]);
     const t = await nextTx(m);
-    const tx = r.market.connect(v).buyView(id, expectedPrice);
+    const tx = r.market.connect(v).buyView(id, expectedPrice, PASS_WINDOW);
     let err: [BaseContract, string] | undefined;
     if (m.paused) err = [r.market, errorName(r.market, "FilmMarketPurchasesPaused", "EnforcedPause")];
     else if (!f) err = [r.listings, "FilmListingsUnknownFilm"];

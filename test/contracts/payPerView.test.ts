@@ -22,7 +22,7 @@ describe("Pay-per-view", () => {
   it("takes the price, credits the owner price − fee, accrues the fee and grants a pass for the window", async () => {
     const d = await loadFixture(deployMarket);
     const fee = (FILM_PRICE * BigInt(FEE_BPS)) / BPS;
-    const tx = d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    const tx = d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     const expiresAt = BigInt(await time.latest()) + 1n + BigInt(PASS_WINDOW);
     await expect(tx).to.emit(d.market, "ViewPurchased")
       .withArgs(1n, d.viewer1.address, d.creatorA.address, FILM_PRICE, fee, expiresAt);
@@ -37,35 +37,53 @@ describe("Pay-per-view", () => {
 
   it("extends a pass from its current end when bought again, never shortening it", async () => {
     const d = await loadFixture(deployMarket);
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     const first = await d.market.passExpiry(1n, d.viewer1.address);
     await time.increase(3_600);
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     expect(await d.market.passExpiry(1n, d.viewer1.address)).to.equal(first + BigInt(PASS_WINDOW));
     // After expiry a new pass starts from now, not from the stale end.
     await time.increaseTo(first + BigInt(PASS_WINDOW) + 100n);
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     expect(await d.market.passExpiry(1n, d.viewer1.address)).to.equal(BigInt(await time.latest()) + BigInt(PASS_WINDOW));
   });
 
   it("refuses a changed price, paused sales, a free film and an unknown film", async () => {
     const d = await loadFixture(deployMarket);
     await d.listings.connect(d.creatorA).setPrice(1n, 3n * USD);
-    await expect(d.market.connect(d.viewer1).buyView(1n, FILM_PRICE))
+    await expect(d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW))
       .to.be.revertedWithCustomError(d.market, "FilmMarketViewPriceChanged").withArgs(1n, FILM_PRICE, 3n * USD);
     await d.listings.connect(d.creatorA).setSalesPaused(1n, true);
-    await expect(d.market.connect(d.viewer1).buyView(1n, 3n * USD))
+    await expect(d.market.connect(d.viewer1).buyView(1n, 3n * USD, PASS_WINDOW))
       .to.be.revertedWithCustomError(d.market, "FilmMarketSalesPaused").withArgs(1n);
-    await expect(d.market.connect(d.viewer1).buyView(2n, 0n))
+    await expect(d.market.connect(d.viewer1).buyView(2n, 0n, PASS_WINDOW))
       .to.be.revertedWithCustomError(d.market, "FilmMarketFreeFilm").withArgs(2n);
-    await expect(d.market.connect(d.viewer1).buyView(77n, 1n))
+    await expect(d.market.connect(d.viewer1).buyView(77n, 1n, PASS_WINDOW))
       .to.be.revertedWithCustomError(d.listings, "FilmListingsUnknownFilm").withArgs(77n);
+  });
+
+  it("attack: an admin shortening the pass window between quote and purchase cannot sell the buyer a shorter pass", async () => {
+    const d = await loadFixture(deployMarket);
+    // The buyer was quoted the price and a PASS_WINDOW pass; the admin shortens the window before the purchase lands.
+    await d.market.connect(d.admin).setPassWindow(3_600);
+    await expect(d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW))
+      .to.be.revertedWithCustomError(d.market, "FilmMarketPassWindowShortened").withArgs(PASS_WINDOW, 3_600);
+    const [, , , , , , , , , fresh] = await d.ethers.getSigners();
+    await d.token.connect(fresh).faucet(10n * USD);
+    const deadline = BigInt(await time.latest()) + 3_600n;
+    const sig = await permitSig(d, fresh, FILM_PRICE, deadline);
+    await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, sig.v, sig.r, sig.s))
+      .to.be.revertedWithCustomError(d.market, "FilmMarketPassWindowShortened").withArgs(PASS_WINDOW, 3_600);
+    expect(await d.market.passExpiry(1n, d.viewer1.address)).to.equal(0n);
+    // A buyer who accepts the shorter window (or a longer one) still buys.
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, 3_600);
+    expect(await d.market.passExpiry(1n, d.viewer1.address)).to.equal(BigInt(await time.latest()) + 3_600n);
   });
 
   it("refuses purchases while the market is paused", async () => {
     const d = await loadFixture(deployMarket);
     await d.market.connect(d.guardian).pause();
-    await expect(d.market.connect(d.viewer1).buyView(1n, FILM_PRICE))
+    await expect(d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW))
       .to.be.revertedWithCustomError(d.market, "FilmMarketPurchasesPaused");
   });
 
@@ -75,11 +93,11 @@ describe("Pay-per-view", () => {
     await d.token.connect(fresh).faucet(10n * USD);
     const deadline = BigInt(await time.latest()) + 3_600n;
     const sig = await permitSig(d, fresh, FILM_PRICE, deadline);
-    await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, deadline, sig.v, sig.r, sig.s))
+    await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, sig.v, sig.r, sig.s))
       .to.changeTokenBalance(d.ethers, d.token, fresh, -FILM_PRICE);
     expect(await d.market.canWatch(fresh.address, 1n)).to.equal(true);
     // The same permit again (already used): tolerated, but with no allowance left the transfer fails.
-    await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, deadline, sig.v, sig.r, sig.s))
+    await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, sig.v, sig.r, sig.s))
       .to.be.revertedWithCustomError(d.token, "ERC20InsufficientAllowance");
   });
 
@@ -90,14 +108,14 @@ describe("Pay-per-view", () => {
     const deadline = BigInt(await time.latest()) + 3_600n;
     const sig = await permitSig(d, fresh, FILM_PRICE, deadline);
     await d.token.permit(fresh.address, await d.market.getAddress(), FILM_PRICE, deadline, sig.v, sig.r, sig.s);
-    await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, deadline, sig.v, sig.r, sig.s))
+    await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, sig.v, sig.r, sig.s))
       .to.emit(d.market, "ViewPurchased");
   });
 
   it("lets creators withdraw their earnings (also while paused) and the treasury receive the fees", async () => {
     const d = await loadFixture(deployMarket);
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
-    await d.market.connect(d.viewer2).buyView(3n, 1n * USD);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
+    await d.market.connect(d.viewer2).buyView(3n, 1n * USD, PASS_WINDOW);
     await d.market.connect(d.guardian).pause();
     const earned = await d.market.earningsOf(d.creatorA.address);
     await expect(d.market.connect(d.creatorA).withdrawEarnings(d.creatorA.address))

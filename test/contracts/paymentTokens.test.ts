@@ -7,7 +7,7 @@ import { network } from "hardhat";
 import { createPublicClient, custom, type Address, type PublicClient } from "viem";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { PERMIT_TYPES, resolvePermitDomain } from "@ai-films/core/chain/permitDomain";
-import { deployMarket, FILM_PRICE, MONTHLY_PRICE, USD, type Deployment, type FixtureToken } from "./fixture.ts";
+import { deployMarket, FILM_PRICE, MONTHLY_PRICE, PASS_WINDOW, USD, type Deployment, type FixtureToken } from "./fixture.ts";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -38,7 +38,7 @@ for (const tokenName of ["TestDollar", "UsdcShapedToken"] satisfies FixtureToken
       const d = await networkHelpers.loadFixture(fixture);
       const fresh = await freshViewer(d);
       const p = await permitFor(d, fresh, FILM_PRICE);
-      await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, p.deadline, p.v, p.r, p.s)).to.changeTokenBalance(
+      await expect(d.market.connect(fresh).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, p.deadline, p.v, p.r, p.s)).to.changeTokenBalance(
         d.ethers,
         d.token,
         fresh,
@@ -64,7 +64,7 @@ for (const tokenName of ["TestDollar", "UsdcShapedToken"] satisfies FixtureToken
       const d = await networkHelpers.loadFixture(fixture);
       const fresh = await freshViewer(d);
       await d.token.connect(fresh).approve(await d.market.getAddress(), FILM_PRICE + MONTHLY_PRICE);
-      await d.market.connect(fresh).buyView(1n, FILM_PRICE);
+      await d.market.connect(fresh).buyView(1n, FILM_PRICE, PASS_WINDOW);
       await d.market.connect(fresh).subscribe(1, MONTHLY_PRICE);
       expect(await d.market.canWatch(fresh.address, 1n)).to.equal(true);
       expect(await d.market.isSubscribed(fresh.address)).to.equal(true);

@@ -89,8 +89,8 @@ type D = Awaited<ReturnType<typeof hostileFixture>>;
 /** The token has pay-per-view earnings (viewer2 bought film 2) and fees have accrued. */
 async function earningFixture(connection: NetworkConnection) {
   const d = await hostileFixture(connection);
-  await d.market.connect(d.viewer2).buyView(2n, FILM2_PRICE);
-  await d.market.connect(d.viewer2).buyView(1n, FILM_PRICE);
+  await d.market.connect(d.viewer2).buyView(2n, FILM2_PRICE, PASS_WINDOW);
+  await d.market.connect(d.viewer2).buyView(1n, FILM_PRICE, PASS_WINDOW);
   return d;
 }
 
@@ -226,11 +226,11 @@ describe("Reentrancy (hostile payment token)", () => {
     // Control: a view of the market answers from inside transferFrom, so the refusals below are
     // the guard's doing, not a broken hook.
     await d.token.arm(d.marketAddress, call(d, "accruedFees", []), ON_TRANSFER_FROM, true, 1);
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     expect(await d.token.attempts()).to.equal(1n);
     expect(await d.token.lastSuccess()).to.equal(true);
     // And unarmed, a re-entered call made on its own goes through (the token can buy).
-    await asToken(d, "buyView", [1n, FILM_PRICE]);
+    await asToken(d, "buyView", [1n, FILM_PRICE, PASS_WINDOW]);
     expect(await d.market.passExpiry(1n, d.tokenAddress)).to.be.greaterThan(0n);
   });
 
@@ -239,8 +239,8 @@ describe("Reentrancy (hostile payment token)", () => {
       it(`refuses a re-entered buyView ${label}; the pass, earnings and fee are booked once`, async () => {
         const d = await loadFixture(hostileFixture);
         const receipt = await underAttack(
-          d, { data: call(d, "buyView", [1n, FILM_PRICE]), mask: ON_TRANSFER_FROM, before },
-          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE),
+          d, { data: call(d, "buyView", [1n, FILM_PRICE, PASS_WINDOW]), mask: ON_TRANSFER_FROM, before },
+          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW),
         );
         expect(eventsOf(d, receipt, "ViewPurchased")).to.have.length(1);
         expect(await d.market.passExpiry(1n, d.viewer1.address)).to.equal((await minedAt(d, receipt)) + BigInt(PASS_WINDOW));
@@ -258,7 +258,7 @@ describe("Reentrancy (hostile payment token)", () => {
         const tokenBalance = await d.token.balanceOf(d.tokenAddress);
         await underAttack(
           d, { data: call(d, "withdrawEarnings", [d.tokenAddress]), mask: ON_TRANSFER_FROM, before },
-          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE),
+          () => d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW),
         );
         expect(await d.market.earningsOf(d.tokenAddress)).to.equal(owed);
         expect(await d.token.balanceOf(d.tokenAddress)).to.equal(tokenBalance);
@@ -279,10 +279,10 @@ describe("Reentrancy (hostile payment token)", () => {
         const receipt = await underAttack(
           d,
           {
-            data: call(d, "buyViewWithPermit", [1n, FILM_PRICE, deadline, v, r, s]),
+            data: call(d, "buyViewWithPermit", [1n, FILM_PRICE, PASS_WINDOW, deadline, v, r, s]),
             mask: ON_PERMIT | ON_TRANSFER_FROM, before, shots: 2,
           },
-          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, deadline, v, r, s),
+          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, v, r, s),
         );
         expect(eventsOf(d, receipt, "ViewPurchased")).to.have.length(1);
         expect(await d.token.balanceOf(d.outsider.address)).to.equal(buyerBefore - FILM_PRICE);
@@ -299,7 +299,7 @@ describe("Reentrancy (hostile payment token)", () => {
         const { deadline, v, r, s } = await permitSignature(d, d.outsider, FILM_PRICE);
         await underAttack(
           d, { data: call(d, "withdrawFees", []), mask: ON_PERMIT, before },
-          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, deadline, v, r, s),
+          () => d.market.connect(d.outsider).buyViewWithPermit(1n, FILM_PRICE, PASS_WINDOW, deadline, v, r, s),
         );
         expect(await d.token.balanceOf(d.treasury.address)).to.equal(0n);
         expect(await d.market.accruedFees()).to.equal(feesBefore + fee(FILM_PRICE));
@@ -381,7 +381,7 @@ describe("Reentrancy (hostile payment token)", () => {
       it(`pays the earnings once when the payee re-enters withdrawEarnings ${label}`, async () => {
         const d = await loadFixture(earningFixture);
         // Another purchase of film 2, so a second withdrawal would have something to take.
-        await d.market.connect(d.viewer1).buyView(2n, FILM2_PRICE);
+        await d.market.connect(d.viewer1).buyView(2n, FILM2_PRICE, PASS_WINDOW);
         const owed = await d.market.earningsOf(d.tokenAddress);
         expect(owed).to.equal(2n * (FILM2_PRICE - fee(FILM2_PRICE)));
         const balanceBefore = await d.token.balanceOf(d.tokenAddress);
@@ -400,7 +400,7 @@ describe("Reentrancy (hostile payment token)", () => {
           const d = await loadFixture(earningFixture);
           const fees = await d.market.accruedFees();
           const owedA = await d.market.earningsOf(d.creatorA.address);
-          const data = reentry === "withdrawFees" ? call(d, "withdrawFees", []) : call(d, "buyView", [1n, FILM_PRICE]);
+          const data = reentry === "withdrawFees" ? call(d, "withdrawFees", []) : call(d, "buyView", [1n, FILM_PRICE, PASS_WINDOW]);
           await underAttack(
             d, { data, mask: ON_TRANSFER, before },
             () => d.market.connect(d.creatorA).withdrawEarnings(d.creatorA.address),
@@ -565,6 +565,36 @@ describe("Reentrancy (hostile payment token)", () => {
         expect((await poolOf(d, current)).amount).to.equal(target.amount + remainder);
         await expect(d.market.rollOver(0n)).to.be.revertedWithCustomError(d.market, "FilmMarketNothingToRollOver");
       }
+      await expectSolvent(d);
+    });
+
+    it("a rollOver re-entered during a mid-batch transfer is not undone by the rest of the batch", async () => {
+      // claimBatch books a period in memory and writes it back once; it must write back before each
+      // transfer and read the books again after it, or it would overwrite what the re-entered
+      // rollOver booked and let the remainder be rolled over twice.
+      const d = await loadFixture(claimableFixture);
+      const { amount } = await poolOf(d, 0n);
+      const shares = await Promise.all(LEAVES.map((l) => d.market.shareOf(0n, l[1], l[2])));
+      const remainder = amount - shares.reduce((a, b) => a + b, 0n);
+      const current = await d.market.currentPeriod();
+      const target = await poolOf(d, current);
+
+      await d.token.resetRecord();
+      await d.token.arm(d.marketAddress, call(d, "rollOver", [0n]), ON_TRANSFER, false, 2);
+      // Owners A, token, B, then A's film again (skipped). A is paid when the token's film is booked
+      // (two claims out: that rollOver is refused), the token when B's is (all three booked: the
+      // rollOver goes through), and A's film comes after it.
+      await d.market.claimBatch([d.requests[0], d.requests[1], d.requests[2], d.requests[0]]);
+      await d.token.disarm();
+      expect(await d.token.attempts()).to.equal(2n);
+      const after = await poolOf(d, 0n);
+      expect(after.claimedCount).to.equal(3n);
+      // The rounding dust moved once, by the re-entered rollOver, and the batch left it moved.
+      expect(remainder).to.be.greaterThan(0n);
+      expect(await d.token.lastSuccess()).to.equal(true);
+      expect(after.paid).to.equal(amount);
+      expect((await poolOf(d, current)).amount).to.equal(target.amount + remainder);
+      await expect(d.market.rollOver(0n)).to.be.revertedWithCustomError(d.market, "FilmMarketNothingToRollOver");
       await expectSolvent(d);
     });
 

@@ -205,7 +205,7 @@ describe("Chain indexer", function () {
     await (
       await market()
         .connect(world.buyer)
-        .buyView(films.neon, 3n * USD)
+        .buyView(films.neon, 3n * USD, PASS_WINDOW)
     ).wait();
     const boughtAt = await latestTime(world);
     await (await market().connect(world.v1).subscribe(1, MONTHLY)).wait();

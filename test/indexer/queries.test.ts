@@ -24,7 +24,7 @@ import {
   type ListFilmsOptions,
 } from "@ai-films/core/indexer";
 import { postgresSkipped, startPostgresOnce } from "../helpers/postgres.ts";
-import { MONTHLY, PERIOD, USD, deployWorld, openTempIpfs, watch, type World } from "./helpers.ts";
+import { MONTHLY, PASS_WINDOW, PERIOD, USD, deployWorld, openTempIpfs, watch, type World } from "./helpers.ts";
 
 const backends: Array<{ name: string; open: () => Promise<Database> }> = [
   { name: "pglite", open: () => openDatabase({ dataDir: "memory://" }) },
@@ -61,7 +61,7 @@ describe("Indexer read models", function () {
     await world.mint(a, { title: "Quiet Hours", genre: "Drama", aiTools: ["Veo"], duration: 60, price: 0n });
     await (await world.listings.connect(a).setSalesPaused(5n, true)).wait();
     await (await world.market.connect(world.v1).subscribe(2, MONTHLY)).wait();
-    await (await world.market.connect(world.buyer).buyView(1n, 2n * USD)).wait();
+    await (await world.market.connect(world.buyer).buyView(1n, 2n * USD, PASS_WINDOW)).wait();
     t0 = world.clock.genesis + 3_600;
     inPeriod0 = world.clock.genesis + PERIOD / 2;
     inPeriod1 = world.clock.genesis + PERIOD + PERIOD / 2;

@@ -31,7 +31,7 @@ import {
   runVerify,
   periodFiles,
 } from "@ai-films/core/oracle";
-import { BPS, expectedShare, type Leaf } from "../contracts/fixture.ts";
+import { BPS, expectedShare, PASS_WINDOW, type Leaf } from "../contracts/fixture.ts";
 import type { FilmListings, FilmMarket, TestDollar } from "../../types/ethers-contracts/index.ts";
 
 const USD = 1_000_000n;
@@ -72,7 +72,7 @@ describe("Oracle, end to end", function () {
         feeBps: 1_000,
         viewWeightBps: WEIGHT,
         monthlyPrice: 10n * USD,
-        passWindow: 2 * 86_400,
+        passWindow: PASS_WINDOW,
         challengeWindow: WINDOW,
         genesis: 0,
         periodLength: PERIOD,
@@ -89,7 +89,7 @@ describe("Oracle, end to end", function () {
       await token.connect(v).approve(await market.getAddress(), ethers.MaxUint256);
     }
     for (const v of [v1, v2, v3]) await market.connect(v).subscribe(1, 10n * USD);
-    await market.connect(buyer).buyView(3n, 1n * USD);
+    await market.connect(buyer).buyView(3n, 1n * USD, PASS_WINDOW);
     d = { admin, treasury, guardian, creatorA, creatorB, v1, v2, v3, buyer, token, listings, market };
 
     ctx = await connectProvider(provider, { market: await market.getAddress() });

@@ -101,7 +101,7 @@ describe("serving: key server on a real deployment", function () {
   });
 
   it("200 for a pass holder after buyView, for that film only; 403 again once the pass expires", async () => {
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     const cookie = await cookieOf(d.viewer1);
     await expectKey(await fetchKey("film1-key", cookie), keys.film1);
     await expectStatus(await fetchKey("film3-key", cookie), 403, "not-entitled");

@@ -25,7 +25,7 @@ import {
   memoryAuthStore,
   type Auth,
 } from "@ai-films/core/serving";
-import { deployMarket, FILM_PRICE, type Deployment } from "../contracts/fixture.ts";
+import { deployMarket, FILM_PRICE, PASS_WINDOW, type Deployment } from "../contracts/fixture.ts";
 import { startLivepeerStudioServer, type LivepeerStudioServer } from "../helpers/livepeer-studio-server.ts";
 import { DOMAIN, ORIGIN, signInAs } from "./helpers.ts";
 
@@ -188,7 +188,7 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
 
   it("200 once a viewer has bought a view, and for anyone signed in on a free film", async () => {
     const viewer = await cookieOf(d.viewer1);
-    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE);
+    await d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW);
     await expectToken(await ask("1", viewer), PAID, "1");
     await expectToken(await ask("2", await cookieOf(d.viewer2)), FREE, "2");
   });

@@ -409,6 +409,22 @@ export const filmMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "minPassWindow",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "passWindow",
+        "type": "uint256"
+      }
+    ],
+    "name": "FilmMarketPassWindowShortened",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "period",
         "type": "uint256"
       },
@@ -1465,6 +1481,11 @@ export const filmMarketAbi = [
         "internalType": "uint256",
         "name": "expectedPrice",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minPassWindow",
+        "type": "uint256"
       }
     ],
     "name": "buyView",
@@ -1482,6 +1503,11 @@ export const filmMarketAbi = [
       {
         "internalType": "uint256",
         "name": "expectedPrice",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minPassWindow",
         "type": "uint256"
       },
       {

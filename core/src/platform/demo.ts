@@ -255,9 +255,10 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
     if ((await ctx.contracts.market.read.subscriptionEnd([v.address])) === 0n)
       await mined(ctx, "subscribe", ctx.contractsFor(v).market.write.subscribe([months, price]));
   };
+  const passWindow = BigInt(await ctx.contracts.market.read.passWindow());
   const buyView = async (v: HDAccount, film: number) => {
     if ((await ctx.contracts.market.read.passExpiry([filmIds[film], v.address])) === 0n)
-      await mined(ctx, "buyView", ctx.contractsFor(v).market.write.buyView([filmIds[film], DEMO_FILMS[film].price]));
+      await mined(ctx, "buyView", ctx.contractsFor(v).market.write.buyView([filmIds[film], DEMO_FILMS[film].price, passWindow]));
   };
   await subscribe(v1, 3n);
   await subscribe(v2, 1n);

@@ -165,7 +165,8 @@ function Purchase({
           address: market,
           abi: marketWithTokenErrors,
           functionName: "buyViewWithPermit",
-          args: [BigInt(filmId!), price, p.deadline, p.v, p.r, p.s],
+          // The pass length shown to the viewer is bound like the price: a shorter window reverts.
+          args: [BigInt(filmId!), price, BigInt(passWindowSeconds), p.deadline, p.v, p.r, p.s],
           chainId: CHAIN_ID,
         })
       : writeContractAsync({
@@ -204,7 +205,7 @@ function Purchase({
           address: market,
           abi: marketWithTokenErrors,
           functionName: "buyView",
-          args: [BigInt(filmId!), price],
+          args: [BigInt(filmId!), price, BigInt(passWindowSeconds)],
           chainId: CHAIN_ID,
         })
       : writeContractAsync({

@@ -4,7 +4,7 @@
  * with the new price in its arguments.
  */
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
-import { formatDollars } from "../format";
+import { formatDollars, formatWatchTime } from "../format";
 
 export type FriendlyError = {
   kind: "rejected" | "price-changed" | "funds" | "network" | "paused" | "other";
@@ -33,6 +33,11 @@ export function friendlyError(error: unknown, token = "tokens"): FriendlyError {
             kind: "price-changed",
             newPrice: args[1],
             message: `The subscription price changed to ${formatDollars(args[1] ?? 0n)} a month. Check it and try again.`,
+          };
+        case "FilmMarketPassWindowShortened":
+          return {
+            kind: "other",
+            message: `The platform shortened view passes to ${formatWatchTime(Number(args[1] ?? 0n))}. Nothing was charged; reload the page to see the new terms.`,
           };
         case "ERC20InsufficientBalance":
           return { kind: "funds", message: `Not enough ${token} in this wallet.` };
