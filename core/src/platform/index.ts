@@ -9,5 +9,12 @@ export { assertPortFree, PortInUseError } from "./ports.ts";
 export { ChildGroup, ProcessInUseError, removePidFile, stopLeftover, terminate, writePidFile } from "./processes.ts";
 export { DEMO_FILMS, seedDemo, type DemoOptions } from "./demo.ts";
 export { launchPlatform, type LaunchedPlatform, type LaunchOptions } from "./launch.ts";
-export { MAX_WEB_WORKERS, parseWebWorkers, startWebCluster, WebWorkersSettingError, type WebCluster, type WebClusterOptions } from "./webCluster.ts";
+export {
+  MAX_WEB_WORKERS,
+  parseWebWorkers,
+  startWebCluster,
+  WebWorkersSettingError,
+  type WebCluster,
+  type WebClusterOptions,
+} from "./webCluster.ts";
 export { createLocalOracle, type LocalOracle, type LocalOracleOptions, type SettleOutcome } from "./localOracle.ts";
