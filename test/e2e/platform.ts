@@ -59,7 +59,8 @@ export function e2ePlatform(): Promise<E2E> {
     webPort: WEB_PORT,
     rpcPort: RPC_PORT,
     distDir: ".next-e2e",
-    env: { LOCAL_PAYMENT_TOKEN: "test-dollar" },
+    // Two web workers: sessions, purchases and playback must work whichever worker answers.
+    env: { LOCAL_PAYMENT_TOKEN: "test-dollar", WEB_WORKERS: "2" },
   });
 }
 
