@@ -4,6 +4,7 @@
 // on local chains but an existing ERC-20 (USDC) on real ones.
 import { createRequire } from "node:module";
 import type { Artifact, ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+import { keccak256, toHex } from "viem";
 
 const require = createRequire(import.meta.url);
 
@@ -18,33 +19,41 @@ export function paymentTokenArtifact(): Artifact {
   return { ...metadata, contractName: "PaymentToken", abi: [...metadata.abi, ...permit.abi] };
 }
 
-/** The timelock administers itself: no account can grant its roles or shorten its delay without waiting it out. */
-const NO_TIMELOCK_ADMIN = "0x0000000000000000000000000000000000000000";
+/** TimelockController's role ids (keccak256 of their names; the admin role is zero). */
+const CANCELLER_ROLE = keccak256(toHex("CANCELLER_ROLE"));
+const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}`;
 
 /**
  * Deploys `FilmListings`, the governance `TimelockController` and `FilmMarket` paying in
  * `paymentToken`. The timelock holds the market's admin and oracle-manager roles, so every change
  * of a parameter, signer or threshold is scheduled in public (`CallScheduled`) by a `proposers`
  * account and executed by an `executors` account no sooner than `timelockDelay` seconds later;
- * `guardian` may pause purchases and dispute tallies at once. The deployer keeps no role. Every
+ * `guardian` may pause purchases and dispute tallies at once, and cancel a scheduled change during
+ * its delay (a proposer key that was stolen cannot wait a change through). The deployer is the
+ * timelock's admin only for the two calls that make the guardian a canceller, then renounces it:
+ * from then on the timelock administers itself, and the deployer keeps no role. Every
  * governed setting is a required module parameter (no defaults, so a real deployment never
  * silently takes a local value), except `genesis`, which defaults to 0: the market then starts
  * its periods at its deployment block.
  */
 export function buildMarket(m: IgnitionModuleBuilder, paymentToken: ContractFuture<string>) {
   const listings = m.contract("FilmListings");
+  const deployer = m.getAccount(0);
+  const guardian = m.getParameter<string>("guardian");
   const timelock = m.contract("TimelockController", [
     m.getParameter<number>("timelockDelay"),
     m.getParameter<string[]>("proposers"),
     m.getParameter<string[]>("executors"),
-    NO_TIMELOCK_ADMIN,
+    deployer,
   ]);
+  const guardianCancels = m.call(timelock, "grantRole", [CANCELLER_ROLE, guardian], { id: "GuardianCancels" });
+  m.call(timelock, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: "DeployerRenouncesTimelockAdmin", after: [guardianCancels] });
   const market = m.contract("FilmMarket", [
     {
       paymentToken,
       listings,
       admin: timelock,
-      guardian: m.getParameter<string>("guardian"),
+      guardian,
       treasury: m.getParameter<string>("treasury"),
       feeBps: m.getParameter<number>("feeBps"),
       viewWeightBps: m.getParameter<number>("viewWeightBps"),

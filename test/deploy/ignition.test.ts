@@ -40,6 +40,11 @@ async function expectGovernance(
   expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), expected.proposer)).to.equal(true);
   expect(await timelock.hasRole(await timelock.DEFAULT_ADMIN_ROLE(), address)).to.equal(true);
   expect(await timelock.hasRole(await timelock.DEFAULT_ADMIN_ROLE(), expected.proposer)).to.equal(false);
+  // The guardian can cancel a scheduled change during its delay, and do nothing else there.
+  expect(await timelock.hasRole(await timelock.CANCELLER_ROLE(), expected.guardian)).to.equal(true);
+  for (const role of [await timelock.PROPOSER_ROLE(), await timelock.EXECUTOR_ROLE(), await timelock.DEFAULT_ADMIN_ROLE()]) {
+    expect(await timelock.hasRole(role, expected.guardian)).to.equal(false);
+  }
 }
 
 describe("Ignition deployment", () => {
@@ -158,6 +163,18 @@ describe("Ignition deployment", () => {
     );
     await networkHelpers.time.increase(delay);
     await expect(proposer.execute(await market.getAddress(), 0, data, ethers.ZeroHash, salt)).to.emit(market, "FeeChanged");
+
+    // A change the guardian sees coming (a stolen proposer key, a bad parameter) is cancelled before it can run.
+    const rug = market.interface.encodeFunctionData("setChallengeWindow", [3_600]);
+    const rugSalt = ethers.id("rug");
+    await proposer.schedule(await market.getAddress(), 0, rug, ethers.ZeroHash, rugSalt, delay);
+    const id = await timelock.hashOperation(await market.getAddress(), 0, rug, ethers.ZeroHash, rugSalt);
+    await (timelock.connect(guardian) as typeof timelock).cancel(id);
+    await networkHelpers.time.increase(delay);
+    await expect(proposer.execute(await market.getAddress(), 0, rug, ethers.ZeroHash, rugSalt)).to.be.revertedWithCustomError(
+      timelock,
+      "TimelockUnexpectedOperationState",
+    );
   });
 
   it("points the real-network module at a USDC-shaped token, and the local USDC-shaped module deploys one with local.json's settings", async () => {
