@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { BPS, deployMarket, FEE_BPS, FILM_PRICE, PASS_WINDOW, USD, type Deployment } from "./fixture.ts";
+import { BPS, deployMarket, FEE_BPS, FILM_PRICE, govern, PASS_WINDOW, USD, type Deployment } from "./fixture.ts";
 
 const { networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -64,8 +64,8 @@ describe("Pay-per-view", () => {
 
   it("attack: an admin shortening the pass window between quote and purchase cannot sell the buyer a shorter pass", async () => {
     const d = await loadFixture(deployMarket);
-    // The buyer was quoted the price and a PASS_WINDOW pass; the admin shortens the window before the purchase lands.
-    await d.market.connect(d.admin).setPassWindow(3_600);
+    // The buyer was quoted the price and a PASS_WINDOW pass; a governance change shortening the window executes before the purchase lands.
+    await govern(d, [["setPassWindow", [3_600]]]);
     await expect(d.market.connect(d.viewer1).buyView(1n, FILM_PRICE, PASS_WINDOW))
       .to.be.revertedWithCustomError(d.market, "FilmMarketPassWindowShortened").withArgs(PASS_WINDOW, 3_600);
     const [, , , , , , , , , fresh] = await d.ethers.getSigners();
