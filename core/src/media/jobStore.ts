@@ -33,6 +33,8 @@ const PROGRESS_WRITE_MS = 1_000;
 const HEARTBEAT_MS = 5_000;
 /** ...and one not renewed for this long belongs to a runner that is gone. */
 export const ORPHAN_AFTER_SECONDS = 60;
+/** Writes of a job's outcome tried, a second apart, before the tracker gives up on the database. */
+const MAX_OUTCOME_ATTEMPTS = 30;
 /** A job interrupted this many times is not run again: it may be what takes the server down. */
 export const MAX_ATTEMPTS = 3;
 
@@ -228,6 +230,7 @@ export class MediaJobStore {
     let written = "";
     let lastWrite = 0;
     let writing: Promise<void> | undefined;
+    let outcomeAttempts = 0;
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
 
@@ -250,8 +253,17 @@ export class MediaJobStore {
           try {
             await write(status);
           } catch (error) {
-            log(`media jobs: could not record job ${job.id}: ${(error as Error).message}`);
+            if (status.state === "running" || outcomeAttempts === 0)
+              log(`media jobs: could not record job ${job.id}: ${(error as Error).message}`);
             if (status.state === "running") break;
+            // The outcome is retried for a while; a database gone for good (closed, shut down) leaves
+            // the row "running" with no heartbeat, and the recovery sweep of the next start ends it.
+            if (++outcomeAttempts >= MAX_OUTCOME_ATTEMPTS) {
+              clearInterval(heartbeat);
+              job.off("update", onUpdate);
+              finished();
+              break;
+            }
             await new Promise((r) => setTimeout(r, 1_000));
             continue;
           }
@@ -274,6 +286,8 @@ export class MediaJobStore {
       if (urgent || Date.now() - lastWrite >= PROGRESS_WRITE_MS) pump();
     };
     const heartbeat = setInterval(() => {
+      // A job that ended in memory needs no heartbeat: only its outcome is left to write (pump).
+      if (latest.state !== "running") return pump();
       this.db
         .query(`UPDATE media_jobs SET heartbeat_at = now() WHERE id = $1 AND runner_id = $2 AND state = 'running'`, [
           job.id,
