@@ -6,7 +6,7 @@
  * placeholders have the islands' size, so nothing jumps when they arrive.
  */
 import dynamic from "next/dynamic";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { OPEN_CONNECT, rememberConnectRequest } from "@/lib/client/events";
 import { useRouter } from "next/navigation";
 import { signOut, useSession } from "@/lib/client/session";
@@ -32,8 +32,15 @@ function LightWalletArea({ onWant }: { onWant?: (openModal: boolean) => void }) 
   // Signed out, pointing at the area means connecting is next: start loading. Signed in, it may be
   // a click on Sign out, which needs no wallet (and must not be lost to the island replacing it).
   const reach = session.status === "signed-in" ? undefined : () => onWant?.(false);
+  const area = useRef<HTMLDivElement>(null);
+  // A pointer or focus that arrived before React hydrated this area fired no handler: look once.
+  const signedIn = session.status === "signed-in";
+  useEffect(() => {
+    const el = area.current;
+    if (!signedIn && el && (el.matches(":hover") || el.contains(document.activeElement))) onWant?.(false);
+  }, [signedIn, onWant]);
   return (
-    <div className="wallet-area" data-testid="wallet-area" data-wallet="deferred" onPointerEnter={reach} onFocus={reach}>
+    <div className="wallet-area" data-testid="wallet-area" data-wallet="deferred" onPointerEnter={reach} onFocus={reach} ref={area}>
       {session.status === "signed-in" ? (
         <>
           <span className="session-badge" data-testid="session-status" data-address={session.address}>

@@ -56,8 +56,17 @@ export async function signIn(page: Page, devAccount: number): Promise<void> {
   const session = page.getByTestId("session-status");
   const select = page.getByTestId("dev-wallet-select");
   // The header's wallet code loads when the visitor reaches for it: point at it, as a person would.
-  await page.getByTestId("wallet-area").first().hover();
-  await select.waitFor();
+  // On a slow machine the pointer can arrive before React has hydrated the area: point again.
+  for (let attempt = 0; ; attempt++) {
+    await page.mouse.move(0, 0);
+    await page.getByTestId("wallet-area").first().hover();
+    const shown = await select.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) break;
+    if (attempt === 5) throw new Error("The dev wallet selector never appeared after pointing at the wallet area six times.");
+  }
   await page.waitForTimeout(2_000); // a choice made before React hydrates the wallet island is lost
   for (let attempt = 0; attempt < 10 && !(await signInButton.isVisible()) && !(await session.isVisible()); attempt++) {
     if ((await select.isVisible()) && (await select.isEnabled())) {
