@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectRpc } from "@ai-films/core/chain";
@@ -20,11 +20,14 @@ import {
   ChildGroup,
   DEMO_ACCOUNTS,
   LOCAL_CHAIN_ID,
+  markWebBuild,
   parseWebWorkers,
   removePidFile,
   seedDemo,
   startLocalChain,
   stopLeftover,
+  webBuildFingerprint,
+  webBuildIsCurrent,
   writePidFile,
   type LocalChain,
 } from "@ai-films/core/platform";
@@ -115,8 +118,7 @@ async function reset() {
   await rm(DATA, { recursive: true, force: true });
   await rm(DEPLOYMENT_DIR, { recursive: true, force: true });
   if (!process.env.AI_FILMS_DEPLOYMENT_ID) await rm(path.join(ROOT, "deployments/31337.json"), { force: true });
-  // A benchmark re-running on its own build dir (bench:load --skip-build) keeps it: the build only depends on the ports.
-  if (process.env.KEEP_WEB_BUILD !== "1") await rm(WEB_DIST, { recursive: true, force: true });
+  // The web build is not data: it is rebuilt when its sources change (core/src/platform/webBuild.ts).
 }
 
 /**
@@ -212,14 +214,6 @@ async function withoutBuildConfigEdits(build: () => Promise<void>) {
   }
 }
 
-async function webBuildIsCurrent(): Promise<boolean> {
-  const buildId = path.join(WEB_DIST, "BUILD_ID");
-  if (!existsSync(buildId)) return false;
-  const built = (await stat(buildId)).mtimeMs;
-  const stamp = await readFile(path.join(WEB_DIST, "ai-films-build.json"), "utf8").catch(() => "");
-  return stamp.includes(`"rpc":"http://127.0.0.1:${RPC_PORT}"`) && built > 0;
-}
-
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000) {
   const start = Date.now();
   for (;;) {
@@ -303,7 +297,8 @@ async function main() {
     RPC_URL: chain.url,
     MARKET_ADDRESS: ctx.market,
     NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
-    NEXT_PUBLIC_RPC_URL: chain.url,
+    // The browser's RPC, handed over at run time (web/components/RuntimeConfig.tsx): one build for any port.
+    PUBLIC_RPC_URL: chain.url,
     // The web server finds this process's ledger server through LEDGER_DIR's owner record;
     // DATABASE_URL, when set, reaches it with the rest of the environment and wins over LEDGER_DIR.
     LEDGER_DIR,
@@ -315,10 +310,12 @@ async function main() {
     // The web server settles ended periods with the local oracle keys (#7–#9): see core/src/platform/localOracle.ts.
     LOCAL_ORACLE: process.env.LOCAL_ORACLE ?? "1",
   };
-  if (!(await webBuildIsCurrent())) {
-    log("building the web app (production; first run only)");
+  const fingerprint = await webBuildFingerprint(ROOT, { ...process.env, ...webEnv });
+  if (!(await webBuildIsCurrent(WEB_DIST, fingerprint))) {
+    log("building the web app (production; again only when its sources change)");
+    await rm(path.join(WEB_DIST, "BUILD_ID"), { force: true }); // a build killed halfway is never taken for a finished one
     await withoutBuildConfigEdits(() => runNode("next build", [NEXT, "build", "web"], webEnv));
-    await writeFile(path.join(WEB_DIST, "ai-films-build.json"), JSON.stringify({ rpc: chain.url }));
+    await markWebBuild(WEB_DIST, fingerprint);
   }
   log(
     `starting the web app on http://localhost:${WEB_PORT}${workers > 1 ? ` (${workers} workers)` : ""} (it indexes the chain before its first answer)`,

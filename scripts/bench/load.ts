@@ -20,8 +20,9 @@
 // started afresh; the headline keys are the best sustained run's, and byWorkers lists them all.
 //
 // Options: --workers LIST (default 1,2), --duration S (default 60), --max-viewers N (default 15,000),
-// --step-seconds S (ramp steps, default 15), --page-rate N (default 10), --skip-build (reuse
-// web/.next-load), --json, --verbose (echo the platform's output). Targets are reported, not enforced.
+// --step-seconds S (ramp steps, default 15), --page-rate N (default 10), --json, --verbose (echo
+// the platform's output). The build in web/.next-load is reused while its sources are unchanged.
+// Targets are reported, not enforced.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
@@ -43,7 +44,6 @@ const { values } = parseArgs({
     "max-viewers": { type: "string" },
     "step-seconds": { type: "string" },
     "page-rate": { type: "string" },
-    "skip-build": { type: "boolean" },
     verbose: { type: "boolean" },
     workers: { type: "string" },
   },
@@ -366,17 +366,14 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 /** Everything measured with one WEB_WORKERS setting, on a platform of its own. */
-async function measure(workers: number, keepBuild: boolean) {
-  log(
-    `WEB_WORKERS=${workers}: starting PostgreSQL and the platform on :${WEB_PORT} (chain :${RPC_PORT}, build web/${DIST_DIR}${keepBuild ? ", reused" : ""})`,
-  );
+async function measure(workers: number) {
+  log(`WEB_WORKERS=${workers}: starting PostgreSQL and the platform on :${WEB_PORT} (chain :${RPC_PORT}, build web/${DIST_DIR})`);
   const databaseUrl = await (await startPostgresOnce()).createDatabase();
   const platformStarted = Date.now();
   platform = await launchPlatform({
     webPort: WEB_PORT,
     rpcPort: RPC_PORT,
     distDir: DIST_DIR,
-    keepBuild,
     verbose: values.verbose === true,
     env: { DATABASE_URL: databaseUrl, WEB_WORKERS: String(workers) },
   });
@@ -493,7 +490,7 @@ async function measureOn(platform: LaunchedPlatform, databaseUrl: string, worker
 
 async function main() {
   const byWorkers: Array<Awaited<ReturnType<typeof measure>>> = [];
-  for (const [i, workers] of WORKER_COUNTS.entries()) byWorkers.push(await measure(workers, values["skip-build"] === true || i > 0));
+  for (const workers of WORKER_COUNTS) byWorkers.push(await measure(workers));
   // The headline figures are the best sustained run's; every run is listed under byWorkers.
   const best = byWorkers.reduce((a, b) => (b.passedRamp && b.beatsPerSecond > a.beatsPerSecond ? b : a));
   const figures = {

@@ -3,12 +3,14 @@
 // that asks and stopped after the whole run. A second platform paying in the USDC-shaped test
 // token (LOCAL_PAYMENT_TOKEN=usdc-shaped) starts only for the file that asks for it, on the next
 // ports. E2E_WEB_PORT / E2E_RPC_PORT move both (default 3210 / 8745, the second one port up).
+// Both serve the one web build the tests share (web/.next-test, rebuilt only when sources change).
 // Screenshots land in test-artifacts/e2e/.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../helpers/browser/chromium.ts";
+import { TEST_WEB_DIST } from "../helpers/webBuild.ts";
 import { launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -33,10 +35,7 @@ const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 8745);
 let sharedBrowser: Promise<Browser> | undefined;
 const platforms = new Map<string, Promise<E2E>>();
 
-function startPlatform(
-  name: string,
-  options: { webPort: number; rpcPort: number; distDir: string; env?: NodeJS.ProcessEnv },
-): Promise<E2E> {
+function startPlatform(name: string, options: { webPort: number; rpcPort: number; env?: NodeJS.ProcessEnv }): Promise<E2E> {
   let started = platforms.get(name);
   if (!started) {
     started = (async () => {
@@ -44,7 +43,8 @@ function startPlatform(
       const browser = await (sharedBrowser ??= launchChromium());
       const platform = await launchPlatform({
         ...options,
-        env: { NEXT_PUBLIC_DEV_ACCOUNTS: [...new Set([4, 5, 6, ...Object.values(E2E_ACCOUNTS)])].join(","), ...options.env },
+        distDir: TEST_WEB_DIST,
+        env: { DEV_ACCOUNTS: [...new Set([4, 5, 6, ...Object.values(E2E_ACCOUNTS)])].join(","), ...options.env },
       });
       return { platform, browser, baseUrl: platform.baseUrl, rpcUrl: platform.rpcUrl };
     })();
@@ -58,7 +58,6 @@ export function e2ePlatform(): Promise<E2E> {
   return startPlatform("test-dollar", {
     webPort: WEB_PORT,
     rpcPort: RPC_PORT,
-    distDir: ".next-e2e",
     // Two web workers: sessions, purchases and playback must work whichever worker answers.
     env: { LOCAL_PAYMENT_TOKEN: "test-dollar", WEB_WORKERS: "2" },
   });
@@ -69,7 +68,6 @@ export function e2eUsdcShapedPlatform(): Promise<E2E> {
   return startPlatform("usdc-shaped", {
     webPort: WEB_PORT + 1,
     rpcPort: RPC_PORT + 1,
-    distDir: ".next-e2e-usdc",
     env: { LOCAL_PAYMENT_TOKEN: "usdc-shaped" },
   });
 }

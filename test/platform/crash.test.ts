@@ -27,6 +27,7 @@ import { account, DEMO_ACCOUNTS, DEMO_FILMS } from "@ai-films/core/platform";
 import { assertPortFree } from "@ai-films/core/platform/ports";
 import { sessionCookieFor } from "../helpers/siweSession.ts";
 import { makeClip } from "../media/helpers.ts";
+import { TEST_WEB_DIST } from "../helpers/webBuild.ts";
 
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const WEB_PORT = 4880;
@@ -126,7 +127,7 @@ describe("npm start killed at random moments (SIGKILL) and started again", funct
     PORT: String(WEB_PORT),
     RPC_PORT: String(RPC_PORT),
     LEDGER_PORT: String(LEDGER_PORT),
-    NEXT_DIST_DIR: ".next-crash-test",
+    NEXT_DIST_DIR: TEST_WEB_DIST,
     AI_FILMS_DEPLOYMENT_ID: DEPLOYMENT_ID,
     LOCAL_ORACLE_INTERVAL_MS: "1000",
   });

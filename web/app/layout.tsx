@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { RuntimeConfig } from "@/components/RuntimeConfig";
 import { WalletSlot } from "@/components/slots";
 import { APP_NAME, IS_LOCAL_CHAIN } from "@/lib/config";
 import "./globals.css";
@@ -19,6 +20,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   return (
     <html lang="en">
+      <head>
+        <RuntimeConfig />
+      </head>
       <body>
         <header className="site-header">
           <Link href="/" className="brand" data-testid="nav-home">

@@ -8,6 +8,7 @@ export { anvilBinary, chainPidFile, LOCAL_CHAIN_ID, LocalChainError, startLocalC
 export { assertPortFree, PortInUseError } from "./ports.ts";
 export { ChildGroup, ProcessInUseError, removePidFile, stopLeftover, terminate, writePidFile } from "./processes.ts";
 export { DEMO_FILMS, seedDemo, type DemoOptions } from "./demo.ts";
+export { markWebBuild, webBuildFingerprint, webBuildIsCurrent } from "./webBuild.ts";
 export { launchPlatform, type LaunchedPlatform, type LaunchOptions } from "./launch.ts";
 export {
   MAX_WEB_WORKERS,

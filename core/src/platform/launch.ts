@@ -12,15 +12,13 @@ const ROOT = PROJECT_ROOT;
 export interface LaunchOptions {
   webPort: number;
   rpcPort: number;
-  /** The web build's directory under web/, so a second platform does not clobber `.next`. */
+  /** The web build's directory under web/, so a second platform does not clobber `.next`; platforms may share one. */
   distDir: string;
   /** Extra environment for the platform (and through it the web server). */
   env?: NodeJS.ProcessEnv;
   /** Echo the platform's output to stderr (also when E2E_VERBOSE is set). */
   verbose?: boolean;
   timeoutMs?: number;
-  /** Reuse an existing web build in distDir (built for the same ports) instead of rebuilding. */
-  keepBuild?: boolean;
 }
 
 export interface LaunchedPlatform {
@@ -48,7 +46,6 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
       RPC_PORT: String(options.rpcPort),
       NEXT_DIST_DIR: options.distDir,
       AI_FILMS_DEPLOYMENT_ID: deploymentId,
-      ...(options.keepBuild ? { KEEP_WEB_BUILD: "1" } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stop() reaches the chain and the web server too

@@ -9,7 +9,7 @@
  *   Next's development server also needs eval (React's dev tools), never in production.
  * - styles: inline allowed (RainbowKit's modal and the player set style attributes); styles cannot run code.
  * - media: our IPFS gateway ('self'), hls.js's blob: MediaSource URLs, Livepeer's CDN.
- * - connections: our API and RPC relay ('self'), NEXT_PUBLIC_RPC_URL's origin, Livepeer's CDN
+ * - connections: our API and RPC relay ('self'), the public RPC's origin (PUBLIC_RPC_URL), Livepeer's CDN
  *   (hls.js fetches playlists and segments), WalletConnect's relay when a wallet uses it.
  */
 
@@ -117,7 +117,7 @@ export function securityOptionsFromEnv(
   return {
     dev: env.NODE_ENV === "development",
     hsts: env.HSTS === "1" || env.HSTS === "true",
-    connectOrigins: originOf(env.NEXT_PUBLIC_RPC_URL),
+    connectOrigins: originOf(env.PUBLIC_RPC_URL || env.NEXT_PUBLIC_RPC_URL),
     mediaOrigins: originOf(env.LIVEPEER_PLAYBACK_BASE),
   };
 }

@@ -10,7 +10,7 @@ import { useEffect, useState } from "react";
 import { useAccount, useConnect, useDisconnect, useSignMessage, useSwitchChain } from "wagmi";
 import { OPEN_CONNECT, takeConnectRequest } from "@/lib/client/events";
 import { refreshSession, signOut, useSession } from "@/lib/client/session";
-import { CHAIN_ID, DEV_ACCOUNT_INDEXES, IS_LOCAL_CHAIN } from "@/lib/config";
+import { CHAIN_ID, devAccountIndexes, IS_LOCAL_CHAIN } from "@/lib/config";
 import { shortAddress } from "@/lib/format";
 import { signInWithEthereum } from "@/lib/wallet/siwe";
 import { friendlyError } from "@/lib/wallet/errors";
@@ -91,7 +91,7 @@ function WalletArea() {
                   }}
                 >
                   <option value="">Dev wallet…</option>
-                  {DEV_ACCOUNT_INDEXES.map((i) => (
+                  {devAccountIndexes().map((i) => (
                     <option key={i} value={`dev-wallet-${i}`} data-testid={`dev-wallet-option-${i}`}>
                       Account #{i}
                     </option>

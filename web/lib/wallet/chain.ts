@@ -1,14 +1,15 @@
 /** The viem chain object for CHAIN_ID, with our RPC. Client-side (the wallet bundle). */
 import { defineChain, type Chain } from "viem";
 import { arbitrum, arbitrumSepolia, base, baseSepolia, hardhat, optimism, optimismSepolia } from "viem/chains";
-import { CHAIN_ID, PUBLIC_RPC_URL } from "../config";
+import { CHAIN_ID, publicRpcUrl } from "../config";
 
 const KNOWN: readonly Chain[] = [hardhat, base, baseSepolia, optimism, optimismSepolia, arbitrum, arbitrumSepolia];
 
 /** Absolute RPC URL: "/api/rpc" is resolved against the page's origin. */
 export function rpcUrl(): string {
-  if (typeof window === "undefined" || /^https?:\/\//.test(PUBLIC_RPC_URL)) return PUBLIC_RPC_URL;
-  return new URL(PUBLIC_RPC_URL, window.location.origin).toString();
+  const url = publicRpcUrl();
+  if (typeof window === "undefined" || /^https?:\/\//.test(url)) return url;
+  return new URL(url, window.location.origin).toString();
 }
 
 export function appChain(): Chain {

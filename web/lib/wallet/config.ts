@@ -8,7 +8,7 @@ import { coinbaseWallet, injectedWallet, metaMaskWallet, rainbowWallet, walletCo
 import { QueryClient } from "@tanstack/react-query";
 import { http } from "viem";
 import { createConfig, type Config } from "wagmi";
-import { APP_NAME, DEV_ACCOUNT_INDEXES, IS_LOCAL_CHAIN, WALLETCONNECT_PROJECT_ID } from "../config";
+import { APP_NAME, devAccountIndexes, IS_LOCAL_CHAIN, WALLETCONNECT_PROJECT_ID } from "../config";
 import { appChain } from "./chain";
 import { devWallets } from "./devWallet";
 
@@ -19,8 +19,9 @@ export function wagmiConfig(): Config {
   if (config) return config;
   const chain = appChain();
   const groups: WalletList = [];
-  if (IS_LOCAL_CHAIN && DEV_ACCOUNT_INDEXES.length > 0) {
-    groups.push({ groupName: "Local test accounts", wallets: devWallets(DEV_ACCOUNT_INDEXES, chain) });
+  const devAccounts = devAccountIndexes();
+  if (IS_LOCAL_CHAIN && devAccounts.length > 0) {
+    groups.push({ groupName: "Local test accounts", wallets: devWallets(devAccounts, chain) });
   }
   groups.push({
     groupName: "Browser wallet",
