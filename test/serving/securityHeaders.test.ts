@@ -72,6 +72,10 @@ describe("serving: security headers", () => {
     // A relative RPC (our /api/rpc) adds nothing, and garbage is ignored rather than breaking the policy.
     expect(securityOptionsFromEnv({ NEXT_PUBLIC_RPC_URL: "/api/rpc" }).connectOrigins).to.deep.equal([]);
     expect(securityOptionsFromEnv({ NEXT_PUBLIC_RPC_URL: "javascript:alert(1)" }).connectOrigins).to.deep.equal([]);
+    // The run-time setting (one build, any local chain port) wins over the build's.
+    expect(
+      securityOptionsFromEnv({ PUBLIC_RPC_URL: "http://127.0.0.1:8746", NEXT_PUBLIC_RPC_URL: "https://rpc.example/v1/key" }).connectOrigins,
+    ).to.deep.equal(["http://127.0.0.1:8746"]);
   });
 
   it("runs the proxy on every page and nowhere else; next.config gives the rest the static headers", async () => {
