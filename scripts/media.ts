@@ -29,13 +29,14 @@ import {
 const USAGE = `AI Films media — transcode, encrypt and store a film on IPFS.
 
 Usage:
-  npm run media -- ingest <file> --title TITLE [--description TEXT] [--genre GENRE]
+  npm run media -- ingest <file> --title TITLE --creator ADDRESS [--description TEXT] [--genre GENRE]
                                  [--ai-tools a,b,c] [--preview-seconds N] [--key-id ID] [--free] [--json]
   npm run media -- status <jobId> [--json]
 
 ingest prints progress on stderr and, on its last stdout line, one JSON object:
   {"metadataCid", "hlsCid", "durationSeconds", "renditions", "previewSeconds", …}
-Mint the listing with tokenURI ipfs://<metadataCid>.
+Mint the listing with tokenURI ipfs://<metadataCid> from the --creator wallet: the film's key (or
+Livepeer playback id) is bound to it, and a listing minted by any other wallet unlocks nothing.
 
 With LIVEPEER_API_KEY set, Livepeer Studio transcodes and serves the full film (JWT playback);
 the poster and free preview still go to IPFS, and hlsCid is their directory. The JSON adds
@@ -48,6 +49,7 @@ Environment: FFMPEG_PATH, FFPROBE_PATH, IPFS_API_URL (Kubo) or IPFS_DATA_DIR, ME
 
 const OPTIONS = {
   title: { type: "string" },
+  creator: { type: "string" },
   description: { type: "string" },
   genre: { type: "string" },
   "ai-tools": { type: "string" },
@@ -81,6 +83,9 @@ async function main(argv: string[]): Promise<number> {
 async function ingest(args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   if (args.length !== 1) throw new UsageError("ingest takes exactly one file: npm run media -- ingest <file> --title TITLE.");
   if (typeof values.title !== "string") throw new UsageError("--title is required.");
+  if (typeof values.creator !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(values.creator)) {
+    throw new UsageError("--creator ADDRESS is required: the wallet that will mint the listing (only its listing unlocks the film).");
+  }
   const json = values.json === true;
   let previewSeconds: number | undefined;
   if (typeof values["preview-seconds"] === "string") {
@@ -139,6 +144,7 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
         previewSeconds,
         keyId,
         livepeer,
+        ingester: values.creator,
       },
     );
     bar?.update(100, { stage: "done".padEnd(9) });

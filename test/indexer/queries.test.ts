@@ -182,20 +182,33 @@ describe("Indexer read models", function () {
         expect([quiet.title, quiet.salesPaused, quiet.aiTools]).to.deep.equal(["Quiet Hours", true, ["Veo"]]);
       });
 
-      it("finds the film a content key unlocks: the first listing whose metadata names the key id", async () => {
-        expect(await filmOfContentKey(db, "key-neon-tides")).to.equal(1n);
-        expect(await filmOfContentKey(db, "key-glass-garden")).to.equal(3n);
-        expect(await filmOfContentKey(db, "key-nobody")).to.equal(null);
-        // A later listing copying film 1's key id does not take the key over (rolled back afterwards).
-        const copied = await db
+      it("finds the film a content key unlocks: the listing the ingesting wallet minted, or for an unbound key the first", async () => {
+        const a = world.creatorA.address;
+        const b = world.creatorB.address;
+        expect(await filmOfContentKey(db, "key-neon-tides", a)).to.equal(1n);
+        expect(await filmOfContentKey(db, "key-glass-garden", b)).to.equal(3n);
+        expect(await filmOfContentKey(db, "key-nobody", a)).to.equal(null);
+        // A listing by another wallet than the one the key is bound to unlocks nothing.
+        expect(await filmOfContentKey(db, "key-neon-tides", b)).to.equal(null);
+        expect(await filmOfContentKey(db, "key-neon-tides", "0x000000000000000000000000000000000000dEaD")).to.equal(null);
+        // Unbound (a key made before ingests were bound): the first listing naming it.
+        expect(await filmOfContentKey(db, "key-neon-tides", null)).to.equal(1n);
+        // Film 3 (creator B) names film 1's key id too (rolled back afterwards): the copy never takes
+        // the key over, and if B's key were the one copied by A's earlier mint (a front-run), B's
+        // listing would still be the one it unlocks.
+        const found = await db
           .transaction(async (tx) => {
             await tx.query("UPDATE films SET key_id = $1 WHERE film_id = 3", ["key-neon-tides"]);
-            const found = await filmOfContentKey(tx, "key-neon-tides");
-            throw Object.assign(new Error("roll back"), { found });
+            const result = {
+              boundToA: await filmOfContentKey(tx, "key-neon-tides", a),
+              boundToB: await filmOfContentKey(tx, "key-neon-tides", b),
+              unbound: await filmOfContentKey(tx, "key-neon-tides", null),
+            };
+            throw Object.assign(new Error("roll back"), { result });
           })
-          .catch((e: { found?: bigint }) => e.found);
-        expect(copied).to.equal(1n);
-        expect(await filmOfContentKey(db, "key-glass-garden")).to.equal(3n);
+          .catch((e: { result?: unknown }) => e.result);
+        expect(found).to.deep.equal({ boundToA: 1n, boundToB: 3n, unbound: 1n });
+        expect(await filmOfContentKey(db, "key-glass-garden", b)).to.equal(3n);
       });
 
       it("builds the account page: subscription, passes, history and continue watching", async () => {

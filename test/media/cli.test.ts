@@ -4,7 +4,7 @@
  * `media status <jobId>` reads a job another process ran.
  */
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -14,6 +14,8 @@ import { makeClip, tempDir } from "./helpers.ts";
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = join(ROOT, "scripts", "media.ts");
+/** The wallet that will mint: the film's key is bound to it. */
+const CREATOR = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 
 describe("media CLI", function () {
   this.timeout(120_000);
@@ -44,7 +46,19 @@ describe("media CLI", function () {
 
   it("ingests a clip and prints the result as JSON on its last line", async function () {
     const clip = await makeClip(join(tmp.path, "my clip ü.mp4"), { seconds: 6 });
-    const run = await cli(["ingest", clip, "--title", "CLI <film>", "--genre", "Sci-Fi", "--ai-tools", "Sora,Runway", "--json"]);
+    const run = await cli([
+      "ingest",
+      clip,
+      "--title",
+      "CLI <film>",
+      "--creator",
+      CREATOR,
+      "--genre",
+      "Sci-Fi",
+      "--ai-tools",
+      "Sora,Runway",
+      "--json",
+    ]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout.trimEnd().split("\n")).to.have.length(1); // --json: nothing else on stdout
     const result = lastJson(run.stdout);
@@ -53,6 +67,8 @@ describe("media CLI", function () {
     expect(Math.abs(result.durationSeconds - 6), "result.durationSeconds ≈ 6").to.be.at.most(0.1);
     expect(result.renditions).to.deep.equal([360, 240, 144]);
     expect(Math.abs(result.previewSeconds - 6), "result.previewSeconds ≈ 6").to.be.at.most(0.1);
+    const record = JSON.parse(readFileSync(join(tmp.path, "keys", `${result.keyId}.json`), "utf8"));
+    expect(record.ingester, "the key is bound to --creator").to.equal(CREATOR.toLowerCase());
 
     const status = await cli(["status", result.jobId, "--json"]);
     expect(status.code).to.equal(0);
@@ -62,7 +78,7 @@ describe("media CLI", function () {
   it("exits 2 with one clear line for bad input", async function () {
     const empty = join(tmp.path, "empty.mp4");
     writeFileSync(empty, "");
-    const run = await cli(["ingest", empty, "--title", "x", "--json"]);
+    const run = await cli(["ingest", empty, "--title", "x", "--creator", CREATOR, "--json"]);
     expect(run.code).to.equal(2);
     expect(lastJson(run.stdout)).to.deep.equal({ error: { code: "EMPTY_FILE", message: "The file is empty (0 bytes)." } });
     expect(run.stderr.trim()).to.equal("media: The file is empty (0 bytes).");
@@ -70,5 +86,11 @@ describe("media CLI", function () {
     const noTitle = await cli(["ingest", empty]);
     expect(noTitle.code).to.equal(2);
     expect(noTitle.stderr).to.include("--title is required");
+
+    for (const creator of [[], ["--creator", "0x1234"]]) {
+      const unbound = await cli(["ingest", empty, "--title", "x", ...creator]);
+      expect(unbound.code).to.equal(2);
+      expect(unbound.stderr).to.include("--creator ADDRESS is required");
+    }
   });
 });

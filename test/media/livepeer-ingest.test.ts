@@ -248,7 +248,15 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
   it("a free film may be exported to IPFS by Livepeer, and says so in its metadata", async function () {
     const job = jobs.create<IngestResult>("free");
     const progress = watch(job);
-    const result = await ingestFile(clip, { title: "Free Film" }, options({ job, livepeer: livepeer({ free: true }) }));
+    // Its own store, so the other tests' "no key written" checks hold: the playback id's binding lands here.
+    const bindings = new KeyStore({ dir: join(tmp.path, "bindings"), masterKey: randomBytes(32) });
+    const creator = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+    const result = await ingestFile(
+      clip,
+      { title: "Free Film" },
+      options({ job, keyStore: bindings, ingester: creator, livepeer: livepeer({ free: true }) }),
+    );
+    expect(await bindings.playbackIngester(result.livepeer!.playbackId), "bound to the ingesting wallet").to.equal(creator.toLowerCase());
     const request = requestUploads().at(-1)!;
     expect(request.body).to.deep.include({ name: "Free Film", storage: { ipfs: true }, playbackPolicy: { type: "jwt" } });
     const asset = studio.assets.get(result.livepeer!.assetId)!;
@@ -392,9 +400,22 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
     const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split("\n").at(-1)!);
 
     it("with LIVEPEER_API_KEY: the same JSON keys plus livepeerPlaybackId; priced unless --free", async function () {
-      const run = await cli(["ingest", clip, "--title", "CLI via Livepeer", "--preview-seconds", "2", "--json"], {
-        LIVEPEER_API_KEY: studio.apiKey,
-      });
+      const run = await cli(
+        [
+          "ingest",
+          clip,
+          "--creator",
+          "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+          "--title",
+          "CLI via Livepeer",
+          "--preview-seconds",
+          "2",
+          "--json",
+        ],
+        {
+          LIVEPEER_API_KEY: studio.apiKey,
+        },
+      );
       expect(run.code, run.stderr).to.equal(0);
       const result = lastJson(run.stdout);
       expect(result).to.include.keys("metadataCid", "hlsCid", "durationSeconds", "renditions", "previewSeconds", "livepeerPlaybackId");
@@ -403,22 +424,32 @@ describe("media pipeline: Livepeer Studio path (against a local stand-in)", func
       expect(result.livepeerPlaybackId).to.equal(asset.playbackId);
       expect(result.renditions).to.deep.equal([360, 240, 144]);
       expect(asset.exportToIpfs).to.equal(false);
-      expect(files(join(tmp.path, "cli-keys"))).to.deep.equal([]);
+      // No content key, only the playback id's binding to the --creator wallet.
+      expect(files(join(tmp.path, "cli-keys"))).to.deep.equal(["playback"]);
+      expect(files(join(tmp.path, "cli-keys", "playback"))).to.deep.equal([`${asset.playbackId}.json`]);
 
-      const free = await cli(["ingest", clip, "--title", "CLI free", "--free", "--json"], { LIVEPEER_API_KEY: studio.apiKey });
+      const free = await cli(
+        ["ingest", clip, "--creator", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "--title", "CLI free", "--free", "--json"],
+        { LIVEPEER_API_KEY: studio.apiKey },
+      );
       expect(free.code, free.stderr).to.equal(0);
       expect([...studio.assets.values()].find((a) => a.name === "CLI free")!.exportToIpfs).to.equal(true);
 
-      const withKey = await cli(["ingest", clip, "--title", "x", "--key-id", "0".repeat(32), "--json"], {
-        LIVEPEER_API_KEY: studio.apiKey,
-      });
+      const withKey = await cli(
+        ["ingest", clip, "--creator", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "--title", "x", "--key-id", "0".repeat(32), "--json"],
+        {
+          LIVEPEER_API_KEY: studio.apiKey,
+        },
+      );
       expect(withKey.code).to.equal(2);
       expect(lastJson(withKey.stdout).error.code).to.equal("USAGE");
     });
 
     it("without LIVEPEER_API_KEY: the local pipeline, and Livepeer is never called", async function () {
       const before = studio.requests.length;
-      const run = await cli(["ingest", clip, "--title", "CLI local", "--json"], { LIVEPEER_API_KEY: "" });
+      const run = await cli(["ingest", clip, "--creator", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "--title", "CLI local", "--json"], {
+        LIVEPEER_API_KEY: "",
+      });
       expect(run.code, run.stderr).to.equal(0);
       const result = lastJson(run.stdout);
       expect(result.keyId).to.match(/^[0-9a-f]{32}$/);

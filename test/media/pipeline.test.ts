@@ -58,6 +58,8 @@ function walk(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+const INGESTER = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+
 describe("media pipeline: ingest end to end", function () {
   this.timeout(120_000);
   const tmp = tempDir("pipeline");
@@ -84,7 +86,7 @@ describe("media pipeline: ingest end to end", function () {
     ipfs = await openIpfs({ dataDir: join(tmp.path, "ipfs") });
     keyStore = new KeyStore({ dir: join(tmp.path, "keys"), masterKey: randomBytes(32) });
     jobs = new JobRegistry(join(tmp.path, "jobs"));
-    result = await ingestFile(clip, META, options());
+    result = await ingestFile(clip, META, options({ ingester: INGESTER }));
     outDir = result.outputDir!;
     key = await keyStore.get(result.keyId!);
   });
@@ -230,6 +232,26 @@ describe("media pipeline: ingest end to end", function () {
     expect(record.hlsCid).to.equal(result.hlsCid);
     const otherMaster = new KeyStore({ dir: keyStore.dir, masterKey: randomBytes(32) });
     expect((await rejection(otherMaster.get(result.keyId!))).message).to.match(/wrong master key|tampered/);
+  });
+
+  it("binds the key to the wallet that ingested the film; refuses a malformed wallet before any work", async function () {
+    expect(await keyStore.ingesterOf(result.keyId!)).to.equal(INGESTER.toLowerCase());
+    expect(await keyStore.ingesterOf("0".repeat(32))).to.equal(null);
+    expect(await keyStore.ingesterOf("../etc/passwd")).to.equal(null);
+    const keysBefore = readdirSync(keyStore.dir).length;
+    const bad = await rejection(ingestFile(clip, META, options({ ingester: "0x1234" })));
+    expect(bad).to.have.property("code", "INVALID_METADATA");
+    expect(bad.message).to.match(/wallet address/);
+    expect(readdirSync(keyStore.dir).length, "no key left behind").to.equal(keysBefore);
+  });
+
+  it("binds a Livepeer playback id to its ingesting wallet, once written, and reads nothing for a malformed id", async function () {
+    await keyStore.bindPlayback("abcd1234efgh", INGESTER);
+    expect(await keyStore.playbackIngester("abcd1234efgh")).to.equal(INGESTER.toLowerCase());
+    expect(await keyStore.playbackIngester("other")).to.equal(null);
+    expect(await keyStore.playbackIngester("../abcd1234efgh")).to.equal(null);
+    expect((await rejection(keyStore.bindPlayback("a/b", INGESTER))).message).to.match(/Malformed playback id/);
+    expect((await rejection(keyStore.bindPlayback("abcd", "not-an-address"))).message).to.match(/wallet address/);
   });
 
   it("makes a poster JPEG at the top rendition's size", async function () {

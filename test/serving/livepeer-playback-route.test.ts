@@ -124,7 +124,8 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
       readSession: (request) => auth.readSession(request),
       chain: ctx,
       signer,
-      filmOfPlayback: (playbackId) => filmOfLivepeerPlayback(db, playbackId),
+      // The key store's bindings: creator A ingested both films that play from Livepeer.
+      filmOfPlayback: (playbackId) => filmOfLivepeerPlayback(db, playbackId, [PAID, FREE].includes(playbackId) ? d.creatorA.address : null),
       playbackOfFilm: (filmId) => livepeerPlaybackOfFilm(db, filmId),
       ttlSeconds: 600,
     });
@@ -136,13 +137,17 @@ describe("serving: Livepeer playback-token route on a real deployment and index"
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("indexes the playback id a listing's metadata names; the first listing to name one owns it", async () => {
+  it("indexes the playback id a listing's metadata names; only the ingesting wallet's listing owns it", async () => {
     expect((await getFilm(db, 1n))!.livepeerPlaybackId).to.equal(PAID);
     expect((await getFilm(db, 2n))!.livepeerPlaybackId).to.equal(FREE);
     expect((await getFilm(db, 4n))!.livepeerPlaybackId).to.equal(null);
     expect((await getFilm(db, 4n))!.keyId).to.equal("0123456789abcdef0123456789abcdef");
-    expect(await filmOfLivepeerPlayback(db, PAID)).to.equal(1n);
-    expect(await filmOfLivepeerPlayback(db, "nobody")).to.equal(null);
+    expect(await filmOfLivepeerPlayback(db, PAID, d.creatorA.address)).to.equal(1n);
+    expect(await filmOfLivepeerPlayback(db, PAID, null)).to.equal(1n); // unbound: the first listing naming it
+    // Bound to creator B (had B ingested it and A front-run the mint), B's copy-looking listing is the one.
+    expect(await filmOfLivepeerPlayback(db, PAID, d.creatorB.address)).to.equal(3n);
+    expect(await filmOfLivepeerPlayback(db, PAID, d.viewer1.address)).to.equal(null);
+    expect(await filmOfLivepeerPlayback(db, "nobody", d.creatorA.address)).to.equal(null);
     expect(await livepeerPlaybackOfFilm(db, 3n)).to.equal(PAID);
     expect(await livepeerPlaybackOfFilm(db, 99n)).to.equal(null);
   });

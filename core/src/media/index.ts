@@ -13,7 +13,7 @@ export { MediaError, isMediaError, type MediaErrorCode } from "./errors.ts";
 export { probeFile, type ProbeResult } from "./probe.ts";
 export { chooseLadder, type Rendition } from "./ladder.ts";
 export { segmentIv, encryptSegment, defaultKeyUri } from "./encrypt.ts";
-export { KeyStore, isKeyId, masterKeyFromEnv, type KeyRecord } from "./keys.ts";
+export { KeyStore, ingesterAddress, isKeyId, masterKeyFromEnv, type KeyRecord } from "./keys.ts";
 export { parseListing, buildMetadata, serializeMetadata, type FilmMetadata, type Listing } from "./metadata.ts";
 export { Job, JobRegistry, readJobStatus, STAGES, type JobStatus, type Stage } from "./jobs.ts";
 export {

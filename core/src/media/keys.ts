@@ -11,10 +11,14 @@
  * The key id is random, not derived from the film: the key must exist before encryption, and the
  * CIDs only exist after it. After ingest the record also names the film's CIDs, so the key server
  * can go from `/api/keys/<keyId>` to the listing whose entitlement it must check.
+ *
+ * Each key (and each Livepeer playback id, which has no key here) is bound to the wallet that
+ * ingested the film: the key server and the playback-token route honour only a listing that wallet
+ * minted, so a copied or front-running mint of the same metadata unlocks nothing.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { MediaError } from "./errors.ts";
 import { dataPath } from "../paths.ts";
 
@@ -27,6 +31,16 @@ export const DEFAULT_KEYS_DIR = dataPath("keys");
 export const DEV_MASTER_KEY_HEX = createHash("sha256").update("ai-films development master key (public, not secret)").digest("hex");
 
 const KEY_ID = /^[0-9a-f]{32}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+/** Livepeer playback ids: Studio's alphabet, used as a file name. */
+const PLAYBACK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** The wallet an ingest is bound to, lowercase; a clear error for anything that is not an address. */
+export function ingesterAddress(value: string): string {
+  if (!ADDRESS.test(value))
+    throw new MediaError("INVALID_METADATA", `Not a wallet address: ${JSON.stringify(value)} (0x and 40 hex characters).`);
+  return value.toLowerCase();
+}
 
 export interface KeyRecord {
   version: 1;
@@ -37,6 +51,8 @@ export interface KeyRecord {
   sealed: string;
   tag: string;
   createdAt: string;
+  /** The wallet that ingested the film (lowercase): only its listing unlocks the key. Absent on keys made before binding. */
+  ingester?: string;
   /** Set once the film is ingested; the key server maps the key to its listing through these. */
   metadataCid?: string;
   hlsCid?: string;
@@ -78,8 +94,9 @@ export class KeyStore {
     if (this.masterKey.length !== 32) throw new MediaError("KEY_STORE", "The master key must be 32 bytes.");
   }
 
-  /** A new random content key under a new random id. */
-  async create(): Promise<{ keyId: string; key: Buffer }> {
+  /** A new random content key under a new random id, bound to the wallet ingesting the film. */
+  async create(options: { ingester?: string } = {}): Promise<{ keyId: string; key: Buffer }> {
+    const ingester = options.ingester === undefined ? undefined : ingesterAddress(options.ingester);
     const keyId = randomBytes(16).toString("hex");
     const key = randomBytes(16);
     const nonce = randomBytes(12);
@@ -94,6 +111,7 @@ export class KeyStore {
       sealed: sealed.toString("base64"),
       tag: cipher.getAuthTag().toString("base64"),
       createdAt: new Date().toISOString(),
+      ...(ingester ? { ingester } : {}),
     };
     await this.write(record);
     return { keyId, key };
@@ -142,15 +160,53 @@ export class KeyStore {
     await rm(this.path(keyId), { force: true });
   }
 
+  /** The wallet a key is bound to, or null (no such key, or a key made before binding). */
+  async ingesterOf(keyId: string): Promise<string | null> {
+    if (!isKeyId(keyId)) return null;
+    return this.record(keyId).then(
+      (r) => r.ingester ?? null,
+      () => null,
+    );
+  }
+
+  /** Binds a Livepeer playback id to the wallet that ingested its film (write once, like a key). */
+  async bindPlayback(playbackId: string, ingester: string): Promise<void> {
+    const record = { playbackId, ingester: ingesterAddress(ingester), createdAt: new Date().toISOString() };
+    await this.writeFile(this.playbackPath(playbackId), record);
+  }
+
+  /** The wallet a playback id is bound to, or null. */
+  async playbackIngester(playbackId: string): Promise<string | null> {
+    if (!PLAYBACK_ID.test(playbackId)) return null;
+    try {
+      const record = JSON.parse(await readFile(this.playbackPath(playbackId), "utf8")) as { playbackId?: string; ingester?: string };
+      return record.playbackId === playbackId && typeof record.ingester === "string" ? record.ingester : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async unbindPlayback(playbackId: string): Promise<void> {
+    await rm(this.playbackPath(playbackId), { force: true });
+  }
+
+  private playbackPath(playbackId: string): string {
+    if (!PLAYBACK_ID.test(playbackId)) throw new MediaError("KEY_STORE", `Malformed playback id: ${JSON.stringify(playbackId)}.`);
+    return join(this.dir, "playback", `${playbackId}.json`);
+  }
+
   private path(keyId: string): string {
     // The id is used as a file name: only our own 32-hex ids, never a path from a request.
     if (!isKeyId(keyId)) throw new MediaError("KEY_STORE", `Malformed key id: ${JSON.stringify(keyId)}.`);
     return join(this.dir, `${keyId}.json`);
   }
 
-  private async write(record: KeyRecord): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const final = this.path(record.keyId);
+  private write(record: KeyRecord): Promise<void> {
+    return this.writeFile(this.path(record.keyId), record);
+  }
+
+  private async writeFile(final: string, record: object): Promise<void> {
+    await mkdir(dirname(final), { recursive: true, mode: 0o700 });
     const temp = `${final}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     await writeFile(temp, JSON.stringify(record, null, 2) + "\n", { mode: 0o600 });
     await rename(temp, final);

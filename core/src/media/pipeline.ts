@@ -25,7 +25,7 @@ import { isIpfsError, openIpfs, type IpfsStore } from "../ipfs/index.ts";
 import { defaultKeyUri, encryptLadder } from "./encrypt.ts";
 import { MediaError, toMediaError } from "./errors.ts";
 import { Job, type JobRegistry } from "./jobs.ts";
-import { KeyStore } from "./keys.ts";
+import { ingesterAddress, KeyStore } from "./keys.ts";
 import { chooseLadder, outputFrameRate } from "./ladder.ts";
 import { ingestViaLivepeer, type LivepeerIngestOptions } from "./livepeerIngest.ts";
 import { buildMetadata, parseListing, serializeMetadata, type ListingInputRaw } from "./metadata.ts";
@@ -48,6 +48,11 @@ export interface IngestOptions {
   /** An open IPFS store; when omitted one is opened (env IPFS_API_URL / default Helia) and closed. */
   ipfs?: IpfsStore;
   keyStore?: KeyStore;
+  /**
+   * The wallet ingesting the film, which will mint its listing: the film's key (or Livepeer
+   * playback id) is bound to it, so only that wallet's listing unlocks the film.
+   */
+  ingester?: string;
   /**
    * Re-ingest with an existing film key instead of creating one. With the same source and text
    * this reproduces the same hlsCid and metadataCid byte for byte.
@@ -113,6 +118,7 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
   try {
     // Validate the text first: a typo in the title should not cost a transcode.
     const listing = parseListing(meta);
+    const ingester = options.ingester === undefined ? undefined : ingesterAddress(options.ingester);
     const source = resolve(path);
 
     job.startStage("upload");
@@ -145,6 +151,7 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
         onSpawn: options.onSpawn,
         livepeer: options.livepeer,
       });
+      if (ingester !== undefined) await keyStore.bindPlayback(out.livepeer.playbackId, ingester);
       const result: IngestResult = {
         jobId: job.id,
         metadataCid: out.metadataCid,
@@ -185,7 +192,7 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
       keyId = options.keyId;
       key = await keyStore.get(keyId);
     } else {
-      ({ keyId, key } = await keyStore.create());
+      ({ keyId, key } = await keyStore.create({ ingester }));
       createdKeyId = keyId;
       await options.onKeyCreated?.(keyId);
     }

@@ -226,7 +226,7 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
         source,
         { title: film.title, description: film.description, genre: film.genre, aiTools: film.aiTools },
         // No status file: the seeding is this process's own work, redone by the next start if cut short.
-        { ipfs, previewSeconds: 8, workDir: mediaWork, job: new Job({ dir: null, label: film.title }) },
+        { ipfs, previewSeconds: 8, workDir: mediaWork, job: new Job({ dir: null, label: film.title }), ingester: creator.address },
       );
       // Recorded before the mint: a kill after the mint finds the listing by this URI.
       progress.films[i] = { metadataUri: `ipfs://${result.metadataCid}`, durationSeconds: Math.round(result.durationSeconds) };

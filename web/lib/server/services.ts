@@ -88,8 +88,8 @@ const contentKeys: ContentKeyStore = {
       return null; // unknown, malformed or unreadable: the key server answers 404
     }
   },
-  // The index of listing metadata: which film names which key id.
-  filmOfKey: async (keyId) => filmOfContentKey(await getDb(), keyId),
+  // The index of listing metadata: which film, minted by the wallet the key is bound to, names the key id.
+  filmOfKey: async (keyId) => filmOfContentKey(await getDb(), keyId, await keyStore().ingesterOf(keyId)),
 };
 
 export function getServing(): Promise<Serving> {
@@ -140,8 +140,8 @@ export function getPlaybackTokens(): Promise<PlaybackTokens | null> {
       readSession: (request) => serving.auth.readSession(request),
       chain,
       signer,
-      // The catalogue's index of listing metadata: which film names which playback id.
-      filmOfPlayback: (playbackId) => filmOfLivepeerPlayback(db, playbackId),
+      // The catalogue's index of listing metadata: which film, minted by the wallet the id is bound to, names it.
+      filmOfPlayback: async (playbackId) => filmOfLivepeerPlayback(db, playbackId, await keyStore().playbackIngester(playbackId)),
       playbackOfFilm: (filmId) => livepeerPlaybackOfFilm(db, filmId),
     });
   });

@@ -169,7 +169,7 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
   const job = jobs().create<IngestResult>(input.title);
   const store = await jobStore();
   await store.create(job, { owner: who, uploadId: input.uploadId, listing, price: input.price });
-  await runJob(store, job, { uploadId: input.uploadId, path: finished.path, listing, price: input.price, keyStore });
+  await runJob(store, job, { uploadId: input.uploadId, path: finished.path, listing, price: input.price, keyStore, ingester: who });
   return job.id;
 }
 
@@ -177,7 +177,7 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
 async function runJob(
   store: MediaJobStore,
   job: Job<IngestResult>,
-  input: { uploadId: string; path: string; listing: StartJobInputText; price: bigint; keyStore: KeyStore | undefined },
+  input: { uploadId: string; path: string; listing: StartJobInputText; price: bigint; keyStore: KeyStore | undefined; ingester: string },
 ): Promise<void> {
   const livepeer = livepeerIngestFromEnv(input.price === 0n);
   const tracker = store.track(job);
@@ -186,6 +186,8 @@ async function runJob(
     job,
     ipfs,
     keyStore: input.keyStore,
+    // The signed-in wallet uploading the film: only a listing it mints unlocks the film.
+    ingester: input.ingester,
     livepeer,
     onKeyCreated: tracker.setKey,
   })
@@ -222,7 +224,14 @@ export async function recoverInterruptedJobs(): Promise<void> {
       const price = record.price ?? 0n;
       const keyStore = livepeerIngestFromEnv(price === 0n) ? undefined : new KeyStore();
       const job = jobs().create<IngestResult>(record.listing.title, record.id);
-      await runJob(store, job, { uploadId: record.uploadId, path, listing: record.listing as StartJobInputText, price, keyStore });
+      await runJob(store, job, {
+        uploadId: record.uploadId,
+        path,
+        listing: record.listing as StartJobInputText,
+        price,
+        keyStore,
+        ingester: record.owner,
+      });
       return true;
     },
     log: (line) => console.log(line),
