@@ -11,6 +11,7 @@ import { connectRpc } from "@ai-films/core/chain";
 import { openIpfs } from "@ai-films/core/ipfs";
 import { openDatabase } from "@ai-films/core/db";
 import { deploymentBlock, indexOnce, startIndexer, type IndexResult } from "@ai-films/core/indexer";
+import { KeyStore } from "@ai-films/core/media";
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -40,9 +41,19 @@ async function main(): Promise<void> {
   const fromBlock = int(values["from-block"], "from-block") ?? (await deploymentBlock(ctx.chainId, ctx.market)) ?? 0;
   const db = await openDatabase({ embedded: { role: "the indexer" } });
   const ipfs = await openIpfs();
+  // Only the bindings are read, never a key; without a usable key store every listing counts as unbound.
+  const keys = (() => {
+    try {
+      return new KeyStore();
+    } catch {
+      return null;
+    }
+  })();
   const options = {
     fromBlock,
     ipfs,
+    // The platform's key store (MEDIA_KEYS_DIR): which wallet ingested a listing's media, to tell originals from copies.
+    mediaIngester: keys ? (media: { keyId: string | null; livepeerPlaybackId: string | null }) => keys.mediaIngester(media) : undefined,
     confirmations: int(values.confirmations, "confirmations"),
     batchSize: int(values["batch-size"], "batch-size"),
   };

@@ -9,7 +9,7 @@
 export { indexOnce, startIndexer, wipeIndex, deploymentBlock } from "./indexer.ts";
 export type { IndexOptions, IndexResult, StartIndexerOptions, StopIndexer } from "./indexer.ts";
 export { ipfsMetadataFetcher, parseFilmMetadata, refreshMetadata, MetadataInvalidError } from "./metadata.ts";
-export type { FetchMetadata, ParsedMetadata, MetadataRefreshOptions, MetadataRefreshResult } from "./metadata.ts";
+export type { FetchMetadata, MediaIngesterLookup, ParsedMetadata, MetadataRefreshOptions, MetadataRefreshResult } from "./metadata.ts";
 export { estimateChainNow, readIndexerState } from "./state.ts";
 export type { IndexerState } from "./state.ts";
 export { QueryInputError, currentPeriod, type MetadataStatus } from "./queries/shared.ts";

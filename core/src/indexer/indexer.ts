@@ -15,7 +15,13 @@ import type { ChainContext } from "../chain/context.ts";
 import type { Database, Queryable } from "../db/index.ts";
 import { INDEXED_TABLES, applyEvent } from "./apply.ts";
 import { readBlockRange } from "./events.ts";
-import { ipfsMetadataFetcher, refreshMetadata, type FetchMetadata, type MetadataRefreshResult } from "./metadata.ts";
+import {
+  ipfsMetadataFetcher,
+  refreshMetadata,
+  type FetchMetadata,
+  type MediaIngesterLookup,
+  type MetadataRefreshResult,
+} from "./metadata.ts";
 import { readIndexerState, wallClock, type IndexerState } from "./state.ts";
 import { AiFilmsError, isAiFilmsError } from "../errors.ts";
 import { DEPLOYMENTS_DIR } from "../paths.ts";
@@ -35,6 +41,8 @@ export interface IndexOptions {
   ipfs?: { catBytes(cid: string, path?: string, range?: { offset: number; length?: number }): Promise<Uint8Array> };
   /** Passed to refreshMetadata (retry back-off, batch size). */
   metadata?: { limit?: number; retryBaseSeconds?: number; concurrency?: number };
+  /** The key store's bindings: which wallet ingested a listing's media (tells originals from copies). */
+  mediaIngester?: MediaIngesterLookup;
   /** Progress and reset messages (default console.log). */
   log?: (message: string) => void;
 }
@@ -223,7 +231,9 @@ export async function indexOnce(ctx: ChainContext, db: Database, options: IndexO
 
   const fetchMetadata =
     options.fetchMetadata === undefined ? (options.ipfs ? ipfsMetadataFetcher(options.ipfs) : null) : options.fetchMetadata;
-  if (fetchMetadata) result.metadata = await refreshMetadata(db, fetchMetadata, { log, ...options.metadata });
+  if (fetchMetadata) {
+    result.metadata = await refreshMetadata(db, fetchMetadata, { log, mediaIngester: options.mediaIngester, ...options.metadata });
+  }
   return result;
 }
 

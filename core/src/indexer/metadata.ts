@@ -160,7 +160,15 @@ export interface MetadataRefreshOptions {
   filmIds?: Array<string | bigint | number>;
   /** Where to report fetch failures (the indexer passes its log). */
   log?: (line: string) => void;
+  /** Which wallet ingested the media a listing names (the key store's binding), if known. */
+  mediaIngester?: MediaIngesterLookup;
 }
+
+/**
+ * The wallet the platform's key store binds a film's media to (its AES key id or Livepeer
+ * playback id): the one whose listing is the original. null when unknown or unbound.
+ */
+export type MediaIngesterLookup = (media: { keyId: string | null; livepeerPlaybackId: string | null }) => Promise<string | null>;
 
 export interface MetadataRefreshResult {
   fetched: number;
@@ -169,6 +177,15 @@ export interface MetadataRefreshResult {
 }
 
 const MAX_RETRY_SECONDS = 3600;
+const ADDRESS = /^0x[0-9a-f]{40}$/;
+
+/** The binding of a listing's media; a lookup that fails or answers garbage counts as unbound. */
+async function ingesterOf(lookup: MediaIngesterLookup | undefined, parsed: ParsedMetadata): Promise<string | null> {
+  if (!lookup || (parsed.keyId === null && parsed.livepeerPlaybackId === null)) return null;
+  const found = await lookup({ keyId: parsed.keyId, livepeerPlaybackId: parsed.livepeerPlaybackId }).catch(() => null);
+  const lower = found?.toLowerCase() ?? null;
+  return lower !== null && ADDRESS.test(lower) ? lower : null;
+}
 
 /** Fetches metadata of films that are pending, or unavailable and due for a retry. */
 export async function refreshMetadata(
@@ -225,12 +242,13 @@ export async function refreshMetadata(
         continue;
       }
       result.fetched++;
+      const ingester = await ingesterOf(options.mediaIngester, parsed);
       await db.query(
         `UPDATE films SET metadata_status = 'ok', metadata_error = NULL, metadata_attempts = metadata_attempts + 1,
                           metadata_fetched_at = $3, title = $4, description = $5, genre = $6, ai_tools = $7,
                           creator_name = $8, image = $9, animation_url = $10, hls_cid = $11, key_id = $12,
                           preview_uri = $13, preview_seconds = $14, renditions = $15, metadata = $16::jsonb,
-                          livepeer_playback_id = $17
+                          livepeer_playback_id = $17, media_ingester = $18
          WHERE film_id = $1 AND metadata_uri = $2`,
         [
           ...key,
@@ -249,6 +267,7 @@ export async function refreshMetadata(
           parsed.renditions,
           storableJson(json),
           parsed.livepeerPlaybackId,
+          ingester,
         ],
       );
     }

@@ -169,6 +169,13 @@ export class KeyStore {
     );
   }
 
+  /** The wallet a listing's media (its key id, else its playback id) is bound to, or null. */
+  async mediaIngester(media: { keyId: string | null; livepeerPlaybackId: string | null }): Promise<string | null> {
+    const byKey = media.keyId === null ? null : await this.ingesterOf(media.keyId);
+    if (byKey !== null) return byKey;
+    return media.livepeerPlaybackId === null ? null : this.playbackIngester(media.livepeerPlaybackId);
+  }
+
   /** Binds a Livepeer playback id to the wallet that ingested its film (write once, like a key). */
   async bindPlayback(playbackId: string, ingester: string): Promise<void> {
     const record = { playbackId, ingester: ingesterAddress(ingester), createdAt: new Date().toISOString() };

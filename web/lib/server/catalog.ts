@@ -8,7 +8,7 @@
 import "server-only";
 import * as indexer from "@ai-films/core/indexer";
 import { chainNow } from "./chainTime";
-import { getChain, getDb, getIpfs } from "./services";
+import { getChain, getDb, getIpfs, keyStore } from "./services";
 
 export type { AccountOverview, FilmDetail, FilmSummary } from "@ai-films/core/indexer";
 
@@ -26,6 +26,8 @@ export async function startBackgroundIndexer(): Promise<() => Promise<void>> {
   return indexer.startIndexer(chain, db, {
     ipfs,
     fromBlock,
+    // Which wallet ingested a listing's media: its listing is the original, any other a copy.
+    mediaIngester: (media) => keyStore().mediaIngester(media),
     intervalMs: 2_000,
     log,
     onError: (error) => log(`indexer: run failed: ${(error as Error)?.message ?? error}`),

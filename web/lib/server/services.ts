@@ -76,7 +76,7 @@ export function getChain(): Promise<ChainContext> {
   return once("chain", () => connectRpc({ rpcUrl: serverEnv.rpcUrl, market: serverEnv.marketAddress }));
 }
 
-function keyStore(): KeyStore {
+export function keyStore(): KeyStore {
   return (cache.keyStore ??= new KeyStore());
 }
 

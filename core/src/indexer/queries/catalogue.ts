@@ -13,7 +13,9 @@
  */
 import type { Queryable } from "../../db/index.ts";
 import {
+  COPY_OF,
   FILM_COLUMNS,
+  IS_COPY,
   QueryInputError,
   address,
   audienceByFilm,
@@ -66,6 +68,11 @@ export interface FilmDetail extends FilmSummary {
   previewSeconds: number | null;
   /** Rendition heights, highest first. */
   renditions: number[];
+  /**
+   * Set when this listing copies another's film (the same HLS directory, key or playback id): it
+   * unlocks nothing and the catalogue hides it. `of` is the original, once it is minted.
+   */
+  copy: { of: { filmId: string; title: string; creator: string; creatorName: string | null } | null } | null;
   period: number;
   thisPeriod: { views: number; watchSeconds: number };
   allTime: { views: number; watchSeconds: number; passesSold: number };
@@ -90,7 +97,8 @@ export interface ListFilmsOptions {
   offset?: number;
 }
 
-const CATALOGUE_VISIBLE = "f.metadata_status = 'ok' AND NOT f.sales_paused";
+/** Listed: metadata read, sales on, and not a copy of another listing's film. */
+const CATALOGUE_VISIBLE = `f.metadata_status = 'ok' AND NOT f.sales_paused AND NOT ${IS_COPY}`;
 
 function toSummary(row: FilmRow): FilmSummary {
   return {
@@ -205,13 +213,16 @@ export async function getFilm(
       all_views: string;
       all_seconds: string;
       passes_sold: string;
+      is_copy: boolean;
+      copy_of: string | null;
     }
   >(
     `SELECT ${FILM_COLUMNS}, f.description, f.metadata_uri, f.metadata_error, f.animation_url, f.hls_cid, f.key_id,
             f.livepeer_playback_id, f.preview_uri, f.preview_seconds, f.renditions,
             COALESCE(s.views, 0)::text AS views, COALESCE(s.seconds, 0)::text AS seconds,
             COALESCE(a.views, 0)::text AS all_views, COALESCE(a.seconds, 0)::text AS all_seconds,
-            (SELECT count(*) FROM purchases p WHERE p.film_id = f.film_id)::text AS passes_sold
+            (SELECT count(*) FROM purchases p WHERE p.film_id = f.film_id)::text AS passes_sold,
+            ${IS_COPY} AS is_copy, ${COPY_OF} AS copy_of
      FROM films f
      LEFT JOIN (${audienceByFilm("period = $1 AND film_id = $2")}) s ON s.film_id = f.film_id
      LEFT JOIN (${audienceByFilm("film_id = $2")}) a ON a.film_id = f.film_id
@@ -221,6 +232,21 @@ export async function getFilm(
   if (rows.length === 0) return null;
   const row = rows[0];
   const summary = toSummary(row);
+  let copy: FilmDetail["copy"] = null;
+  if (row.is_copy) {
+    const original =
+      row.copy_of === null ? [] : await db.query<FilmRow>(`SELECT ${FILM_COLUMNS} FROM films f WHERE f.film_id = $1`, [row.copy_of]);
+    copy = {
+      of: original[0]
+        ? {
+            filmId: original[0].film_id,
+            title: displayTitle(original[0].title, original[0].film_id),
+            creator: original[0].creator,
+            creatorName: original[0].creator_name,
+          }
+        : null,
+    };
+  }
   return {
     ...summary,
     description: row.description ?? "",
@@ -233,6 +259,7 @@ export async function getFilm(
     previewUri: row.preview_uri,
     previewSeconds: row.preview_seconds,
     renditions: row.renditions ?? [],
+    copy,
     period,
     thisPeriod: { views: summary.views, watchSeconds: summary.watchSeconds },
     allTime: { views: Number(row.all_views), watchSeconds: Number(row.all_seconds), passesSold: Number(row.passes_sold) },

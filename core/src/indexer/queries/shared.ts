@@ -56,6 +56,24 @@ export const audienceByFilm = (where: string) => `SELECT film_id,
     sum(seconds - seconds_owner) AS seconds
   FROM view_counters WHERE ${where} GROUP BY film_id`;
 
+/** Listings `a` and `b` name the same media: HLS directory, AES key or Livepeer playback id. */
+const SAME_MEDIA = (a: string, b: string) =>
+  `(${a}.hls_cid = ${b}.hls_cid OR ${a}.key_id = ${b}.key_id OR ${a}.livepeer_playback_id = ${b}.livepeer_playback_id)`;
+
+/**
+ * True when listing `f` is a copy: its media is bound to another wallet than the one that minted
+ * it, or (media with no binding) an earlier listing already names the same media. The original is
+ * never a copy, whether it was minted first or front-run.
+ */
+export const IS_COPY = `(CASE WHEN f.media_ingester IS NOT NULL THEN f.creator <> f.media_ingester
+  ELSE EXISTS (SELECT 1 FROM films o WHERE o.film_id < f.film_id AND o.metadata_status = 'ok' AND ${SAME_MEDIA("o", "f")}) END)`;
+
+/** The listing `f` copies (its id as text), when `f` is a copy and the original is minted; else NULL. */
+export const COPY_OF = `(SELECT o.film_id::text FROM films o
+  WHERE ${IS_COPY} AND o.film_id <> f.film_id AND o.metadata_status = 'ok' AND ${SAME_MEDIA("o", "f")}
+    AND (CASE WHEN f.media_ingester IS NOT NULL THEN o.creator = f.media_ingester ELSE o.film_id < f.film_id END)
+  ORDER BY o.film_id LIMIT 1)`;
+
 /** The title a page shows: the metadata's name, or "Film #<id>" while the metadata is not read. */
 export const displayTitle = (title: string | null, filmId: string) => title ?? `Film #${filmId}`;
 

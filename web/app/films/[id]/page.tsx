@@ -5,6 +5,7 @@
  * after a purchase the client refreshes the page to get the new answer.
  */
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { toFilmId } from "@ai-films/core/domain";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
@@ -70,7 +71,8 @@ export default async function FilmPage({ params }: Params) {
         previewUrl={root ? `${root}/preview/master.m3u8` : null}
         fullUrl={livepeer ? livepeer.playbackUrl : root ? `${root}/master.m3u8` : null}
         livepeer={livepeer}
-        entitled={entitled}
+        // A copy's key is bound to another wallet's listing: the full film never unlocks here.
+        entitled={entitled && !film.copy}
         signedIn={session !== null}
         durationSeconds={film.durationSeconds}
         previewSeconds={film.previewSeconds}
@@ -91,6 +93,22 @@ export default async function FilmPage({ params }: Params) {
             {formatDuration(film.durationSeconds)}
             {film.genre && <> · {film.genre}</>}
           </p>
+          {film.copy && (
+            <p className="notice" role="note" data-testid="copy-notice" data-copy-of={film.copy.of?.filmId ?? ""}>
+              {film.copy.of ? (
+                <>
+                  Copy of{" "}
+                  <Link href={`/films/${film.copy.of.filmId}`}>
+                    #{film.copy.of.filmId} “{film.copy.of.title}”
+                  </Link>{" "}
+                  by <span title={film.copy.of.creator}>{film.copy.of.creatorName ?? shortAddress(film.copy.of.creator)}</span>
+                </>
+              ) : (
+                "A copy of another creator's film"
+              )}
+              : this listing was not minted by the wallet that published the film, so it unlocks nothing and the catalogue does not list it.
+            </p>
+          )}
         </div>
 
         {film.aiTools.length > 0 && (
@@ -138,7 +156,7 @@ export default async function FilmPage({ params }: Params) {
               {chainProblem}
             </p>
           )}
-          {terms && !entitled && BigInt(film.pricePerView) >= 0n && (
+          {terms && !entitled && !film.copy && BigInt(film.pricePerView) >= 0n && (
             <PurchaseSlot
               filmId={film.filmId}
               pricePerView={film.pricePerView}
