@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../helpers/browser/chromium.ts";
 import { TEST_WEB_DIST } from "../helpers/webBuild.ts";
+import { connectRpc, filmListingsAbi } from "@ai-films/core/chain";
 import { launchPlatform, type LaunchedPlatform } from "@ai-films/core/platform";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -81,6 +82,26 @@ after(async function () {
   }
   await (await sharedBrowser?.catch(() => undefined))?.close().catch(() => undefined);
 });
+
+/**
+ * A film's content key URL, found as any client would: tokenURI on-chain → metadata → master
+ * playlist → first variant → its EXT-X-KEY.
+ */
+export async function contentKeyUrl(e2e: E2E, filmId: bigint): Promise<string> {
+  const ctx = await connectRpc({ rpcUrl: e2e.rpcUrl });
+  const tokenUri = await ctx.publicClient.readContract({
+    address: ctx.listings,
+    abi: filmListingsAbi,
+    functionName: "tokenURI",
+    args: [filmId],
+  });
+  const gateway = (ipfsUri: string) => `${e2e.baseUrl}/ipfs/${ipfsUri.replace("ipfs://", "")}`;
+  const metadata = await (await fetch(gateway(tokenUri))).json();
+  const master = new URL(gateway(metadata.animation_url));
+  const variant = (await (await fetch(master)).text()).split("\n").find((l) => l.trim() && !l.startsWith("#"))!;
+  const media = await (await fetch(new URL(variant.trim(), master))).text();
+  return new URL(/URI="([^"]+)"/.exec(media)![1], master).toString();
+}
 
 /** With E2E_VERBOSE set, a page's console errors and failed requests go to stderr (for diagnosing). */
 export function tracePage(page: import("playwright-core").Page, label: string): void {

@@ -6,8 +6,7 @@ import { expect } from "chai";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { cspViolations, playUntil, purchase, recordCspViolations, signIn, videoTime } from "../helpers/browser/chromium.ts";
-import { filmListingsAbi, connectRpc } from "@ai-films/core/chain";
-import { ARTIFACTS, E2E_ACCOUNTS, e2ePlatform, tracePage, type E2E } from "./platform.ts";
+import { ARTIFACTS, contentKeyUrl, E2E_ACCOUNTS, e2ePlatform, tracePage, type E2E } from "./platform.ts";
 
 describe("Viewers in a real browser", function () {
   this.timeout(15 * 60_000);
@@ -58,19 +57,7 @@ describe("Viewers in a real browser", function () {
   it("refuses the full film before paying: the key server answers 403", async () => {
     // Find the film's key URI as any client would: tokenURI on-chain → metadata → playlist → EXT-X-KEY.
     const filmId = BigInt(/\/films\/(\d+)/.exec(filmUrl)![1]);
-    const ctx = await connectRpc({ rpcUrl: e2e.rpcUrl });
-    const tokenUri = await ctx.publicClient.readContract({
-      address: ctx.listings,
-      abi: filmListingsAbi,
-      functionName: "tokenURI",
-      args: [filmId],
-    });
-    const gateway = (ipfsUri: string) => `${BASE}/ipfs/${ipfsUri.replace("ipfs://", "")}`;
-    const metadata = await (await fetch(gateway(tokenUri))).json();
-    const master = new URL(gateway(metadata.animation_url));
-    const variant = (await (await fetch(master)).text()).split("\n").find((l) => l.trim() && !l.startsWith("#"))!;
-    const media = await (await fetch(new URL(variant.trim(), master))).text();
-    const keyUri = new URL(/URI="([^"]+)"/.exec(media)![1], master).toString();
+    const keyUri = await contentKeyUrl(e2e, filmId);
     // Asked from the page, with the signed-in (but not entitled) viewer's session cookie.
     const status = await page.evaluate(async (url) => (await fetch(url, { credentials: "include" })).status, keyUri);
     expect(status).to.equal(403);
