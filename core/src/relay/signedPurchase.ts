@@ -3,35 +3,9 @@
 // contract call. Nothing else can be relayed.
 import { z } from "zod";
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
+import { purchasesDomain, SUBSCRIPTION_PURCHASE_TYPES, VIEW_PURCHASE_TYPES } from "../chain/purchaseTypes.ts";
 
-export const PURCHASES_DOMAIN_NAME = "AI Films Purchases";
-
-export const VIEW_PURCHASE_TYPES = {
-  ViewPurchase: [
-    { name: "viewer", type: "address" },
-    { name: "recipient", type: "address" },
-    { name: "filmId", type: "uint256" },
-    { name: "price", type: "uint256" },
-    { name: "minPassWindow", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-export const SUBSCRIPTION_PURCHASE_TYPES = {
-  SubscriptionPurchase: [
-    { name: "viewer", type: "address" },
-    { name: "recipient", type: "address" },
-    { name: "months", type: "uint256" },
-    { name: "monthlyPrice", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-export function purchasesDomain(chainId: number, verifyingContract: Address) {
-  return { name: PURCHASES_DOMAIN_NAME, version: "1", chainId, verifyingContract } as const;
-}
+export { purchasesDomain, SUBSCRIPTION_PURCHASE_TYPES, VIEW_PURCHASE_TYPES };
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 const uint = z

@@ -15,6 +15,7 @@ import {
 import type { RenewalFailure, Relayer } from "@ai-films/core/relay";
 import { databaseRateLimitStore, errorResponse } from "@ai-films/core/serving";
 import type { Address } from "viem";
+import { subscriptionRenewerAbi } from "@ai-films/core/chain/abis";
 import { getChain, getDb } from "./services";
 
 export interface SponsorshipInfo {
@@ -85,4 +86,43 @@ export async function startRenewalKeeper(intervalMs = Number(process.env.RENEWAL
 /** The viewer's latest failed renewal, or null. */
 export async function renewalFailureOf(viewer: Address): Promise<RenewalFailure | null> {
   return latestRenewalFailure(await getDb(), viewer).catch(() => null);
+}
+
+export interface AutoRenewState {
+  renewer: Address;
+  /** Whether a plan with months left is on. */
+  on: boolean;
+  maxMonthlyPrice: string;
+  monthsLeft: number;
+  /** When the next renewal may charge (the subscription's end), unix seconds; 0 = now. */
+  nextRenewalAt: number;
+  /** The market's monthly price now: what the next renewal charges if it is within the ceiling. */
+  price: string;
+  /** The latest renewal the keeper could not make, or null. */
+  failure: { reason: string; price: string; attempts: number; dueAt: number } | null;
+}
+
+/** The viewer's auto-renewal as the account page shows it; null when no renewer is deployed. */
+export async function autoRenewState(viewer: Address): Promise<AutoRenewState | null> {
+  const chain = await getChain();
+  const { renewer } = await resolvePeriphery(chain.chainId);
+  if (!renewer) return null;
+  const contract = { address: renewer, abi: subscriptionRenewerAbi } as const;
+  const [[maxMonthlyPrice, monthsLeft], [, price, dueAt], failure] = await Promise.all([
+    chain.publicClient.readContract({ ...contract, functionName: "planOf", args: [viewer] }),
+    chain.publicClient.readContract({ ...contract, functionName: "renewalDue", args: [viewer] }),
+    renewalFailureOf(viewer),
+  ]);
+  return {
+    renewer,
+    on: monthsLeft > 0,
+    maxMonthlyPrice: maxMonthlyPrice.toString(),
+    monthsLeft: Number(monthsLeft),
+    nextRenewalAt: Number(dueAt),
+    price: price.toString(),
+    failure:
+      failure && failure.dueAt === dueAt
+        ? { reason: failure.reason, price: failure.price.toString(), attempts: failure.attempts, dueAt: Number(failure.dueAt) }
+        : null,
+  };
 }
