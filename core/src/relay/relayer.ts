@@ -32,8 +32,12 @@ export interface Relayed {
 }
 
 export interface Relayer {
-  /** Checks and submits one signed purchase; throws RelayError on refusal. */
-  submit(body: unknown): Promise<Relayed>;
+  /**
+   * Checks and submits one signed purchase; throws RelayError on refusal. `beforeSend` runs once
+   * the viewer's signature has checked out (so a stranger cannot spend a viewer's per-wallet limit
+   * with junk) and may throw to refuse.
+   */
+  submit(body: unknown, hooks?: { beforeSend?: (viewer: Address) => Promise<void> }): Promise<Relayed>;
 }
 
 export function createRelayer(options: RelayerOptions): Relayer {
@@ -42,7 +46,7 @@ export function createRelayer(options: RelayerOptions): Relayer {
   const contract = { address: signedPurchases, abi: signedPurchasesAbi } as const;
 
   return {
-    async submit(body) {
+    async submit(body, hooks = {}) {
       const parsed = SignedPurchaseRequest.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -79,6 +83,7 @@ export function createRelayer(options: RelayerOptions): Relayer {
         );
       }
 
+      await hooks.beforeSend?.(viewer);
       const at = Math.floor(now() / 1000);
       const dayStart = at - (at % DAY);
       const today = await options.capStore.hit("relay:daily", dayStart, dayStart + DAY);
