@@ -8,6 +8,8 @@ export const ABI_SOURCES = {
   filmMarketAbi: "artifacts/contracts/FilmMarket.sol/FilmMarket.json",
   filmListingsAbi: "artifacts/contracts/FilmListings.sol/FilmListings.json",
   testDollarAbi: "artifacts/contracts/token/TestDollar.sol/TestDollar.json",
+  subscriptionRenewerAbi: "artifacts/contracts/periphery/SubscriptionRenewer.sol/SubscriptionRenewer.json",
+  signedPurchasesAbi: "artifacts/contracts/periphery/SignedPurchases.sol/SignedPurchases.json",
   timelockControllerAbi: "artifacts/@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
 } as const;
 

@@ -238,6 +238,10 @@ interface IFilmMarket {
     /// were quoted); reverts if the window was shortened below it before the purchase landed.
     function buyView(uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) external;
 
+    /// @notice `buyView` paid by the caller for `recipient`, who gets the pass (a gift, or a purchase a
+    /// periphery contract makes on a viewer's behalf). `ViewPurchased.viewer` is the recipient.
+    function buyViewFor(address recipient, uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) external;
+
     /// @notice `buyView` with an EIP-2612 permit for `expectedPrice`, so no prior approval is
     /// needed. A permit already used (e.g. front-run) is tolerated if the allowance suffices.
     function buyViewWithPermit(
@@ -255,6 +259,10 @@ interface IFilmMarket {
     /// @param months 1…12.
     /// @param expectedMonthlyPrice The monthly price the subscriber agreed to; reverts if it changed.
     function subscribe(uint256 months, uint256 expectedMonthlyPrice) external;
+
+    /// @notice `subscribe` paid by the caller for `recipient`, whose subscription is extended (a gift,
+    /// or a renewal or signed purchase a periphery contract makes). `Subscribed.subscriber` is the recipient.
+    function subscribeFor(address recipient, uint256 months, uint256 expectedMonthlyPrice) external;
 
     /// @notice `subscribe` with an EIP-2612 permit for `months × monthlyPrice`, so no prior approval
     /// is needed. A permit already used (e.g. front-run) is tolerated if the allowance suffices.

@@ -20,7 +20,16 @@ abstract contract PayPerView is MarketGovernance {
 
     /// @inheritdoc IFilmMarket
     function buyView(uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) external nonReentrant {
-        _buyView(filmId, expectedPrice, minPassWindow);
+        _buyView(msg.sender, filmId, expectedPrice, minPassWindow);
+    }
+
+    /// @inheritdoc IFilmMarket
+    function buyViewFor(address recipient, uint256 filmId, uint256 expectedPrice, uint256 minPassWindow)
+        external
+        nonReentrant
+    {
+        if (recipient == address(0)) revert FilmMarketZeroAddress();
+        _buyView(recipient, filmId, expectedPrice, minPassWindow);
     }
 
     /// @inheritdoc IFilmMarket
@@ -36,11 +45,11 @@ abstract contract PayPerView is MarketGovernance {
         // A permit someone front-ran has already set the allowance: go on, and let the transfer decide.
         // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(paymentToken)).permit(msg.sender, address(this), expectedPrice, deadline, v, r, s) {} catch {}
-        _buyView(filmId, expectedPrice, minPassWindow);
+        _buyView(msg.sender, filmId, expectedPrice, minPassWindow);
     }
 
-    /// @dev Reads the parameter slot once (pause flag, fee, pass window and the fee counter share it).
-    function _buyView(uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) private {
+    /// @dev The caller pays, `viewer` gets the pass. Reads the parameter slot once (pause flag, fee, pass window and the fee counter share it).
+    function _buyView(address viewer, uint256 filmId, uint256 expectedPrice, uint256 minPassWindow) private {
         Params memory params = _params;
         if (params.paused) revert FilmMarketPurchasesPaused();
         if (params.passWindow < minPassWindow) revert FilmMarketPassWindowShortened(minPassWindow, params.passWindow);
@@ -58,12 +67,12 @@ abstract contract PayPerView is MarketGovernance {
         _params.accruedFees = params.accruedFees + uint120(fee);
         earningsOf[payee] += price - fee;
 
-        uint64 current = passExpiry[filmId][msg.sender];
+        uint64 current = passExpiry[filmId][viewer];
         uint64 from = current > block.timestamp ? current : uint64(block.timestamp);
         uint64 expiresAt = from + params.passWindow;
-        passExpiry[filmId][msg.sender] = expiresAt;
+        passExpiry[filmId][viewer] = expiresAt;
 
-        emit ViewPurchased(filmId, msg.sender, payee, price, fee, expiresAt);
+        emit ViewPurchased(filmId, viewer, payee, price, fee, expiresAt);
         paymentToken.safeTransferFrom(msg.sender, address(this), price);
     }
 }

@@ -48,7 +48,17 @@ abstract contract Subscriptions is MarketGovernance {
 
     /// @inheritdoc IFilmMarket
     function subscribe(uint256 months, uint256 expectedMonthlyPrice) external nonReentrant whenNotPaused {
-        _subscribe(months, expectedMonthlyPrice);
+        _subscribe(msg.sender, months, expectedMonthlyPrice);
+    }
+
+    /// @inheritdoc IFilmMarket
+    function subscribeFor(address recipient, uint256 months, uint256 expectedMonthlyPrice)
+        external
+        nonReentrant
+        whenNotPaused
+    {
+        if (recipient == address(0)) revert FilmMarketZeroAddress();
+        _subscribe(recipient, months, expectedMonthlyPrice);
     }
 
     /// @inheritdoc IFilmMarket
@@ -66,7 +76,7 @@ abstract contract Subscriptions is MarketGovernance {
             msg.sender, address(this), months * expectedMonthlyPrice, deadline, v, r, s
         ) {} catch {}
         // solhint-enable no-empty-blocks
-        _subscribe(months, expectedMonthlyPrice);
+        _subscribe(msg.sender, months, expectedMonthlyPrice);
     }
 
     /// @inheritdoc IFilmMarket
@@ -100,7 +110,8 @@ abstract contract Subscriptions is MarketGovernance {
         return subscriptionEnd[account] > block.timestamp;
     }
 
-    function _subscribe(uint256 months, uint256 expectedMonthlyPrice) private {
+    /// @dev The caller pays, `subscriber` gets the months.
+    function _subscribe(address subscriber, uint256 months, uint256 expectedMonthlyPrice) private {
         if (months == 0 || months > MAX_MONTHS) revert FilmMarketInvalidMonths(months);
         uint256 price = monthlyPrice;
         if (price != expectedMonthlyPrice) revert FilmMarketPriceChanged(expectedMonthlyPrice, price);
@@ -108,11 +119,11 @@ abstract contract Subscriptions is MarketGovernance {
         uint256 total = price * months;
         uint256 net = _takeFee(total);
 
-        uint64 oldEnd = subscriptionEnd[msg.sender];
+        uint64 oldEnd = subscriptionEnd[subscriber];
         uint256 start = oldEnd > block.timestamp ? oldEnd : block.timestamp;
         uint256 end = start + months * periodLength;
-        subscriptionEnd[msg.sender] = uint64(end);
-        emit Subscribed(msg.sender, months, total, net, uint64(start), uint64(end));
+        subscriptionEnd[subscriber] = uint64(end);
+        emit Subscribed(subscriber, months, total, net, uint64(start), uint64(end));
 
         _fundPools(net, start, end, oldEnd);
         paymentToken.safeTransferFrom(msg.sender, address(this), total);

@@ -102,6 +102,15 @@ export const ERROR_CODES = {
     PROCESS_IN_USE: "Another run of the platform still uses the same data directory.",
     INVALID_SETTING: "A setting of the platform (an environment variable) has a value it cannot use.",
   },
+  relay: {
+    disabled: "Gas sponsorship is off on this platform (GAS_SPONSORSHIP).",
+    malformed: "A relay request that is not a signed purchase of the expected shape.",
+    "bad-signature": "The purchase is not signed by the viewer it names.",
+    expired: "The purchase's deadline has passed (or is too close to relay in time).",
+    "nonce-used": "The purchase's nonce is not the viewer's next one: already relayed, or out of order.",
+    "would-revert": "The purchase would fail on chain (price changed, no funds or allowance, paused…).",
+    "daily-cap": "The platform has sponsored as many purchases as it will today.",
+  },
   serving: {
     malformed: "A request the handler cannot read: bad JSON, a bad id, a field out of range.",
     "unsupported-media-type": "A body in another format than the one the handler reads.",

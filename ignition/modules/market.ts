@@ -66,5 +66,9 @@ export function buildMarket(m: IgnitionModuleBuilder, paymentToken: ContractFutu
       oracleThreshold: m.getParameter<number>("oracleThreshold"),
     },
   ]);
-  return { listings, timelock, market };
+  // The periphery: no owner, no parameters, nothing to govern; each only calls the market's
+  // `…For(recipient)` entry points with tokens the viewer let it take.
+  const renewer = m.contract("SubscriptionRenewer", [market]);
+  const signedPurchases = m.contract("SignedPurchases", [market]);
+  return { listings, timelock, market, renewer, signedPurchases };
 }

@@ -70,6 +70,14 @@ describe("Ignition deployment", () => {
     expect(await listings.totalListings()).to.equal(0n);
   });
 
+  it("deploys the periphery (renewer, signed purchases) pointed at the market and its token", async () => {
+    const { market, paymentToken, renewer, signedPurchases } = await networkHelpers.loadFixture(deployLocal);
+    for (const periphery of [renewer, signedPurchases]) {
+      expect(await periphery.market()).to.equal(await market.getAddress());
+      expect(await periphery.paymentToken()).to.equal(await paymentToken.getAddress());
+    }
+  });
+
   it("gives the timelock the admin roles with the local delay, the guardian its own, the proposer and the treasury none", async () => {
     const { market, timelock } = await networkHelpers.loadFixture(deployLocal);
     await expectGovernance(market, timelock, { delay: local.timelockDelay, proposer: local.proposers[0], guardian: local.guardian });

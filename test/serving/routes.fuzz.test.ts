@@ -25,7 +25,7 @@ import {
   SESSION_COOKIE,
   type Serving,
 } from "@ai-films/core/serving";
-import { deployMarket } from "../contracts/fixture.ts";
+import { deployPeriphery } from "../contracts/peripheryFixture.ts";
 import { DOMAIN, ORIGIN, signInAs } from "./helpers.ts";
 
 const WEB = fileURLToPath(new URL("../../web/", import.meta.url));
@@ -206,13 +206,16 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
 
   before(async () => {
     const connection = await network.create();
-    const d = await deployMarket(connection);
+    // With the periphery, so /api/relay/purchase runs its real relayer (on by default on chain 31337).
+    const d = await deployPeriphery(connection);
     const market = await d.market.getAddress();
     const chain = await connectProvider(connection.provider, { market });
     rpc = await jsonRpcServer(connection.provider as never);
     Object.assign(process.env, {
       RPC_URL: `http://127.0.0.1:${RPC_PORT}`,
       MARKET_ADDRESS: market,
+      SIGNED_PURCHASES_ADDRESS: await d.purchases.getAddress(),
+      RENEWER_ADDRESS: await d.renewer.getAddress(),
       SITE_URL: ORIGIN,
       MEDIA_UPLOADS_DIR: join(dir, "uploads"),
       MEDIA_MAX_UPLOAD_BYTES: String(8 * 1024 * 1024),
@@ -249,6 +252,7 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
     delete (globalThis as Record<string, unknown>).__aiFilmsServices;
+    delete (globalThis as Record<string, unknown>).__aiFilmsRelayer;
     const studio = (globalThis as unknown as Record<string, { uploads?: { close(): void } } | undefined>).__aiFilmsStudio;
     studio?.uploads?.close();
     await new Promise((r) => rpc?.close(r));
@@ -261,6 +265,7 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
     expect(routes.map((r) => r.pattern)).to.include.members([
       "/api/auth/signin",
       "/api/heartbeat",
+      "/api/relay/purchase",
       "/api/uploads/[[...id]]",
       "/ipfs/[cid]/[[...path]]",
     ]);

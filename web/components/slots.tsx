@@ -13,6 +13,7 @@ import { signOut, useSession } from "@/lib/client/session";
 import { shortAddress } from "@/lib/format";
 import type { PlayerProps } from "./PlayerIsland";
 import type { PurchaseProps } from "./wallet/PurchaseIsland";
+import type { AutoRenewProps } from "./wallet/AutoRenewIsland";
 import type { ClaimsProps } from "./studio/ClaimsIsland";
 import type { FilmControlsProps } from "./studio/FilmControlsIsland";
 import type { UploadProps } from "./studio/UploadIsland";
@@ -120,6 +121,12 @@ const PurchaseLazy = dynamic(() => import("./wallet/PurchaseIsland"), {
 
 export function PurchaseSlot(props: PurchaseProps) {
   return <PurchaseLazy {...props} />;
+}
+
+const AutoRenewLazy = dynamic(() => import("./wallet/AutoRenewIsland"), { ssr: false, loading: () => <div className="auto-renew" /> });
+
+export function AutoRenewSlot(props: AutoRenewProps) {
+  return <AutoRenewLazy {...props} />;
 }
 
 const UploadLazy = dynamic(() => import("./studio/UploadIsland"), {

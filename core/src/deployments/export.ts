@@ -9,7 +9,13 @@ import { getAddress, type Abi, type Address } from "viem";
 import { AiFilmsError, type ModuleCode } from "../errors.ts";
 
 /** The contracts every AI Films deployment has, as named in the Ignition modules' future ids. */
-export const CONTRACT_NAMES = ["FilmMarket", "FilmListings", "PaymentToken"] as const;
+export const CONTRACT_NAMES = [
+  "FilmMarket",
+  "FilmListings",
+  "PaymentToken",
+  "SubscriptionRenewer",
+  "SignedPurchases",
+] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 /** Chains whose deployments live and die with a local node; their exports are not committed. */

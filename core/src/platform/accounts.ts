@@ -7,7 +7,9 @@ export const account = (index: number): HDAccount => mnemonicToAccount(HARDHAT_M
 
 /**
  * #0 proposes and executes the timelock's governance, #2 is the guardian (both in
- * ignition/parameters/local.json); #4–#6 stay fresh for the dev wallet; #7–#9 are the oracle signers.
+ * ignition/parameters/local.json); #4–#6 stay fresh for the dev wallet; #7–#9 are the oracle signers;
+ * #3 pays the renewal keeper's gas and #19 the relayer's (core/src/relay/config.ts). The browser
+ * tests take #16–#18 for their own wallets.
  */
 export const DEMO_ACCOUNTS = {
   admin: 0,
@@ -17,4 +19,6 @@ export const DEMO_ACCOUNTS = {
   oracles: [7, 8, 9],
   creators: [10, 11, 12],
   viewers: [13, 14, 15],
+  keeper: 3,
+  relayer: 19,
 } as const;

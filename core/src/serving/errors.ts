@@ -100,6 +100,14 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "oracle.FAILED": { status: 500, reason: "internal", message: TRY_AGAIN },
   "oracle.CONFLICT": { status: 409, reason: "conflict" },
 
+  "relay.disabled": { status: 404, reason: "relay-disabled" },
+  "relay.malformed": { status: 400, reason: "malformed" },
+  "relay.bad-signature": { status: 400, reason: "bad-signature" },
+  "relay.expired": { status: 400, reason: "expired" },
+  "relay.nonce-used": { status: 409, reason: "conflict" },
+  "relay.would-revert": { status: 422, reason: "relay-refused" },
+  "relay.daily-cap": { status: 429, reason: "rate-limited" },
+
   // The serving layer's own refusals: their messages are always written for the client.
   "serving.malformed": { status: 400, reason: "malformed" },
   "serving.unsupported-media-type": { status: 415, reason: "malformed" },

@@ -49,6 +49,9 @@ export type ErrorReason =
   | "key-store"
   | "tool-missing"
   | "livepeer-unavailable"
+  // gas sponsorship (relay)
+  | "relay-disabled"
+  | "relay-refused"
   // generic
   | "rate-limited"
   | "upload-quota"

@@ -44,6 +44,8 @@ export const RATE_LIMITS = {
   rpc: { ip: perMinute(1_200) },
   /** POST /api/rpc with eth_sendRawTransaction: transactions relayed to the chain. */
   rpcSendTransaction: { ip: perMinute(60) },
+  /** POST /api/relay/purchase: a signed purchase whose gas the platform pays (the daily cap is apart, RELAY_DAILY_CAP). */
+  relayPurchase: { ip: perHour(30), wallet: perHour(10) },
 } as const satisfies Record<string, ActionLimits>;
 
 export type RateLimitedAction = keyof typeof RATE_LIMITS;

@@ -1,10 +1,11 @@
 /** The viewer's account: subscription and renewal, view passes with time left, continue watching, history. */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PurchaseSlot } from "@/components/slots";
-import { formatDate, formatDuration, formatTimeLeft, formatWatchTime } from "@/lib/format";
+import { AutoRenewSlot, PurchaseSlot } from "@/components/slots";
+import { formatDate, formatDollars, formatDuration, formatTimeLeft, formatWatchTime } from "@/lib/format";
 import { accountOverview } from "@/lib/server/account";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
+import { autoRenewState, sponsorshipInfo, type AutoRenewState, type SponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
 
 export const dynamic = "force-dynamic";
@@ -23,8 +24,15 @@ export default async function AccountPage() {
 
   let overview: Awaited<ReturnType<typeof accountOverview>> | null = null;
   let terms: MarketTerms | null = null;
+  let autoRenew: AutoRenewState | null = null;
+  let sponsorship: SponsorshipInfo | null = null;
   try {
-    [overview, terms] = await Promise.all([accountOverview(session.address), marketTerms()]);
+    [overview, terms, autoRenew, sponsorship] = await Promise.all([
+      accountOverview(session.address),
+      marketTerms(),
+      autoRenewState(session.address).catch(() => null),
+      sponsorshipInfo(),
+    ]);
   } catch (error) {
     console.error("account:", error);
   }
@@ -67,9 +75,39 @@ export default async function AccountPage() {
             market={terms.market}
             token={terms.token}
             tokenSymbol={terms.tokenSymbol}
+            signedPurchases={sponsorship?.gasless ? sponsorship.signedPurchases : null}
           />
         )}
       </section>
+
+      {autoRenew && terms && (
+        <section className="panel" data-testid="account-auto-renew" data-on={autoRenew.on}>
+          <h2>Auto-renewal</h2>
+          {autoRenew.on ? (
+            <p data-testid="auto-renew-next">
+              On: up to {formatDollars(BigInt(autoRenew.maxMonthlyPrice))} a month, {autoRenew.monthsLeft} more month
+              {autoRenew.monthsLeft === 1 ? "" : "s"}. Next renewal{" "}
+              {autoRenew.nextRenewalAt > now ? `on ${formatDate(autoRenew.nextRenewalAt)}` : "as soon as the platform's keeper passes"}, at{" "}
+              {formatDollars(BigInt(autoRenew.price))}
+              {BigInt(autoRenew.price) > BigInt(autoRenew.maxMonthlyPrice) ? " — above your ceiling, so it will not renew" : ""}.
+            </p>
+          ) : (
+            <p className="muted">Off: your subscription ends when its months run out.</p>
+          )}
+          {autoRenew.failure && (
+            <p className="error" role="alert" data-testid="auto-renew-failed" data-reason={autoRenew.failure.reason}>
+              The renewal due {formatDate(autoRenew.failure.dueAt)} failed
+              {autoRenew.failure.reason === "price-above-ceiling"
+                ? `: the price (${formatDollars(BigInt(autoRenew.failure.price))}) is above your ceiling`
+                : autoRenew.failure.reason.startsWith("no-funds")
+                  ? ": the wallet lacks the funds or the allowance"
+                  : ""}
+              . {autoRenew.failure.attempts} attempt{autoRenew.failure.attempts === 1 ? "" : "s"}; the platform will not keep retrying.
+            </p>
+          )}
+          <AutoRenewSlot renewer={autoRenew.renewer} token={terms.token} on={autoRenew.on} monthlyPrice={terms.monthlyPrice} />
+        </section>
+      )}
 
       <section className="panel" data-testid="account-passes">
         <h2>View passes</h2>

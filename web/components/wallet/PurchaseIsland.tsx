@@ -6,12 +6,18 @@
  * checked against DOMAIN_SEPARATOR); a token whose domain cannot be checked pays in two steps,
  * approve then buy, and the panel says so. Every failure ends in one sentence with the way out:
  * connect, switch network, get tokens (local faucet), review a changed price, sign in again.
+ *
+ * Gifts: with a wallet address in "Gift to", the pass or month goes to that wallet (`buyViewFor`,
+ * `subscribeFor`: approve, then buy). Gasless: when the platform sponsors gas, "Pay without gas"
+ * signs a permit and the purchase (EIP-712, SignedPurchases.sol) and the platform's relayer
+ * (/api/relay/purchase) submits them, so a wallet holding only the stablecoin can buy.
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { parseSignature, type Address, type Hex } from "viem";
+import { isAddress, parseSignature, type Address, type Hex } from "viem";
 import { useAccount, usePublicClient, useSignTypedData, useSwitchChain, useWriteContract } from "wagmi";
-import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
+import { filmMarketAbi, signedPurchasesAbi, testDollarAbi } from "@ai-films/core/chain/abis";
+import { purchasesDomain, SUBSCRIPTION_PURCHASE_TYPES, VIEW_PURCHASE_TYPES } from "@ai-films/core/chain/purchaseTypes";
 import { PERMIT_TYPES, resolvePermitDomain, type PermitDomain } from "@ai-films/core/chain/permitDomain";
 import { announceAccessChanged, openConnectModal } from "@/lib/client/events";
 import { useSession } from "@/lib/client/session";
@@ -36,6 +42,10 @@ export interface PurchaseProps {
   tokenSymbol: string;
   /** The account page says "Renew" to a current subscriber. */
   renew?: boolean;
+  /** SignedPurchases' address when the platform pays the gas of signed purchases; else null. */
+  signedPurchases?: Address | null;
+  /** Only the gift form (the viewer can already watch). */
+  giftOnly?: boolean;
 }
 
 export default function PurchaseIsland(props: PurchaseProps) {
@@ -67,6 +77,8 @@ function Purchase({
   token,
   tokenSymbol,
   renew = false,
+  signedPurchases = null,
+  giftOnly = false,
 }: PurchaseProps) {
   const router = useRouter();
   const { address, chainId, isConnected } = useAccount();
@@ -80,6 +92,9 @@ function Purchase({
   const [subPrice, setSubPrice] = useState(BigInt(monthlyPrice));
   const [permitMode, setPermitMode] = useState<PermitMode | undefined>(undefined);
   const tokenName = tokenLabel(tokenSymbol);
+  const [giftTo, setGiftTo] = useState("");
+  const [gasless, setGasless] = useState(false);
+  const giftValid = giftTo.trim() === "" || isAddress(giftTo.trim());
 
   const busy = status.kind === "working";
 
@@ -138,7 +153,7 @@ function Purchase({
   }
 
   /** Signs an EIP-2612 permit for `value` to the market; deadline from the chain's clock (a local chain may run ahead). */
-  async function permit(owner: Address, value: bigint, domain: PermitDomain) {
+  async function permit(owner: Address, value: bigint, domain: PermitDomain, spender: Address = market) {
     if (!publicClient) throw new Error("No connection to the chain.");
     const [nonce, block] = await Promise.all([
       publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "nonces", args: [owner] }),
@@ -150,7 +165,7 @@ function Purchase({
       domain,
       types: PERMIT_TYPES,
       primaryType: "Permit",
-      message: { owner, spender: market, value, nonce, deadline },
+      message: { owner, spender, value, nonce, deadline },
     });
     const { r, s, v, yParity } = parseSignature(signature);
     return { deadline, r, s, v: Number(v ?? BigInt(27 + (yParity ?? 0))) };
@@ -217,14 +232,135 @@ function Purchase({
         });
   }
 
+  /** No gas: the viewer signs a permit and the purchase, the platform's relayer submits them. */
+  async function buySigned(
+    kind: "view" | "subscribe",
+    owner: Address,
+    price: bigint,
+    recipient: Address,
+    domain: PermitDomain,
+  ): Promise<Hex> {
+    if (!publicClient || !signedPurchases) throw new Error("No connection to the chain.");
+    const p = await permit(owner, price, domain, signedPurchases);
+    const nonce = await publicClient.readContract({
+      address: signedPurchases,
+      abi: signedPurchasesAbi,
+      functionName: "nonces",
+      args: [owner],
+    });
+    const deadline = p.deadline;
+    const purchase =
+      kind === "view"
+        ? { viewer: owner, recipient, filmId: BigInt(filmId!), price, minPassWindow: BigInt(passWindowSeconds), nonce, deadline }
+        : { viewer: owner, recipient, months: 1n, monthlyPrice: price, nonce, deadline };
+    setStatus({ kind: "working", step: "Sign the purchase in your wallet…" });
+    const signature =
+      kind === "view"
+        ? await signTypedDataAsync({
+            domain: purchasesDomain(CHAIN_ID, signedPurchases),
+            types: VIEW_PURCHASE_TYPES,
+            primaryType: "ViewPurchase",
+            message: purchase as {
+              viewer: Address;
+              recipient: Address;
+              filmId: bigint;
+              price: bigint;
+              minPassWindow: bigint;
+              nonce: bigint;
+              deadline: bigint;
+            },
+          })
+        : await signTypedDataAsync({
+            domain: purchasesDomain(CHAIN_ID, signedPurchases),
+            types: SUBSCRIPTION_PURCHASE_TYPES,
+            primaryType: "SubscriptionPurchase",
+            message: purchase as {
+              viewer: Address;
+              recipient: Address;
+              months: bigint;
+              monthlyPrice: bigint;
+              nonce: bigint;
+              deadline: bigint;
+            },
+          });
+    setStatus({ kind: "working", step: "The platform is submitting your purchase…" });
+    const response = await fetch("/api/relay/purchase", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        kind: kind === "view" ? "view" : "subscription",
+        purchase: Object.fromEntries(Object.entries(purchase).map(([k, v]) => [k, String(v)])),
+        signature,
+        permit: { value: String(price), deadline: String(p.deadline), v: p.v, r: p.r, s: p.s },
+      }),
+    });
+    const answer = (await response.json().catch(() => ({}))) as { hash?: Hex; message?: string };
+    if (!response.ok || !answer.hash) {
+      throw Object.assign(new Error("relay"), {
+        friendly: {
+          kind: "other",
+          message: answer.message ?? "The platform could not submit the purchase; pay the gas yourself.",
+        } satisfies FriendlyError,
+      });
+    }
+    return answer.hash;
+  }
+
+  /** A gift: approve the price (unless already allowed), then `buyViewFor`/`subscribeFor` the recipient. */
+  async function approveAndGift(kind: "view" | "subscribe", owner: Address, price: bigint, recipient: Address): Promise<Hex> {
+    if (!publicClient) throw new Error("No connection to the chain.");
+    const allowance = await publicClient.readContract({
+      address: token,
+      abi: testDollarAbi,
+      functionName: "allowance",
+      args: [owner, market],
+    });
+    if (allowance < price) {
+      setStatus({ kind: "working", step: "Step 1 of 2: approve the payment in your wallet…" });
+      const approval = await writeContractAsync({
+        address: token,
+        abi: testDollarAbi,
+        functionName: "approve",
+        args: [market, price],
+        chainId: CHAIN_ID,
+      });
+      const approved = await publicClient.waitForTransactionReceipt({ hash: approval });
+      if (approved.status !== "success") throw new Error("The approval failed on-chain.");
+    }
+    setStatus({ kind: "working", step: "Step 2 of 2: confirm the gift in your wallet…" });
+    return kind === "view"
+      ? writeContractAsync({
+          address: market,
+          abi: marketWithTokenErrors,
+          functionName: "buyViewFor",
+          args: [recipient, BigInt(filmId!), price, BigInt(passWindowSeconds)],
+          chainId: CHAIN_ID,
+        })
+      : writeContractAsync({
+          address: market,
+          abi: marketWithTokenErrors,
+          functionName: "subscribeFor",
+          args: [recipient, 1n, price],
+          chainId: CHAIN_ID,
+        });
+  }
+
   async function run(kind: "view" | "subscribe") {
     const owner = await ensureReady();
     if (!owner || !publicClient) return;
     const price = kind === "view" ? viewPrice : subPrice;
+    const gift = giftTo.trim() && isAddress(giftTo.trim()) ? (giftTo.trim() as Address) : null;
     try {
       setStatus({ kind: "working", step: "Preparing…" });
       const [mode] = await Promise.all([resolvePermitMode(), checkBalance(owner, price)]);
-      const hash: Hex = mode ? await buyWithPermit(kind, owner, price, mode.domain) : await approveAndBuy(kind, owner, price);
+      const hash: Hex =
+        gasless && signedPurchases && mode
+          ? await buySigned(kind, owner, price, gift ?? owner, mode.domain)
+          : gift
+            ? await approveAndGift(kind, owner, price, gift)
+            : mode
+              ? await buyWithPermit(kind, owner, price, mode.domain)
+              : await approveAndBuy(kind, owner, price);
       setStatus({ kind: "working", step: "Waiting for the transaction…" });
 
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -236,8 +372,9 @@ function Purchase({
       const signInHint = session.status === "signed-in" ? "" : " Sign in to start watching.";
       setStatus({
         kind: "done",
-        message:
-          kind === "view"
+        message: gift
+          ? `Done: ${gift} received ${kind === "view" ? "a view pass" : "a month of subscription"} from you.`
+          : kind === "view"
             ? `Done: you can watch this film for ${formatWatchTime(passWindowSeconds)}.${signInHint}`
             : `Done: your subscription runs for another month.${signInHint}`,
       });
@@ -281,22 +418,48 @@ function Purchase({
           <button
             className="btn btn-primary btn-large"
             data-testid="buy-view"
-            disabled={busy || salesPaused}
+            disabled={busy || salesPaused || !giftValid || (giftOnly && !giftTo.trim())}
             onClick={() => run("view")}
             type="button"
           >
-            Buy one view — {formatDollars(viewPrice)}, valid {formatWatchTime(passWindowSeconds)}
+            {giftOnly || giftTo.trim() ? "Gift one view" : "Buy one view"} — {formatDollars(viewPrice)}, valid{" "}
+            {formatWatchTime(passWindowSeconds)}
           </button>
         )}
         <button
           className="btn btn-secondary btn-large"
           data-testid="subscribe"
-          disabled={busy}
+          disabled={busy || !giftValid || (giftOnly && !giftTo.trim())}
           onClick={() => run("subscribe")}
           type="button"
         >
-          {renew ? "Renew" : "Subscribe"} — {formatDollars(subPrice)}/month
+          {giftOnly || giftTo.trim() ? "Gift a month" : renew ? "Renew" : "Subscribe"} — {formatDollars(subPrice)}/month
         </button>
+      </div>
+      <div className="purchase-options">
+        <label>
+          {giftOnly ? "Give it to (wallet address) " : "Gift to (optional wallet address) "}
+          <input
+            data-testid="gift-recipient"
+            onChange={(e) => setGiftTo(e.target.value)}
+            placeholder="0x…"
+            spellCheck={false}
+            type="text"
+            value={giftTo}
+          />
+        </label>
+        {!giftValid && (
+          <span className="error" data-testid="gift-invalid">
+            {" "}
+            Not a wallet address.
+          </span>
+        )}
+        {signedPurchases && (
+          <label data-testid="gasless-option">
+            <input checked={gasless} data-testid="gasless" onChange={(e) => setGasless(e.target.checked)} type="checkbox" /> Pay without gas
+            (sign only; the platform pays the network fee)
+          </label>
+        )}
       </div>
       {permitMode === null && (
         <p className="muted" data-testid="two-step-notice">

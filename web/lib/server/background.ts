@@ -1,6 +1,6 @@
 /**
- * The platform's background work in the web tier: following the chain into the index and, on
- * the local platform, the local oracle. It must run in exactly one process however many web
+ * The platform's background work in the web tier: following the chain into the index, the
+ * renewal keeper (when configured) and, on the local platform, the local oracle. It must run in exactly one process however many web
  * workers and machines serve the site:
  * - scripts/web.ts gives the role to one worker of a machine (BACKGROUND_TASKS=1; the others 0, and
  *   a web server started some other way defaults to 1);
@@ -13,6 +13,7 @@ import "server-only";
 import { holdLeadership } from "@ai-films/core/db";
 import { startBackgroundIndexer } from "./catalog";
 import { ensureLocalOracle } from "./localOracle";
+import { startRenewalKeeper } from "./relay";
 
 const RETRY_MS = 5_000;
 
@@ -30,7 +31,13 @@ export function startBackgroundTasks(): void {
       console.warn(`local oracle: not started (${error instanceof Error ? error.message : error}); restart the platform to retry.`);
       return null;
     });
+    // The renewal keeper (on by default on local chains only, see core/src/relay/config.ts).
+    const stopKeeper = await startRenewalKeeper().catch((error: unknown) => {
+      console.warn(`renewal keeper: not started (${error instanceof Error ? error.message : error}); restart the platform to retry.`);
+      return () => undefined;
+    });
     return async () => {
+      stopKeeper();
       oracle?.stop();
       await stopIndexer();
     };

@@ -15,6 +15,7 @@ import { resumePosition } from "@/lib/server/account";
 import { getFilm, type FilmDetail } from "@/lib/server/catalog";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { livepeerPlaybackUrl } from "@/lib/server/services";
+import { sponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
 
 export const dynamic = "force-dynamic";
@@ -50,6 +51,8 @@ export default async function FilmPage({ params }: Params) {
     chainProblem = "The chain is not answering, so buying and the full film are unavailable for now.";
   }
   if (session) resumeAt = await resumePosition(session.address, film.filmId).catch(() => null);
+  const sponsorship = await sponsorshipInfo();
+  const gasless = sponsorship.gasless ? sponsorship.signedPurchases : null;
 
   const root = film.hlsCid ? `/ipfs/${film.hlsCid}` : null;
   const entitled = session !== null && access !== "none";
@@ -156,7 +159,8 @@ export default async function FilmPage({ params }: Params) {
               {chainProblem}
             </p>
           )}
-          {terms && !entitled && !film.copy && BigInt(film.pricePerView) >= 0n && (
+          {terms && !film.copy && BigInt(film.pricePerView) >= 0n && (
+            // Entitled viewers are offered the gift form only: a pass or a month for another wallet.
             <PurchaseSlot
               filmId={film.filmId}
               pricePerView={film.pricePerView}
@@ -166,6 +170,8 @@ export default async function FilmPage({ params }: Params) {
               market={terms.market}
               token={terms.token}
               tokenSymbol={terms.tokenSymbol}
+              signedPurchases={gasless}
+              giftOnly={entitled}
             />
           )}
         </section>
