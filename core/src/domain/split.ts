@@ -38,6 +38,7 @@ const ONE = 1n << FRACTION_BITS;
 const UINT64_MAX = (1n << 64n) - 1n;
 /** Largest weighted-unit scale; smaller when the period's counts would overflow a uint64 total. */
 const MAX_UNIT_SCALE = 10n ** 12n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export const SPLIT_METHOD_GLOBAL = 1;
 export const SPLIT_METHOD_SCALED_USER_PROP = 2;
@@ -148,14 +149,57 @@ function globalSplit(counts: readonly ViewerFilmCount[]): SplitResult {
 
 type Measure = "views" | "seconds";
 
+/** The counts with viewers and films numbered once, so the per-measure passes index arrays. */
+interface Indexed {
+  viewers: string[];
+  films: bigint[];
+  rows: { viewer: number; film: number; views: bigint; seconds: bigint }[];
+  payments: bigint[];
+}
+
+function indexCounts(counts: readonly ViewerFilmCount[], payments: ReadonlyMap<string, bigint>): Indexed {
+  const viewerIndex = new Map<string, number>();
+  // Keyed by number where exact (hashing bigints is slow), else by decimal string.
+  const filmIndex = new Map<number | string, number>();
+  const viewers: string[] = [];
+  const films: bigint[] = [];
+  const rows: Indexed["rows"] = [];
+  for (const c of counts) {
+    // Only subscribers with counted seconds take part, as only films with seconds had leaves before.
+    if (c.seconds === 0n) continue;
+    let viewer = viewerIndex.get(c.viewer);
+    if (viewer === undefined) {
+      viewer = viewers.length;
+      viewers.push(c.viewer.toLowerCase());
+      viewerIndex.set(c.viewer, viewer);
+    }
+    const key = c.filmId <= MAX_SAFE ? Number(c.filmId) : c.filmId.toString();
+    let film = filmIndex.get(key);
+    if (film === undefined) {
+      film = films.length;
+      films.push(c.filmId);
+      filmIndex.set(key, film);
+    }
+    rows.push({ viewer, film, views: c.views, seconds: c.seconds });
+  }
+  // The same address written in two cases is one subscriber: merge by lowercase address.
+  const canonical = new Map<string, number>();
+  const remap = viewers.map((v, i) => {
+    const first = canonical.get(v);
+    if (first === undefined) canonical.set(v, i);
+    return first ?? i;
+  });
+  for (const r of rows) r.viewer = remap[r.viewer];
+  return { viewers, films, rows, payments: viewers.map((v) => payments.get(v) ?? 0n) };
+}
+
 /** Method 2 (see the header). */
 function scaledUserPropSplit(input: SplitInput, capBps: bigint): SplitResult {
-  // Only subscribers with counted seconds take part, as only films with seconds had leaves before.
-  const counts = input.counts.filter((c) => c.seconds > 0n);
+  const indexed = indexCounts(input.counts, input.payments);
   const rawTotal = { views: 0n, seconds: 0n };
-  for (const c of counts) {
-    rawTotal.views += c.views;
-    rawTotal.seconds += c.seconds;
+  for (const r of indexed.rows) {
+    rawTotal.views += r.views;
+    rawTotal.seconds += r.seconds;
   }
   const largest = rawTotal.views > rawTotal.seconds ? rawTotal.views : rawTotal.seconds;
   let unitScale = MAX_UNIT_SCALE;
@@ -164,25 +208,21 @@ function scaledUserPropSplit(input: SplitInput, capBps: bigint): SplitResult {
 
   // With no views in the period the contract lets watch time carry the whole pool.
   const w = rawTotal.views === 0n ? 0n : BigInt(input.viewWeightBps);
-  const weighted = new Map<bigint, SplitLeaf>();
   const totals = { views: rawTotal.views * unitScale, seconds: rawTotal.seconds * unitScale };
+  const weighted = { views: indexed.films.map(() => 0n), seconds: indexed.films.map(() => 0n) };
   for (const [measure, weight] of [
     ["views", w],
     ["seconds", BPS - w],
   ] as const) {
-    const factor = weightsPerUnit(counts, measure, input, capBps, weight, totals[measure]);
-    const sums = new Map<bigint, bigint>();
-    for (const c of counts) {
-      if (c[measure] === 0n) continue;
-      sums.set(c.filmId, (sums.get(c.filmId) ?? 0n) + factor.get(c.viewer.toLowerCase())! * c[measure]);
-    }
-    for (const [filmId, sum] of sums) {
-      const leaf = weighted.get(filmId) ?? { filmId, views: 0n, seconds: 0n };
-      leaf[measure] = sum >> FRACTION_BITS;
-      weighted.set(filmId, leaf);
-    }
+    const factor = weightsPerUnit(indexed, measure, input.pool, capBps, weight, totals[measure]);
+    const sums = weighted[measure];
+    for (const r of indexed.rows) if (r[measure] !== 0n) sums[r.film] += factor[r.viewer] * r[measure];
+    for (let f = 0; f < sums.length; f++) sums[f] >>= FRACTION_BITS;
   }
-  const leaves = [...weighted.values()].filter((l) => l.views > 0n || l.seconds > 0n).sort(byFilm);
+  const leaves = indexed.films
+    .map((filmId, f) => ({ filmId, views: weighted.views[f], seconds: weighted.seconds[f] }))
+    .filter((l) => l.views > 0n || l.seconds > 0n)
+    .sort(byFilm);
   const reserve = { views: totals.views, seconds: totals.seconds };
   for (const l of leaves) {
     reserve.views -= l.views;
@@ -196,42 +236,30 @@ function scaledUserPropSplit(input: SplitInput, capBps: bigint): SplitResult {
  * leaf units stand for the whole part (pool × weight); a subscriber directing share s of the
  * part owns s × total units, spread over their x_i counted units.
  */
-function weightsPerUnit(
-  counts: readonly ViewerFilmCount[],
-  measure: Measure,
-  input: SplitInput,
-  capBps: bigint,
-  weight: bigint,
-  total: bigint,
-): Map<string, bigint> {
-  const engagement = new Map<string, bigint>();
-  for (const c of counts) {
-    const viewer = c.viewer.toLowerCase();
-    engagement.set(viewer, (engagement.get(viewer) ?? 0n) + c[measure]);
-  }
-  const factor = new Map<string, bigint>();
-  // Amounts in token units × BPS², so caps and the part are integers.
-  const part = input.pool * weight * BPS;
-  if (weight === 0n) {
-    // The formula gives this part nothing: its leaf units would only be noise.
-    for (const viewer of engagement.keys()) factor.set(viewer, 0n);
-    return factor;
-  }
-  if (input.pool === 0n) {
+function weightsPerUnit(indexed: Indexed, measure: Measure, pool: bigint, capBps: bigint, weight: bigint, total: bigint): bigint[] {
+  const engagement = indexed.viewers.map(() => 0n);
+  for (const r of indexed.rows) engagement[r.viewer] += r[measure];
+  const factor = indexed.viewers.map(() => 0n);
+  // The formula gives this part nothing: its leaf units would only be noise.
+  if (weight === 0n) return factor;
+  if (pool === 0n) {
     // Nothing to pay: leaves keep raw proportions, so the tally still says what was watched.
-    for (const viewer of engagement.keys()) factor.set(viewer, total === 0n ? 0n : (total * ONE) / sumOf(engagement));
-    return factor;
+    const all = engagement.reduce((s, x) => s + x, 0n);
+    return all === 0n ? factor : factor.map(() => (total * ONE) / all);
   }
-  const users = [...engagement]
-    .filter(([, x]) => x > 0n)
-    .map(([viewer, x]) => ({ viewer, x, cap: (input.payments.get(viewer) ?? 0n) * capBps * weight }))
+  // Amounts in token units × BPS², so caps and the part are integers.
+  const part = pool * weight * BPS;
+  const users = engagement
+    .map((x, i) => ({ i, x, cap: indexed.payments[i] * capBps * weight }))
+    .filter((u) => u.x > 0n)
     // Ascending cap per unit of engagement: the order in which raising γ caps them. Ties by address, so the order is total.
     .sort((a, b) => {
       const l = a.cap * b.x;
       const r = b.cap * a.x;
-      return l < r ? -1 : l > r ? 1 : a.viewer < b.viewer ? -1 : a.viewer > b.viewer ? 1 : 0;
+      if (l !== r) return l < r ? -1 : 1;
+      const [va, vb] = [indexed.viewers[a.i], indexed.viewers[b.i]];
+      return va < vb ? -1 : va > vb ? 1 : 0;
     });
-  for (const viewer of engagement.keys()) factor.set(viewer, 0n);
   let rest = users.reduce((s, u) => s + u.x, 0n);
   let capped = 0n;
   // The first k users (lowest cap per unit) are capped; γ = (part − their caps) / the rest's engagement
@@ -243,18 +271,10 @@ function weightsPerUnit(
     capped += next.cap;
     rest -= next.x;
   }
-  for (let i = 0; i < users.length; i++) {
-    const u = users[i];
-    // Uncapped: γ·total/part per unit = (part − capped)·total / (rest·part); capped: cap·total / (x·part).
-    factor.set(u.viewer, i < k ? (u.cap * total * ONE) / (u.x * part) : ((part - capped) * total * ONE) / (rest * part));
-  }
+  // Uncapped: γ·total/part per unit = (part − capped)·total / (rest·part); capped: cap·total / (x·part).
+  const uncapped = k < users.length ? ((part - capped) * total * ONE) / (rest * part) : 0n;
+  users.forEach((u, rank) => (factor[u.i] = rank < k ? (u.cap * total * ONE) / (u.x * part) : uncapped));
   return factor;
-}
-
-function sumOf(values: Map<string, bigint>): bigint {
-  let s = 0n;
-  for (const v of values.values()) s += v;
-  return s;
 }
 
 /**
@@ -276,7 +296,7 @@ export function influenceOf(method: SplitMethod, input: SplitInput): Map<string,
     }
     return influence;
   }
-  const counts = input.counts.filter((c) => c.seconds > 0n);
+  const indexed = indexCounts(input.counts, input.payments);
   const capBps = BigInt(method.capBps);
   const wb = result.totals.views === 0n ? 0n : BigInt(input.viewWeightBps);
   for (const [measure, weight] of [
@@ -285,10 +305,10 @@ export function influenceOf(method: SplitMethod, input: SplitInput): Map<string,
   ] as const) {
     const total = result.totals[measure];
     if (total === 0n) continue;
-    const factor = weightsPerUnit(counts, measure, input, capBps, weight, total);
-    for (const c of counts) {
-      const viewer = c.viewer.toLowerCase();
-      const units = Number((factor.get(viewer)! * c[measure]) >> (FRACTION_BITS - 20n)) / 2 ** 20;
+    const factor = weightsPerUnit(indexed, measure, input.pool, capBps, weight, total);
+    for (const r of indexed.rows) {
+      const viewer = indexed.viewers[r.viewer];
+      const units = Number((factor[r.viewer] * r[measure]) >> (FRACTION_BITS - 20n)) / 2 ** 20;
       const share = ((Number(weight) / 10_000) * units) / Number(total);
       influence.set(viewer, (influence.get(viewer) ?? 0) + share * Number(input.pool));
     }
