@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { BaseError, ContractFunctionRevertedError, getAddress, type Address } from "viem";
 import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain";
-import { toFilmId } from "@ai-films/core/domain";
+import { DEFAULT_CAP_BPS, DEFAULT_SPLIT_METHOD, toFilmId, type SplitMethod } from "@ai-films/core/domain";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import {
   OracleError,
@@ -31,7 +31,9 @@ const USAGE = `AI Films oracle — tally, publish, sign, post and verify monthly
 Usage: npm run oracle -- <command> [options]
 
 Commands:
-  tally   --period N [--allow-empty] [--force]   aggregate the ledger into a tally file
+  tally   --period N [--allow-empty] [--force] [--method 1|2] [--cap-bps N]
+                                                  split the ledger into a tally file (method 2, ScaledUserProp,
+                                                  capped at 9750 bps of each payment, unless told)
   publish --period N                              add the tally file to IPFS
   sign    --period N                              sign the published tally (ORACLE_PRIVATE_KEY or ORACLE_KEYSTORE)
   post    --period N                              submit it once enough operators signed
@@ -51,6 +53,8 @@ const OPTIONS = {
   to: { type: "string" },
   signers: { type: "string" },
   "allow-empty": { type: "boolean" },
+  method: { type: "string" },
+  "cap-bps": { type: "string" },
   force: { type: "boolean" },
   "no-ledger": { type: "boolean" },
   json: { type: "boolean" },
@@ -73,6 +77,20 @@ function filmOption(value: string | undefined): bigint {
   const film = toFilmId(value);
   if (film === null) throw new OracleError(`--film must be a film id (a positive integer), got "${value}".`);
   return film;
+}
+
+/** `--method` and `--cap-bps`, or undefined for the default method. */
+function splitMethodOption(values: { method?: string; "cap-bps"?: string }): SplitMethod | undefined {
+  if (values.method === undefined && values["cap-bps"] === undefined) return undefined;
+  const version = intOption(values.method ?? String(DEFAULT_SPLIT_METHOD), "method")!;
+  if (version === 1) {
+    if (values["cap-bps"] !== undefined) throw new OracleError("--cap-bps applies to method 2 only.");
+    return { version: 1 };
+  }
+  if (version !== 2) throw new OracleError(`--method must be 1 (global proportional) or 2 (ScaledUserProp), got ${version}.`);
+  const capBps = intOption(values["cap-bps"] ?? String(DEFAULT_CAP_BPS), "cap-bps")!;
+  if (capBps < 1 || capBps > 10_000) throw new OracleError(`--cap-bps must be between 1 and 10000, got ${capBps}.`);
+  return { version: 2, capBps };
 }
 
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
@@ -110,7 +128,14 @@ async function main(argv: string[]): Promise<number> {
       const ctx = await connect();
       const bar = progress("tally", 4);
       const result = await withLedger((ledger) =>
-        runTally(ctx, { period, ledger, allowEmpty: values["allow-empty"], force: values.force, progress: bar }),
+        runTally(ctx, {
+          period,
+          ledger,
+          allowEmpty: values["allow-empty"],
+          force: values.force,
+          method: splitMethodOption(values),
+          progress: bar,
+        }),
       );
       bar.done();
       if (values.json)

@@ -109,9 +109,20 @@ describe("Oracle CLI", function () {
     await ethers.provider.send("evm_increaseTime", [PERIOD + 120]);
     await ethers.provider.send("evm_mine", []);
 
+    const global = await runCli(["tally", "--period", "0", "--method", "1", "--json"], env);
+    expect(global.code, global.stderr).to.equal(0);
+    expect(JSON.parse(global.stdout).totals).to.deep.equal({ views: "1", seconds: "300", leafCount: 1 });
+    const badMethod = await runCli(["tally", "--period", "0", "--method", "3"], env);
+    expect(badMethod.stderr.trim()).to.equal("oracle: --method must be 1 (global proportional) or 2 (ScaledUserProp), got 3.");
+    // The default, method 2: one subscriber, so its whole (capped) influence is the whole pool, in weighted units.
     const tally = await runCli(["tally", "--period", "0", "--json"], env);
     expect(tally.code, tally.stderr).to.equal(0);
-    expect(JSON.parse(tally.stdout).totals).to.deep.equal({ views: "1", seconds: "300", leafCount: 1 });
+    expect(JSON.parse(tally.stdout).totals).to.deep.equal({
+      views: "1000000000000",
+      seconds: "300000000000000",
+      leafCount: 1,
+      reserve: { views: "0", seconds: "0" },
+    });
     const published = await runCli(["publish", "--period", "0", "--json"], env);
     expect(published.code, published.stderr).to.equal(0);
     expect(JSON.parse(published.stdout).cid).to.match(/^bafk/);
@@ -138,8 +149,9 @@ describe("Oracle CLI", function () {
     const status = JSON.parse((await runCli(["status", "--json"], env)).stdout);
     expect(status.periods[0].phase).to.equal("posted");
     const proof = JSON.parse((await runCli(["proof", "--period", "0", "--film", "1"], env)).stdout);
-    expect(proof.views).to.equal("1");
-    expect(proof.seconds).to.equal("300");
-    expect(BigInt(proof.amount)).to.equal(await market.shareOf(0, 1, 300));
+    expect(proof.views).to.equal("1000000000000");
+    expect(proof.seconds).to.equal("300000000000000");
+    expect(BigInt(proof.amount)).to.equal(await market.shareOf(0, 1_000_000_000_000n, 300_000_000_000_000n));
+    expect(BigInt(proof.amount)).to.equal((await market.poolOf(0))[0]); // the only film takes the whole pool
   });
 });

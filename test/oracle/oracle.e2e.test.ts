@@ -1,7 +1,9 @@
 // The oracle end to end on Hardhat's in-process chain: subscribers pay, the ledger records their
 // heartbeats, the period ends, the tally is built, published to a real (embedded) IPFS node,
 // signed by two of three operators, posted, disputed and replaced, and every owner claims exactly
-// the formula's share; verify catches an altered leaf and a root from a rogue signer set.
+// the formula's share; verify catches an altered leaf and a root from a rogue signer set. Tallies
+// use split method 2 (ScaledUserProp, the default): one subscriber's watching is capped at 97.5 % of
+// their subscription, and the leaves carry the weighted counts the contract's formula pays.
 import { expect } from "chai";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -30,6 +32,7 @@ import {
   serializeTallyFile,
   runVerify,
   periodFiles,
+  leavesOf,
 } from "@ai-films/core/oracle";
 import { BPS, expectedShare, PASS_WINDOW, type Leaf } from "../contracts/fixture.ts";
 import type { FilmListings, FilmMarket, TestDollar } from "../../types/ethers-contracts/index.ts";
@@ -172,7 +175,29 @@ describe("Oracle, end to end", function () {
     expect(again.written).to.equal(false);
     expect(again.text).to.equal(first.text); // byte-identical
     expect(await readFile(first.path, "utf8")).to.equal(first.text);
-    expect(first.file.totals).to.deep.equal({ views: "4", seconds: "1660", leafCount: 3 });
+    expect(first.file.method).to.include({ version: 2, name: "scaled-user-prop", capBps: 9_750 });
+    expect(first.file.totals.leafCount).to.equal(3);
+    // v2 made 2 of the 4 views and watched 1,020 of the 1,660 seconds: under method 1 it directs
+    // 6.75 + 8.3 USD of the 27 USD pool, more than its 10 USD subscription. Method 2 caps it at
+    // 9.75 USD (4.875 per part), v1's 600 s at the watch-time part's cap too, and gives the rest of
+    // that part to v3's 40 s: with three subscribers, one light watcher decides a lot.
+    const weighted = leavesOf(first.file);
+    const raw = await runTally(ctx, { period: 0, ledger: db, filesRoot: path.join(tmp, "method1"), method: { version: 1 } });
+    expect(raw.file.totals).to.deep.equal({ views: "4", seconds: "1660", leafCount: 3 });
+    const [pool0] = await d.market.poolOf(0);
+    const paidTo = (file: typeof first.file, film: bigint) => {
+      const leaf = leavesOf(file).find((l) => l.filmId === film)!;
+      return expectedShare(
+        pool0,
+        [leaf.filmId, leaf.views, leaf.seconds],
+        BigInt(file.totals.views),
+        BigInt(file.totals.seconds),
+        BigInt(WEIGHT),
+      );
+    };
+    expect(paidTo(first.file, 3n)).to.be.lessThan(paidTo(raw.file, 3n)); // film 3 is mostly v2's watching
+    expect(paidTo(first.file, 2n)).to.be.greaterThan(paidTo(raw.file, 2n)); // film 2 is v3's
+    expect(weighted.map((l) => l.filmId)).to.deep.equal([1n, 2n, 3n]);
     // Period 0's weight, not the one in force now (period 1's), so the signatures stay good.
     expect(first.file.viewWeightBps).to.equal(WEIGHT);
 
@@ -208,7 +233,9 @@ describe("Oracle, end to end", function () {
   it("refuses a locally tampered tally file before signing or posting", async () => {
     const files = periodFiles(ctx.chainId, 0, tmp);
     const original = await readFile(files.tally, "utf8");
-    await writeFile(files.tally, original.replace('"720"', '"7200"'));
+    const seconds = JSON.parse(original).tree.values[0].value[2] as string;
+    expect(original).to.include(`"${seconds}"`);
+    await writeFile(files.tally, original.replace(`"${seconds}"`, `"${seconds}0"`));
     const err = await runSign(ctx, operators[0], 0, tmp).catch((e) => e);
     expect(err.message).to.match(/tampered/);
     await writeFile(files.tally, original);
@@ -230,7 +257,7 @@ describe("Oracle, end to end", function () {
     await runSign(ctx, operators[1], 0, tmp);
     expect((await runPost(ctx, operators[0], 0, tmp)).status).to.equal("posted");
     expect((await d.market.tallyOf(0)).root).to.equal(retally.file.root);
-    leaves = (await aggregatePeriod(db, 0)).map((l) => [l.filmId, l.views, l.seconds]);
+    leaves = leavesOf(retally.file).map((l) => [l.filmId, l.views, l.seconds]);
     expect((await runVerify(ctx, { period: 0, store, ledger: db })).ok).to.equal(true);
   });
 
@@ -255,7 +282,9 @@ describe("Oracle, end to end", function () {
       paid += share;
     }
     expect(paid).to.be.lessThanOrEqual(pool);
-    expect(pool - paid).to.be.lessThan(BigInt(leaves.length));
+    // Every subscriber here watched, so the caps leave no reserve: only the claims' rounding is left.
+    expect(file.totals.reserve).to.not.equal(undefined);
+    expect(pool - paid).to.be.lessThanOrEqual(BigInt(leaves.length));
     const current = await d.market.currentPeriod();
     const [nextBefore] = await d.market.poolOf(current);
     if (pool > paid) await d.market.rollOver(0);

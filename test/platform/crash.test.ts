@@ -22,7 +22,8 @@ import { connectRpc, type ChainContext } from "@ai-films/core/chain";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import { aggregatePeriod } from "@ai-films/core/ledger";
-import { currentPeriod, periodFiles, readTally, tallyPostings } from "@ai-films/core/oracle";
+import { currentPeriod, periodFiles, periodSplit, readTally, tallyPostings } from "@ai-films/core/oracle";
+import { DEFAULT_CAP_BPS } from "@ai-films/core/domain";
 import { account, DEMO_ACCOUNTS, DEMO_FILMS } from "@ai-films/core/platform";
 import { assertPortFree } from "@ai-films/core/platform/ports";
 import { sessionCookieFor } from "../helpers/siweSession.ts";
@@ -343,15 +344,13 @@ describe("npm start killed at random moments (SIGKILL) and started again", funct
         const postings = await tallyPostings(ctx, p2);
         expect(postings, `tallies posted for period ${p2}`).to.have.length(1);
         const onChainTally = await readTally(ctx, p2);
+        // Split method 2 (the default) posts the ledger's totals in its weighted units.
+        const split = await periodSplit(ctx, db, p2, { version: 2, capBps: DEFAULT_CAP_BPS }, { pool: 0n, viewWeightBps: 0 });
         const leaves = await aggregatePeriod(db, p2);
-        expect(
-          leaves.reduce((sum, l) => sum + l.views, 0n),
-          `views of period ${p2}`,
-        ).to.equal(onChainTally.totalViews);
-        expect(
-          leaves.reduce((sum, l) => sum + l.seconds, 0n),
-          `seconds of period ${p2}`,
-        ).to.equal(onChainTally.totalSeconds);
+        expect(leaves.reduce((sum, l) => sum + l.views, 0n) * split.unitScale, `views of period ${p2}`).to.equal(onChainTally.totalViews);
+        expect(leaves.reduce((sum, l) => sum + l.seconds, 0n) * split.unitScale, `seconds of period ${p2}`).to.equal(
+          onChainTally.totalSeconds,
+        );
         const indexed = await waitUntil(
           `the index to hold period ${p2}'s tally`,
           async () => (await db.query("SELECT 1 FROM tallies WHERE period = $1", [p2])).length || undefined,

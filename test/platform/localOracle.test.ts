@@ -14,9 +14,12 @@ import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import { aggregatePeriod, recordHeartbeat } from "@ai-films/core/ledger";
 import { openDatabase, type Database } from "@ai-films/core/db";
-import { periodClock, readTally, tallyPostings, buildTallyFile } from "@ai-films/core/oracle";
+import { periodClock, readTally, tallyPostings, buildTallyFile, periodSplit } from "@ai-films/core/oracle";
+import { DEFAULT_CAP_BPS, type SplitMethod } from "@ai-films/core/domain";
 import { createLocalOracle } from "@ai-films/core/platform";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
+
+const METHOD_2: SplitMethod = { version: 2, capBps: DEFAULT_CAP_BPS };
 
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
@@ -128,8 +131,11 @@ describe("Local oracle (the platform settles ended periods)", function () {
         viewWeightBps: 5_000,
         pool,
       },
-      await aggregatePeriod(db, 0),
+      // New periods are split with method 2 (ScaledUserProp) at the default cap.
+      await periodSplit(ctx, db, 0, METHOD_2, { pool, viewWeightBps: 5_000 }),
+      METHOD_2,
     );
+    expect(expected.totals.leafCount).to.equal((await aggregatePeriod(db, 0)).length);
     expect(onChain.root).to.equal(expected.root);
     const [posting] = await tallyPostings(ctx, 0);
     const published = JSON.parse(new TextDecoder().decode(await store.catBytes(posting.dataCid)));

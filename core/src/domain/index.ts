@@ -1,6 +1,6 @@
 /**
  * The domain rules every part of AI Films shares: film ids, the address format, the market's
- * periods, the chain's time, the payout formula and the media job stages. Dependency-free (no npm
+ * periods, the chain's time, the payout formula, the split methods and the media job stages. Dependency-free (no npm
  * packages, no `node:` modules) so client components can import it as well as the server.
  */
 export { MAX_FILM_ID, isFilmId, toFilmId } from "./ids.ts";
@@ -8,4 +8,19 @@ export { isAddressFormat, normaliseAddress, type HexAddress } from "./addresses.
 export { clampedPeriodOf, periodBounds, periodOf, periodStart, type PeriodClock } from "./periods.ts";
 export { chainLead, estimateChainNow, type BlockReading } from "./chainTime.ts";
 export { BPS, shareOf } from "./payouts.ts";
+export {
+  DEFAULT_CAP_BPS,
+  DEFAULT_SPLIT_METHOD,
+  SPLIT_METHOD_GLOBAL,
+  SPLIT_METHOD_SCALED_USER_PROP,
+  describeSplitMethod,
+  influenceOf,
+  parseSplitMethod,
+  splitLeaves,
+  type SplitInput,
+  type SplitLeaf,
+  type SplitMethod,
+  type SplitResult,
+  type ViewerFilmCount,
+} from "./split.ts";
 export { JOB_STAGES, type JobStage, type JobState } from "./jobStages.ts";

@@ -9,6 +9,7 @@
 export { recordHeartbeat, utcDay, type Heartbeat, type HeartbeatResult } from "./ledger.ts";
 export { LedgerInputError } from "./validate.ts";
 export { aggregatePeriod, periodTotals, totalsOf, type PeriodTotals, type TallyLeaf } from "./aggregate.ts";
+export { viewerFilmCounts } from "./viewerCounts.ts";
 export { filmStats, viewerHistory, type FilmStats, type HistoryEntry } from "./stats.ts";
 export { periodBounds, periodOf, type PeriodClock } from "./periods.ts";
 export {

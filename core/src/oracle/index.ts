@@ -23,7 +23,7 @@ export {
   serializeTallyFile,
   tallyStruct,
   LEAF_ENCODING,
-  METHOD_VERSION,
+  splitMethodOf,
   TALLY_FORMAT,
   ZERO_ROOT,
   type TallyContext,
@@ -45,6 +45,8 @@ export {
   type TallyPostedEvent,
   type TallyStatus,
 } from "./chainReads.ts";
+export { periodSplit } from "./periodSplit.ts";
+export { paymentsInPeriod, subscriptionPayments, type SubscriptionPayment } from "./subscriptionPayments.ts";
 export { OracleError } from "./errors.ts";
 export { keySourceFromEnv, loadAccount, type KeySource } from "./keys.ts";
 export { silentProgress, stepProgress, type Progress } from "./progress.ts";

@@ -1,10 +1,12 @@
-// `oracle tally`: aggregates an ended period of the ledger into one leaf per film, builds the
-// Merkle tree and writes the tally file beside the period's other oracle files.
-import { aggregatePeriod } from "../ledger/aggregate.ts";
+// `oracle tally`: splits an ended period of the ledger into one leaf per film with the period's
+// split method (domain/split.ts; method 2 unless told), builds the Merkle tree and writes the
+// tally file beside the period's other oracle files.
+import { DEFAULT_CAP_BPS, DEFAULT_SPLIT_METHOD, type SplitMethod } from "../domain/split.ts";
 import type { Queryable } from "../db/index.ts";
 import type { ChainContext } from "../chain/context.ts";
 import { readPeriod, tallyRevision, viewWeightForPeriod } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
+import { periodSplit } from "./periodSplit.ts";
 import { silentProgress, type Progress } from "./progress.ts";
 import { buildTallyFile, serializeTallyFile, type TallyFile } from "./tallyFile.ts";
 import { periodFiles, readJsonIfExists, writeAtomic } from "./workdir.ts";
@@ -15,6 +17,9 @@ import { periodFiles, readJsonIfExists, writeAtomic } from "./workdir.ts";
  */
 export const DEFAULT_GRACE_SECONDS = 60;
 
+const DEFAULT_METHOD: SplitMethod =
+  DEFAULT_SPLIT_METHOD === 2 ? { version: 2, capBps: DEFAULT_CAP_BPS } : { version: DEFAULT_SPLIT_METHOD };
+
 export interface TallyOptions {
   period: number;
   ledger: Queryable;
@@ -22,6 +27,8 @@ export interface TallyOptions {
   /** Replace an existing, different tally file even if it was published or signed. */
   force?: boolean;
   graceSeconds?: number;
+  /** The split method; new periods use DEFAULT_SPLIT_METHOD (2, ScaledUserProp) with DEFAULT_CAP_BPS. */
+  method?: SplitMethod;
   filesRoot?: string;
   progress?: Progress;
 }
@@ -46,8 +53,11 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
         `; chain time is ${iso(state.chainTime)}.`,
     );
   }
-  progress.step("aggregating the ledger");
-  const leaves = await aggregatePeriod(options.ledger, options.period);
+  const method = options.method ?? DEFAULT_METHOD;
+  const viewWeightBps = await viewWeightForPeriod(ctx, options.period);
+  progress.step(`splitting the ledger's watching (method ${method.version})`);
+  const split = await periodSplit(ctx, options.ledger, options.period, method, { pool: state.pool, viewWeightBps });
+  const leaves = split.leaves;
   if (leaves.length === 0 && !options.allowEmpty) {
     throw new OracleError(
       `Period ${options.period} is empty: no subscriber watching is in the ledger. ` +
@@ -63,10 +73,11 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
       revision: tallyRevision(state.tally),
       periodStart: state.start,
       periodEnd: state.end,
-      viewWeightBps: await viewWeightForPeriod(ctx, options.period),
+      viewWeightBps,
       pool: state.pool,
     },
-    leaves,
+    split,
+    method,
   );
   const text = serializeTallyFile(file);
   const paths = periodFiles(ctx.chainId, options.period, options.filesRoot);

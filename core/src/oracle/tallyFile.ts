@@ -1,10 +1,11 @@
 // The published tally: every leaf (as OpenZeppelin StandardMerkleTree's standard dump), the totals,
-// the pool, the parameters, the revision and the method's version. Serialised deterministically
+// the pool, the parameters, the revision and the split method (domain/split.ts) with its parameters. Serialised deterministically
 // (fixed key order, integers as decimal strings, no timestamps) so the same ledger and revision
 // give byte-identical files.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, type Address, type Hex } from "viem";
 import { LEDGER_RULES_VERSION } from "../ledger/rules.ts";
+import { describeSplitMethod, parseSplitMethod, type SplitMethod, type SplitResult } from "../domain/split.ts";
 import type { TallyLeaf } from "../ledger/aggregate.ts";
 import { OracleError } from "./errors.ts";
 import { standardTreeDump, type StandardTreeDump } from "./merkleTree.ts";
@@ -13,14 +14,33 @@ export const TALLY_FORMAT = "ai-films-tally/2";
 export const LEAF_ENCODING = ["uint256", "uint64", "uint64"] as const;
 export const ZERO_ROOT: Hex = `0x${"00".repeat(32)}`;
 
-/** Version of the aggregation method; bump when the way leaves are derived from the ledger changes. */
-export const METHOD_VERSION = 1;
+const FORMULA = "share = pool * (w * views / totalViews + (1 - w) * seconds / totalSeconds), w = viewWeightBps / 10000, rounded down";
+const DESCRIPTIONS: Record<number, string> = {
+  1: "Global proportional: leaves carry each film's raw subscription views and seconds.",
+  2:
+    "ScaledUserProp (Ghosh, Neoh, Teh, Tyrovolas, ICML 2025) on each part of the formula: a subscriber directs at most " +
+    "capBps/10000 of what they paid for the period; under that cap, in proportion to their views (seconds) scaled by one " +
+    "factor for all; spread over their films by their own views (seconds). Leaves carry these weighted counts in units of " +
+    "1/unitScale; totals exceed the leaves' sums by the reserve nobody could direct, which rolls over.",
+};
 
 type LeafValue = [string, string, string];
 
 export interface TallyFile {
   format: typeof TALLY_FORMAT;
-  method: { version: number; ledgerRules: number; leafEncoding: string[]; formula: string };
+  /** The split method (version 1 when `name` is absent: files written before methods were versioned). */
+  method: {
+    version: number;
+    name?: string;
+    /** Method 2: the cap, in basis points of what a subscriber paid for the period. */
+    capBps?: number;
+    /** Method 2: leaves count 1/unitScale views and seconds. */
+    unitScale?: string;
+    description?: string;
+    ledgerRules: number;
+    leafEncoding: string[];
+    formula: string;
+  };
   chainId: number;
   market: Address;
   period: number;
@@ -30,7 +50,8 @@ export interface TallyFile {
   periodEnd: number;
   viewWeightBps: number;
   pool: string;
-  totals: { views: string; seconds: string; leafCount: number };
+  /** The contract's totals: the leaves' sums plus `reserve` (method 2), which no leaf can claim and rolls over. */
+  totals: { views: string; seconds: string; leafCount: number; reserve?: { views: string; seconds: string } };
   root: Hex;
   /** `StandardMerkleTree.dump()`, or null for a period with no counted watching. */
   tree: StandardTreeDump<LeafValue> | null;
@@ -59,17 +80,29 @@ export interface TallyContext {
   pool: bigint;
 }
 
-export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf[]): TallyFile {
+/**
+ * The tally file of `split` (a split method's result), or of plain leaves (method 1: totals are
+ * their sums).
+ */
+export function buildTallyFile(
+  context: TallyContext,
+  split: readonly TallyLeaf[] | SplitResult,
+  method: SplitMethod = { version: 1 },
+): TallyFile {
+  const leaves = "leaves" in split ? split.leaves : split;
+  const reserve = "leaves" in split ? split.reserve : { views: 0n, seconds: 0n };
   const sorted = [...leaves].sort((a, b) => (a.filmId < b.filmId ? -1 : a.filmId > b.filmId ? 1 : 0));
   const values: LeafValue[] = sorted.map((l) => [l.filmId.toString(), l.views.toString(), l.seconds.toString()]);
   const tree = values.length ? standardTreeDump(values, LEAF_ENCODING) : null;
   return {
     format: TALLY_FORMAT,
     method: {
-      version: METHOD_VERSION,
+      ...describeSplitMethod(method),
+      ...(method.version === 2 ? { unitScale: ("leaves" in split ? split.unitScale : 1n).toString() } : {}),
+      description: DESCRIPTIONS[method.version],
       ledgerRules: LEDGER_RULES_VERSION,
       leafEncoding: [...LEAF_ENCODING],
-      formula: "share = pool * (w * views / totalViews + (1 - w) * seconds / totalSeconds), w = viewWeightBps / 10000, rounded down",
+      formula: FORMULA,
     },
     chainId: context.chainId,
     market: getAddress(context.market),
@@ -80,9 +113,10 @@ export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf
     viewWeightBps: context.viewWeightBps,
     pool: context.pool.toString(),
     totals: {
-      views: sorted.reduce((s, l) => s + l.views, 0n).toString(),
-      seconds: sorted.reduce((s, l) => s + l.seconds, 0n).toString(),
+      views: (sorted.reduce((s, l) => s + l.views, 0n) + reserve.views).toString(),
+      seconds: (sorted.reduce((s, l) => s + l.seconds, 0n) + reserve.seconds).toString(),
       leafCount: sorted.length,
+      ...(method.version === 1 ? {} : { reserve: { views: reserve.views.toString(), seconds: reserve.seconds.toString() } }),
     },
     root: (tree?.tree[0] as Hex | undefined) ?? ZERO_ROOT,
     tree,
@@ -91,6 +125,12 @@ export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf
 
 export function serializeTallyFile(file: TallyFile): string {
   return JSON.stringify(file, null, 2) + "\n";
+}
+
+/** The split method a tally file names (files from before methods were versioned are method 1). */
+export function splitMethodOf(file: TallyFile): SplitMethod {
+  if (!file.method?.name) return { version: 1 };
+  return parseSplitMethod(file.method);
 }
 
 /** The leaves a tally file carries, recomputed from its tree dump. */
@@ -134,10 +174,27 @@ export function selfCheck(file: TallyFile): string[] {
       problems.push(`its tree's stored root ${file.tree.tree?.[0]} differs from the root of its leaves ${rebuiltRoot}`);
   }
   if (rebuiltRoot !== file.root) problems.push(`root ${file.root} differs from the root of its leaves ${rebuiltRoot}`);
-  const views = leaves.reduce((s, l) => s + l.views, 0n).toString();
-  const seconds = leaves.reduce((s, l) => s + l.seconds, 0n).toString();
-  if (views !== file.totals.views) problems.push(`total views ${file.totals.views} differ from the leaves' sum ${views}`);
-  if (seconds !== file.totals.seconds) problems.push(`total seconds ${file.totals.seconds} differ from the leaves' sum ${seconds}`);
+  let method: SplitMethod | null = null;
+  try {
+    method = splitMethodOf(file);
+  } catch (error) {
+    problems.push(`its split method is not valid (${(error as Error).message})`);
+  }
+  const reserve = file.totals.reserve ?? { views: "0", seconds: "0" };
+  if (method?.version === 1 && file.totals.reserve) problems.push("a method 1 tally carries a reserve");
+  let reserveViews = 0n;
+  let reserveSeconds = 0n;
+  try {
+    [reserveViews, reserveSeconds] = [BigInt(reserve.views), BigInt(reserve.seconds)];
+    if (reserveViews < 0n || reserveSeconds < 0n) problems.push("its reserve is negative");
+  } catch {
+    problems.push("its reserve is not a pair of integers");
+  }
+  const views = (leaves.reduce((s, l) => s + l.views, 0n) + reserveViews).toString();
+  const seconds = (leaves.reduce((s, l) => s + l.seconds, 0n) + reserveSeconds).toString();
+  if (views !== file.totals.views) problems.push(`total views ${file.totals.views} differ from the leaves' sum and reserve ${views}`);
+  if (seconds !== file.totals.seconds)
+    problems.push(`total seconds ${file.totals.seconds} differ from the leaves' sum and reserve ${seconds}`);
   if (leaves.length !== file.totals.leafCount) problems.push(`leaf count ${file.totals.leafCount} differs from ${leaves.length} leaves`);
   const ids = new Set(leaves.map((l) => l.filmId));
   if (ids.size !== leaves.length) problems.push("a film appears in more than one leaf");

@@ -1,14 +1,16 @@
 // `oracle verify`: anyone with an RPC URL checks a posted tally. It reads the tally on-chain,
 // fetches the published file by the CID in the TallyPosted event, rebuilds the tree from the
-// file's leaves and compares everything; with the ledger at hand it also recomputes the leaves.
+// file's leaves and compares everything; with the ledger at hand it also recomputes the leaves
+// with the split method and parameters the file names.
 import type { Address } from "viem";
 import type { ChainContext } from "../chain/context.ts";
-import { aggregatePeriod } from "../ledger/aggregate.ts";
 import type { Queryable } from "../db/index.ts";
 import { readPeriod, signerSet, tallyPostings } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import type { TallyStore } from "./store.ts";
-import { leavesOf, selfCheck, type TallyFile } from "./tallyFile.ts";
+import { periodSplit } from "./periodSplit.ts";
+import { leavesOf, selfCheck, splitMethodOf, type TallyFile } from "./tallyFile.ts";
+import type { SplitMethod } from "../domain/split.ts";
 
 export interface Check {
   name: string;
@@ -86,9 +88,28 @@ export async function runVerify(ctx: ChainContext, options: VerifyOptions): Prom
       `chain ${state.tally.viewWeightBps} / file ${file.viewWeightBps}`,
     );
     check("pool", BigInt(file.pool) === state.pool, `chain ${state.pool} / file ${file.pool}`);
-    if (options.ledger) {
-      const fromLedger = await aggregatePeriod(options.ledger, period);
+    let method: SplitMethod | null = null;
+    try {
+      method = splitMethodOf(file);
+      check(
+        "split method",
+        true,
+        `method ${method.version}${method.version === 2 ? ` (${file.method.name}, capBps ${method.capBps})` : ""}`,
+      );
+    } catch (error) {
+      check("split method", false, (error as Error).message);
+    }
+    if (options.ledger && method) {
+      const split = await periodSplit(ctx, options.ledger, period, method, { pool: state.pool, viewWeightBps: file.viewWeightBps });
+      const fromLedger = split.leaves;
       const published = leavesOf(file);
+      const totals = `${split.leaves.reduce((s, l) => s + l.views, 0n) + split.reserve.views}/${split.leaves.reduce((s, l) => s + l.seconds, 0n) + split.reserve.seconds}`;
+      check(
+        "totals match the ledger",
+        totals === `${file.totals.views}/${file.totals.seconds}` &&
+          (method.version === 1 || file.method.unitScale === split.unitScale.toString()),
+        `recomputed ${totals} (views/seconds), file ${file.totals.views}/${file.totals.seconds}`,
+      );
       const key = (l: { filmId: bigint; views: bigint; seconds: bigint }) => `${l.filmId}:${l.views}:${l.seconds}`;
       const a = new Set(fromLedger.map(key));
       const b = new Set(published.map(key));

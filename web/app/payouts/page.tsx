@@ -2,8 +2,9 @@
  * Payouts, in the open: for every period the pool, subscribers, views and watch time, the posted
  * root and the tally file (downloadable from our IPFS gateway), the signers, the challenge window,
  * the status, the per-film split, and the result of running `oracle verify`'s checks on this
- * server. Plus how the split works, with the market's current parameters, and the parameter
- * changes waiting in the governance timelock, with when they can take effect.
+ * server. Plus how the split works (the formula, and split method 2's per-subscriber cap with a
+ * worked example), with the market's current parameters, and the parameter changes waiting in the
+ * governance timelock, with when they can take effect.
  */
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -93,6 +94,7 @@ export default async function PayoutsPage() {
           , so {w === null ? "" : `${pct(w)} of the pool follows views and ${pct(10_000 - w)} follows watch time`}. A period&apos;s weight
           is fixed before it starts: a change applies from the next period on, and a posted tally keeps the weight of its period.
         </p>
+        <SplitMethodExplainer />
         <dl className="stats">
           <div>
             <dt>Subscription</dt>
@@ -133,6 +135,72 @@ export default async function PayoutsPage() {
         <Period key={p.period} p={p} now={now} />
       ))}
     </div>
+  );
+}
+
+/** The numbers of the worked example: three subscribers at 10 USD, a 10 % fee, so a 27 USD pool. */
+const EXAMPLE = { price: 10, pool: 27, capPct: 97.5, cap: 9.75, rest: 17.25, each: 8.625, method1Bot: 26.78, method1Honest: 0.11 };
+
+/** Split method 2 in plain words, with a worked example small enough to check by hand. */
+function SplitMethodExplainer() {
+  return (
+    <section aria-labelledby="split-method-heading" data-testid="split-method">
+      <h3 id="split-method-heading">Who decides where the pool goes: each subscriber, up to what they paid</h3>
+      <p>
+        The <em>views</em> and <em>seconds</em> above are not counted all alike. Since split method 2 (<strong>ScaledUserProp</strong>, from
+        Ghosh, Neoh, Teh and Tyrovolas, &ldquo;Fraud-Proof Revenue Division on Subscription Platforms&rdquo;, ICML 2025), every subscriber
+        steers a part of the pool towards the films they watched, in proportion to how much they watched, with the same exchange rate for
+        everyone, but <strong>never more than {EXAMPLE.capPct} % of what they paid</strong> for the month. The exchange rate is set so that
+        the whole pool is shared out. Heavy watchers reach their limit; what they cannot steer goes to what everyone else watched. The cap
+        applies to the view part and the watch-time part of the formula each, so the tally&apos;s leaves carry these <em>weighted</em> views
+        and seconds, and the contract&apos;s formula pays them unchanged.
+      </p>
+      <p>
+        Why: a wallet that pays one subscription and streams its owner&apos;s films 8 hours a day would, if every second weighed the same,
+        take back several times its subscription. With the cap, a farm of paying bots gets back at most {EXAMPLE.capPct} % of what it paid,
+        so it always loses money, however many wallets it runs.
+      </p>
+      <table className="table" data-testid="split-example">
+        <caption>
+          Worked example: Alice, Bob and a bot each pay {EXAMPLE.price} USD; after the 10 % fee the pool is {EXAMPLE.pool} USD (all in the
+          watch-time part, for simplicity).
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Subscriber</th>
+            <th scope="col">Watched</th>
+            <th scope="col">Method 1: every second alike</th>
+            <th scope="col">Method 2: capped at {EXAMPLE.capPct} % of the payment</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Alice</th>
+            <td>1 hour of film A</td>
+            <td>{EXAMPLE.method1Honest} USD to film A</td>
+            <td>{EXAMPLE.each} USD to film A</td>
+          </tr>
+          <tr>
+            <th scope="row">Bob</th>
+            <td>1 hour of film B</td>
+            <td>{EXAMPLE.method1Honest} USD to film B</td>
+            <td>{EXAMPLE.each} USD to film B</td>
+          </tr>
+          <tr>
+            <th scope="row">Bot</th>
+            <td>240 hours of its owner&apos;s film F</td>
+            <td>{EXAMPLE.method1Bot} USD to film F (it paid 10)</td>
+            <td>{EXAMPLE.cap} USD to film F: its cap</td>
+          </tr>
+        </tbody>
+      </table>
+      <p className="muted small">
+        Under method 1 the bot&apos;s 240 of 242 hours take 99 % of the pool. Under method 2 the bot is capped at {EXAMPLE.cap} USD; the
+        other {EXAMPLE.rest} USD follow Alice&apos;s and Bob&apos;s hours, {EXAMPLE.each} USD each. If so few subscribers watched that even
+        all of them at their cap cannot place the pool, the rest is kept aside in the tally and rolls over to a later month. Each tally file
+        names its method and cap, and the verification below recomputes the leaves with them; periods tallied before method 2 used method 1.
+      </p>
+    </section>
   );
 }
 
@@ -213,11 +281,11 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
         </div>
         <div>
           <dt>Views</dt>
-          <dd data-testid="period-views">{t ? t.totalViews : p.ledger.views}</dd>
+          <dd data-testid="period-views">{t && !p.method?.weighted ? t.totalViews : p.ledger.views}</dd>
         </div>
         <div>
           <dt>Watch time</dt>
-          <dd data-testid="period-watch-time">{formatWatchTime(t ? t.totalSeconds : p.ledger.watchSeconds)}</dd>
+          <dd data-testid="period-watch-time">{formatWatchTime(t && !p.method?.weighted ? t.totalSeconds : p.ledger.watchSeconds)}</dd>
         </div>
         <div>
           <dt>Paid</dt>
@@ -243,6 +311,14 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
               <a className="mono" href={`/ipfs/${t.dataCid}`} download={`tally-period-${p.period}.json`} data-testid="period-tally-link">
                 {t.dataCid}
               </a>
+            </dd>
+            <dt>Split method</dt>
+            <dd data-testid="period-method" data-method={p.method?.version ?? ""}>
+              {p.method === null
+                ? "?"
+                : p.method.version === 2
+                  ? `2 — ScaledUserProp: each subscriber steers at most ${pct(p.method.capBps)} of what they paid`
+                  : "1 — global: every counted view and second alike"}
             </dd>
             <dt>Signers</dt>
             <dd data-testid="period-signers">
@@ -283,8 +359,8 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
                 <thead>
                   <tr>
                     <th>Film</th>
-                    <th>Views</th>
-                    <th>Seconds</th>
+                    <th scope="col">{p.method?.weighted ? "Weighted views" : "Views"}</th>
+                    <th scope="col">{p.method?.weighted ? "Weighted seconds" : "Seconds"}</th>
                     <th>Share</th>
                     <th>Amount</th>
                     <th>Claimed</th>

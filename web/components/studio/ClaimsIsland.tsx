@@ -23,6 +23,8 @@ export interface ClaimItem {
   title: string;
   views: string;
   seconds: string;
+  /** Leaf units per view or second (split method 2's leaves are weighted); "1" for raw counts. */
+  unitScale: string;
   proof: Hex[];
   amount: string;
   claimed: boolean;
@@ -228,8 +230,8 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
             <tr>
               <th>Period</th>
               <th>Film</th>
-              <th>Views</th>
-              <th>Watch time</th>
+              <th>Views (weighted)</th>
+              <th>Watch time (weighted)</th>
               <th>Share</th>
               <th>Status</th>
               <th />
@@ -248,8 +250,8 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
               >
                 <td>{c.period}</td>
                 <td>{c.title}</td>
-                <td>{c.views}</td>
-                <td>{formatWatchTime(Number(c.seconds))}</td>
+                <td>{c.unitScale === "1" ? c.views : (Number(c.views) / Number(c.unitScale)).toFixed(2)}</td>
+                <td>{formatWatchTime(Number(c.seconds) / Number(c.unitScale))}</td>
                 <td data-testid="claim-amount">{formatDollars(c.amount)}</td>
                 <td data-testid="claim-status">
                   {c.claimed

@@ -9,7 +9,7 @@ import type { Address } from "viem";
 import { governanceState, type GovernanceState } from "@ai-films/core/chain";
 import { shareOf } from "@ai-films/core/domain";
 import * as queries from "@ai-films/core/indexer";
-import { leavesOf, runVerify, type VerifyReport } from "@ai-films/core/oracle";
+import { leavesOf, runVerify, splitMethodOf, type VerifyReport } from "@ai-films/core/oracle";
 import { chainNow } from "./chainTime";
 import { getChain, getDb, getIpfs } from "./services";
 import { tallyFileOf } from "./studio";
@@ -19,6 +19,7 @@ export type { GovernanceState, PendingCall } from "@ai-films/core/chain";
 export interface FilmShare {
   filmId: string;
   title: string;
+  /** The leaf's views and seconds in whole units (method 2's weighted counts divided by its unit scale, so possibly fractional). */
   views: string;
   seconds: string;
   /** Fraction of the pool, 0–1. */
@@ -27,8 +28,18 @@ export interface FilmShare {
   claimed: { payee: string; amount: string; txHash: string } | null;
 }
 
+/** The split method a period's tally file names (domain/split.ts). */
+export interface SplitMethodInfo {
+  version: number;
+  /** Method 2: the cap in basis points of what a subscriber paid. */
+  capBps: number | null;
+  /** True when the leaves carry weighted counts rather than raw views and seconds. */
+  weighted: boolean;
+}
+
 export interface PeriodPayout extends queries.PeriodOverview {
   films: FilmShare[];
+  method: SplitMethodInfo | null;
   fileError: string | null;
   verify: VerifyReport | { ok: false; error: string } | null;
 }
@@ -87,13 +98,17 @@ export async function payouts(): Promise<{
   ]);
   const result: PeriodPayout[] = [];
   for (const p of periods) {
-    const out: PeriodPayout = { ...p, films: [], fileError: null, verify: null };
+    const out: PeriodPayout = { ...p, films: [], method: null, fileError: null, verify: null };
     result.push(out);
     if (!p.tally) continue;
     try {
       const file = await tallyFileOf(p.period, p.tally.root);
       const claims = new Map((await queries.periodClaims(db, p.period)).map((c) => [c.filmId, c]));
       const leaves = leavesOf(file);
+      const method = splitMethodOf(file);
+      const unitScale = BigInt(file.method.unitScale ?? "1");
+      out.method = { version: method.version, capBps: method.version === 2 ? method.capBps : null, weighted: unitScale !== 1n };
+      const units = (n: bigint) => (unitScale === 1n ? n.toString() : (Number(n) / Number(unitScale)).toFixed(2));
       const ids = leaves.map((l) => l.filmId.toString());
       const titles = new Map(
         (
@@ -114,8 +129,8 @@ export async function payouts(): Promise<{
         return {
           filmId: id,
           title: titles.get(id) ?? `Film #${id}`,
-          views: l.views.toString(),
-          seconds: l.seconds.toString(),
+          views: units(l.views),
+          seconds: units(l.seconds),
           fraction,
           amount: shareOf(pool, l.views, l.seconds, V, S, w).toString(),
           claimed: c ? { payee: c.payee, amount: c.amount, txHash: c.txHash } : null,

@@ -319,6 +319,8 @@ export interface ClaimRow {
   title: string;
   views: string;
   seconds: string;
+  /** The leaf's units per view or second (split method 2's leaves carry weighted counts; 1 for raw counts). */
+  unitScale: string;
   proof: `0x${string}`[];
   amount: string;
   claimed: boolean;
@@ -363,6 +365,7 @@ export async function creatorClaims(address: string, films: { filmId: string; ti
         title: film.title,
         views: proof.views.toString(),
         seconds: proof.seconds.toString(),
+        unitScale: file.method.unitScale ?? "1",
         proof: proof.proof,
         amount: proof.amount.toString(),
         claimed: proof.claimed,
