@@ -1,7 +1,8 @@
 /**
  * Recording heartbeats into the view ledger. One beat is one statement, the database function
- * `ledger_record_heartbeat` (db/migrations/006_record_heartbeat.sql), so one round trip: it locks,
- * in a fixed order, the rows it reads and writes: session → viewer-day → counter → history. Every
+ * `ledger_record_heartbeat` (db/migrations/006_record_heartbeat.sql, given one clock per viewer by
+ * 008_viewer_clock.sql), so one round trip: it locks, in a fixed order, the rows it reads and
+ * writes: session → viewer clock → viewer-day → counter → history. Every
  * beat takes at most one row of each kind and always in that order, so concurrent beats queue on
  * the rows they share (no lost or doubled seconds) and can never deadlock one another. Validation
  * and the numbers of the rules stay here (rules.ts); the function only applies them.
@@ -47,8 +48,11 @@ export interface HeartbeatResult {
   addedSeconds: number;
   /** True only for the beat that made this (period, viewer, film) a unique view. */
   viewCounted: boolean;
-  /** Which cap cut this beat short, if one did. */
-  capped: "film" | "day" | null;
+  /**
+   * Which cap cut this beat short, if one did: the per-film or daily cap, or the viewer's clock
+   * (another session of this viewer was already credited for that time).
+   */
+  capped: "film" | "day" | "clock" | null;
   /** Why the beat added nothing without being capped: a stamp not after the session's last one, or in the future. */
   ignored: "out-of-order" | "future" | null;
 }
@@ -83,7 +87,7 @@ export async function recordHeartbeat(
   const rows = await db.query<{
     r_added: string;
     r_view_counted: boolean;
-    r_capped: "film" | "day" | null;
+    r_capped: "film" | "day" | "clock" | null;
     r_ignored: "out-of-order" | null;
   }>(
     "SELECT r_added::text, r_view_counted, r_capped, r_ignored FROM ledger_record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",

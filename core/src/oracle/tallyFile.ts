@@ -4,7 +4,7 @@
 // give byte-identical files.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, type Address, type Hex } from "viem";
-import { LEDGER_RULES_VERSION } from "../ledger/rules.ts";
+import { LEDGER_RULES_CHANGES, LEDGER_RULES_VERSION } from "../ledger/rules.ts";
 import type { TallyLeaf } from "../ledger/aggregate.ts";
 import { OracleError } from "./errors.ts";
 import { standardTreeDump, type StandardTreeDump } from "./merkleTree.ts";
@@ -20,7 +20,14 @@ type LeafValue = [string, string, string];
 
 export interface TallyFile {
   format: typeof TALLY_FORMAT;
-  method: { version: number; ledgerRules: number; leafEncoding: string[]; formula: string };
+  method: {
+    version: number;
+    ledgerRules: number;
+    /** What this version of the ledger rules changed (absent in files from before version 2). */
+    ledgerRulesChange?: string;
+    leafEncoding: string[];
+    formula: string;
+  };
   chainId: number;
   market: Address;
   period: number;
@@ -68,6 +75,7 @@ export function buildTallyFile(context: TallyContext, leaves: readonly TallyLeaf
     method: {
       version: METHOD_VERSION,
       ledgerRules: LEDGER_RULES_VERSION,
+      ledgerRulesChange: LEDGER_RULES_CHANGES[LEDGER_RULES_VERSION],
       leafEncoding: [...LEAF_ENCODING],
       formula: "share = pool * (w * views / totalViews + (1 - w) * seconds / totalSeconds), w = viewWeightBps / 10000, rounded down",
     },
