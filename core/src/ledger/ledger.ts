@@ -70,6 +70,33 @@ export async function recordHeartbeat(
   beat: Heartbeat,
   options: { now?: number } = {},
 ): Promise<HeartbeatResult> {
+  const call = heartbeatCall(clock, beat, options);
+  if ("ignored" in call) return call;
+  const rows = await db.query<HeartbeatRow>(
+    "SELECT r_added::text, r_view_counted, r_capped, r_ignored FROM ledger_record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    call.params,
+  );
+  return heartbeatResult(call.period, rows[0]);
+}
+
+/** What the ledger's SQL functions answer for one beat. */
+export interface HeartbeatRow {
+  r_added: string;
+  r_view_counted: boolean;
+  r_capped: "film" | "day" | "clock" | null;
+  r_ignored: string | null;
+}
+
+/**
+ * A beat validated and turned into the twelve parameters of `ledger_record_heartbeat` (also the
+ * first twelve of `ledger_record_signed_heartbeat`), or the answer for a beat from the future.
+ * Throws LedgerInputError for bad input.
+ */
+export function heartbeatCall(
+  clock: PeriodClock,
+  beat: Heartbeat,
+  options: { now?: number } = {},
+): { period: number; params: unknown[] } | (HeartbeatResult & { ignored: "future" }) {
   const viewer = parseAddress(beat.viewer);
   const filmId = parseFilmId(beat.filmId).toString();
   const sessionId = parseSessionId(beat.sessionId);
@@ -83,15 +110,9 @@ export async function recordHeartbeat(
   const period = periodOf(clock, at);
   const now = options.now ?? Math.floor(Date.now() / 1000);
   if (at > now + MAX_FUTURE_SKEW_SECONDS) return { period, addedSeconds: 0, viewCounted: false, capped: null, ignored: "future" };
-
-  const rows = await db.query<{
-    r_added: string;
-    r_view_counted: boolean;
-    r_capped: "film" | "day" | "clock" | null;
-    r_ignored: "out-of-order" | null;
-  }>(
-    "SELECT r_added::text, r_view_counted, r_capped, r_ignored FROM ledger_record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    [
+  return {
+    period,
+    params: [
       viewer,
       filmId,
       sessionId,
@@ -105,9 +126,18 @@ export async function recordHeartbeat(
       DAILY_CAP_SECONDS,
       viewThresholdSeconds(duration),
     ],
-  );
-  const row = rows[0];
-  return { period, addedSeconds: Number(row.r_added), viewCounted: row.r_view_counted, capped: row.r_capped, ignored: row.r_ignored };
+  };
+}
+
+/** The result of a beat the ledger applied (or ignored as out of order). */
+export function heartbeatResult(period: number, row: HeartbeatRow): HeartbeatResult {
+  return {
+    period,
+    addedSeconds: Number(row.r_added),
+    viewCounted: row.r_view_counted,
+    capped: row.r_capped,
+    ignored: row.r_ignored === "out-of-order" ? "out-of-order" : null,
+  };
 }
 
 /** The UTC calendar day of unix time `at`, as YYYY-MM-DD. */
