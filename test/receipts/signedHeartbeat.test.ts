@@ -8,7 +8,9 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import type { Hex } from "viem";
 import type { Database } from "@ai-films/core/db";
 import { isAiFilmsError } from "@ai-films/core/errors";
+import { errorResponse } from "@ai-films/core/serving";
 import {
+  ReceiptError,
   SESSION_KEY_MAX_LIFETIME_SECONDS,
   authorizeSessionKey,
   generateSessionKey,
@@ -195,4 +197,27 @@ describeEachBackend("signed heartbeats (receipts)", (backend) => {
       expect(await refusal(authorize(db, { publicKey: `0x02${"ab".repeat(32)}` }))).to.equal("receipts.key-malformed");
     });
   });
+});
+
+describe("signed heartbeats: refusals over HTTP", () => {
+  const codes = [
+    "key-malformed",
+    "key-lifetime",
+    "key-authorization",
+    "key-taken",
+    "key-unknown",
+    "key-expired",
+    "bad-signature",
+    "replayed",
+    "out-of-order",
+  ] as const;
+  for (const code of codes) {
+    it(`receipts.${code} answers a 4xx JSON reason`, async () => {
+      const response = errorResponse(new ReceiptError(code, "refused"));
+      expect(response.status).to.be.within(400, 499);
+      const body = (await response.json()) as { error: string; message: string };
+      expect(body.message).to.equal("refused");
+      expect(body.error).to.match(code === "key-malformed" ? /^malformed$/ : /^receipt-/);
+    });
+  }
 });

@@ -261,6 +261,7 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
     expect(routes.map((r) => r.pattern)).to.include.members([
       "/api/auth/signin",
       "/api/heartbeat",
+      "/api/heartbeat/key",
       "/api/uploads/[[...id]]",
       "/ipfs/[cid]/[[...path]]",
     ]);
