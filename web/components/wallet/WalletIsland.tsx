@@ -57,9 +57,15 @@ function WalletArea() {
     setBusy(true);
     setError(null);
     try {
-      await signInWithEthereum(address, CHAIN_ID, (message) => signMessageAsync({ message }));
-      // The player's heartbeat key, authorized once by the wallet: every beat is then signed by it.
-      await ensureHeartbeatKey(address, CHAIN_ID, (typed) => signTypedDataAsync(typed));
+      // The player's heartbeat key, authorized once by the wallet before the page shows the session
+      // (a player started at once finds it): every beat is then signed by it. Sign-in stands if the
+      // wallet declines; the player then says its watching is not counted.
+      await signInWithEthereum(
+        address,
+        CHAIN_ID,
+        (message) => signMessageAsync({ message }),
+        () => ensureHeartbeatKey(address, CHAIN_ID, (typed) => signTypedDataAsync(typed)).catch((e) => console.warn("player key:", e)),
+      );
       router.refresh();
     } catch (e) {
       setError(e instanceof Error && e.name === "SignInFailed" ? e.message : friendlyError(e).message);
