@@ -64,6 +64,17 @@ export const ERROR_CODES = {
   ledger: {
     INVALID_INPUT: "A heartbeat or query field the ledger refuses (address, film id, time…).",
   },
+  receipts: {
+    "key-malformed": "A heartbeat session key that is not an uncompressed P-256 public key, or a malformed authorization.",
+    "key-lifetime": "A session key authorization that has expired or lasts longer than the rules allow.",
+    "key-authorization": "The wallet's EIP-712 authorization of the session key is not signed by the signed-in wallet.",
+    "key-taken": "The session key is already authorized by another wallet.",
+    "key-unknown": "A heartbeat signed by a key this wallet never authorized.",
+    "key-expired": "A heartbeat signed by a session key whose authorization has expired.",
+    "bad-signature": "A heartbeat whose receipt signature does not verify.",
+    replayed: "A heartbeat whose sequence number was already recorded for its session.",
+    "out-of-order": "A heartbeat whose sequence number is below its session's latest.",
+  },
   livepeer: {
     unauthorized: "Livepeer Studio refused the API key.",
     http: "Livepeer Studio answered with another non-2xx status.",

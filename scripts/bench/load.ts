@@ -33,6 +33,7 @@ import { encodeFunctionData, type Address, type Hex, type LocalAccount } from "v
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { connectRpc, filmMarketAbi, testDollarAbi } from "@ai-films/core/chain";
 import { openDatabase } from "@ai-films/core/db";
+import { generateSessionKey, heartbeatKeyTypedData, signReceipt } from "@ai-films/core/receipts";
 import { launchPlatform, LOCAL_CHAIN_ID, type LaunchedPlatform } from "@ai-films/core/platform";
 import { startPostgresOnce, stopPostgres } from "../../test/helpers/postgres.ts";
 import { sessionCookieFor } from "../../test/helpers/siweSession.ts";
@@ -82,6 +83,8 @@ const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** di
 interface Viewer {
   account: LocalAccount;
   cookie: string;
+  /** The player session key the wallet authorized at sign-in: every beat is signed by it. */
+  key: { privateKey: CryptoKey; publicKey: Hex };
 }
 
 // ---------------------------------------------------------------- the local chain, batched
@@ -168,11 +171,44 @@ async function signInAll(base: string, accounts: LocalAccount[], concurrency = 8
     Array.from({ length: concurrency }, async () => {
       while (next < accounts.length) {
         const i = next++;
-        viewers[i] = { account: accounts[i], cookie: await sessionCookieFor(base, accounts[i], viewerIp(i)) };
+        const cookie = await sessionCookieFor(base, accounts[i], viewerIp(i));
+        viewers[i] = { account: accounts[i], cookie, key: await authorizeKey(base, accounts[i], cookie, viewerIp(i)) };
       }
     }),
   );
   return viewers;
+}
+
+/** As the browser does at sign-in: a P-256 session key, authorized by the wallet (EIP-712) for a day. */
+async function authorizeKey(base: string, account: LocalAccount, cookie: string, ip: string): Promise<Viewer["key"]> {
+  const { keyPair, publicKey } = await generateSessionKey();
+  const expiresAt = Math.floor(Date.now() / 1000) + 23 * 3600;
+  const signature = await account.signTypedData!(
+    heartbeatKeyTypedData(LOCAL_CHAIN_ID, { viewer: account.address, publicKey, expiresAt: BigInt(expiresAt) }),
+  );
+  const res = await fetch(new URL("/api/heartbeat/key", base), {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: new URL(base).origin, cookie, "x-forwarded-for": ip },
+    body: JSON.stringify({ publicKey, expiresAt, signature }),
+  });
+  if (!res.ok) throw new Error(`authorizing a player key: ${res.status} ${await res.text()}`);
+  return { privateKey: keyPair.privateKey, publicKey };
+}
+
+/** Beat bodies signed ahead (autocannon builds requests synchronously): `count` per viewer, seq 0…count-1. */
+async function signedBodies(viewers: Viewer[], filmIds: string[], run: number, count: number): Promise<string[][]> {
+  return Promise.all(
+    viewers.map(async (v, i) => {
+      const fields = { viewer: v.account.address.toLowerCase(), filmId: filmIds[i % filmIds.length], sessionId: `load-${run}-${i}` };
+      const bodies: string[] = [];
+      for (let seq = 0; seq < count; seq++) {
+        const signature = Buffer.from(await signReceipt(v.key.privateKey, { ...fields, seq, positionSeconds: 0 })).toString("hex");
+        const receipt = { seq, publicKey: v.key.publicKey, signature: `0x${signature}` };
+        bodies.push(JSON.stringify({ filmId: fields.filmId, sessionId: fields.sessionId, positionSeconds: 0, ...receipt }));
+      }
+      return bodies;
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- load runs
@@ -251,6 +287,7 @@ async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], 
   const cpuBefore = cpuSeconds(pids);
   const total = rate ?? Math.max(1, Math.round(viewers.length / BEAT_INTERVAL_SECONDS));
   const origin = new URL(base).origin;
+  const bodies = await signedBodies(viewers, filmIds, run, Math.ceil((total * seconds) / viewers.length) + 1);
   let next = 0;
   let creditedSeconds = 0;
   let badBodies = 0;
@@ -279,11 +316,13 @@ async function heartbeatRun(base: string, viewers: Viewer[], filmIds: string[], 
               path: "/api/heartbeat",
               // Round-robin over the viewers: at `total` beats per second, each one beats every 10 s.
               setupRequest: (request) => {
-                const i = next++ % viewers.length;
+                const beat = next++;
+                const i = beat % viewers.length;
                 return {
                   ...request,
                   headers: { "content-type": "application/json", origin, cookie: viewers[i].cookie, "x-forwarded-for": viewerIp(i) },
-                  body: JSON.stringify({ filmId: filmIds[i % filmIds.length], sessionId: `load-${run}-${i}`, positionSeconds: 0 }),
+                  // The viewer's next signed beat, in sequence order.
+                  body: bodies[i][Math.floor(beat / viewers.length)],
                 };
               },
               onResponse: (status, body) => {

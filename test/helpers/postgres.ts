@@ -60,7 +60,9 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** A free loopback port; env LEDGER_PG_PORT pins it (when tests must stay inside a port range). */
 function freePort(): Promise<number> {
+  if (process.env.LEDGER_PG_PORT) return Promise.resolve(Number(process.env.LEDGER_PG_PORT));
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

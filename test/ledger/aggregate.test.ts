@@ -13,13 +13,14 @@ describeEachBackend("ledger aggregation and stats", (backend) => {
       await recordSeries(db, every(10, 6), { filmId: 10n });
       await recordSeries(db, every(10, 3), { filmId: 10n, viewer: BOB });
       // Film 2: Bob 40 s subscription (view); Alice 40 s with a pass (not counted).
-      await recordSeries(db, every(10, 5), { filmId: 2n, viewer: BOB });
-      await recordSeries(db, every(10, 5), { filmId: 2n, entitlement: "pass" });
+      // (Each viewer watches one film after another: one clock per viewer.)
+      await recordSeries(db, every(10, 5, T0 + 1000), { filmId: 2n, viewer: BOB });
+      await recordSeries(db, every(10, 5, T0 + 1000), { filmId: 2n, entitlement: "pass" });
       // A huge film id, 30 s (view).
-      await recordSeries(db, every(10, 4), { filmId: BIG_FILM });
+      await recordSeries(db, every(10, 4, T0 + 2000), { filmId: BIG_FILM });
       // Film 3: only owner and free watching: no leaf at all.
-      await recordSeries(db, every(10, 5), { filmId: 3n, entitlement: "owner" });
-      await recordSeries(db, every(10, 5), { filmId: 3n, entitlement: "free", viewer: BOB });
+      await recordSeries(db, every(10, 5, T0 + 3000), { filmId: 3n, entitlement: "owner" });
+      await recordSeries(db, every(10, 5, T0 + 2000), { filmId: 3n, entitlement: "free", viewer: BOB });
       // Film 4: a subscription session that never got past its first beat: no seconds, no leaf.
       await record(db, { filmId: 4n });
       // Next period: must not leak into period 0.
@@ -38,7 +39,8 @@ describeEachBackend("ledger aggregation and stats", (backend) => {
 
     it("sorts film ids numerically, not as text", async () => {
       const db = await backend.open();
-      for (const filmId of [100n, 9n, 20n, 1n]) await recordSeries(db, every(10, 2), { filmId, sessionId: `f${filmId}` });
+      const films = [100n, 9n, 20n, 1n];
+      for (const [i, filmId] of films.entries()) await recordSeries(db, every(10, 2, T0 + i * 100), { filmId, sessionId: `f${filmId}` });
       expect((await aggregatePeriod(db, 0)).map((l) => l.filmId)).to.deep.equal([1n, 9n, 20n, 100n]);
     });
 
@@ -55,7 +57,7 @@ describeEachBackend("ledger aggregation and stats", (backend) => {
       await recordSeries(db, every(10, 5), { filmId: 1n }); // subscription 40 s, view
       await recordSeries(db, every(10, 2), { filmId: 1n, viewer: BOB, entitlement: "pass" }); // pass 10 s
       await recordSeries(db, every(10, 4), { filmId: 1n, viewer: address(3), entitlement: "owner" }); // owner 30 s, view
-      await recordSeries(db, every(10, 3), { filmId: 2n, entitlement: "free" }); // other film
+      await recordSeries(db, every(10, 3, T0 + 1000), { filmId: 2n, entitlement: "free" }); // other film, later
       const [stats] = await filmStats(db, 0, 1n);
       expect(stats).to.deep.equal({
         filmId: 1n,

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { aggregatePeriod, utcDay, DAILY_CAP_SECONDS, type Heartbeat, type HeartbeatResult } from "@ai-films/core/ledger";
 import type { Database } from "@ai-films/core/db";
 import { describeEachBackend } from "../helpers/ledger-backends.ts";
-import { ALICE, T0, counter, daySeconds, record, sum } from "../helpers/ledger-fixtures.ts";
+import { ALICE, T0, address, counter, daySeconds, record, sum } from "../helpers/ledger-fixtures.ts";
 
 const SESSIONS = 50;
 const BEATS = 6; // per session: the first starts the clock, then 5 × 10 s
@@ -32,7 +32,8 @@ describeEachBackend("ledger under concurrency", (backend) => {
   it(`${SESSIONS} sessions × ${BEATS} beats on one counter lose and double nothing`, async () => {
     const db = await open();
     const results = await watchConcurrently(db, () => ({}));
-    const expected = SESSIONS * (BEATS - 1) * 10;
+    // One clock per viewer: the sessions share it, so exactly one beat per tick adds its 10 s.
+    const expected = (BEATS - 1) * 10;
     expect(sum(results.map((r) => r.addedSeconds))).to.equal(expected);
     expect(await counter(db, 0, ALICE, 1n)).to.include({ seconds: expected, viewCounted: true });
     expect(await daySeconds(db, ALICE, utcDay(T0))).to.equal(expected);
@@ -40,23 +41,32 @@ describeEachBackend("ledger under concurrency", (backend) => {
     expect(await aggregatePeriod(db, 0)).to.deep.equal([{ filmId: 1n, views: 1n, seconds: BigInt(expected) }]);
   });
 
+  it(`${SESSIONS} viewers × ${BEATS} beats on one film lose and double nothing`, async () => {
+    const db = await open();
+    const results = await watchConcurrently(db, (i) => ({ viewer: address(0x5000 + i) }));
+    const expected = SESSIONS * (BEATS - 1) * 10;
+    expect(sum(results.map((r) => r.addedSeconds))).to.equal(expected);
+    expect(results.filter((r) => r.viewCounted)).to.have.length(SESSIONS);
+    expect(await aggregatePeriod(db, 0)).to.deep.equal([{ filmId: 1n, views: BigInt(SESSIONS), seconds: BigInt(expected) }]);
+  });
+
   it("concurrent beats stop exactly at the per-film cap", async () => {
     const db = await open();
-    const results = await watchConcurrently(db, () => ({ filmDurationSeconds: 333 })); // cap 999 < 2500
-    expect(sum(results.map((r) => r.addedSeconds))).to.equal(999);
-    expect((await counter(db, 0, ALICE, 1n))?.seconds).to.equal(999);
-    expect(await daySeconds(db, ALICE, utcDay(T0))).to.equal(999);
+    const results = await watchConcurrently(db, () => ({ filmDurationSeconds: 11 })); // cap 33 < 50
+    expect(sum(results.map((r) => r.addedSeconds))).to.equal(33);
+    expect((await counter(db, 0, ALICE, 1n))?.seconds).to.equal(33);
+    expect(await daySeconds(db, ALICE, utcDay(T0))).to.equal(33);
     expect(results.filter((r) => r.capped === "film").length).to.be.greaterThan(0);
   });
 
   it("concurrent beats on many films stop exactly at the daily cap", async () => {
     const db = await open();
-    await db.query("INSERT INTO viewer_days (viewer, day, seconds) VALUES ($1, $2, $3)", [ALICE, utcDay(T0), DAILY_CAP_SECONDS - 777]);
+    await db.query("INSERT INTO viewer_days (viewer, day, seconds) VALUES ($1, $2, $3)", [ALICE, utcDay(T0), DAILY_CAP_SECONDS - 27]);
     const results = await watchConcurrently(db, (i) => ({ filmId: BigInt(i + 1) }));
-    expect(sum(results.map((r) => r.addedSeconds))).to.equal(777);
+    expect(sum(results.map((r) => r.addedSeconds))).to.equal(27);
     expect(await daySeconds(db, ALICE, utcDay(T0))).to.equal(DAILY_CAP_SECONDS);
     const perFilm = await db.query<{ total: string }>("SELECT sum(seconds)::text AS total FROM view_counters");
-    expect(Number(perFilm[0].total)).to.equal(777);
+    expect(Number(perFilm[0].total)).to.equal(27);
   });
 
   it("racing beats of one session add no more than real time", async () => {

@@ -64,7 +64,8 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
       await record(db, { at: T0 + 4, sessionId: "b" });
       await record(db, { at: T0 + 6, sessionId: "x", viewer: BOB });
       expect((await record(db, { at: T0 + 10, sessionId: "a" })).addedSeconds).to.equal(10);
-      expect((await record(db, { at: T0 + 10, sessionId: "b" })).addedSeconds).to.equal(6);
+      // Measured from b's own last beat (T0+4: 12 s) and then from Alice's one clock (T0+10: 6 s).
+      expect((await record(db, { at: T0 + 16, sessionId: "b" })).addedSeconds).to.equal(6);
       // Bob's "x" is new for Alice: a first beat.
       expect((await record(db, { at: T0 + 12, sessionId: "x" })).addedSeconds).to.equal(0);
       expect((await record(db, { at: T0 + 12, sessionId: "x", viewer: BOB })).addedSeconds).to.equal(6);
@@ -85,7 +86,8 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
     it("is separate for each film and viewer, and starts again next period", async () => {
       const db = await backend.open();
       await recordSeries(db, every(10, 3), { filmDurationSeconds: 5 }); // cap 15: 10 + 5
-      await recordSeries(db, every(10, 3), { filmDurationSeconds: 5, filmId: 2n });
+      // Film 2 after film 1: one clock per viewer.
+      await recordSeries(db, every(10, 3, T0 + 100), { filmDurationSeconds: 5, filmId: 2n });
       await recordSeries(db, every(10, 3), { filmDurationSeconds: 5, viewer: BOB });
       expect((await counter(db, 0, ALICE, 1n))?.seconds).to.equal(15);
       expect((await counter(db, 0, ALICE, 2n))?.seconds).to.equal(15);
@@ -103,7 +105,8 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
       // Seed the day near the cap rather than sending ~2000 beats.
       await db.query("INSERT INTO viewer_days (viewer, day, seconds) VALUES ($1, $2, $3)", [ALICE, day, DAILY_CAP_SECONDS - 17]);
       const film1 = await recordSeries(db, every(10, 2), { filmId: 1n });
-      const film2 = await recordSeries(db, every(10, 3, T0 + 1), { filmId: 2n });
+      // After film 1 (one clock per viewer: film 2 at the same time would share film 1's seconds).
+      const film2 = await recordSeries(db, every(10, 3, T0 + 20), { filmId: 2n });
       expect(film1[1]).to.include({ addedSeconds: 10, capped: null });
       expect(film2.map((r) => r.addedSeconds)).to.deep.equal([0, 7, 0]);
       expect(film2.map((r) => r.capped)).to.deep.equal([null, "day", "day"]);
@@ -127,7 +130,7 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
     it("counts every entitlement toward the day", async () => {
       const db = await backend.open();
       await recordSeries(db, every(10, 3), { entitlement: "free", filmId: 7n });
-      await recordSeries(db, every(10, 2), { entitlement: "owner", filmId: 8n });
+      await recordSeries(db, every(10, 2, T0 + 100), { entitlement: "owner", filmId: 8n });
       expect(await daySeconds(db, ALICE, utcDay(T0))).to.equal(30);
     });
   });
@@ -173,7 +176,7 @@ describeEachBackend("ledger heartbeat rules", (backend) => {
       const db = await backend.open();
       const short = await recordSeries(db, every(10, 3), { filmDurationSeconds: 12 });
       expect(short.map((r) => r.viewCounted)).to.deep.equal([false, false, true]);
-      const tiny = await recordSeries(db, [T0, T0 + 1], { filmDurationSeconds: 1, filmId: 2n, sessionId: "t" });
+      const tiny = await recordSeries(db, [T0 + 100, T0 + 101], { filmDurationSeconds: 1, filmId: 2n, sessionId: "t" });
       expect(tiny[1]).to.include({ addedSeconds: 1, viewCounted: true });
       expect(await counter(db, 0, ALICE, 2n)).to.include({ seconds: 1, viewCounted: true });
     });

@@ -265,6 +265,7 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
     expect(routes.map((r) => r.pattern)).to.include.members([
       "/api/auth/signin",
       "/api/heartbeat",
+      "/api/heartbeat/key",
       "/api/relay/purchase",
       "/api/uploads/[[...id]]",
       "/ipfs/[cid]/[[...path]]",

@@ -14,6 +14,7 @@ import * as Player from "@livepeer/react/player";
 import type { Src } from "@livepeer/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ACCESS_CHANGED } from "@/lib/client/events";
+import { forgetHeartbeatKey, loadHeartbeatKey, signBeat } from "@/lib/client/heartbeatKey";
 import { sessionExpired } from "@/lib/client/session";
 import { HEARTBEAT_INTERVAL_MS } from "@/lib/config";
 import { formatDuration } from "@/lib/format";
@@ -57,6 +58,8 @@ export default function PlayerIsland(props: PlayerProps) {
   const [resumeNote, setResumeNote] = useState<string | null>(null);
   const videoRef = useRef<HTMLVideoElement | null>(null);
   const sessionId = useRef<string>("");
+  /** The next beat's sequence number in this session: its receipt signs it, so none can be replayed. */
+  const seq = useRef(0);
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
   const storageKey = `aif.position.${filmId}`;
   const tokenUrl = props.livepeer?.tokenUrl ?? null;
@@ -138,15 +141,26 @@ export default function PlayerIsland(props: PlayerProps) {
     } catch {
       // private mode: the server's history still has it
     }
+    const key = await loadHeartbeatKey();
+    if (!key) {
+      setError("Sign in again so your watching counts: this browser has no player key for your wallet.");
+      return;
+    }
     try {
+      const receipt = await signBeat(key, { filmId, sessionId: sessionId.current, seq: seq.current++, positionSeconds });
       const res = await fetch("/api/heartbeat", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         credentials: "same-origin",
-        body: JSON.stringify({ filmId, sessionId: sessionId.current, positionSeconds }),
+        body: JSON.stringify({ filmId, sessionId: sessionId.current, positionSeconds, ...receipt }),
         keepalive: true,
       });
-      if (res.status === 401) {
+      const reason = res.ok ? null : (((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? null);
+      if (reason === "receipt-key-unknown" || reason === "receipt-key-expired") {
+        await forgetHeartbeatKey();
+        sessionExpired();
+        setError("Your player key expired. Sign in again to keep your watching counted.");
+      } else if (res.status === 401) {
         sessionExpired();
         setError("Your session expired. Sign in again to keep watching the full film.");
         video.pause();
@@ -166,7 +180,10 @@ export default function PlayerIsland(props: PlayerProps) {
 
   const onPlaying = useCallback(() => {
     if (mode !== "full" || timer.current) return;
-    if (!sessionId.current) sessionId.current = newSessionId();
+    if (!sessionId.current) {
+      sessionId.current = newSessionId();
+      seq.current = 0;
+    }
     void beat(); // starts (or resumes) the session's clock on the server
     timer.current = setInterval(() => void beat(), HEARTBEAT_INTERVAL_MS);
   }, [beat, mode]);

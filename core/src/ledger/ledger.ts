@@ -1,7 +1,8 @@
 /**
  * Recording heartbeats into the view ledger. One beat is one statement, the database function
- * `ledger_record_heartbeat` (db/migrations/006_record_heartbeat.sql), so one round trip: it locks,
- * in a fixed order, the rows it reads and writes: session → viewer-day → counter → history. Every
+ * `ledger_record_heartbeat` (db/migrations/006_record_heartbeat.sql, given one clock per viewer by
+ * 010_viewer_clock.sql), so one round trip: it locks, in a fixed order, the rows it reads and
+ * writes: session → viewer clock → viewer-day → counter → history. Every
  * beat takes at most one row of each kind and always in that order, so concurrent beats queue on
  * the rows they share (no lost or doubled seconds) and can never deadlock one another. Validation
  * and the numbers of the rules stay here (rules.ts); the function only applies them.
@@ -47,8 +48,11 @@ export interface HeartbeatResult {
   addedSeconds: number;
   /** True only for the beat that made this (period, viewer, film) a unique view. */
   viewCounted: boolean;
-  /** Which cap cut this beat short, if one did. */
-  capped: "film" | "day" | null;
+  /**
+   * Which cap cut this beat short, if one did: the per-film or daily cap, or the viewer's clock
+   * (another session of this viewer was already credited for that time).
+   */
+  capped: "film" | "day" | "clock" | null;
   /** Why the beat added nothing without being capped: a stamp not after the session's last one, or in the future. */
   ignored: "out-of-order" | "future" | null;
 }
@@ -66,6 +70,33 @@ export async function recordHeartbeat(
   beat: Heartbeat,
   options: { now?: number } = {},
 ): Promise<HeartbeatResult> {
+  const call = heartbeatCall(clock, beat, options);
+  if ("ignored" in call) return call;
+  const rows = await db.query<HeartbeatRow>(
+    "SELECT r_added::text, r_view_counted, r_capped, r_ignored FROM ledger_record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    call.params,
+  );
+  return heartbeatResult(call.period, rows[0]);
+}
+
+/** What the ledger's SQL functions answer for one beat. */
+export interface HeartbeatRow {
+  r_added: string;
+  r_view_counted: boolean;
+  r_capped: "film" | "day" | "clock" | null;
+  r_ignored: string | null;
+}
+
+/**
+ * A beat validated and turned into the twelve parameters of `ledger_record_heartbeat` (also the
+ * first twelve of `ledger_record_signed_heartbeat`), or the answer for a beat from the future.
+ * Throws LedgerInputError for bad input.
+ */
+export function heartbeatCall(
+  clock: PeriodClock,
+  beat: Heartbeat,
+  options: { now?: number } = {},
+): { period: number; params: unknown[] } | (HeartbeatResult & { ignored: "future" }) {
   const viewer = parseAddress(beat.viewer);
   const filmId = parseFilmId(beat.filmId).toString();
   const sessionId = parseSessionId(beat.sessionId);
@@ -79,15 +110,9 @@ export async function recordHeartbeat(
   const period = periodOf(clock, at);
   const now = options.now ?? Math.floor(Date.now() / 1000);
   if (at > now + MAX_FUTURE_SKEW_SECONDS) return { period, addedSeconds: 0, viewCounted: false, capped: null, ignored: "future" };
-
-  const rows = await db.query<{
-    r_added: string;
-    r_view_counted: boolean;
-    r_capped: "film" | "day" | null;
-    r_ignored: "out-of-order" | null;
-  }>(
-    "SELECT r_added::text, r_view_counted, r_capped, r_ignored FROM ledger_record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    [
+  return {
+    period,
+    params: [
       viewer,
       filmId,
       sessionId,
@@ -101,9 +126,18 @@ export async function recordHeartbeat(
       DAILY_CAP_SECONDS,
       viewThresholdSeconds(duration),
     ],
-  );
-  const row = rows[0];
-  return { period, addedSeconds: Number(row.r_added), viewCounted: row.r_view_counted, capped: row.r_capped, ignored: row.r_ignored };
+  };
+}
+
+/** The result of a beat the ledger applied (or ignored as out of order). */
+export function heartbeatResult(period: number, row: HeartbeatRow): HeartbeatResult {
+  return {
+    period,
+    addedSeconds: Number(row.r_added),
+    viewCounted: row.r_view_counted,
+    capped: row.r_capped,
+    ignored: row.r_ignored === "out-of-order" ? "out-of-order" : null,
+  };
 }
 
 /** The UTC calendar day of unix time `at`, as YYYY-MM-DD. */

@@ -3,8 +3,19 @@
  * Changing any of these changes what a tally means: bump LEDGER_RULES_VERSION when you do.
  */
 
-/** Version of these rules; published with each tally so a verifier knows which method applied. */
-export const LEDGER_RULES_VERSION = 1;
+/**
+ * Version of these rules; published with each tally so a verifier knows which method applied.
+ * 1: a clock per player session. 2: one clock per viewer (LEDGER_RULES_CHANGES).
+ */
+export const LEDGER_RULES_VERSION = 2;
+
+/** What each version changed, published in the tally file's method beside the version. */
+export const LEDGER_RULES_CHANGES: Readonly<Record<number, string>> = {
+  1: "a beat is credited the time since its session's previous beat, at most interval + slack; per-film and daily caps",
+  2:
+    "one clock per viewer: a beat is credited only time after both its session's previous beat and the latest time " +
+    "already credited to any session of the viewer, so parallel sessions, tabs or devices share one clock",
+};
 
 /** The player sends a heartbeat this often (seconds). */
 export const HEARTBEAT_INTERVAL_SECONDS = 10;
@@ -16,7 +27,8 @@ export const HEARTBEAT_INTERVAL_SECONDS = 10;
 export const HEARTBEAT_SLACK_SECONDS = 5;
 
 /**
- * Most one beat can add: no faster than real time, and a gap (pause, lost connection, a client
+ * Most one beat can add: no faster than real time (one clock per viewer, across all of its sessions
+ * and films: in any interval a viewer is credited at most its length plus this), and a gap (pause, lost connection, a client
  * that stops beating and later claims the whole gap) earns at most one interval plus slack.
  */
 export const MAX_SECONDS_PER_BEAT = HEARTBEAT_INTERVAL_SECONDS + HEARTBEAT_SLACK_SECONDS;

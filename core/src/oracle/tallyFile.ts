@@ -4,7 +4,7 @@
 // give byte-identical files.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, type Address, type Hex } from "viem";
-import { LEDGER_RULES_VERSION } from "../ledger/rules.ts";
+import { LEDGER_RULES_CHANGES, LEDGER_RULES_VERSION } from "../ledger/rules.ts";
 import { describeSplitMethod, parseSplitMethod, type SplitMethod, type SplitResult } from "../domain/split.ts";
 import type { TallyLeaf } from "../ledger/aggregate.ts";
 import { OracleError } from "./errors.ts";
@@ -38,6 +38,8 @@ export interface TallyFile {
     unitScale?: string;
     description?: string;
     ledgerRules: number;
+    /** What this version of the ledger rules changed (absent in files from before version 2). */
+    ledgerRulesChange?: string;
     leafEncoding: string[];
     formula: string;
   };
@@ -101,6 +103,7 @@ export function buildTallyFile(
       ...(method.version === 2 ? { unitScale: ("leaves" in split ? split.unitScale : 1n).toString() } : {}),
       description: DESCRIPTIONS[method.version],
       ledgerRules: LEDGER_RULES_VERSION,
+      ledgerRulesChange: LEDGER_RULES_CHANGES[LEDGER_RULES_VERSION],
       leafEncoding: [...LEAF_ENCODING],
       formula: FORMULA,
     },

@@ -71,6 +71,16 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
 
   "ledger.INVALID_INPUT": { status: 400, reason: "malformed" },
 
+  "receipts.key-malformed": { status: 400, reason: "malformed" },
+  "receipts.key-lifetime": { status: 400, reason: "receipt-key-refused" },
+  "receipts.key-authorization": { status: 403, reason: "receipt-key-refused" },
+  "receipts.key-taken": { status: 409, reason: "receipt-key-refused" },
+  "receipts.key-unknown": { status: 403, reason: "receipt-key-unknown" },
+  "receipts.key-expired": { status: 401, reason: "receipt-key-expired" },
+  "receipts.bad-signature": { status: 403, reason: "receipt-bad-signature" },
+  "receipts.replayed": { status: 409, reason: "receipt-replayed" },
+  "receipts.out-of-order": { status: 409, reason: "receipt-out-of-order" },
+
   "livepeer.unauthorized": { status: 503, reason: "livepeer-unavailable", message: LIVEPEER_DOWN },
   "livepeer.http": { status: 503, reason: "livepeer-unavailable", message: LIVEPEER_DOWN },
   "livepeer.unreachable": { status: 503, reason: "livepeer-unavailable", message: LIVEPEER_DOWN },

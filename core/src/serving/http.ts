@@ -25,6 +25,13 @@ export type ErrorReason =
   | "key-unknown"
   | "playback-unknown"
   | "chain-unavailable"
+  // signed heartbeats (receipts)
+  | "receipt-key-refused"
+  | "receipt-key-unknown"
+  | "receipt-key-expired"
+  | "receipt-bad-signature"
+  | "receipt-replayed"
+  | "receipt-out-of-order"
   // gateway
   | "bad-cid"
   | "bad-path"

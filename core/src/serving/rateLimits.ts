@@ -32,6 +32,8 @@ export const RATE_LIMITS = {
   signIn: { ip: perMinute(30), wallet: perHour(60) },
   /** POST /api/heartbeat: one player beats 6 times a minute. */
   heartbeat: { ip: perMinute(240), wallet: perMinute(60) },
+  /** POST /api/heartbeat/key: the wallet authorizes a player session key, once per sign-in (a day at most). */
+  heartbeatKey: { ip: perMinute(30), wallet: perHour(30) },
   /** POST /api/uploads: starting an upload. */
   uploadCreate: { ip: perHour(60), wallet: perHour(30) },
   /** PATCH/HEAD/DELETE /api/uploads/<id>: the upload's chunks (8 MiB each from the studio: 1 200 a minute is 1.3 Gbit/s). */

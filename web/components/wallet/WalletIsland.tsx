@@ -7,8 +7,9 @@
 import { ConnectButton, useConnectModal } from "@rainbow-me/rainbowkit";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { useAccount, useConnect, useDisconnect, useSignMessage, useSwitchChain } from "wagmi";
+import { useAccount, useConnect, useDisconnect, useSignMessage, useSignTypedData, useSwitchChain } from "wagmi";
 import { OPEN_CONNECT, takeConnectRequest } from "@/lib/client/events";
+import { ensureHeartbeatKey } from "@/lib/client/heartbeatKey";
 import { refreshSession, signOut, useSession } from "@/lib/client/session";
 import { CHAIN_ID, devAccountIndexes, IS_LOCAL_CHAIN } from "@/lib/config";
 import { shortAddress } from "@/lib/format";
@@ -32,6 +33,7 @@ function WalletArea() {
   const { disconnect } = useDisconnect();
   const { switchChain, isPending: switching } = useSwitchChain();
   const { signMessageAsync } = useSignMessage();
+  const { signTypedDataAsync } = useSignTypedData();
   const session = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +57,15 @@ function WalletArea() {
     setBusy(true);
     setError(null);
     try {
-      await signInWithEthereum(address, CHAIN_ID, (message) => signMessageAsync({ message }));
+      // The player's heartbeat key, authorized once by the wallet before the page shows the session
+      // (a player started at once finds it): every beat is then signed by it. Sign-in stands if the
+      // wallet declines; the player then says its watching is not counted.
+      await signInWithEthereum(
+        address,
+        CHAIN_ID,
+        (message) => signMessageAsync({ message }),
+        () => ensureHeartbeatKey(address, CHAIN_ID, (typed) => signTypedDataAsync(typed)).catch((e) => console.warn("player key:", e)),
+      );
       router.refresh();
     } catch (e) {
       setError(e instanceof Error && e.name === "SignInFailed" ? e.message : friendlyError(e).message);

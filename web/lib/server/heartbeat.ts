@@ -4,7 +4,9 @@
  */
 import "server-only";
 import type { Address } from "viem";
-import { recordHeartbeat, type Entitlement, type HeartbeatResult } from "@ai-films/core/ledger";
+import type { Entitlement, HeartbeatResult } from "@ai-films/core/ledger";
+import { authorizeSessionKey, recordSignedHeartbeat } from "@ai-films/core/receipts";
+import { CHAIN_ID } from "@/lib/config";
 import type { Access } from "./access";
 import { chainNow, periodClock } from "./chainTime";
 import { getDb } from "./services";
@@ -26,11 +28,15 @@ export interface ViewerBeat {
   /** What the chain lets the viewer do with the film; never "none" (the route refuses those). */
   access: Exclude<Access, "none">;
   filmDurationSeconds: number;
+  /** The receipt: the beat's sequence number in its session, the session key and its signature. */
+  seq: number;
+  publicKey: string;
+  signature: string;
 }
 
 export async function recordViewerBeat(beat: ViewerBeat): Promise<HeartbeatResult> {
   const [clock, now] = await Promise.all([periodClock(), chainNow()]);
-  return recordHeartbeat(
+  return recordSignedHeartbeat(
     await getDb(),
     clock,
     {
@@ -41,7 +47,15 @@ export async function recordViewerBeat(beat: ViewerBeat): Promise<HeartbeatResul
       entitlement: ENTITLEMENT[beat.access],
       filmDurationSeconds: beat.filmDurationSeconds,
       positionSeconds: beat.positionSeconds,
+      seq: beat.seq,
+      publicKey: beat.publicKey,
+      signature: beat.signature,
     },
     { now },
   );
+}
+
+/** Stores the wallet's authorization of a player session key (checked against the chain's time). */
+export async function authorizeViewerKey(viewer: Address, input: { publicKey: string; expiresAt: number; signature: string }) {
+  return authorizeSessionKey(await getDb(), { chainId: CHAIN_ID, viewer, ...input, now: await chainNow() });
 }

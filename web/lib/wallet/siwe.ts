@@ -18,6 +18,8 @@ export async function signInWithEthereum(
   address: Address,
   chainId: number,
   signMessage: (message: string) => Promise<`0x${string}`>,
+  /** Runs once the session exists and before the page shows it (the player's key is authorized here). */
+  onSession: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   const nonceRes = await fetch("/api/auth/nonce", { cache: "no-store" });
   if (!nonceRes.ok) throw new SignInFailed("The server could not start a sign-in; try again.");
@@ -49,5 +51,6 @@ export async function signInWithEthereum(
     message?: string;
   };
   if (!res.ok || !body.address) throw new SignInFailed(body.message ?? "Sign-in was refused.", body.error);
+  await onSession();
   setSignedIn({ address: body.address, chainId: body.chainId!, expiresAt: body.expiresAt! });
 }

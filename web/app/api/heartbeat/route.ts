@@ -1,5 +1,8 @@
 /**
- * POST /api/heartbeat { filmId, sessionId, positionSeconds } — the player, every 10 s while playing.
+ * POST /api/heartbeat { filmId, sessionId, positionSeconds, seq, publicKey, signature } — the
+ * player, every 10 s while playing. Each beat is signed by the player's session key (authorized by
+ * the wallet at sign-in, POST /api/heartbeat/key); a refused receipt answers 4xx receipt-* and adds
+ * nothing.
  *
  * The path of a view: player → this route → ledger (recordHeartbeat) → oracle tally. The viewer
  * is the SIWE session's wallet, never a field of the body; the entitlement is the chain's
@@ -16,19 +19,28 @@ import { getServing, rateLimited } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
-const Body = z.object({
-  filmId: z
-    .string()
-    .transform((text) => toFilmId(text))
-    .refine((id): id is bigint => id !== null, "filmId must be a positive integer"),
-  sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "sessionId must be 1–128 URL-safe characters"),
-  positionSeconds: z
-    .number()
-    .finite()
-    .min(0)
-    .max(7 * 24 * 3600)
-    .optional(),
-});
+const Body = z
+  .object({
+    filmId: z
+      .string()
+      .transform((text) => toFilmId(text))
+      .refine((id): id is bigint => id !== null, "filmId must be a positive integer"),
+    sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "sessionId must be 1–128 URL-safe characters"),
+    positionSeconds: z
+      .number()
+      .finite()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .optional(),
+    seq: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+    publicKey: z.string().regex(/^0x04[0-9a-fA-F]{128}$/, "publicKey must be an uncompressed P-256 key (0x04…)"),
+    signature: z.string().regex(/^0x[0-9a-fA-F]{128}$/, "signature must be 64 bytes of hex"),
+  })
+  .strict();
 
 export const POST = (request: Request) =>
   guarded(async () => {
@@ -44,7 +56,7 @@ export const POST = (request: Request) =>
       const field = issue?.path.join(".");
       return refuse(
         "malformed",
-        `Send JSON { filmId, sessionId, positionSeconds }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`,
+        `Send JSON { filmId, sessionId, positionSeconds, seq, publicKey, signature }${field ? `: ${field} ${issue.message.toLowerCase()}` : ""}.`,
       );
     }
     const filmId = parsed.data.filmId;
@@ -69,6 +81,9 @@ export const POST = (request: Request) =>
       positionSeconds: parsed.data.positionSeconds,
       access,
       filmDurationSeconds: Math.max(1, Math.round(duration)),
+      seq: parsed.data.seq,
+      publicKey: parsed.data.publicKey,
+      signature: parsed.data.signature,
     });
     return Response.json({ ...result, access }, { headers: { "Cache-Control": "no-store" } });
   });
