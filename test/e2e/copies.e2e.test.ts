@@ -8,12 +8,12 @@ import type { BrowserContext, Page } from "playwright-core";
 import { createWalletClient, http, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { connectRpc, filmListingsAbi } from "@ai-films/core/chain";
-import { account } from "@ai-films/core/platform";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { sessionCookieFor } from "../helpers/siweSession.ts";
 import { ARTIFACTS, contentKeyUrl, e2ePlatform, tracePage, type E2E } from "./platform.ts";
 
-/** A Hardhat account no other browser story uses. */
-const COPIER = 18;
+/** A fresh wallet, no pass and no subscription: given ETH on the local chain before it mints. */
+const COPIER = privateKeyToAccount(generatePrivateKey());
 
 describe("Copies of films in a real browser", function () {
   this.timeout(10 * 60_000);
@@ -54,7 +54,12 @@ describe("Copies of films in a real browser", function () {
       if (metadata.name === "Mandelbrot Descent") [originalId, uri] = [id, candidate];
     }
     expect(uri, "the demo film's metadata URI").to.match(/^ipfs:\/\//);
-    const copier = createWalletClient({ chain: hardhat, transport: http(e2e.rpcUrl), account: account(COPIER) });
+    await fetch(e2e.rpcUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_setBalance", params: [COPIER.address, "0x8ac7230489e80000"] }),
+    });
+    const copier = createWalletClient({ chain: hardhat, transport: http(e2e.rpcUrl), account: COPIER });
     const hash = await copier.writeContract({
       address: ctx.listings as Address,
       abi: filmListingsAbi,
@@ -98,7 +103,7 @@ describe("Copies of films in a real browser", function () {
 
   it("refuses the film's key to the copier, whose listing owns nothing", async () => {
     const keyUrl = await contentKeyUrl(e2e, copyId);
-    const cookie = await sessionCookieFor(e2e.baseUrl, account(COPIER));
+    const cookie = await sessionCookieFor(e2e.baseUrl, COPIER);
     const res = await fetch(keyUrl, { headers: { Cookie: cookie } });
     expect(res.status).to.equal(403);
     expect((await res.json()).error).to.be.a("string");
