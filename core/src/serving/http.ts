@@ -38,6 +38,8 @@ export type ErrorReason =
   | "empty-file"
   | "not-media"
   | "no-video"
+  | "invalid-captions"
+  | "invalid-audio-track"
   | "truncated"
   | "unsupported"
   | "invalid-metadata"

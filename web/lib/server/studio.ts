@@ -46,6 +46,8 @@ export const INPUT_ERROR_CODES = new Set([
   "TRUNCATED",
   "UNSUPPORTED",
   "INVALID_METADATA",
+  "INVALID_CAPTIONS",
+  "INVALID_AUDIO_TRACK",
   // Interrupted by a restart with its upload gone (or too often): only a new upload helps.
   "INTERRUPTED",
 ]);
