@@ -92,7 +92,8 @@ export interface ListFilmsOptions {
 
 const CATALOGUE_VISIBLE = "f.metadata_status = 'ok' AND NOT f.sales_paused";
 
-function toSummary(row: FilmRow): FilmSummary {
+/** A films row (FILM_COLUMNS + audience figures) as a catalogue card. */
+export function toSummary(row: FilmRow): FilmSummary {
   return {
     filmId: row.film_id,
     title: displayTitle(row.title, row.film_id),
