@@ -126,6 +126,7 @@ export const ERROR_CODES = {
     "too-large": "An upload larger than MEDIA_MAX_UPLOAD_BYTES.",
     "rate-limited": "Too many requests of one kind from one address or wallet (serving/rateLimits.ts).",
     "upload-quota": "The creator's unfinished uploads already hold their quota of disk.",
+    "watchlist-full": "The viewer's watchlist holds its maximum number of films.",
   },
 } as const;
 

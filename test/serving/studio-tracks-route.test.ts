@@ -6,63 +6,25 @@
 // PGlite ledger, Helia IPFS, tus directory), as in routes.fuzz.test.ts.
 import { expect } from "chai";
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
-import { register } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { network } from "hardhat";
-import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import { connectProvider } from "@ai-films/core/chain";
-import { openDatabase, type Database } from "@ai-films/core/db";
-import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import type { FilmMetadata } from "@ai-films/core/media";
-import { createRateLimiter, createServing, ledgerAuthStore, memoryRateLimitStore, type Serving } from "@ai-films/core/serving";
-import { deployMarket } from "../contracts/fixture.ts";
 import { makeClip } from "../media/helpers.ts";
-import { DOMAIN, ORIGIN, signInAs } from "./helpers.ts";
-
-const WEB = fileURLToPath(new URL("../../web/", import.meta.url));
-
-type Handler = (r: Request, ctx: { params: Promise<unknown> }) => Promise<Response>;
-
-function registerWebResolver(): void {
-  const hooks = `
-    import { existsSync } from "node:fs";
-    import { fileURLToPath } from "node:url";
-    const WEB = ${JSON.stringify(pathToFileURL(WEB).href)};
-    export async function resolve(specifier, context, next) {
-      if (specifier === "server-only") return { url: "data:text/javascript,export {}", shortCircuit: true };
-      if (specifier.startsWith("@/")) {
-        const base = new URL(specifier.slice(2), WEB).href;
-        for (const suffix of [".ts", ".tsx", "/index.ts", ""]) {
-          if (existsSync(fileURLToPath(base + suffix))) return next(base + suffix, context);
-        }
-      }
-      return next(specifier, context);
-    }`;
-  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
-}
+import { ORIGIN } from "./helpers.ts";
+import { browserRequest as request, installWebServices, loadRoute, type RouteHandler as Handler, type WebServices } from "./webRoutes.ts";
 
 describe("studio routes: captions and audio tracks", function () {
   this.timeout(240_000);
   const dir = mkdtempSync(join(tmpdir(), "ai-films-studio-tracks-"));
   const saved = { ...process.env };
-  let db: Database;
-  let ipfs: IpfsStore;
-  let serving: Serving;
+  let services: WebServices;
   let creator = "";
   let other = "";
   let uploadsRoute: Record<string, Handler>;
   let jobsRoute: Record<string, Handler>;
   let jobRoute: Record<string, Handler>;
   let clip: string;
-
-  const request = (path: string, init: RequestInit & { cookie: string }) =>
-    new Request(`${ORIGIN}${path}`, {
-      ...init,
-      headers: { ...(init.headers as Record<string, string>), cookie: init.cookie, origin: ORIGIN, "sec-fetch-site": "same-origin" },
-    });
 
   /** One file through the tus route (create, then one PATCH); returns its upload id. */
   async function upload(cookie: string, path: string, name: string): Promise<string> {
@@ -122,9 +84,6 @@ describe("studio routes: captions and audio tracks", function () {
   }
 
   before(async () => {
-    const connection = await network.create();
-    const d = await deployMarket(connection);
-    const chain = await connectProvider(connection.provider, { market: await d.market.getAddress() });
     Object.assign(process.env, {
       SITE_URL: ORIGIN,
       MEDIA_UPLOADS_DIR: join(dir, "uploads"),
@@ -135,33 +94,12 @@ describe("studio routes: captions and audio tracks", function () {
       IPFS_DATA_DIR: join(dir, "ipfs"),
       LEDGER_DIR: join(dir, "ledger"),
     });
-    db = await openDatabase({ dataDir: "memory://" });
-    ipfs = await openIpfs({ dataDir: join(dir, "ipfs") });
-    const rateLimiter = createRateLimiter({ store: memoryRateLimitStore() });
-    serving = createServing({
-      chain,
-      authStore: ledgerAuthStore(db),
-      ipfs,
-      keys: { getKey: async () => null, filmOfKey: async () => null },
-      domain: DOMAIN,
-      sessionSecret: new TextEncoder().encode("tracks-secret-tracks-secret-tracks!!"),
-      rateLimiter,
-    });
-    (globalThis as Record<string, unknown>).__aiFilmsServices = {
-      db: Promise.resolve(db),
-      ipfs: Promise.resolve(ipfs),
-      chain: Promise.resolve(chain),
-      serving: Promise.resolve(serving),
-      playback: Promise.resolve(null),
-      rateLimiter: Promise.resolve(rateLimiter),
-    };
-    creator = await signInAs(serving.auth, privateKeyToAccount(generatePrivateKey()), chain.chainId);
-    other = await signInAs(serving.auth, privateKeyToAccount(generatePrivateKey()), chain.chainId);
-    registerWebResolver();
-    const load = async (path: string) => (await import(pathToFileURL(join(WEB, "app", path)).href)) as Record<string, Handler>;
-    uploadsRoute = await load("api/uploads/[[...id]]/route.ts");
-    jobsRoute = await load("api/studio/jobs/route.ts");
-    jobRoute = await load("api/studio/jobs/[id]/route.ts");
+    services = await installWebServices(dir);
+    creator = await services.signIn();
+    other = await services.signIn();
+    uploadsRoute = await loadRoute("api/uploads/[[...id]]/route.ts");
+    jobsRoute = await loadRoute("api/studio/jobs/route.ts");
+    jobRoute = await loadRoute("api/studio/jobs/[id]/route.ts");
     clip = await makeClip(join(dir, "film.mp4"), { seconds: 5 });
     writeFileSync(join(dir, "en.vtt"), "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nHello from the studio\n");
     writeFileSync(join(dir, "bad.vtt"), "WEBVTT\n\n00:00:01.000 --> later\nBroken\n");
@@ -170,11 +108,9 @@ describe("studio routes: captions and audio tracks", function () {
   after(async () => {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
-    delete (globalThis as Record<string, unknown>).__aiFilmsServices;
     const studio = (globalThis as unknown as Record<string, { uploads?: { close(): void } } | undefined>).__aiFilmsStudio;
     studio?.uploads?.close();
-    await ipfs?.close();
-    await db?.close();
+    await services?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -191,7 +127,7 @@ describe("studio routes: captions and audio tracks", function () {
     const { jobId } = (await res.json()) as { jobId: string };
     const status = await finished(creator, jobId);
     expect(status.state, JSON.stringify(status.error)).to.equal("done");
-    const metadata = JSON.parse(Buffer.from(await ipfs.catBytes(status.result!.metadataCid)).toString("utf8")) as FilmMetadata;
+    const metadata = JSON.parse(Buffer.from(await services.ipfs.catBytes(status.result!.metadataCid)).toString("utf8")) as FilmMetadata;
     expect(metadata.properties.captions).to.deep.equal([{ language: "en", label: "English (CC)", playlist: "subs/en/index.m3u8" }]);
     expect(metadata.properties.audioTracks).to.deep.equal([{ language: "es", label: "Español" }]);
   });

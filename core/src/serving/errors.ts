@@ -124,6 +124,7 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "serving.too-large": { status: 413, reason: "too-large" },
   "serving.rate-limited": { status: 429, reason: "rate-limited" },
   "serving.upload-quota": { status: 413, reason: "upload-quota" },
+  "serving.watchlist-full": { status: 409, reason: "watchlist-full" },
 };
 
 /** The answer to anything that is not an AiFilmsError (or has a code this copy does not know). */

@@ -54,6 +54,7 @@ export type ErrorReason =
   // generic
   | "rate-limited"
   | "upload-quota"
+  | "watchlist-full"
   | "method-not-allowed"
   | "cross-site"
   | "conflict"
