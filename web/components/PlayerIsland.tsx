@@ -9,6 +9,9 @@
  * A film Livepeer Studio serves (`livepeer` set) plays its full version from Livepeer's CDN
  * instead, under a JWT playback policy: the token comes from our server (the same entitlement
  * check as the key server), is sent with every HLS request and is renewed before it expires.
+ *
+ * Captions and dubs (EXT-X-MEDIA renditions) get a menu under the video (TracksMenu.tsx); the
+ * viewer's choice is remembered, and the preview carries the captions too.
  */
 import * as Player from "@livepeer/react/player";
 import type { Src } from "@livepeer/react";
@@ -17,6 +20,7 @@ import { ACCESS_CHANGED } from "@/lib/client/events";
 import { sessionExpired } from "@/lib/client/session";
 import { HEARTBEAT_INTERVAL_MS } from "@/lib/config";
 import { formatDuration } from "@/lib/format";
+import { TracksMenu, useTracks } from "./TracksMenu";
 
 export interface PlayerProps {
   filmId: string;
@@ -203,6 +207,10 @@ export default function PlayerIsland(props: PlayerProps) {
     }
   }, [mode, props.durationSeconds, props.resumeAt, storageKey]);
 
+  const tracks = useTracks();
+  const resetTracks = tracks.reset;
+  useEffect(() => resetTracks, [src, resetTracks]);
+
   const setVideo = useCallback((el: HTMLVideoElement | null) => {
     videoRef.current = el;
   }, []);
@@ -243,6 +251,7 @@ export default function PlayerIsland(props: PlayerProps) {
               onEnded={onStopped}
               onLoadedMetadata={onLoadedMetadata}
               hlsConfig={{
+                ...tracks.config,
                 // Same-origin requests carry cookies anyway; say so explicitly for key requests
                 // in case the gateway is ever served from another origin.
                 xhrSetup(xhr: XMLHttpRequest, url: string) {
@@ -307,6 +316,7 @@ export default function PlayerIsland(props: PlayerProps) {
           This film&apos;s video is not available yet.
         </div>
       )}
+      {src && <TracksMenu tracks={tracks} />}
       <div className="player-bar">
         <span className="player-mode" data-testid="player-mode">
           {mode === "full" ? "Full film" : `Free preview${props.previewSeconds ? ` · first ${formatDuration(props.previewSeconds)}` : ""}`}

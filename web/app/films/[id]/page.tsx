@@ -8,6 +8,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { toFilmId } from "@ai-films/core/domain";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
+import WatchlistButton from "@/components/WatchlistButton";
 import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
 import { accessNow } from "@/lib/server/access";
 import { resumePosition } from "@/lib/server/account";
@@ -15,6 +16,7 @@ import { getFilm, type FilmDetail } from "@/lib/server/catalog";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { livepeerPlaybackUrl } from "@/lib/server/services";
 import { currentSession } from "@/lib/server/session";
+import { onWatchlist } from "@/lib/server/viewerRows";
 
 export const dynamic = "force-dynamic";
 
@@ -49,6 +51,7 @@ export default async function FilmPage({ params }: Params) {
     chainProblem = "The chain is not answering, so buying and the full film are unavailable for now.";
   }
   if (session) resumeAt = await resumePosition(session.address, film.filmId).catch(() => null);
+  const saved = session ? await onWatchlist(session.address, film.filmId).catch(() => false) : false;
 
   const root = film.hlsCid ? `/ipfs/${film.hlsCid}` : null;
   const entitled = session !== null && access !== "none";
@@ -91,6 +94,7 @@ export default async function FilmPage({ params }: Params) {
             {formatDuration(film.durationSeconds)}
             {film.genre && <> · {film.genre}</>}
           </p>
+          {session && <WatchlistButton filmId={film.filmId} initiallyOn={saved} />}
         </div>
 
         {film.aiTools.length > 0 && (
