@@ -207,9 +207,9 @@ export default function PlayerIsland(props: PlayerProps) {
     }
   }, [mode, props.durationSeconds, props.resumeAt, storageKey]);
 
+  // Not reset when the source changes: the player's effect builds the new hls.js (which reports
+  // itself) before this component's effects would run, so a reset here would drop it.
   const tracks = useTracks();
-  const resetTracks = tracks.reset;
-  useEffect(() => resetTracks, [src, resetTracks]);
 
   const setVideo = useCallback((el: HTMLVideoElement | null) => {
     videoRef.current = el;

@@ -59,7 +59,14 @@ export function useTracks() {
   const [caption, setCaption] = useState(OFF);
   const [dub, setDub] = useState(ORIGINAL);
   // Made once: the player builds a new hls.js per source, and each one reports itself here.
-  const [config] = useState(() => captureHls((instance) => setHls(instance)));
+  // A new instance (preview ↔ full film) starts with no tracks until its manifest lists them.
+  const [config] = useState(() =>
+    captureHls((instance) => {
+      setCaptions([]);
+      setAudio([]);
+      setHls(instance);
+    }),
+  );
 
   const applyCaption = useCallback((instance: Hls, value: string) => {
     const index = value === OFF ? -1 : instance.subtitleTracks.findIndex((t) => t.lang === value);
@@ -102,14 +109,7 @@ export function useTracks() {
     if (hls) applyAudio(hls, value);
   };
 
-  /** A new source (preview ↔ full film): the next instance reports itself. */
-  const reset = useCallback(() => {
-    setHls(null);
-    setCaptions([]);
-    setAudio([]);
-  }, []);
-
-  return { config, captions, audio, caption, dub, chooseCaption, chooseAudio, reset };
+  return { config, captions, audio, caption, dub, chooseCaption, chooseAudio };
 }
 
 export function TracksMenu({ tracks }: { tracks: ReturnType<typeof useTracks> }) {
