@@ -23,6 +23,7 @@ import {
   type JobStatus,
   livepeerIngestFromEnv,
   ingestFile,
+  parseTrackArg,
   type IngestResult,
 } from "@ai-films/core/media";
 
@@ -31,12 +32,18 @@ const USAGE = `AI Films media — transcode, encrypt and store a film on IPFS.
 Usage:
   npm run media -- ingest <file> --title TITLE --creator ADDRESS [--description TEXT] [--genre GENRE]
                                  [--ai-tools a,b,c] [--preview-seconds N] [--key-id ID] [--free] [--json]
+                                 [--captions LANG[:LABEL]=FILE.vtt]… [--audio LANG[:LABEL]=FILE]…
   npm run media -- status <jobId> [--json]
 
 ingest prints progress on stderr and, on its last stdout line, one JSON object:
   {"metadataCid", "hlsCid", "durationSeconds", "renditions", "previewSeconds", …}
 Mint the listing with tokenURI ipfs://<metadataCid> from the --creator wallet: the film's key (or
 Livepeer playback id) is bound to it, and a listing minted by any other wallet unlocks nothing.
+
+--captions (repeatable) adds a WebVTT caption track, --audio (repeatable) a dub, each with a BCP 47
+language code and an optional menu label (default: the language's own name), e.g.
+  --captions en=film.en.vtt --captions "pt-BR:Português=film.pt.vtt" --audio es=film.es.m4a
+Captions must be valid WebVTT ending within the film; a dub must last as long as the film (±1 s).
 
 With LIVEPEER_API_KEY set, Livepeer Studio transcodes and serves the full film (JWT playback);
 the poster and free preview still go to IPFS, and hlsCid is their directory. The JSON adds
@@ -57,6 +64,8 @@ const OPTIONS = {
   "key-id": { type: "string" },
   free: { type: "boolean" },
   json: { type: "boolean" },
+  captions: { type: "string", multiple: true },
+  audio: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -80,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
   throw new UsageError(`Unknown command "${command}" (expected ingest or status).`);
 }
 
-async function ingest(args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
+async function ingest(args: string[], values: Record<string, string | boolean | string[] | undefined>): Promise<number> {
   if (args.length !== 1) throw new UsageError("ingest takes exactly one file: npm run media -- ingest <file> --title TITLE.");
   if (typeof values.title !== "string") throw new UsageError("--title is required.");
   if (typeof values.creator !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(values.creator)) {
@@ -100,6 +109,10 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
           .filter((s) => s !== "")
       : [];
   const keyId = typeof values["key-id"] === "string" ? values["key-id"] : undefined;
+  const tracks = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
+  // Malformed LANG=FILE arguments are refused as media input errors (exit 2) by the pipeline's codes.
+  const captions = tracks(values.captions).map((arg) => parseTrackArg("captions", arg));
+  const audio = tracks(values.audio).map((arg) => parseTrackArg("audio", arg));
   const livepeer = livepeerIngestFromEnv(values.free === true);
   if (livepeer && keyId !== undefined) {
     throw new UsageError("--key-id re-uses a local AES key; with LIVEPEER_API_KEY set no key is involved (unset it to re-ingest locally).");
@@ -145,6 +158,8 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
         keyId,
         livepeer,
         ingester: values.creator,
+        captions,
+        audio,
       },
     );
     bar?.update(100, { stage: "done".padEnd(9) });
@@ -166,6 +181,8 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
         `poster    ipfs://${result.hlsCid}/${result.posterPath}`,
         `duration  ${result.durationSeconds} s, renditions ${result.renditions.map((h) => `${h}p`).join(" ")}`,
       );
+      if (result.captions) lines.push(`captions  ${result.captions.join(" ")}`);
+      if (result.audio) lines.push(`audio     original ${result.audio.join(" ")} (encrypted like the video)`);
       if (result.keyId) lines.push(`key id    ${result.keyId}`);
       process.stdout.write(lines.join("\n") + "\n");
     }

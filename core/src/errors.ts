@@ -93,6 +93,8 @@ export const ERROR_CODES = {
     TRUNCATED: "The file stops before its own end: an interrupted copy or upload.",
     UNSUPPORTED: "A video that cannot be transcoded as given (no duration, too small, too long…).",
     INVALID_METADATA: "Listing metadata (title, description…) that fails validation.",
+    INVALID_CAPTIONS: "A caption file that is not valid WebVTT, has a cue past the film's end, or a bad language/label.",
+    INVALID_AUDIO_TRACK: "An extra audio track that is not audio, lasts other than the film, or has a bad language/label.",
     TRANSCODE_FAILED: "ffmpeg failed or was killed mid-job.",
     IPFS_FAILED: "Adding the output to IPFS failed.",
     LIVEPEER_FAILED: "Livepeer Studio refused, failed or timed out uploading or transcoding the film.",
@@ -144,6 +146,7 @@ export const ERROR_CODES = {
     "too-large": "An upload larger than MEDIA_MAX_UPLOAD_BYTES.",
     "rate-limited": "Too many requests of one kind from one address or wallet (serving/rateLimits.ts).",
     "upload-quota": "The creator's unfinished uploads already hold their quota of disk.",
+    "watchlist-full": "The viewer's watchlist holds its maximum number of films.",
   },
 } as const;
 

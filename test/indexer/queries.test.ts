@@ -11,7 +11,13 @@ import type { IpfsStore } from "@ai-films/core/ipfs";
 import {
   QueryInputError,
   accountOverview,
+  addToWatchlist,
   aiTools,
+  continueWatchingFilms,
+  isOnWatchlist,
+  removeFromWatchlist,
+  watchlistFilms,
+  MAX_WATCHLIST,
   creatorOverview,
   currentPeriod,
   filmDurationSeconds,
@@ -234,6 +240,46 @@ describe("Indexer read models", function () {
           history: [],
           continueWatching: [],
         });
+      });
+
+      it("gives a signed-in viewer's catalogue rows: continue watching from the ledger's positions", async () => {
+        const rows = await continueWatchingFilms(db, world.v1.address, { nowSeconds: inPeriod0 });
+        expect(rows.map((f) => [f.filmId, f.title, f.positionSeconds])).to.deep.equal([
+          ["1", "Neon Tides", 120],
+          ["3", "Glass Garden", 600],
+        ]); // Paper Moon was finished: not in the row
+        expect(await continueWatchingFilms(db, "0x" + "ab".repeat(20), { nowSeconds: inPeriod0 })).to.deep.equal([]); // never watched
+        expect(ids(await continueWatchingFilms(db, world.v1.address, { nowSeconds: inPeriod0, limit: 1 }))).to.deep.equal(["1"]);
+      });
+
+      it("keeps a watchlist per viewer: add (idempotent), remove, newest first, listed films only", async () => {
+        const viewer = world.v3.address;
+        expect(await addToWatchlist(db, viewer, "3", 100)).to.equal("added");
+        expect(await addToWatchlist(db, viewer, 1n, 200)).to.equal("added");
+        expect(await addToWatchlist(db, viewer, "1", 300)).to.equal("already");
+        expect(await addToWatchlist(db, viewer, "5", 400)).to.equal("added"); // paused: kept, but not shown
+        expect(await addToWatchlist(db, viewer, "999", 500)).to.equal("unknown-film");
+        expect(ids(await watchlistFilms(db, viewer, { nowSeconds: inPeriod0 }))).to.deep.equal(["1", "3"]);
+        expect(await isOnWatchlist(db, viewer.toUpperCase().replace("0X", "0x"), "3")).to.equal(true);
+        expect(await isOnWatchlist(db, world.v1.address, "3")).to.equal(false); // another viewer's list is theirs
+        expect(await removeFromWatchlist(db, viewer, "3")).to.equal("removed");
+        expect(await removeFromWatchlist(db, viewer, "3")).to.equal("absent");
+        expect(ids(await watchlistFilms(db, viewer, { nowSeconds: inPeriod0 }))).to.deep.equal(["1"]);
+        for (const bad of ["0", "-1", "abc", "1e3"]) {
+          expect(await addToWatchlist(db, viewer, bad, 1).catch((e) => e), bad).to.be.instanceOf(QueryInputError);
+        }
+        expect(await addToWatchlist(db, "not an address", "1", 1).catch((e) => e)).to.be.instanceOf(QueryInputError);
+      });
+
+      it("caps a watchlist at MAX_WATCHLIST films", async () => {
+        const viewer = "0x" + "cd".repeat(20);
+        await db.query("INSERT INTO watchlist (viewer, film_id, added_at) SELECT $1, 1000 + g, g FROM generate_series(1, $2::int) g", [
+          viewer,
+          MAX_WATCHLIST,
+        ]);
+        expect(await addToWatchlist(db, viewer, "1", 1)).to.equal("full");
+        await removeFromWatchlist(db, viewer, "1001");
+        expect(await addToWatchlist(db, viewer, "1", 1)).to.equal("added");
       });
 
       it("builds the creator studio: films with their numbers and per-period series", async () => {

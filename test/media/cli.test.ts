@@ -93,4 +93,42 @@ describe("media CLI", function () {
       expect(unbound.stderr).to.include("--creator ADDRESS is required");
     }
   });
+
+  it("takes --captions and --audio tracks, and refuses bad ones with their code (exit 2)", async function () {
+    const clip = await makeClip(join(tmp.path, "tracks.mp4"), { seconds: 5 });
+    writeFileSync(join(tmp.path, "en.vtt"), "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n");
+    writeFileSync(join(tmp.path, "bad.vtt"), "WEBVTT\n\n00:00:01.000 --> 00:00:09.000\nToo long\n");
+    const run = await cli([
+      "ingest",
+      clip,
+      "--title",
+      "Tracks",
+      "--creator",
+      CREATOR,
+      "--captions",
+      `en=${join(tmp.path, "en.vtt")}`,
+      "--audio",
+      `es:Doblaje=${clip}`,
+      "--json",
+    ]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(lastJson(run.stdout)).to.deep.include({ captions: ["en"], audio: ["es"] });
+
+    const bad = await cli([
+      "ingest",
+      clip,
+      "--title",
+      "Tracks",
+      "--creator",
+      CREATOR,
+      "--captions",
+      `en=${join(tmp.path, "bad.vtt")}`,
+      "--json",
+    ]);
+    expect(bad.code).to.equal(2);
+    expect(lastJson(bad.stdout).error.code).to.equal("INVALID_CAPTIONS");
+    const malformed = await cli(["ingest", clip, "--title", "Tracks", "--creator", CREATOR, "--audio", "dub.m4a", "--json"]);
+    expect(malformed.code).to.equal(2);
+    expect(lastJson(malformed.stdout).error.code).to.equal("INVALID_AUDIO_TRACK");
+  });
 });

@@ -145,6 +145,8 @@ const jsonValue = fc.oneof(
     uploadId: nastyString,
     title: nastyString,
     price: nastyString,
+    on: fc.oneof(fc.boolean(), nastyString),
+    captions: fc.array(fc.record({ uploadId: nastyString, language: nastyString, label: nastyString }), { maxLength: 3 }),
     jsonrpc: fc.constantFrom("2.0", "1.0"),
     method: fc.constantFrom("eth_chainId", "eth_blockNumber", "eth_sendTransaction", "evm_mine", "hardhat_setBalance", "eth_call"),
     params: fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
@@ -268,6 +270,7 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
       "/api/heartbeat/key",
       "/api/relay/purchase",
       "/api/uploads/[[...id]]",
+      "/api/watchlist",
       "/ipfs/[cid]/[[...path]]",
     ]);
     for (const { file } of routes) expect(existsSync(file)).to.equal(true);

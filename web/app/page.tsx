@@ -1,11 +1,15 @@
 /**
  * The catalogue: trending this period (ranked by the audience's unique views, then watch time,
  * from the ledger), new releases, and search / filters as plain GET parameters, so the page is
- * fully server-rendered and works before any JavaScript arrives.
+ * fully server-rendered and works before any JavaScript arrives. A signed-in viewer also gets
+ * their own rows first: "Continue watching" (films left part-way) and their watchlist.
  */
 import Link from "next/link";
 import { FilmCard } from "@/components/FilmCard";
+import { VIEWER_STRINGS } from "@/components/viewerStrings";
 import { aiTools, genres, listFilms, type FilmSummary } from "@/lib/server/catalog";
+import { currentSession } from "@/lib/server/session";
+import { viewerRows } from "@/lib/server/viewerRows";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +30,9 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   let genreList: string[] = [];
   let toolList: string[] = [];
   let failure: string | null = null;
+  let mine: Awaited<ReturnType<typeof viewerRows>> | null = null;
+  const session = filtering ? null : await currentSession();
+  if (session) mine = await viewerRows(session.address).catch(() => null);
   try {
     [genreList, toolList] = await Promise.all([genres(), aiTools()]);
     if (filtering) {
@@ -91,6 +98,10 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
         />
       ) : (
         <>
+          {mine && mine.continueWatching.length > 0 && (
+            <Row title={VIEWER_STRINGS.continueWatching} films={mine.continueWatching} testId="continue-watching" priority />
+          )}
+          {mine && mine.watchlist.length > 0 && <Row title={VIEWER_STRINGS.watchlist} films={mine.watchlist} testId="watchlist" />}
           {trending.length > 0 && <Row title="Trending this month" films={trending} testId="trending" priority />}
           <Row
             title="New releases"

@@ -9,6 +9,9 @@
  * A film Livepeer Studio serves (`livepeer` set) plays its full version from Livepeer's CDN
  * instead, under a JWT playback policy: the token comes from our server (the same entitlement
  * check as the key server), is sent with every HLS request and is renewed before it expires.
+ *
+ * Captions and dubs (EXT-X-MEDIA renditions) get a menu under the video (TracksMenu.tsx); the
+ * viewer's choice is remembered, and the preview carries the captions too.
  */
 import * as Player from "@livepeer/react/player";
 import type { Src } from "@livepeer/react";
@@ -18,6 +21,7 @@ import { forgetHeartbeatKey, loadHeartbeatKey, signBeat } from "@/lib/client/hea
 import { sessionExpired } from "@/lib/client/session";
 import { HEARTBEAT_INTERVAL_MS } from "@/lib/config";
 import { formatDuration } from "@/lib/format";
+import { TracksMenu, useTracks } from "./TracksMenu";
 
 export interface PlayerProps {
   filmId: string;
@@ -220,6 +224,10 @@ export default function PlayerIsland(props: PlayerProps) {
     }
   }, [mode, props.durationSeconds, props.resumeAt, storageKey]);
 
+  // Not reset when the source changes: the player's effect builds the new hls.js (which reports
+  // itself) before this component's effects would run, so a reset here would drop it.
+  const tracks = useTracks();
+
   const setVideo = useCallback((el: HTMLVideoElement | null) => {
     videoRef.current = el;
   }, []);
@@ -260,6 +268,7 @@ export default function PlayerIsland(props: PlayerProps) {
               onEnded={onStopped}
               onLoadedMetadata={onLoadedMetadata}
               hlsConfig={{
+                ...tracks.config,
                 // Same-origin requests carry cookies anyway; say so explicitly for key requests
                 // in case the gateway is ever served from another origin.
                 xhrSetup(xhr: XMLHttpRequest, url: string) {
@@ -324,6 +333,7 @@ export default function PlayerIsland(props: PlayerProps) {
           This film&apos;s video is not available yet.
         </div>
       )}
+      {src && <TracksMenu tracks={tracks} />}
       <div className="player-bar">
         <span className="player-mode" data-testid="player-mode">
           {mode === "full" ? "Full film" : `Free preview${props.previewSeconds ? ` · first ${formatDuration(props.previewSeconds)}` : ""}`}

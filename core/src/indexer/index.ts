@@ -25,6 +25,17 @@ export {
 } from "./queries/catalogue.ts";
 export { filmOfContentKey, filmOfLivepeerPlayback, livepeerPlaybackOfFilm } from "./queries/playback.ts";
 export { accountOverview, type AccountOverview, type AccountHistoryEntry, type FilmRef } from "./queries/account.ts";
+export {
+  addToWatchlist,
+  removeFromWatchlist,
+  isOnWatchlist,
+  watchlistFilms,
+  continueWatchingFilms,
+  leftPartWay,
+  MAX_WATCHLIST,
+  type WatchlistChange,
+  type ContinueWatchingFilm,
+} from "./queries/viewerRows.ts";
 export { creatorOverview, type CreatorOverview, type CreatorFilm, type CreatorPeriod } from "./queries/creator.ts";
 export {
   periodsOverview,

@@ -14,7 +14,7 @@
 import { createCipheriv, createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeMasterPlaylist, writeMediaPlaylist, type VariantEntry } from "./playlist.ts";
+import { writeMasterPlaylist, writeMediaPlaylist, type MasterAlternates, type VariantEntry } from "./playlist.ts";
 import type { TranscodedRendition } from "./transcode.ts";
 
 export interface EncryptOptions {
@@ -23,6 +23,8 @@ export interface EncryptOptions {
   /** Key URI written into playlists; default `/api/keys/<keyId>` (env MEDIA_KEY_URI_BASE overrides the prefix). */
   keyUri?: string;
   frameRate: number;
+  /** Captions and dubs the master playlist lists beside the variants (already written). */
+  alternates?: MasterAlternates;
   onProgress?: (percent: number) => void;
 }
 
@@ -72,7 +74,7 @@ export async function encryptLadder(
     await writeFile(join(outDir, r.name, "index.m3u8"), text);
     variants.push(variantEntry(`${r.name}/index.m3u8`, r, sizes, options.frameRate));
   }
-  await writeFile(join(outDir, "master.m3u8"), writeMasterPlaylist(variants));
+  await writeFile(join(outDir, "master.m3u8"), writeMasterPlaylist(variants, options.alternates));
   return variants;
 }
 

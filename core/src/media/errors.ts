@@ -18,6 +18,8 @@ const INPUT_CODES: ReadonlySet<MediaErrorCode> = new Set([
   "TRUNCATED",
   "UNSUPPORTED",
   "INVALID_METADATA",
+  "INVALID_CAPTIONS",
+  "INVALID_AUDIO_TRACK",
 ]);
 
 export class MediaError extends AiFilmsError<"media"> {

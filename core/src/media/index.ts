@@ -29,4 +29,7 @@ export {
 export { ingestFile, maxUploadBytesFromEnv, type IngestOptions, type IngestResult } from "./pipeline.ts";
 export { livepeerIngestFromEnv, livepeerProfiles, type LivepeerIngestOptions } from "./livepeerIngest.ts";
 export { createUploadService, type FinishedUpload, type UploadService } from "./uploads.ts";
-export { parseMasterPlaylist, parseMediaPlaylist } from "./playlist.ts";
+export { parseMasterMedia, parseMasterPlaylist, parseMediaPlaylist } from "./playlist.ts";
+export { normaliseTracks, parseTrackArg, type TrackInput, type TrackKind, type TrackSpec } from "./tracks.ts";
+export { parseCaptions, readCaptions, type CaptionTrack } from "./captions.ts";
+export { checkAudioTrack } from "./audioTracks.ts";

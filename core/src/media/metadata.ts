@@ -66,6 +66,19 @@ export interface FilmFacts {
    * the original uploaded file (free films only).
    */
   livepeer?: LivepeerFacts;
+  /** Caption tracks (WebVTT renditions in the master playlists), and dubs (encrypted audio renditions). */
+  captions?: CaptionFacts[];
+  audioTracks?: AudioTrackFacts[];
+}
+
+export interface AudioTrackFacts {
+  language: string;
+  label: string;
+}
+
+export interface CaptionFacts extends AudioTrackFacts {
+  /** The subtitle playlist relative to master.m3u8 (and to preview/master.m3u8, which carries it too). */
+  playlist: string;
 }
 
 export interface LivepeerFacts {
@@ -92,6 +105,9 @@ export interface FilmMetadata {
     keyId?: string;
     /** Livepeer path only. */
     livepeer?: LivepeerFacts;
+    /** Present only when the film has them (so films without them keep their metadata bytes). */
+    captions?: CaptionFacts[];
+    audioTracks?: AudioTrackFacts[];
   };
 }
 
@@ -130,6 +146,10 @@ export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
             },
           }
         : { encryption: "AES-128" as const, keyId: film.keyId }),
+      ...(film.captions?.length
+        ? { captions: film.captions.map((c) => ({ language: c.language, label: c.label, playlist: c.playlist })) }
+        : {}),
+      ...(film.audioTracks?.length ? { audioTracks: film.audioTracks.map((a) => ({ language: a.language, label: a.label })) } : {}),
     },
   };
 }

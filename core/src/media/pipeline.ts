@@ -2,8 +2,9 @@
  * The ingest pipeline: a video file and the creator's listing text in, the metadata CID the
  * creator mints with out. Stages, in order (each one a module):
  *
- *   upload (done by uploads.ts, or a local file) → probe → transcode (ladder + poster)
- *   → encrypt (+ the free preview) → ipfs (the output directory) → metadata (ERC-721 JSON to IPFS)
+ *   upload (done by uploads.ts, or a local file) → probe (+ the captions and dubs checked)
+ *   → transcode (ladder + poster + dubs; captions segmented) → encrypt (+ the free preview)
+ *   → ipfs (the output directory) → metadata (ERC-721 JSON to IPFS)
  *
  * Failure at any point — bad input, ffmpeg crashing, cancellation, IPFS — leaves nothing behind:
  * the job's work directory is removed, a key created for it is deleted, and no metadata CID exists,
@@ -22,6 +23,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { isIpfsError, openIpfs, type IpfsStore } from "../ipfs/index.ts";
+import { checkAudioTrack, encryptAudioTrack, transcodeAudioTrack, type AudioTrack } from "./audioTracks.ts";
+import { mpegtsStart, readCaptions, SUBTITLES_DIR, writeSubtitleRendition, type CaptionTrack } from "./captions.ts";
 import { defaultKeyUri, encryptLadder } from "./encrypt.ts";
 import { MediaError, toMediaError } from "./errors.ts";
 import { Job, type JobRegistry } from "./jobs.ts";
@@ -31,7 +34,8 @@ import { ingestViaLivepeer, type LivepeerIngestOptions } from "./livepeerIngest.
 import { buildMetadata, parseListing, serializeMetadata, type ListingInputRaw } from "./metadata.ts";
 import { DEFAULT_PREVIEW_SECONDS, writePreview } from "./preview.ts";
 import { probeFile } from "./probe.ts";
-import { makePoster, transcodeLadder } from "./transcode.ts";
+import { DEFAULT_SEGMENT_SECONDS, makePoster, transcodeLadder } from "./transcode.ts";
+import { normaliseTracks, type TrackInput } from "./tracks.ts";
 import { dataPath } from "../paths.ts";
 
 export const DEFAULT_WORK_DIR = dataPath("media", "work");
@@ -81,6 +85,10 @@ export interface IngestOptions {
    * (see livepeerIngest.ts). `free` must be true only for a film listed at price 0.
    */
   livepeer?: LivepeerIngestOptions;
+  /** WebVTT caption files (see captions.ts); checked before any transcoding. */
+  captions?: TrackInput[];
+  /** Dubs (see audioTracks.ts), encrypted with the film's key. */
+  audio?: TrackInput[];
 }
 
 export interface IngestResult {
@@ -93,6 +101,9 @@ export interface IngestResult {
   /** Rendition heights (short side), highest first. */
   renditions: number[];
   previewSeconds: number;
+  /** Languages of the caption tracks and dubs, in the order given. */
+  captions?: string[];
+  audio?: string[];
   /** The film's AES-128 key (local path); absent on the Livepeer path, which creates none. */
   keyId?: string;
   /** The Livepeer path: the asset the full film plays from (hlsCid then holds only poster + preview). */
@@ -119,6 +130,8 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
     // Validate the text first: a typo in the title should not cost a transcode.
     const listing = parseListing(meta);
     const ingester = options.ingester === undefined ? undefined : ingesterAddress(options.ingester);
+    const captionSpecs = normaliseTracks("captions", options.captions ?? []);
+    const audioSpecs = normaliseTracks("audio", options.audio ?? []);
     const source = resolve(path);
 
     job.startStage("upload");
@@ -133,7 +146,15 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
     const frameRate = outputFrameRate(probe.frameRate);
     const ladder = chooseLadder({ width: probe.width, height: probe.height, frameRate });
 
+    // Captions and dubs are checked against the film's length before any transcoding time is spent.
+    const captions: CaptionTrack[] = [];
+    for (const spec of captionSpecs) captions.push(await readCaptions(spec, probe.durationSeconds));
+    for (const spec of audioSpecs) await checkAudioTrack(spec, probe.durationSeconds, signal);
+
     if (options.livepeer) {
+      if (captions.length > 0 || audioSpecs.length > 0) {
+        throw new MediaError("UNSUPPORTED", "Captions and extra audio tracks are not yet supported for films transcoded by Livepeer.");
+      }
       if (options.keyId !== undefined) throw new MediaError("INTERNAL", "A key id makes no sense for a film transcoded by Livepeer.");
       const out = await ingestViaLivepeer({
         job: job as Job<unknown>,
@@ -184,6 +205,22 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
       onProgress: (percent) => job.progress(percent * 0.97),
     });
     await makePoster(source, probe, ladder[0], join(outDir, POSTER_NAME), signal);
+    const dubs: AudioTrack[] = [];
+    for (const spec of audioSpecs) {
+      job.throwIfCancelled();
+      const segmentSeconds = options.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
+      dubs.push(
+        await transcodeAudioTrack(spec, plainDir, { filmSeconds: probe.durationSeconds, segmentSeconds, signal, onSpawn: options.onSpawn }),
+      );
+    }
+    const windows = renditions[0].playlist.segments;
+    const start = captions.length > 0 ? await mpegtsStart(join(plainDir, renditions[0].name, windows[0].uri), signal) : 0;
+    const subtitles = [];
+    for (const track of captions) {
+      const uri = `${SUBTITLES_DIR}/${track.language}/index.m3u8`;
+      const playlist = await writeSubtitleRendition(track, join(outDir, SUBTITLES_DIR, track.language), windows, start);
+      subtitles.push({ language: track.language, label: track.label, uri, playlist });
+    }
 
     job.startStage("encrypt");
     let key: Buffer;
@@ -196,14 +233,26 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
       createdKeyId = keyId;
       await options.onKeyCreated?.(keyId);
     }
+    for (const dub of dubs) await encryptAudioTrack(dub, plainDir, outDir, { key, keyId, keyUri: defaultKeyUri(keyId) });
     await encryptLadder(plainDir, outDir, renditions, {
       key,
       keyId,
       keyUri: defaultKeyUri(keyId),
       frameRate,
+      alternates: {
+        subtitles: subtitles.map(({ language, label, uri }) => ({ language, label, uri })),
+        audio: dubs.map((dub) => ({ language: dub.language, label: dub.label, uri: `${dub.name}/index.m3u8` })),
+      },
       onProgress: (percent) => job.progress(percent * 0.9),
     });
-    const preview = await writePreview(plainDir, outDir, renditions, options.previewSeconds ?? DEFAULT_PREVIEW_SECONDS, frameRate);
+    const preview = await writePreview(
+      plainDir,
+      outDir,
+      renditions,
+      options.previewSeconds ?? DEFAULT_PREVIEW_SECONDS,
+      frameRate,
+      subtitles,
+    );
     // The plain segments are the whole film unencrypted: gone before anything is published.
     await rm(plainDir, { recursive: true, force: true });
     job.throwIfCancelled();
@@ -223,6 +272,8 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
       renditions: renditionHeights,
       previewSeconds: preview.previewSeconds,
       keyId,
+      captions: subtitles.map(({ language, label, uri }) => ({ language, label, playlist: uri })),
+      audioTracks: dubs.map(({ language, label }) => ({ language, label })),
     });
     const metadataCid = await ipfs.addBytes(serializeMetadata(metadata));
     await keyStore.attach(keyId, { metadataCid, hlsCid });
@@ -235,6 +286,8 @@ export async function ingestFile(path: string, meta: ListingInputRaw, options: I
       durationSeconds,
       renditions: renditionHeights,
       previewSeconds: preview.previewSeconds,
+      ...(captions.length > 0 ? { captions: captions.map((c) => c.language) } : {}),
+      ...(dubs.length > 0 ? { audio: dubs.map((d) => d.language) } : {}),
       keyId,
       posterPath: POSTER_NAME,
       outputBytes,

@@ -88,12 +88,47 @@ export interface VariantEntry {
   codecs: string;
 }
 
-export function writeMasterPlaylist(variants: VariantEntry[]): string {
+/** A caption or dub listed beside the variants (EXT-X-MEDIA); language and label are validated by tracks.ts. */
+export interface AlternateRendition {
+  language: string;
+  label: string;
+  /** Media playlist, relative to the master. */
+  uri: string;
+}
+
+export interface MasterAlternates {
+  subtitles?: AlternateRendition[];
+  audio?: AlternateRendition[];
+}
+
+export const SUBTITLES_GROUP = "subs";
+export const AUDIO_GROUP = "audio";
+/** The menu entry for the sound muxed into the video, when dubs are offered beside it. */
+export const ORIGINAL_AUDIO_LABEL = "Original";
+
+export function writeMasterPlaylist(variants: VariantEntry[], alternates: MasterAlternates = {}): string {
   const out = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"];
+  const subtitles = alternates.subtitles ?? [];
+  const audio = alternates.audio ?? [];
+  if (audio.length > 0) {
+    // No URI: this rendition is the audio inside the variant streams (RFC 8216 §4.3.4.1).
+    out.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${AUDIO_GROUP}",NAME="${ORIGINAL_AUDIO_LABEL}",DEFAULT=YES,AUTOSELECT=YES`);
+    for (const a of audio) {
+      out.push(
+        `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${AUDIO_GROUP}",NAME="${a.label}",LANGUAGE="${a.language}",DEFAULT=NO,AUTOSELECT=YES,URI="${a.uri}"`,
+      );
+    }
+  }
+  for (const s of subtitles) {
+    out.push(
+      `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="${SUBTITLES_GROUP}",NAME="${s.label}",LANGUAGE="${s.language}",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="${s.uri}"`,
+    );
+  }
+  const groups = (audio.length > 0 ? `,AUDIO="${AUDIO_GROUP}"` : "") + (subtitles.length > 0 ? `,SUBTITLES="${SUBTITLES_GROUP}"` : "");
   for (const v of variants) {
     out.push(
       `#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth},AVERAGE-BANDWIDTH=${v.averageBandwidth},` +
-        `RESOLUTION=${v.width}x${v.height},FRAME-RATE=${v.frameRate.toFixed(3)},CODECS="${v.codecs}"`,
+        `RESOLUTION=${v.width}x${v.height},FRAME-RATE=${v.frameRate.toFixed(3)},CODECS="${v.codecs}"${groups}`,
       v.uri,
     );
   }
@@ -104,6 +139,21 @@ export function writeMasterPlaylist(variants: VariantEntry[]): string {
 export interface MasterVariant {
   uri: string;
   attributes: Record<string, string>;
+}
+
+/** The EXT-X-MEDIA entries of a master playlist, their attributes unquoted. */
+export function parseMasterMedia(text: string): Array<Record<string, string>> {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith("#EXT-X-MEDIA:"))
+    .map((line) => attributesOf(line.slice("#EXT-X-MEDIA:".length)));
+}
+
+function attributesOf(list: string): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const match of list.matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) attributes[match[1]] = match[2].replace(/^"|"$/g, "");
+  return attributes;
 }
 
 /** Just enough of a master playlist parser for tests and the serving side to list renditions. */

@@ -98,6 +98,8 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "media.TRUNCATED": { status: 409, reason: "truncated" },
   "media.UNSUPPORTED": { status: 400, reason: "unsupported" },
   "media.INVALID_METADATA": { status: 400, reason: "invalid-metadata" },
+  "media.INVALID_CAPTIONS": { status: 400, reason: "invalid-captions" },
+  "media.INVALID_AUDIO_TRACK": { status: 400, reason: "invalid-audio-track" },
   "media.TRANSCODE_FAILED": { status: 500, reason: "transcode-failed", message: "The film could not be transcoded; try again." },
   "media.IPFS_FAILED": { status: 503, reason: "ipfs-failed", message: IPFS_DOWN },
   "media.LIVEPEER_FAILED": { status: 503, reason: "livepeer-failed", message: LIVEPEER_DOWN },
@@ -140,6 +142,7 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "serving.too-large": { status: 413, reason: "too-large" },
   "serving.rate-limited": { status: 429, reason: "rate-limited" },
   "serving.upload-quota": { status: 413, reason: "upload-quota" },
+  "serving.watchlist-full": { status: 409, reason: "watchlist-full" },
 };
 
 /** The answer to anything that is not an AiFilmsError (or has a code this copy does not know). */

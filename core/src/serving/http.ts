@@ -45,6 +45,8 @@ export type ErrorReason =
   | "empty-file"
   | "not-media"
   | "no-video"
+  | "invalid-captions"
+  | "invalid-audio-track"
   | "truncated"
   | "unsupported"
   | "invalid-metadata"
@@ -62,6 +64,7 @@ export type ErrorReason =
   // generic
   | "rate-limited"
   | "upload-quota"
+  | "watchlist-full"
   | "method-not-allowed"
   | "cross-site"
   | "conflict"

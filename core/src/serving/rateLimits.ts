@@ -42,6 +42,8 @@ export const RATE_LIMITS = {
   studioJob: { ip: perHour(60), wallet: perHour(30) },
   /** GET /api/studio/jobs/<id>: the studio polls every 0.7 s. */
   studioJobStatus: { ip: perMinute(600), wallet: perMinute(300) },
+  /** GET/POST /api/watchlist: a viewer reads or changes their watchlist (a click each). */
+  watchlist: { ip: perMinute(120), wallet: perMinute(60) },
   /** POST /api/rpc: the browser's JSON-RPC relay (wagmi polls through it). */
   rpc: { ip: perMinute(1_200) },
   /** POST /api/rpc with eth_sendRawTransaction: transactions relayed to the chain. */

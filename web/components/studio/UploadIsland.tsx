@@ -13,6 +13,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { Upload, type DetailedError } from "tus-js-client";
+import { TrackFields, trackProblem, uploadTrack, type TrackDraft } from "./TrackFields";
 import { parseEventLogs, type Address } from "viem";
 import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
@@ -22,6 +23,12 @@ import { CHAIN_ID } from "@/lib/config";
 import { formatBytes, formatDollars, parseDollars } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
 import { WalletProviders } from "../wallet/WalletProviders";
+
+interface TrackRef {
+  uploadId: string;
+  language: string;
+  label?: string;
+}
 
 export interface UploadProps {
   listings: Address;
@@ -105,6 +112,9 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
   const [toolText, setToolText] = useState("");
   const [price, setPrice] = useState("1.00");
   const [formError, setFormError] = useState<{ code: string; message: string } | null>(null);
+  const [tracks, setTracks] = useState<TrackDraft[]>([]);
+  /** The uploaded tracks' ids with their languages, once sent: a retried job reuses them. */
+  const trackIds = useRef<{ captions: TrackRef[]; audio: TrackRef[] }>({ captions: [], audio: [] });
   const [phase, setPhase] = useState<Phase>({ kind: "form" });
   const uploadRef = useRef<Upload | null>(null);
   const pollRef = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -156,7 +166,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
     if (file.size > maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`;
     if (!title.trim()) return "Give the film a title.";
     if (priceUnits === null) return "Enter the price per view in dollars, e.g. 1.50 (0 makes the film free).";
-    return null;
+    return trackProblem(tracks);
   }
 
   function submit(event: React.FormEvent) {
@@ -173,6 +183,27 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
 
   async function upload(f: File) {
     setPhase({ kind: "uploading", percent: 0, bytes: 0, total: f.size });
+    // The tracks first (small files), so the job can start the moment the film has arrived.
+    try {
+      const sent: { captions: TrackRef[]; audio: TrackRef[] } = { captions: [], audio: [] };
+      for (const t of tracks) {
+        const ref = {
+          uploadId: await uploadTrack(t.file),
+          language: t.language.trim(),
+          ...(t.label.trim() ? { label: t.label.trim() } : {}),
+        };
+        sent[t.kind].push(ref);
+      }
+      trackIds.current = sent;
+    } catch {
+      setPhase({
+        kind: "failed",
+        code: "UPLOAD_FAILED",
+        message: "A caption or audio file could not be uploaded; try again.",
+        retry: "upload",
+      });
+      return;
+    }
     const up = new Upload(f, {
       endpoint: "/api/uploads",
       chunkSize: 8 * 1024 * 1024,
@@ -223,7 +254,16 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       method: "POST",
       headers: { "Content-Type": "application/json" },
       credentials: "same-origin",
-      body: JSON.stringify({ uploadId, title, description, genre, aiTools: tools, price: (priceUnits ?? 0n).toString() }),
+      body: JSON.stringify({
+        uploadId,
+        title,
+        description,
+        genre,
+        aiTools: tools,
+        price: (priceUnits ?? 0n).toString(),
+        captions: trackIds.current.captions,
+        audio: trackIds.current.audio,
+      }),
     }).catch(() => null);
     if (!res || !res.ok) {
       const { code, message } = await messageOf(res, "The server could not start processing the film. Try again.");
@@ -413,6 +453,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
             </small>
           </label>
         </div>
+        <TrackFields tracks={tracks} onChange={setTracks} disabled={busy} />
         <div className="field">
           <span>AI tools and models used</span>
           <ul className="chips" data-testid="upload-tools">

@@ -23,7 +23,9 @@ import {
   livepeerIngestFromEnv,
   MediaError,
   maxUploadBytesFromEnv,
+  normaliseTracks,
   parseListing,
+  type TrackInput,
   type IngestResult,
   type JobRecord,
   type JobStatus,
@@ -46,6 +48,8 @@ export const INPUT_ERROR_CODES = new Set([
   "TRUNCATED",
   "UNSUPPORTED",
   "INVALID_METADATA",
+  "INVALID_CAPTIONS",
+  "INVALID_AUDIO_TRACK",
   // Interrupted by a restart with its upload gone (or too often): only a new upload helps.
   "INTERRUPTED",
 ]);
@@ -136,6 +140,18 @@ async function locateMediaTools(): Promise<void> {
   }
 }
 
+/** A caption file or dub the creator uploaded (tus) beside the film, with its language and menu label. */
+export interface TrackUpload {
+  uploadId: string;
+  language: string;
+  label?: string;
+}
+
+export interface StudioTracks {
+  captions: TrackUpload[];
+  audio: TrackUpload[];
+}
+
 export interface StartJobInput {
   uploadId: string;
   title: string;
@@ -143,6 +159,43 @@ export interface StartJobInput {
   genre: string;
   aiTools: string[];
   price: bigint;
+  /** Optional extra tracks; each upload must be this creator's and finished. */
+  tracks?: StudioTracks;
+}
+
+const NO_TRACKS: StudioTracks = { captions: [], audio: [] };
+
+/**
+ * The files of a job's track uploads, checked like the film's upload (this creator's, finished).
+ * Language codes and labels are checked before anything is read, so a bad code costs no work.
+ */
+async function trackFiles(owner: string, tracks: StudioTracks): Promise<{ captions: TrackInput[]; audio: TrackInput[] }> {
+  normaliseTracks(
+    "captions",
+    tracks.captions.map((t) => ({ ...t, path: "" })),
+  );
+  normaliseTracks(
+    "audio",
+    tracks.audio.map((t) => ({ ...t, path: "" })),
+  );
+  const resolveOne = async (kind: "captions" | "audio", t: TrackUpload): Promise<TrackInput> => {
+    const code = kind === "captions" ? "INVALID_CAPTIONS" : "INVALID_AUDIO_TRACK";
+    if ((await uploadOwner(t.uploadId)) !== owner)
+      throw new MediaError(
+        code,
+        `No such upload for the ${t.language} ${kind === "captions" ? "captions" : "audio track"}: upload it again.`,
+      );
+    const finished = await uploads().finished(t.uploadId);
+    return { language: t.language, label: t.label, path: finished.path };
+  };
+  return {
+    captions: await Promise.all(tracks.captions.map((t) => resolveOne("captions", t))),
+    audio: await Promise.all(tracks.audio.map((t) => resolveOne("audio", t))),
+  };
+}
+
+function trackUploadIds(tracks: StudioTracks): string[] {
+  return [...tracks.captions, ...tracks.audio].map((t) => t.uploadId);
 }
 
 /**
@@ -160,6 +213,8 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
   const finished = await uploads().finished(input.uploadId);
   const listing = { title: input.title, description: input.description, genre: input.genre, aiTools: input.aiTools };
   parseListing(listing); // a typo in the title should not cost an upload's worth of transcoding
+  const tracks = input.tracks ?? NO_TRACKS;
+  const files = await trackFiles(who, tracks);
   // With LIVEPEER_API_KEY the full film goes to Livepeer Studio (JWT playback) and needs no key.
   // Only a film priced 0 may be exported to IPFS by Livepeer: the export is public and unencrypted.
   const livepeer = livepeerIngestFromEnv(input.price === 0n);
@@ -168,8 +223,19 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
   const keyStore = livepeer ? undefined : new KeyStore();
   const job = jobs().create<IngestResult>(input.title);
   const store = await jobStore();
-  await store.create(job, { owner: who, uploadId: input.uploadId, listing, price: input.price });
-  await runJob(store, job, { uploadId: input.uploadId, path: finished.path, listing, price: input.price, keyStore, ingester: who });
+  // The tracks ride in the stored listing (ignored by parseListing), so recovery can find them again.
+  const stored = trackUploadIds(tracks).length > 0 ? { ...listing, tracks } : listing;
+  await store.create(job, { owner: who, uploadId: input.uploadId, listing: stored, price: input.price });
+  await runJob(store, job, {
+    uploadId: input.uploadId,
+    path: finished.path,
+    listing,
+    price: input.price,
+    keyStore,
+    tracks,
+    files,
+    ingester: who,
+  });
   return job.id;
 }
 
@@ -177,8 +243,21 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
 async function runJob(
   store: MediaJobStore,
   job: Job<IngestResult>,
-  input: { uploadId: string; path: string; listing: StartJobInputText; price: bigint; keyStore: KeyStore | undefined; ingester: string },
+  input: {
+    uploadId: string;
+    path: string;
+    listing: StartJobInputText;
+    price: bigint;
+    keyStore: KeyStore | undefined;
+    tracks: StudioTracks;
+    files: { captions: TrackInput[]; audio: TrackInput[] };
+    ingester: string;
+  },
 ): Promise<void> {
+  const removeUploads = async () => {
+    await uploads().remove(input.uploadId);
+    for (const id of trackUploadIds(input.tracks)) await uploads().remove(id);
+  };
   const livepeer = livepeerIngestFromEnv(input.price === 0n);
   const tracker = store.track(job);
   const ipfs = await getIpfs();
@@ -190,16 +269,26 @@ async function runJob(
     ingester: input.ingester,
     livepeer,
     onKeyCreated: tracker.setKey,
+    captions: input.files.captions,
+    audio: input.files.audio,
   })
-    .then(() => uploads().remove(input.uploadId))
+    .then(removeUploads)
     .catch(async (error: unknown) => {
       const code = (error as { code?: string }).code ?? "INTERNAL";
-      if (INPUT_ERROR_CODES.has(code)) await uploads().remove(input.uploadId);
+      if (INPUT_ERROR_CODES.has(code)) await removeUploads();
       console.warn(`studio: job ${job.id} failed (${code}): ${(error as Error).message}`);
     });
 }
 
 type StartJobInputText = Pick<StartJobInput, "title" | "description" | "genre" | "aiTools">;
+
+/** The tracks startJob stored beside a job's listing (none for jobs from before tracks existed). */
+function storedTracks(listing: unknown): StudioTracks {
+  const tracks = (listing as { tracks?: Partial<StudioTracks> } | null)?.tracks;
+  const list = (value: unknown): TrackUpload[] =>
+    Array.isArray(value) ? value.filter((t): t is TrackUpload => typeof t?.uploadId === "string" && typeof t?.language === "string") : [];
+  return { captions: list(tracks?.captions), audio: list(tracks?.audio) };
+}
 
 /**
  * Resumes or ends the jobs a crash interrupted (their runner is gone): run when the server starts
@@ -222,6 +311,13 @@ export async function recoverInterruptedJobs(): Promise<void> {
         return "Its upload is no longer on the server: upload the film again.";
       }
       const price = record.price ?? 0n;
+      const tracks = storedTracks(record.listing);
+      let files;
+      try {
+        files = await trackFiles(record.owner, tracks);
+      } catch {
+        return "Its captions or audio tracks are no longer on the server: upload them again.";
+      }
       const keyStore = livepeerIngestFromEnv(price === 0n) ? undefined : new KeyStore();
       const job = jobs().create<IngestResult>(record.listing.title, record.id);
       await runJob(store, job, {
@@ -231,6 +327,8 @@ export async function recoverInterruptedJobs(): Promise<void> {
         price,
         keyStore,
         ingester: record.owner,
+        tracks,
+        files,
       });
       return true;
     },

@@ -2,6 +2,7 @@
 import type { Queryable } from "../../db/index.ts";
 import { viewerHistory } from "../../ledger/stats.ts";
 import { QueryInputError, address, displayTitle } from "./shared.ts";
+import { leftPartWay } from "./viewerRows.ts";
 
 export interface FilmRef {
   filmId: string;
@@ -80,11 +81,7 @@ export async function accountOverview(db: Queryable, viewer: string, nowSeconds:
       watchedSeconds: Number(e.watchedSeconds),
     };
   });
-  const continueWatching = history.filter((h) => {
-    if (h.positionSeconds === null || h.durationSeconds === null || !byId.has(h.filmId)) return false;
-    const tail = Math.max(10, h.durationSeconds * 0.05);
-    return h.positionSeconds >= 10 && h.positionSeconds < h.durationSeconds - tail;
-  });
+  const continueWatching = history.filter((h) => byId.has(h.filmId) && leftPartWay(h.positionSeconds, h.durationSeconds));
   const subscriptionEnd = sub?.end_at == null ? null : Number(sub.end_at);
   return {
     address: who,

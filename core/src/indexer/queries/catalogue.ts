@@ -13,6 +13,7 @@
  */
 import type { Queryable } from "../../db/index.ts";
 import {
+  CATALOGUE_VISIBLE,
   COPY_OF,
   FILM_COLUMNS,
   IS_COPY,
@@ -97,10 +98,8 @@ export interface ListFilmsOptions {
   offset?: number;
 }
 
-/** Listed: metadata read, sales on, and not a copy of another listing's film. */
-const CATALOGUE_VISIBLE = `f.metadata_status = 'ok' AND NOT f.sales_paused AND NOT ${IS_COPY}`;
-
-function toSummary(row: FilmRow): FilmSummary {
+/** A films row (FILM_COLUMNS + audience figures) as a catalogue card. */
+export function toSummary(row: FilmRow): FilmSummary {
   return {
     filmId: row.film_id,
     title: displayTitle(row.title, row.film_id),

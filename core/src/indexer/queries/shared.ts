@@ -74,6 +74,9 @@ export const COPY_OF = `(SELECT o.film_id::text FROM films o
     AND (CASE WHEN f.media_ingester IS NOT NULL THEN o.creator = f.media_ingester ELSE o.film_id < f.film_id END)
   ORDER BY o.film_id LIMIT 1)`;
 
+/** Listed in the catalogue (`films f`): metadata read, sales on, and not a copy of another listing's film. */
+export const CATALOGUE_VISIBLE = `f.metadata_status = 'ok' AND NOT f.sales_paused AND NOT ${IS_COPY}`;
+
 /** The title a page shows: the metadata's name, or "Film #<id>" while the metadata is not read. */
 export const displayTitle = (title: string | null, filmId: string) => title ?? `Film #${filmId}`;
 

@@ -9,6 +9,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { toFilmId } from "@ai-films/core/domain";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
+import WatchlistButton from "@/components/WatchlistButton";
 import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
 import { accessNow } from "@/lib/server/access";
 import { resumePosition } from "@/lib/server/account";
@@ -17,6 +18,7 @@ import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { livepeerPlaybackUrl } from "@/lib/server/services";
 import { sponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
+import { onWatchlist } from "@/lib/server/viewerRows";
 
 export const dynamic = "force-dynamic";
 
@@ -53,6 +55,7 @@ export default async function FilmPage({ params }: Params) {
   if (session) resumeAt = await resumePosition(session.address, film.filmId).catch(() => null);
   const sponsorship = await sponsorshipInfo();
   const gasless = sponsorship.gasless ? sponsorship.signedPurchases : null;
+  const saved = session ? await onWatchlist(session.address, film.filmId).catch(() => false) : false;
 
   const root = film.hlsCid ? `/ipfs/${film.hlsCid}` : null;
   const entitled = session !== null && access !== "none";
@@ -112,6 +115,7 @@ export default async function FilmPage({ params }: Params) {
               : this listing was not minted by the wallet that published the film, so it unlocks nothing and the catalogue does not list it.
             </p>
           )}
+          {session && <WatchlistButton filmId={film.filmId} initiallyOn={saved} />}
         </div>
 
         {film.aiTools.length > 0 && (
