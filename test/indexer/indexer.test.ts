@@ -144,6 +144,7 @@ describe("Chain indexer", function () {
       previewUri: `ipfs://${hlsCid}/preview/master.m3u8`,
       previewSeconds: 20,
       renditions: [720, 480, 360],
+      copy: null,
       period: 0,
       thisPeriod: { views: 0, watchSeconds: 0 },
       allTime: { views: 0, watchSeconds: 0, passesSold: 0 },
