@@ -145,6 +145,22 @@ describeEachBackend("signed heartbeats (receipts)", (backend) => {
     expect((await counter(db, 0, alice.viewer, 1n))?.seconds).to.equal(10);
   });
 
+  it("measures a key's lifetime on the wall clock it was set by when asked to (a local chain's clock runs ahead)", async () => {
+    const db = await backend.open();
+    const alice = await player(db, { expiresAt: T0 + 15 });
+    // The beat's chain time is a month past the key's expiry; on the wall clock the key is live.
+    const ahead = T0 + 30 * 86_400;
+    const beat = await signed(alice, { at: ahead, seq: 0 });
+    expect(await refusal(recordSignedHeartbeat(db, CLOCK, beat, { now: ahead }))).to.equal("receipts.key-expired");
+    await recordSignedHeartbeat(db, CLOCK, beat, { now: ahead, keyNow: T0 });
+    expect((await receipts(db, alice.viewer)).map((r) => r.seq)).to.deep.equal(["0"]);
+    expect(
+      await refusal(
+        recordSignedHeartbeat(db, CLOCK, await signed(alice, { at: ahead + 10, seq: 1 }), { now: ahead + 10, keyNow: T0 + 15 }),
+      ),
+    ).to.equal("receipts.key-expired");
+  });
+
   it("refuses a beat signed by another wallet's key, or a key nobody authorized, adding nothing", async () => {
     const db = await backend.open();
     const alice = await player(db);

@@ -29,7 +29,11 @@ export async function recordSignedHeartbeat(
   db: Database,
   clock: PeriodClock,
   beat: SignedHeartbeat,
-  options: { now?: number } = {},
+  /**
+   * `keyNow`: the wall clock (unix seconds) a session key's lifetime is measured on, as the browser
+   * set it; default the beat's time. A local chain's clock can run far ahead of the wall clock.
+   */
+  options: { now?: number; keyNow?: number } = {},
 ): Promise<HeartbeatResult> {
   const call = heartbeatCall(clock, beat, options);
   const publicKey = String(beat.publicKey).toLowerCase();
@@ -47,7 +51,7 @@ export async function recordSignedHeartbeat(
   // Another wallet's key is as unknown to this viewer as one never authorized.
   if (!key || key.viewer !== viewer)
     throw new ReceiptError("key-unknown", "This heartbeat is signed by a key this wallet has not authorized.");
-  if (Number(key.expires_at) <= beat.at) {
+  if (Number(key.expires_at) <= (options.keyNow ?? beat.at)) {
     throw new ReceiptError("key-expired", "This heartbeat's session key has expired: authorize a new one with the wallet.");
   }
   const fields = {

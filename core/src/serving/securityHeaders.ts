@@ -46,7 +46,8 @@ const WALLETCONNECT_ORIGINS = [
 const HSTS_MAX_AGE_SECONDS = 63_072_000;
 
 export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
-  const media = ["'self'", "blob:", ...LIVEPEER_ORIGINS, ...(options.mediaOrigins ?? [])];
+  // data: for hls.js's caption tracks, which it starts as an empty `data:,WEBVTT` <track>.
+  const media = ["'self'", "blob:", "data:", ...LIVEPEER_ORIGINS, ...(options.mediaOrigins ?? [])];
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
     "script-src": ["'self'", `'nonce-${options.nonce}'`, "'strict-dynamic'", ...(options.dev ? ["'unsafe-eval'"] : [])],
