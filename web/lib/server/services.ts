@@ -47,10 +47,12 @@ type Cache = {
 };
 
 const globalCache = globalThis as typeof globalThis & { __aiFilmsServices?: Cache };
-const cache: Cache = (globalCache.__aiFilmsServices ??= {});
+/** Read each time, not once at import: a test (or a dev-server reload) may install a fresh set. */
+const services = (): Cache => (globalCache.__aiFilmsServices ??= {});
 
 /** Memoises a promise, forgetting it if it rejects so the next caller retries. */
 function once<T>(key: "db" | "ipfs" | "chain" | "serving" | "playback" | "rateLimiter", make: () => Promise<T>): Promise<T> {
+  const cache = services();
   const existing = cache[key] as Promise<T> | undefined;
   if (existing) return existing;
   const created = make();
@@ -77,6 +79,7 @@ export function getChain(): Promise<ChainContext> {
 }
 
 export function keyStore(): KeyStore {
+  const cache = services();
   return (cache.keyStore ??= new KeyStore());
 }
 
@@ -155,6 +158,7 @@ export function getPlaybackTokens(): Promise<PlaybackTokens | null> {
  */
 export async function livepeerPlaybackUrl(playbackId: string): Promise<string> {
   const built = `${serverEnv.livepeerPlaybackBase}/${encodeURIComponent(playbackId)}/index.m3u8`;
+  const cache = services();
   if (!cache.playbackUrl) {
     const client = livepeerFromEnv();
     if (!client) return built;
