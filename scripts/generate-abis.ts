@@ -10,6 +10,8 @@ export const ABI_SOURCES = {
   testDollarAbi: "artifacts/contracts/token/TestDollar.sol/TestDollar.json",
   subscriptionRenewerAbi: "artifacts/contracts/periphery/SubscriptionRenewer.sol/SubscriptionRenewer.json",
   signedPurchasesAbi: "artifacts/contracts/periphery/SignedPurchases.sol/SignedPurchases.json",
+  splitterFactoryAbi: "artifacts/contracts/periphery/SplitterFactory.sol/SplitterFactory.json",
+  filmSplitterAbi: "artifacts/contracts/periphery/FilmSplitter.sol/FilmSplitter.json",
   timelockControllerAbi: "artifacts/@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
 } as const;
 

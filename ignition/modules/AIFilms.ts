@@ -6,6 +6,6 @@ import { buildMarket, paymentTokenArtifact } from "./market.ts";
 
 export default buildModule("AIFilms", (m) => {
   const paymentToken = m.contractAt("PaymentToken", paymentTokenArtifact(), m.getParameter<string>("paymentToken"));
-  const { listings, timelock, market, renewer, signedPurchases } = buildMarket(m, paymentToken);
-  return { paymentToken, listings, timelock, market, renewer, signedPurchases };
+  const { listings, timelock, market, renewer, signedPurchases, splitterFactory } = buildMarket(m, paymentToken);
+  return { paymentToken, listings, timelock, market, renewer, signedPurchases, splitterFactory };
 });

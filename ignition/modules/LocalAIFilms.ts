@@ -8,6 +8,6 @@ import { buildMarket } from "./market.ts";
 export default buildModule("LocalAIFilms", (m) => {
   // Same future id as AIFilms' token, so exported deployments look alike on every chain.
   const paymentToken = m.contract("TestDollar", [], { id: "PaymentToken" });
-  const { listings, timelock, market, renewer, signedPurchases } = buildMarket(m, paymentToken);
-  return { paymentToken, listings, timelock, market, renewer, signedPurchases };
+  const { listings, timelock, market, renewer, signedPurchases, splitterFactory } = buildMarket(m, paymentToken);
+  return { paymentToken, listings, timelock, market, renewer, signedPurchases, splitterFactory };
 });

@@ -70,5 +70,7 @@ export function buildMarket(m: IgnitionModuleBuilder, paymentToken: ContractFutu
   // `…For(recipient)` entry points with tokens the viewer let it take.
   const renewer = m.contract("SubscriptionRenewer", [market]);
   const signedPurchases = m.contract("SignedPurchases", [market]);
-  return { listings, timelock, market, renewer, signedPurchases };
+  // Collaborator splits: makes each split film's FilmSplitter clone; no owner either.
+  const splitterFactory = m.contract("SplitterFactory", [market]);
+  return { listings, timelock, market, renewer, signedPurchases, splitterFactory };
 }

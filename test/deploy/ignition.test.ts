@@ -78,6 +78,13 @@ describe("Ignition deployment", () => {
     }
   });
 
+  it("deploys the splitter factory pointed at the market and its listings", async () => {
+    const { market, listings, splitterFactory } = await networkHelpers.loadFixture(deployLocal);
+    expect(await splitterFactory.market()).to.equal(await market.getAddress());
+    expect(await splitterFactory.listings()).to.equal(await listings.getAddress());
+    expect(await splitterFactory.implementation()).to.not.equal("0x" + "00".repeat(20));
+  });
+
   it("gives the timelock the admin roles with the local delay, the guardian its own, the proposer and the treasury none", async () => {
     const { market, timelock } = await networkHelpers.loadFixture(deployLocal);
     await expectGovernance(market, timelock, { delay: local.timelockDelay, proposer: local.proposers[0], guardian: local.guardian });

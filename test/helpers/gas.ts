@@ -255,6 +255,41 @@ export async function measureGas(
     notes.claimBatch10PerFilm = "1,000-leaf tree, ten films of one owner, per film";
   }
 
+  // ---- collaborator splits: making a film's splitter (3 and 50 payees) and a payee's release
+  {
+    const { listings, market } = await deploy(5, 3);
+    const factory = await ethers.deployContract("SplitterFactory", [await market.getAddress()]);
+    const coder = ethers.AbiCoder.defaultAbiCoder();
+    const sendToFactory = (filmId: bigint, payees: string[]) =>
+      listings
+        .connect(creator)
+        ["safeTransferFrom(address,address,uint256,bytes)"](
+          creator.address,
+          factory.getAddress(),
+          filmId,
+          coder.encode(["address[]", "uint256[]"], [payees, payees.map((_, i) => BigInt(i + 1))]),
+        );
+    const payeesOf = (n: number) =>
+      Array.from({ length: n }, (_, i) => ethers.getAddress(`0x${(0x5100 + i).toString(16).padStart(40, "0")}`));
+    for (const [filmId, n] of [
+      [1n, 3],
+      [2n, 50],
+    ] as const) {
+      await listings.connect(creator).mint("ipfs://bafyfilm", 600, 2n * USD);
+      figures[`split${n}`] = await gasOf(sendToFactory(filmId, payeesOf(n)));
+      await market.connect(viewer).buyView(filmId, 2n * USD, PASS_WINDOW);
+      await market.connect(other).buyView(filmId, 2n * USD, PASS_WINDOW);
+      const splitter = await ethers.getContractAt("FilmSplitter", await factory.splitterOf(filmId));
+      const [first, second] = payeesOf(n);
+      // The first release also collects the film's pay-per-view earnings from the market.
+      figures[`splitRelease${n}_collecting`] = await gasOf(splitter.release(first));
+      figures[`splitRelease${n}`] = await gasOf(splitter.release(second));
+    }
+    notes.split3 = "sending a minted listing to the factory: clone + split + move, 3 payees";
+    notes.split50 = "the same with 50 payees";
+    notes.splitRelease3 = "one payee's release (earnings already collected), first payment to that address";
+  }
+
   return { figures, notes };
 }
 

@@ -15,6 +15,7 @@ export const CONTRACT_NAMES = [
   "PaymentToken",
   "SubscriptionRenewer",
   "SignedPurchases",
+  "SplitterFactory",
 ] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 

@@ -58,9 +58,11 @@ export function sponsorshipConfig(chainId: number, env: Env = process.env): Spon
 export interface PeripheryAddresses {
   renewer: Address | null;
   signedPurchases: Address | null;
+  /** Makes collaborator splits (contracts/periphery/SplitterFactory.sol). */
+  splitterFactory: Address | null;
 }
 
-/** RENEWER_ADDRESS / SIGNED_PURCHASES_ADDRESS, else deployments/<chainId>.json; null where unknown. */
+/** RENEWER_ADDRESS / SIGNED_PURCHASES_ADDRESS / SPLITTER_FACTORY_ADDRESS, else deployments/<chainId>.json; null where unknown. */
 export async function resolvePeriphery(chainId: number, env: Env = process.env): Promise<PeripheryAddresses> {
   let exported: { contracts?: Record<string, { address?: string }> } = {};
   try {
@@ -75,5 +77,6 @@ export async function resolvePeriphery(chainId: number, env: Env = process.env):
   return {
     renewer: pick(env.RENEWER_ADDRESS, "SubscriptionRenewer"),
     signedPurchases: pick(env.SIGNED_PURCHASES_ADDRESS, "SignedPurchases"),
+    splitterFactory: pick(env.SPLITTER_FACTORY_ADDRESS, "SplitterFactory"),
   };
 }
