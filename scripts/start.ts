@@ -296,6 +296,8 @@ async function main() {
     NODE_ENV: "production",
     RPC_URL: chain.url,
     MARKET_ADDRESS: ctx.market,
+    // Collaborator splits: the studio makes each split through this factory (absent: no splits offered).
+    ...(ctx.splitterFactory ? { SPLITTER_FACTORY_ADDRESS: ctx.splitterFactory } : {}),
     NEXT_PUBLIC_CHAIN_ID: String(CHAIN_ID),
     // The browser's RPC, handed over at run time (web/components/RuntimeConfig.tsx): one build for any port.
     PUBLIC_RPC_URL: chain.url,

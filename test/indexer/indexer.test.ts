@@ -145,6 +145,7 @@ describe("Chain indexer", function () {
       previewSeconds: 20,
       renditions: [720, 480, 360],
       copy: null,
+      split: null,
       period: 0,
       thisPeriod: { views: 0, watchSeconds: 0 },
       allTime: { views: 0, watchSeconds: 0, passesSold: 0 },

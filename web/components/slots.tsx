@@ -17,6 +17,7 @@ import type { AutoRenewProps } from "./wallet/AutoRenewIsland";
 import type { ClaimsProps } from "./studio/ClaimsIsland";
 import type { FilmControlsProps } from "./studio/FilmControlsIsland";
 import type { UploadProps } from "./studio/UploadIsland";
+import type { SplitsProps } from "./studio/SplitsIsland";
 
 const WalletLazy = dynamic(() => import("./wallet/WalletIsland"), {
   ssr: false,
@@ -162,4 +163,17 @@ const ClaimsLazy = dynamic(() => import("./studio/ClaimsIsland"), {
 
 export function ClaimsSlot(props: ClaimsProps) {
   return <ClaimsLazy {...props} />;
+}
+
+const SplitsLazy = dynamic(() => import("./studio/SplitsIsland"), {
+  ssr: false,
+  loading: () => (
+    <div className="splits splits-placeholder" data-testid="splits-loading">
+      Loading the split films…
+    </div>
+  ),
+});
+
+export function SplitsSlot(props: SplitsProps) {
+  return <SplitsLazy {...props} />;
 }

@@ -18,7 +18,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { filmListingsAbi, filmMarketAbi, testDollarAbi } from "./abis.ts";
+import { filmListingsAbi, filmMarketAbi, splitterFactoryAbi, testDollarAbi } from "./abis.ts";
 import { AiFilmsError, type ModuleCode } from "../errors.ts";
 import { DEPLOYMENTS_DIR } from "../paths.ts";
 
@@ -45,6 +45,8 @@ export interface ChainContext {
   market: Address;
   listings: Address;
   paymentToken: Address;
+  /** The SplitterFactory of this market (collaborator splits), if the deployment has one. */
+  splitterFactory?: Address;
   /** Typed reads and events: `ctx.contracts.market.read.monthlyPrice()`. */
   contracts: AIFilmsContracts<PublicClient>;
   /** A wallet client for `account` on the same transport, for the commands that send transactions. */
@@ -59,6 +61,31 @@ export class ChainError extends AiFilmsError<"chain"> {
 
   constructor(code: ModuleCode<"chain">, message: string) {
     super("chain", code, message);
+  }
+}
+
+/**
+ * The market's SplitterFactory: SPLITTER_FACTORY_ADDRESS, else deployments/<chainId>.json; kept
+ * only if a contract there says it serves `market` (a stale export or another deployment's
+ * factory is ignored). Undefined where there is none.
+ */
+export async function resolveSplitterFactory(publicClient: PublicClient, chainId: number, market: Address): Promise<Address | undefined> {
+  let candidate = process.env.SPLITTER_FACTORY_ADDRESS?.trim();
+  if (!candidate) {
+    try {
+      const exported = JSON.parse(await readFile(path.join(DEPLOYMENTS_DIR, `${chainId}.json`), "utf8"));
+      candidate = exported.contracts?.SplitterFactory?.address;
+    } catch {
+      return undefined;
+    }
+  }
+  if (!candidate) return undefined;
+  try {
+    const factory = getAddress(candidate);
+    const served = await publicClient.readContract({ address: factory, abi: splitterFactoryAbi, functionName: "market" });
+    return getAddress(served) === getAddress(market) ? factory : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -105,7 +132,11 @@ async function contextOn(transport: Transport, options: { market?: string; expec
     );
   }
   const marketReads = getContract({ address: market, abi: filmMarketAbi, client: publicClient }).read;
-  const [listings, paymentToken] = await Promise.all([marketReads.listings(), marketReads.paymentToken()]);
+  const [listings, paymentToken, splitterFactory] = await Promise.all([
+    marketReads.listings(),
+    marketReads.paymentToken(),
+    resolveSplitterFactory(publicClient, chainId, market),
+  ]);
   const chain = defineChain({
     id: chainId,
     name: `chain ${chainId}`,
@@ -124,6 +155,7 @@ async function contextOn(transport: Transport, options: { market?: string; expec
     market,
     listings,
     paymentToken,
+    splitterFactory,
     contracts: contractsOn(publicClient),
     walletFor,
     contractsFor: (account) => contractsOn({ public: publicClient, wallet: walletFor(account) }),

@@ -24,3 +24,13 @@ export {
   type ViewerFilmCount,
 } from "./split.ts";
 export { JOB_STAGES, type JobStage, type JobState } from "./jobStages.ts";
+export {
+  MAX_COLLABORATORS,
+  SPLIT_PROBLEMS,
+  SPLIT_TOTAL_BPS,
+  bpsToPercent,
+  parseSplit,
+  percentToBps,
+  type CollaboratorRow,
+  type ParsedSplit,
+} from "./collaborators.ts";

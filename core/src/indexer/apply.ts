@@ -196,6 +196,28 @@ const handlers: Record<string, Handler> = {
     );
   },
 
+  // ------------------------------------------------------------------ SplitterFactory
+  async SplitterCreated(tx, e) {
+    const a = e.args;
+    const payees = a.payees as string[];
+    const shares = (a.shares as bigint[]).map(big);
+    const total = shares.reduce((sum, s) => sum + s, 0n);
+    const created = await tx.query(
+      `INSERT INTO film_splits (film_id, splitter, controller, total_shares, created_block, created_at, created_tx)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (film_id) DO NOTHING RETURNING 1`,
+      [str(a.filmId), a.splitter, a.controller, total.toString(), e.blockNumber, e.blockTime, e.txHash],
+    );
+    if (created.length === 0) return;
+    for (const [i, payee] of payees.entries()) {
+      await tx.query("INSERT INTO film_split_payees (film_id, position, payee, shares) VALUES ($1, $2, $3, $4)", [
+        str(a.filmId),
+        i,
+        payee,
+        shares[i].toString(),
+      ]);
+    }
+  },
+
   // ------------------------------------------------------------------ FilmMarket: parameters
   OracleThresholdChanged: (tx, e) => setParams(tx, e, "oracle_threshold", Number(e.args.newThreshold)),
   FeeChanged: (tx, e) => setParams(tx, e, "fee_bps", Number(e.args.newFeeBps)),
@@ -237,5 +259,7 @@ export const INDEXED_TABLES = [
   "withdrawals",
   "market_params",
   "oracle_signers",
+  "film_split_payees",
+  "film_splits",
   "indexer_state",
 ] as const;

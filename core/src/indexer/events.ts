@@ -1,13 +1,14 @@
 /**
- * Reading one block range of the AI Films contracts' logs: every log of FilmListings and
- * FilmMarket, decoded with the generated ABIs, in chain order, each with its block's time.
+ * Reading one block range of the AI Films contracts' logs: every log of FilmListings,
+ * FilmMarket and (where deployed) the SplitterFactory, decoded with the generated ABIs, in chain
+ * order, each with its block's time.
  */
 import { decodeEventLog, getAddress, type Abi, type Hex, type Log } from "viem";
-import { filmListingsAbi, filmMarketAbi } from "../chain/abis.ts";
+import { filmListingsAbi, filmMarketAbi, splitterFactoryAbi } from "../chain/abis.ts";
 import type { ChainContext } from "../chain/context.ts";
 import { normaliseAddress } from "../domain/addresses.ts";
 
-export type ContractName = "listings" | "market";
+export type ContractName = "listings" | "market" | "splitters";
 
 /** A decoded log. Args keep the ABI's names; addresses are lowercased, integers are bigint. */
 export interface ChainEvent {
@@ -30,7 +31,11 @@ export interface BlockRange {
   undecoded: number;
 }
 
-const ABIS: Record<ContractName, Abi> = { listings: filmListingsAbi as Abi, market: filmMarketAbi as Abi };
+const ABIS: Record<ContractName, Abi> = {
+  listings: filmListingsAbi as Abi,
+  market: filmMarketAbi as Abi,
+  splitters: splitterFactoryAbi as Abi,
+};
 
 function normalise(value: unknown): unknown {
   const address = normaliseAddress(value);
@@ -60,9 +65,11 @@ export async function readBlockRange(ctx: ChainContext, fromBlock: number, toBlo
     [ctx.listings.toLowerCase(), "listings"],
     [ctx.market.toLowerCase(), "market"],
   ]);
+  // The splitter factory, where the deployment has one (collaborator splits).
+  if (ctx.splitterFactory) contractOf.set(ctx.splitterFactory.toLowerCase(), "splitters");
   const [logs, last] = await Promise.all([
     client.getLogs({
-      address: [getAddress(ctx.listings), getAddress(ctx.market)],
+      address: [...contractOf.keys()].map((a) => getAddress(a)),
       fromBlock: BigInt(fromBlock),
       toBlock: BigInt(toBlock),
     }),

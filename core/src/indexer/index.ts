@@ -48,3 +48,4 @@ export {
   type MarketParameters,
 } from "./queries/payouts.ts";
 export { indexerStatus, type IndexerStatus } from "./queries/status.ts";
+export { filmSplit, splitFilmsOf, type FilmSplit, type SplitFilm, type SplitPayee } from "./queries/splits.ts";

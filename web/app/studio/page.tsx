@@ -8,7 +8,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { Address } from "viem";
 import { BarChart } from "@/components/Charts";
-import { ClaimsSlot, FilmControlsSlot, UploadSlot } from "@/components/slots";
+import { ClaimsSlot, FilmControlsSlot, SplitsSlot, UploadSlot } from "@/components/slots";
 import { formatDollars, formatWatchTime } from "@/lib/format";
 import { aiTools, genres } from "@/lib/server/catalog";
 import { currentSession } from "@/lib/server/session";
@@ -19,6 +19,7 @@ import {
   maxUploadBytes,
   ppvBalance,
   recentJobs,
+  splitFilms,
   type ClaimRow,
   type RecentJob,
 } from "@/lib/server/studio";
@@ -47,9 +48,10 @@ export default async function StudioPage() {
     claims: ClaimRow[];
     balance: bigint;
     jobs: RecentJob[];
+    splits: Awaited<ReturnType<typeof splitFilms>>;
   } | null = null;
   try {
-    const [overview, addresses, tools, genreList, balance, jobs] = await Promise.all([
+    const [overview, addresses, tools, genreList, balance, jobs, splits] = await Promise.all([
       creatorOverview(session.address),
       contracts(),
       aiTools(),
@@ -59,12 +61,17 @@ export default async function StudioPage() {
         console.error("studio: recent jobs:", error);
         return [];
       }),
+      splitFilms(session.address),
     ]);
-    const claims = await creatorClaims(
-      session.address,
-      overview.films.map((f) => ({ filmId: f.filmId, title: f.title })),
-    );
-    data = { overview, addresses, tools, genreList, claims, balance, jobs };
+    // Pool shares of the films this wallet split are claimed here too: the market pays their splitter.
+    const splitClaims = splits
+      .filter((s) => s.controller === session.address.toLowerCase())
+      .map((s) => ({ filmId: s.filmId, title: s.title ?? `Film #${s.filmId}` }));
+    const claims = await creatorClaims(session.address, [
+      ...overview.films.map((f) => ({ filmId: f.filmId, title: f.title })),
+      ...splitClaims,
+    ]);
+    data = { overview, addresses, tools, genreList, claims, balance, jobs, splits };
   } catch (error) {
     console.error("studio:", error);
   }
@@ -78,7 +85,7 @@ export default async function StudioPage() {
       </div>
     );
   }
-  const { overview, addresses, tools, genreList, claims, balance, jobs } = data;
+  const { overview, addresses, tools, genreList, claims, balance, jobs, splits } = data;
   const { totals, periods, films } = overview;
   const chartPeriods = periods.slice(-12);
 
@@ -96,6 +103,7 @@ export default async function StudioPage() {
         <h2>Upload a film</h2>
         <UploadSlot
           listings={addresses.listings}
+          splitterFactory={addresses.splitterFactory}
           creator={session.address}
           maxBytes={maxUploadBytes()}
           toolSuggestions={tools}
@@ -277,6 +285,26 @@ export default async function StudioPage() {
         </div>
         <p className="muted small">Pool earnings count when claimed; pay-per-view when a pass is sold (price less the platform fee).</p>
       </section>
+
+      {splits.length > 0 && (
+        <section className="panel" data-testid="studio-splits">
+          <h2>Split films</h2>
+          <SplitsSlot
+            account={session.address}
+            splits={splits.map((s) => ({
+              filmId: s.filmId,
+              title: s.title ?? `Film #${s.filmId}`,
+              splitter: s.splitter as Address,
+              controller: s.controller,
+              totalShares: s.totalShares,
+              payees: s.payees.map((p) => ({ payee: p.payee as Address, shares: p.shares })),
+            }))}
+          />
+          <p className="muted small">
+            Each collaborator withdraws their own share; a film&apos;s pool share is claimed below and paid to its splitter.
+          </p>
+        </section>
+      )}
 
       <section className="panel" data-testid="studio-claims">
         <h2>Claims</h2>

@@ -4,7 +4,8 @@
  *
  *   pick file → resumable upload (tus, percent) → ingest job on the server (probe, transcode,
  *   encrypt, IPFS, metadata; polled) → "Mint listing": FilmListings.mint(ipfs://…, duration, price)
- *   signed in the creator's wallet.
+ *   signed in the creator's wallet → with collaborators, the listing goes to the SplitterFactory
+ *   with the payees and shares (a second transaction), whose clone splitter then owns it.
  *
  * Nothing is listed until the mint is confirmed: a failed job or a refused mint leaves no film.
  * A failed job says why (the pipeline's one sentence) and offers a retry: the same upload when the
@@ -14,10 +15,11 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { Upload, type DetailedError } from "tus-js-client";
 import { TrackFields, trackProblem, uploadTrack, type TrackDraft } from "./TrackFields";
-import { parseEventLogs, type Address } from "viem";
+import { CollaboratorFields } from "./CollaboratorFields";
+import { encodeAbiParameters, parseEventLogs, type Address } from "viem";
 import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
-import { JOB_STAGES, type JobStage, type JobState } from "@ai-films/core/domain";
+import { JOB_STAGES, parseSplit, type CollaboratorRow, type JobStage, type JobState } from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { formatBytes, formatDollars, parseDollars } from "@/lib/format";
@@ -32,6 +34,8 @@ interface TrackRef {
 
 export interface UploadProps {
   listings: Address;
+  /** Where collaborator splits are made; null: this deployment has none (no collaborators offered). */
+  splitterFactory: Address | null;
   creator: string;
   maxBytes: number;
   toolSuggestions: string[];
@@ -73,8 +77,18 @@ type Phase =
   | { kind: "processing"; job: JobView | null }
   | { kind: "ready"; job: JobView }
   | { kind: "minting"; job: JobView; step: string }
-  | { kind: "minted"; filmId: string; txHash: string }
-  | { kind: "failed"; code: string; message: string; retry: "job" | "upload" | "file" | "mint"; job?: JobView; uploadId?: string };
+  | { kind: "splitting"; filmId: string; step: string }
+  | { kind: "minted"; filmId: string; txHash: string; collaborators: number }
+  | {
+      kind: "failed";
+      code: string;
+      message: string;
+      retry: "job" | "upload" | "file" | "mint" | "split";
+      job?: JobView;
+      uploadId?: string;
+      /** The film minted but not yet split ("split" retries only the split). */
+      filmId?: string;
+    };
 
 const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|mkv|webm|avi|mpe?g|ts|m2ts|mts|ogv|wmv|flv|3gp)$/i;
 
@@ -97,7 +111,7 @@ async function messageOf(response: Response | null | undefined, fallback: string
   }
 }
 
-function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggestions }: UploadProps) {
+function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggestions, genreSuggestions }: UploadProps) {
   const router = useRouter();
   const { address, chainId, isConnected } = useAccount();
   const publicClient = usePublicClient({ chainId: CHAIN_ID });
@@ -113,6 +127,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
   const [price, setPrice] = useState("1.00");
   const [formError, setFormError] = useState<{ code: string; message: string } | null>(null);
   const [tracks, setTracks] = useState<TrackDraft[]>([]);
+  const [collaborators, setCollaborators] = useState<CollaboratorRow[]>([]);
   /** The uploaded tracks' ids with their languages, once sent: a retried job reuses them. */
   const trackIds = useRef<{ captions: TrackRef[]; audio: TrackRef[] }>({ captions: [], audio: [] });
   const [phase, setPhase] = useState<Phase>({ kind: "form" });
@@ -129,7 +144,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
   );
 
   const priceUnits = parseDollars(price);
-  const busy = phase.kind === "uploading" || phase.kind === "processing" || phase.kind === "minting";
+  const busy = phase.kind === "uploading" || phase.kind === "processing" || phase.kind === "minting" || phase.kind === "splitting";
 
   function addTool(raw: string) {
     const tag = raw.trim().replace(/\s+/g, " ").slice(0, 64);
@@ -166,6 +181,8 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
     if (file.size > maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`;
     if (!title.trim()) return "Give the film a title.";
     if (priceUnits === null) return "Enter the price per view in dollars, e.g. 1.50 (0 makes the film free).";
+    const split = parseSplit(collaborators);
+    if (!split.ok) return split.problem;
     return trackProblem(tracks);
   }
 
@@ -318,6 +335,14 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       });
       return;
     }
+    // The collaborators may have been edited since the upload: check them again before minting.
+    const split = parseSplit(collaborators);
+    if (!split.ok) {
+      setFormError({ code: "INVALID_SPLIT", message: split.problem });
+      return;
+    }
+    setFormError(null);
+    let filmId: string;
     try {
       if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
       setPhase({ kind: "minting", job, step: "Confirm the mint in your wallet…" });
@@ -333,9 +358,14 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       const receipt = await publicClient!.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error("The mint failed on-chain.");
       const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
-      setPhase({ kind: "minted", filmId: minted?.args.filmId.toString() ?? "?", txHash: hash });
-      // The indexer picks the listing up within a few seconds; refresh "My films" after it.
-      setTimeout(() => router.refresh(), 3000);
+      if (!minted) throw new Error("The mint's receipt names no film.");
+      filmId = minted.args.filmId.toString();
+      if (split.payees.length === 0) {
+        setPhase({ kind: "minted", filmId, txHash: hash, collaborators: 0 });
+        // The indexer picks the listing up within a few seconds; refresh "My films" after it.
+        setTimeout(() => router.refresh(), 3000);
+        return;
+      }
     } catch (e) {
       const friendly = friendlyError(e);
       setPhase({
@@ -345,11 +375,46 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
         retry: "mint",
         job,
       });
+      return;
+    }
+    await splitFilm(filmId);
+  }
+
+  /** Sends the minted listing to the SplitterFactory with the payees and shares (one transaction). */
+  async function splitFilm(filmId: string) {
+    const split = parseSplit(collaborators);
+    if (!split.ok || split.payees.length === 0 || !splitterFactory || !address) return;
+    try {
+      if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+      setPhase({ kind: "splitting", filmId, step: `Minted as film #${filmId}. Confirm the split in your wallet…` });
+      const data = encodeAbiParameters([{ type: "address[]" }, { type: "uint256[]" }], [split.payees, split.shares]);
+      const hash = await writeContractAsync({
+        address: listings,
+        abi: filmListingsAbi,
+        functionName: "safeTransferFrom",
+        args: [address, splitterFactory, BigInt(filmId), data],
+        chainId: CHAIN_ID,
+      });
+      setPhase({ kind: "splitting", filmId, step: "Waiting for the split transaction…" });
+      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error("The split failed on-chain.");
+      setPhase({ kind: "minted", filmId, txHash: hash, collaborators: split.payees.length });
+      setTimeout(() => router.refresh(), 3000);
+    } catch (e) {
+      const friendly = friendlyError(e);
+      setPhase({
+        kind: "failed",
+        code: friendly.kind === "rejected" ? "SPLIT_REJECTED" : "SPLIT_FAILED",
+        message: friendly.message,
+        retry: "split",
+        filmId,
+      });
     }
   }
 
   function retry(p: Extract<Phase, { kind: "failed" }>) {
     if (p.retry === "mint" && p.job) return setPhase({ kind: "ready", job: p.job });
+    if (p.retry === "split" && p.filmId) return void splitFilm(p.filmId);
     if (p.retry === "job" && p.uploadId) return void startJob(p.uploadId);
     if (p.retry === "upload" && file) return void upload(file);
     reset();
@@ -454,6 +519,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
           </label>
         </div>
         <TrackFields tracks={tracks} onChange={setTracks} disabled={busy} />
+        {splitterFactory && <CollaboratorFields rows={collaborators} onChange={setCollaborators} disabled={busy} creator={creator} />}
         <div className="field">
           <span>AI tools and models used</span>
           <ul className="chips" data-testid="upload-tools">
@@ -578,15 +644,17 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
           </button>
         </div>
       )}
-      {phase.kind === "minting" && (
+      {(phase.kind === "minting" || phase.kind === "splitting") && (
         <p className="notice" data-testid="mint-progress">
           {phase.step}
         </p>
       )}
       {phase.kind === "minted" && (
-        <div className="success-box" data-testid="mint-success" data-film-id={phase.filmId}>
+        <div className="success-box" data-testid="mint-success" data-film-id={phase.filmId} data-collaborators={phase.collaborators}>
           <p className="success">
-            Minted as film #{phase.filmId}. It appears in the catalogue within a few seconds:{" "}
+            Minted as film #{phase.filmId}
+            {phase.collaborators > 0 ? `, its earnings split among ${phase.collaborators} collaborators` : ""}. It appears in the catalogue
+            within a few seconds:{" "}
             <a href={`/films/${phase.filmId}`} data-testid="minted-film-link">
               open its page
             </a>
@@ -600,6 +668,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
               setTitle("");
               setDescription("");
               setTools([]);
+              setCollaborators([]);
             }}
             data-testid="upload-another"
           >
@@ -615,10 +684,18 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
               ? "Nothing was published."
               : phase.retry === "mint"
                 ? "The film is processed; nothing is listed until the mint is confirmed."
-                : "Nothing was published."}
+                : phase.retry === "split"
+                  ? `Film #${phase.filmId} is minted and still pays you alone: retry the split to divide its earnings.`
+                  : "Nothing was published."}
           </p>
           <button className="btn btn-secondary" type="button" onClick={() => retry(phase)} data-testid="retry-button">
-            {phase.retry === "file" ? "Choose another file" : phase.retry === "mint" ? "Try the mint again" : "Retry"}
+            {phase.retry === "file"
+              ? "Choose another file"
+              : phase.retry === "mint"
+                ? "Try the mint again"
+                : phase.retry === "split"
+                  ? "Try the split again"
+                  : "Retry"}
           </button>
         </div>
       )}

@@ -484,7 +484,12 @@ export async function ppvBalance(address: Address): Promise<bigint> {
   return chain.contracts.market.read.earningsOf([address]);
 }
 
-export async function contracts(): Promise<{ market: Address; listings: Address; token: Address }> {
+export async function contracts(): Promise<{ market: Address; listings: Address; token: Address; splitterFactory: Address | null }> {
   const chain = await getChain();
-  return { market: chain.market, listings: chain.listings, token: chain.paymentToken };
+  return { market: chain.market, listings: chain.listings, token: chain.paymentToken, splitterFactory: chain.splitterFactory ?? null };
+}
+
+/** Split films `address` controls or is paid by (collaborator splits), from the indexer. */
+export async function splitFilms(address: string): Promise<queries.SplitFilm[]> {
+  return queries.splitFilmsOf(await getDb(), address);
 }

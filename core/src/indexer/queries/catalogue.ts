@@ -74,6 +74,8 @@ export interface FilmDetail extends FilmSummary {
    * unlocks nothing and the catalogue hides it. `of` is the original, once it is minted.
    */
   copy: { of: { filmId: string; title: string; creator: string; creatorName: string | null } | null } | null;
+  /** Set when the film's earnings are split among collaborators: its splitter owns the listing. */
+  split: { splitter: string; collaborators: number } | null;
   period: number;
   thisPeriod: { views: number; watchSeconds: number };
   allTime: { views: number; watchSeconds: number; passesSold: number };
@@ -214,6 +216,8 @@ export async function getFilm(
       passes_sold: string;
       is_copy: boolean;
       copy_of: string | null;
+      splitter: string | null;
+      collaborators: number;
     }
   >(
     `SELECT ${FILM_COLUMNS}, f.description, f.metadata_uri, f.metadata_error, f.animation_url, f.hls_cid, f.key_id,
@@ -221,7 +225,9 @@ export async function getFilm(
             COALESCE(s.views, 0)::text AS views, COALESCE(s.seconds, 0)::text AS seconds,
             COALESCE(a.views, 0)::text AS all_views, COALESCE(a.seconds, 0)::text AS all_seconds,
             (SELECT count(*) FROM purchases p WHERE p.film_id = f.film_id)::text AS passes_sold,
-            ${IS_COPY} AS is_copy, ${COPY_OF} AS copy_of
+            ${IS_COPY} AS is_copy, ${COPY_OF} AS copy_of,
+            (SELECT splitter FROM film_splits sp WHERE sp.film_id = f.film_id) AS splitter,
+            (SELECT count(*)::int FROM film_split_payees sp WHERE sp.film_id = f.film_id) AS collaborators
      FROM films f
      LEFT JOIN (${audienceByFilm("period = $1 AND film_id = $2")}) s ON s.film_id = f.film_id
      LEFT JOIN (${audienceByFilm("film_id = $2")}) a ON a.film_id = f.film_id
@@ -259,6 +265,7 @@ export async function getFilm(
     previewSeconds: row.preview_seconds,
     renditions: row.renditions ?? [],
     copy,
+    split: row.splitter === null ? null : { splitter: row.splitter, collaborators: Number(row.collaborators) },
     period,
     thisPeriod: { views: summary.views, watchSeconds: summary.watchSeconds },
     allTime: { views: Number(row.all_views), watchSeconds: Number(row.all_seconds), passesSold: Number(row.passes_sold) },

@@ -94,7 +94,14 @@ export default async function FilmPage({ params }: Params) {
             <span data-testid="film-creator" title={film.creator}>
               {film.creatorName ?? shortAddress(film.creator)}
             </span>
-            {film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · owned by {shortAddress(film.owner)}</>}
+            {film.split ? (
+              <span data-testid="film-split" data-collaborators={film.split.collaborators}>
+                {" "}
+                · split among {film.split.collaborators} collaborators
+              </span>
+            ) : (
+              film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · owned by {shortAddress(film.owner)}</>
+            )}
             {" · "}
             {formatDuration(film.durationSeconds)}
             {film.genre && <> · {film.genre}</>}
