@@ -36,6 +36,8 @@ export interface FilmUpload {
   aiTools?: string[];
   /** Price per view in dollars, e.g. "1.50" or 1.5; 0 makes the film free. */
   priceDollars: string | number;
+  /** Collaborators sharing the film's earnings (address, share in percent): minting then also splits it. */
+  collaborators?: Array<{ address: string; percent: string }>;
   /**
    * Called whenever the progress bar's overall percent changes (polled every 200 ms, and read once
    * more when processing is done, so the last call says 100 for a processed film).
@@ -246,6 +248,12 @@ export async function fillUploadForm(page: Page, film: FilmUpload): Promise<void
   await page.getByTestId("upload-price").fill(typeof film.priceDollars === "number" ? String(film.priceDollars) : film.priceDollars);
   if ((await page.getByTestId("upload-price").getAttribute("aria-invalid")) === "true") {
     throw new StudioFlowError(`The studio does not take "${film.priceDollars}" as a price.`, "form", "INVALID_PRICE");
+  }
+  for (const [i, c] of (film.collaborators ?? []).entries()) {
+    await page.getByTestId("collaborator-add").click();
+    const row = page.getByTestId("collaborator-row").nth(i);
+    await row.getByTestId("collaborator-address").fill(c.address);
+    await row.getByTestId("collaborator-percent").fill(c.percent);
   }
   for (const tool of film.aiTools ?? []) {
     const chips = page.getByTestId("upload-tool-chip");
