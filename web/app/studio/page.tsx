@@ -19,6 +19,7 @@ import {
   maxUploadBytes,
   ppvBalance,
   recentJobs,
+  tokenBalance,
   type ClaimRow,
   type RecentJob,
 } from "@/lib/server/studio";
@@ -46,15 +47,17 @@ export default async function StudioPage() {
     genreList: string[];
     claims: ClaimRow[];
     balance: bigint;
+    wallet: bigint;
     jobs: RecentJob[];
   } | null = null;
   try {
-    const [overview, addresses, tools, genreList, balance, jobs] = await Promise.all([
+    const [overview, addresses, tools, genreList, balance, wallet, jobs] = await Promise.all([
       creatorOverview(session.address),
       contracts(),
       aiTools(),
       genres(),
       ppvBalance(session.address),
+      tokenBalance(session.address as Address),
       recentJobs(session.address).catch((error: unknown) => {
         console.error("studio: recent jobs:", error);
         return [];
@@ -64,7 +67,7 @@ export default async function StudioPage() {
       session.address,
       overview.films.map((f) => ({ filmId: f.filmId, title: f.title })),
     );
-    data = { overview, addresses, tools, genreList, claims, balance, jobs };
+    data = { overview, addresses, tools, genreList, claims, balance, wallet, jobs };
   } catch (error) {
     console.error("studio:", error);
   }
@@ -78,7 +81,7 @@ export default async function StudioPage() {
       </div>
     );
   }
-  const { overview, addresses, tools, genreList, claims, balance, jobs } = data;
+  const { overview, addresses, tools, genreList, claims, balance, wallet, jobs } = data;
   const { totals, periods, films } = overview;
   const chartPeriods = periods.slice(-12);
 
@@ -286,6 +289,7 @@ export default async function StudioPage() {
           creator={session.address as Address}
           claims={claims}
           ppvBalance={balance.toString()}
+          tokenBalance={wallet.toString()}
         />
         <p className="muted small">
           Shares come from the oracle&apos;s posted tally; see <Link href="/payouts">Payouts</Link> for how each period was split.

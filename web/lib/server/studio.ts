@@ -484,6 +484,12 @@ export async function ppvBalance(address: Address): Promise<bigint> {
   return chain.contracts.market.read.earningsOf([address]);
 }
 
+/** The wallet's balance of the payment token: shown with the claims, so the page needs no wallet code to show it. */
+export async function tokenBalance(address: Address): Promise<bigint> {
+  const chain = await getChain();
+  return chain.contracts.token.read.balanceOf([address]);
+}
+
 export async function contracts(): Promise<{ market: Address; listings: Address; token: Address }> {
   const chain = await getChain();
   return { market: chain.market, listings: chain.listings, token: chain.paymentToken };
