@@ -111,7 +111,8 @@ async function checkPeriod(market: Address, p: Period): Promise<Checked> {
   const viewerRoot = file.viewers?.root;
   checks.push({ name: COUNTS_TEXT.checkViewerRoot, ok: typeof viewerRoot === "string", detail: viewerRoot ?? COUNTS_TEXT.noViewerRoot });
   const included = p.lines.map(
-    (line) => typeof viewerRoot === "string" && line.viewerRoot.toLowerCase() === viewerRoot.toLowerCase() && verifyViewerLine(viewerRoot, line),
+    (line) =>
+      typeof viewerRoot === "string" && line.viewerRoot.toLowerCase() === viewerRoot.toLowerCase() && verifyViewerLine(viewerRoot, line),
   );
   return { checks, included, start: file.periodStart, end: file.periodEnd };
 }

@@ -58,7 +58,14 @@ export {
   type ViewerPeriodCounts,
   type ViewerSummary,
 } from "./viewerLines.ts";
-export { bytesMatchCid, verifyViewerLine, viewerLeafHash, viewerLeafValue, VIEWER_LEAF_ENCODING, type ViewerLineProof } from "./viewerProof.ts";
+export {
+  bytesMatchCid,
+  verifyViewerLine,
+  viewerLeafHash,
+  viewerLeafValue,
+  VIEWER_LEAF_ENCODING,
+  type ViewerLineProof,
+} from "./viewerProof.ts";
 export { paymentsInPeriod, subscriptionPayments, type SubscriptionPayment } from "./subscriptionPayments.ts";
 export { OracleError } from "./errors.ts";
 export { keySourceFromEnv, loadAccount, type KeySource } from "./keys.ts";

@@ -55,7 +55,8 @@ function fields(value: readonly string[], leafEncoding: readonly string[]): unkn
     const field = value[i];
     if (UNSIGNED_TYPE.test(type)) return integer(field);
     const pattern = type === "address" ? /^0x[0-9a-fA-F]{40}$/ : /^0x[0-9a-fA-F]{64}$/;
-    if (typeof field !== "string" || !pattern.test(field)) throw new TypeError(`leaf field ${JSON.stringify(field)} is not a valid ${type}`);
+    if (typeof field !== "string" || !pattern.test(field))
+      throw new TypeError(`leaf field ${JSON.stringify(field)} is not a valid ${type}`);
     return field;
   });
 }

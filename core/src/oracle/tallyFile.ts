@@ -170,7 +170,8 @@ export function parseTallyFile(text: string, source = "tally file"): TallyFile {
     throw new OracleError(`${source} is not JSON.`);
   }
   const format = (parsed as { format?: unknown } | null)?.format;
-  if (typeof format !== "string" || !TALLY_FORMATS.includes(format)) throw new OracleError(`${source} is not an AI Films tally (format "${format}").`);
+  if (typeof format !== "string" || !TALLY_FORMATS.includes(format))
+    throw new OracleError(`${source} is not an AI Films tally (format "${format}").`);
   const file = parsed as TallyFile;
   const problems = selfCheck(file);
   if (problems.length) throw new OracleError(`${source} was tampered with: ${problems.join("; ")}.`);
@@ -231,19 +232,23 @@ function viewerProblems(file: TallyFile, method: SplitMethod | null): string[] {
   if (file.format !== TALLY_FORMAT) return viewers === undefined ? [] : [`a ${file.format} tally carries a viewer root`];
   if (!viewers || typeof viewers !== "object") return ["it has no viewer root"];
   const problems: string[] = [];
-  if (typeof viewers.root !== "string" || !/^0x[0-9a-f]{64}$/.test(viewers.root)) problems.push(`its viewer root ${viewers.root} is not 32 bytes of lowercase hex`);
+  if (typeof viewers.root !== "string" || !/^0x[0-9a-f]{64}$/.test(viewers.root))
+    problems.push(`its viewer root ${viewers.root} is not 32 bytes of lowercase hex`);
   if (!Number.isSafeInteger(viewers.lines) || viewers.lines < 0) problems.push(`its viewer line count ${viewers.lines} is not a count`);
   else {
     if ((viewers.lines === 0) !== (viewers.root === ZERO_ROOT))
       problems.push(`its viewer root ${viewers.root} does not fit its ${viewers.lines} viewer lines`);
-    if (viewers.lines < file.totals.leafCount) problems.push(`its ${viewers.lines} viewer lines cannot cover its ${file.totals.leafCount} films`);
+    if (viewers.lines < file.totals.leafCount)
+      problems.push(`its ${viewers.lines} viewer lines cannot cover its ${file.totals.leafCount} films`);
   }
   if (JSON.stringify(viewers.leafEncoding) !== JSON.stringify(VIEWER_LEAF_ENCODING))
     problems.push(`its viewer leaf encoding ${JSON.stringify(viewers.leafEncoding)} is not ${JSON.stringify(VIEWER_LEAF_ENCODING)}`);
   const decimal = /^[0-9]+$/;
   if (!decimal.test(String(viewers.views)) || !decimal.test(String(viewers.seconds))) problems.push("its viewer sums are not integers");
   else if (method?.version === 1 && (viewers.views !== file.totals.views || viewers.seconds !== file.totals.seconds))
-    problems.push(`its viewer lines add up to ${viewers.views} views and ${viewers.seconds} s, its totals to ${file.totals.views} and ${file.totals.seconds}`);
+    problems.push(
+      `its viewer lines add up to ${viewers.views} views and ${viewers.seconds} s, its totals to ${file.totals.views} and ${file.totals.seconds}`,
+    );
   return problems;
 }
 

@@ -48,7 +48,9 @@ export interface LinePlace {
 
 /** A line's salt: 32 bytes only the key's holders (and, handed over, the line's viewer) know. */
 export function viewerSalt(key: Uint8Array, place: LinePlace, viewer: string, filmId: bigint): Hex {
-  const message = [SALT_LABEL, place.chainId, place.market.toLowerCase(), place.period, place.revision, viewer.toLowerCase(), filmId].join(":");
+  const message = [SALT_LABEL, place.chainId, place.market.toLowerCase(), place.period, place.revision, viewer.toLowerCase(), filmId].join(
+    ":",
+  );
   return `0x${createHmac("sha256", key).update(message).digest("hex")}`;
 }
 
@@ -152,7 +154,11 @@ export interface ViewerPeriodCounts {
  * The lines of `viewer` in periods whose latest posted tally is not disputed, newest period first
  * (one period with `period`). Lines of a tally that was replaced or never posted are left out.
  */
-export async function viewerCountsOf(db: Queryable, viewer: string, options: { period?: number; periods?: number } = {}): Promise<ViewerPeriodCounts[]> {
+export async function viewerCountsOf(
+  db: Queryable,
+  viewer: string,
+  options: { period?: number; periods?: number } = {},
+): Promise<ViewerPeriodCounts[]> {
   const params: unknown[] = [viewer.toLowerCase(), options.periods ?? 12];
   if (options.period !== undefined) params.push(options.period);
   const rows = await db.query<{
@@ -193,7 +199,14 @@ export async function viewerCountsOf(db: Queryable, viewer: string, options: { p
     const period = Number(row.period);
     let entry = periods.get(period);
     if (!entry) {
-      entry = { period, root: row.root as Hex, dataCid: row.data_cid, block: Number(row.block), claimableAt: Number(row.claimable_at), lines: [] };
+      entry = {
+        period,
+        root: row.root as Hex,
+        dataCid: row.data_cid,
+        block: Number(row.block),
+        claimableAt: Number(row.claimable_at),
+        lines: [],
+      };
       periods.set(period, entry);
     }
     entry.lines.push({

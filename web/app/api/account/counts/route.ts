@@ -33,8 +33,5 @@ export const GET = (request: Request) =>
     if (!parsed.success || new Set(keys).size !== keys.length)
       return refuse("malformed", "The only query is period=N (a non-negative integer), at most once.");
     const periods = await accountCounts(session.address, parsed.data.period);
-    return Response.json(
-      { viewer: session.address.toLowerCase(), periods },
-      { headers: { "Cache-Control": "private, no-store" } },
-    );
+    return Response.json({ viewer: session.address.toLowerCase(), periods }, { headers: { "Cache-Control": "private, no-store" } });
   });
