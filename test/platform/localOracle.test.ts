@@ -22,6 +22,7 @@ import {
   commitViewerLines,
   parseTallyFile,
   periodSplit,
+  runVerify,
   verifyViewerLine,
   viewerSaltKey,
   TALLY_FORMAT,
@@ -180,6 +181,12 @@ describe("Local oracle (the platform settles ended periods)", function () {
     const line = { viewer: row.viewer, filmId: row.film_id, seconds: row.seconds, views: String(row.views), salt: row.salt, proof };
     expect(Number(line.seconds)).to.be.greaterThan(0);
     expect(verifyViewerLine(published.viewers!.root, line)).to.equal(true);
+    // An operator with the ledger and the salt key recomputes the viewer root; another key does not give it.
+    const verified = await runVerify(ctx, { period: 0, store, ledger: db, viewerSaltKey: key });
+    expect(verified.checks.find((c) => c.name === "viewer root matches the ledger")?.ok).to.equal(true);
+    expect(verified.ok).to.equal(true);
+    const otherKey = await runVerify(ctx, { period: 0, store, ledger: db, viewerSaltKey: new Uint8Array(32).fill(1) });
+    expect(otherKey.checks.find((c) => c.name === "viewer root matches the ledger")?.ok).to.equal(false);
     // Later passes (this instance or a restarted one) post nothing more.
     expect(await local.settleEnded()).to.deep.equal([]);
     const again = await oracle().settleEnded();
