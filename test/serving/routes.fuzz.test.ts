@@ -265,6 +265,7 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
 
   it("finds the web app's routes", () => {
     expect(routes.map((r) => r.pattern)).to.include.members([
+      "/api/account/counts",
       "/api/auth/signin",
       "/api/heartbeat",
       "/api/heartbeat/key",

@@ -14,6 +14,7 @@ import { shortAddress } from "@/lib/format";
 import type { PlayerProps } from "./PlayerIsland";
 import type { PurchaseProps } from "./wallet/PurchaseIsland";
 import type { AutoRenewProps } from "./wallet/AutoRenewIsland";
+import type { AccountCountsProps } from "./AccountCountsIsland";
 import type { ClaimsProps } from "./studio/ClaimsIsland";
 import type { FilmControlsProps } from "./studio/FilmControlsIsland";
 import type { UploadProps } from "./studio/UploadIsland";
@@ -127,6 +128,15 @@ const AutoRenewLazy = dynamic(() => import("./wallet/AutoRenewIsland"), { ssr: f
 
 export function AutoRenewSlot(props: AutoRenewProps) {
   return <AutoRenewLazy {...props} />;
+}
+
+const AccountCountsLazy = dynamic(() => import("./AccountCountsIsland"), {
+  ssr: false,
+  loading: () => <p className="muted">Loading what was counted…</p>,
+});
+
+export function AccountCountsSlot(props: AccountCountsProps) {
+  return <AccountCountsLazy {...props} />;
 }
 
 const UploadLazy = dynamic(() => import("./studio/UploadIsland"), {

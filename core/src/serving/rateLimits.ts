@@ -44,6 +44,8 @@ export const RATE_LIMITS = {
   studioJobStatus: { ip: perMinute(600), wallet: perMinute(300) },
   /** GET/POST /api/watchlist: a viewer reads or changes their watchlist (a click each). */
   watchlist: { ip: perMinute(120), wallet: perMinute(60) },
+  /** GET /api/account/counts: a viewer's counted lines and proofs, read when the account page opens. */
+  accountCounts: { ip: perMinute(60), wallet: perMinute(30) },
   /** POST /api/rpc: the browser's JSON-RPC relay (wagmi polls through it). */
   rpc: { ip: perMinute(1_200) },
   /** POST /api/rpc with eth_sendRawTransaction: transactions relayed to the chain. */

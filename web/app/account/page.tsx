@@ -1,7 +1,11 @@
-/** The viewer's account: subscription and renewal, view passes with time left, continue watching, history. */
+/**
+ * The viewer's account: subscription and renewal, view passes with time left, continue watching,
+ * history, and what each settled period counted for this wallet (checked in the browser).
+ */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AutoRenewSlot, PurchaseSlot } from "@/components/slots";
+import { AccountCountsSlot, AutoRenewSlot, PurchaseSlot } from "@/components/slots";
+import { COUNTS_TEXT } from "@/components/viewerStrings";
 import { formatDate, formatDollars, formatDuration, formatTimeLeft, formatWatchTime } from "@/lib/format";
 import { accountOverview } from "@/lib/server/account";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
@@ -148,6 +152,14 @@ export default async function AccountPage() {
           </ul>
         )}
       </section>
+
+      {terms && (
+        <section className="panel" data-testid="account-counts" aria-labelledby="account-counts-heading">
+          <h2 id="account-counts-heading">{COUNTS_TEXT.heading}</h2>
+          <p className="muted">{COUNTS_TEXT.intro}</p>
+          <AccountCountsSlot market={terms.market} />
+        </section>
+      )}
 
       <section className="panel" data-testid="account-history">
         <h2>Watch history</h2>
