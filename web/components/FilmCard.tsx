@@ -1,7 +1,8 @@
 /** One film in a catalogue row: poster, title, creator, duration, price. A server component. */
 import Link from "next/link";
 import type { FilmSummary } from "@/lib/server/catalog";
-import { formatDollars, formatDuration, gatewayUrl, shortAddress } from "@/lib/format";
+import { formatDollars, formatDuration, gatewayUrl } from "@/lib/format";
+import { CreatorLabel } from "./CreatorLabel";
 
 export function FilmCard({ film, priority = false }: { film: FilmSummary; priority?: boolean }) {
   const poster = gatewayUrl(film.posterUri);
@@ -30,7 +31,9 @@ export function FilmCard({ film, priority = false }: { film: FilmSummary; priori
         <h3 className="film-title" data-testid="film-title">
           {film.title}
         </h3>
-        <p className="film-creator">{film.creatorName ?? shortAddress(film.creator)}</p>
+        <p className="film-creator" data-testid="film-card-creator">
+          <CreatorLabel address={film.creator} name={film.creatorName} avatarCid={film.creatorAvatar} link={false} />
+        </p>
         <p className="film-facts">
           <span className="film-price" data-testid="film-price">
             {formatDollars(film.pricePerView, { free: true })}

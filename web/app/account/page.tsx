@@ -1,9 +1,13 @@
 /** The viewer's account: subscription and renewal, view passes with time left, continue watching, history. */
 import type { Metadata } from "next";
 import Link from "next/link";
+import { COMMUNITY_STRINGS as T } from "@/components/communityStrings";
+import { CreatorLabel } from "@/components/CreatorLabel";
+import FollowButton from "@/components/FollowButton";
 import { AutoRenewSlot, PurchaseSlot } from "@/components/slots";
 import { formatDate, formatDollars, formatDuration, formatTimeLeft, formatWatchTime } from "@/lib/format";
 import { accountOverview } from "@/lib/server/account";
+import { followedCreators, type FollowedCreator } from "@/lib/server/community";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { autoRenewState, sponsorshipInfo, type AutoRenewState, type SponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
@@ -26,6 +30,7 @@ export default async function AccountPage() {
   let terms: MarketTerms | null = null;
   let autoRenew: AutoRenewState | null = null;
   let sponsorship: SponsorshipInfo | null = null;
+  const follows: FollowedCreator[] | null = await followedCreators(session.address).catch(() => null);
   try {
     [overview, terms, autoRenew, sponsorship] = await Promise.all([
       accountOverview(session.address),
@@ -148,6 +153,24 @@ export default async function AccountPage() {
           </ul>
         )}
       </section>
+
+      {follows && (
+        <section className="panel" data-testid="account-follows">
+          <h2>{T.followedCreators}</h2>
+          {follows.length === 0 ? (
+            <p className="muted">{T.noFollowed}</p>
+          ) : (
+            <ul className="list">
+              {follows.map((c) => (
+                <li key={c.address} data-testid="followed-creator" data-address={c.address}>
+                  <CreatorLabel address={c.address} name={c.name} avatarCid={c.avatarCid} withAddress />{" "}
+                  <FollowButton creator={c.address} initiallyOn label={c.name ?? c.address} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
 
       <section className="panel" data-testid="account-history">
         <h2>Watch history</h2>
