@@ -123,6 +123,7 @@ describe("Chain indexer", function () {
       title: "Neon Tides",
       creator: addr(world.creatorA),
       creatorName: "Ada",
+      creatorAvatar: null,
       owner: addr(world.creatorA),
       posterUri: `ipfs://${hlsCid}/poster.jpg`,
       durationSeconds: 600,

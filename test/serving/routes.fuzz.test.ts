@@ -146,6 +146,15 @@ const jsonValue = fc.oneof(
     title: nastyString,
     price: nastyString,
     on: fc.oneof(fc.boolean(), nastyString),
+    creator: fc.oneof(nastyString, fc.constantFrom("0x" + "ab".repeat(20), "0x" + "AB".repeat(20), "0x" + "00".repeat(20))),
+    profile: fc.record({
+      account: fc.oneof(nastyString, fc.constant("0x" + "ab".repeat(20))),
+      name: nastyString,
+      bio: nastyString,
+      avatar: nastyString,
+      links: fc.array(nastyString, { maxLength: 6 }),
+      updatedAt: fc.oneof(nastyString, fc.integer()),
+    }),
     captions: fc.array(fc.record({ uploadId: nastyString, language: nastyString, label: nastyString }), { maxLength: 3 }),
     jsonrpc: fc.constantFrom("2.0", "1.0"),
     method: fc.constantFrom("eth_chainId", "eth_blockNumber", "eth_sendTransaction", "evm_mine", "hardhat_setBalance", "eth_call"),
@@ -173,6 +182,7 @@ const headers = fc.record(
       "application/offset+octet-stream",
       "multipart/form-data",
       "application/json; charset=utf-16",
+      "image/png",
       "💥",
     ),
     cookie: fc.oneof(
@@ -272,6 +282,9 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
       "/api/relay/purchase",
       "/api/uploads/[[...id]]",
       "/api/watchlist",
+      "/api/follows",
+      "/api/profile",
+      "/api/profile/avatar",
       "/ipfs/[cid]/[[...path]]",
     ]);
     for (const { file } of routes) expect(existsSync(file)).to.equal(true);

@@ -2,7 +2,8 @@
 import { getImageProps } from "next/image";
 import Link from "next/link";
 import type { FilmSummary } from "@/lib/server/catalog";
-import { formatDollars, formatDuration, gatewayUrl, shortAddress } from "@/lib/format";
+import { formatDollars, formatDuration, gatewayUrl } from "@/lib/format";
+import { CreatorLabel } from "./CreatorLabel";
 
 /**
  * A card's poster through Next's image pipeline: AVIF/WebP at the card's widths (`sizes` follows
@@ -43,7 +44,9 @@ export function FilmCard({ film, priority = false }: { film: FilmSummary; priori
         <h3 className="film-title" data-testid="film-title">
           {film.title}
         </h3>
-        <p className="film-creator">{film.creatorName ?? shortAddress(film.creator)}</p>
+        <p className="film-creator" data-testid="film-card-creator">
+          <CreatorLabel address={film.creator} name={film.creatorName} avatarCid={film.creatorAvatar} link={false} />
+        </p>
         <p className="film-facts">
           <span className="film-price" data-testid="film-price">
             {formatDollars(film.pricePerView, { free: true })}

@@ -36,6 +36,17 @@ export {
   type WatchlistChange,
   type ContinueWatchingFilm,
 } from "./queries/viewerRows.ts";
+export {
+  follow,
+  unfollow,
+  isFollowing,
+  followerCount,
+  followedCreators,
+  followedFilms,
+  MAX_FOLLOWS,
+  type FollowChange,
+  type FollowedCreator,
+} from "./queries/follows.ts";
 export { creatorOverview, type CreatorOverview, type CreatorFilm, type CreatorPeriod } from "./queries/creator.ts";
 export {
   periodsOverview,

@@ -65,6 +65,13 @@ export type ErrorReason =
   | "rate-limited"
   | "upload-quota"
   | "watchlist-full"
+  // profiles and follows
+  | "invalid-profile"
+  | "profile-outdated"
+  | "invalid-avatar"
+  | "creator-unknown"
+  | "follow-self"
+  | "follows-full"
   | "method-not-allowed"
   | "cross-site"
   | "conflict"

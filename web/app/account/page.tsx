@@ -4,10 +4,14 @@
  */
 import type { Metadata } from "next";
 import Link from "next/link";
+import { COMMUNITY_STRINGS as T } from "@/components/communityStrings";
+import { CreatorLabel } from "@/components/CreatorLabel";
+import FollowButton from "@/components/FollowButton";
 import { AccountCountsSlot, AutoRenewSlot, PurchaseSlot } from "@/components/slots";
 import { COUNTS_TEXT } from "@/components/viewerStrings";
 import { formatDate, formatDollars, formatDuration, formatTimeLeft, formatWatchTime } from "@/lib/format";
 import { accountOverview } from "@/lib/server/account";
+import { followedCreators, type FollowedCreator } from "@/lib/server/community";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { autoRenewState, sponsorshipInfo, type AutoRenewState, type SponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
@@ -30,6 +34,7 @@ export default async function AccountPage() {
   let terms: MarketTerms | null = null;
   let autoRenew: AutoRenewState | null = null;
   let sponsorship: SponsorshipInfo | null = null;
+  const follows: FollowedCreator[] | null = await followedCreators(session.address).catch(() => null);
   try {
     [overview, terms, autoRenew, sponsorship] = await Promise.all([
       accountOverview(session.address),
@@ -158,6 +163,24 @@ export default async function AccountPage() {
           <h2 id="account-counts-heading">{COUNTS_TEXT.heading}</h2>
           <p className="muted">{COUNTS_TEXT.intro}</p>
           <AccountCountsSlot market={terms.market} />
+        </section>
+      )}
+
+      {follows && (
+        <section className="panel" data-testid="account-follows">
+          <h2>{T.followedCreators}</h2>
+          {follows.length === 0 ? (
+            <p className="muted">{T.noFollowed}</p>
+          ) : (
+            <ul className="list">
+              {follows.map((c) => (
+                <li key={c.address} data-testid="followed-creator" data-address={c.address}>
+                  <CreatorLabel address={c.address} name={c.name} avatarCid={c.avatarCid} withAddress />{" "}
+                  <FollowButton creator={c.address} initiallyOn label={c.name ?? c.address} />
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
       )}
 

@@ -8,9 +8,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { Address } from "viem";
 import { BarChart } from "@/components/Charts";
-import { ClaimsSlot, FilmControlsSlot, UploadSlot } from "@/components/slots";
+import { COMMUNITY_STRINGS } from "@/components/communityStrings";
+import { ClaimsSlot, FilmControlsSlot, ProfileSlot, UploadSlot } from "@/components/slots";
 import { formatDollars, formatWatchTime } from "@/lib/format";
 import { aiTools, genres } from "@/lib/server/catalog";
+import { profileOf } from "@/lib/server/community";
 import { currentSession } from "@/lib/server/session";
 import {
   contracts,
@@ -82,6 +84,7 @@ export default async function StudioPage() {
     );
   }
   const { overview, addresses, tools, genreList, claims, balance, wallet, jobs } = data;
+  const profile = await profileOf(session.address).catch(() => null);
   const { totals, periods, films } = overview;
   const chartPeriods = periods.slice(-12);
 
@@ -128,6 +131,12 @@ export default async function StudioPage() {
             </ul>
           </div>
         )}
+      </section>
+
+      <section className="panel" data-testid="studio-profile">
+        <h2>{COMMUNITY_STRINGS.profileTitle}</h2>
+        <p className="muted">{COMMUNITY_STRINGS.profileIntro}</p>
+        <ProfileSlot account={session.address} current={profile} />
       </section>
 
       <section className="panel" data-testid="studio-films">

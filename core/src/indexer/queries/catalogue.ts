@@ -34,8 +34,10 @@ export interface FilmSummary {
   title: string;
   /** Lowercase address that minted the listing. */
   creator: string;
-  /** A display name, if the metadata has one. */
+  /** A display name: the creator's signed profile's, else the metadata's, else null. */
   creatorName: string | null;
+  /** The CID of the creator's profile avatar (an image in this platform's store), or null. */
+  creatorAvatar: string | null;
   /** Lowercase address owning the listing now: the payee. */
   owner: string;
   /** The poster, `ipfs://…`, or null if unknown. */
@@ -88,7 +90,11 @@ export interface ListFilmsOptions {
   aiTool?: string;
   /** Only films owned by this address (a creator's public page). */
   owner?: string;
-  sort: "trending" | "new";
+  /**
+   * "audience" (a creator's page): this period's unique viewers (the audience's views), ties by
+   * watch time, then newest.
+   */
+  sort: "trending" | "new" | "audience";
   /** The period whose views and watch time are shown and ranked (default: the current one). */
   period?: number;
   /** "Now" for the current period (default: the chain time estimated from the index). */
@@ -105,6 +111,7 @@ export function toSummary(row: FilmRow): FilmSummary {
     title: displayTitle(row.title, row.film_id),
     creator: row.creator,
     creatorName: row.creator_name,
+    creatorAvatar: row.creator_avatar ?? null,
     owner: row.owner,
     posterUri: row.image,
     durationSeconds: Number(row.duration_seconds),
@@ -126,7 +133,7 @@ const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\
 export async function listFilms(db: Queryable, options: ListFilmsOptions): Promise<FilmSummary[]> {
   const period = options.period ?? (await currentPeriod(db, options.nowSeconds));
   if (!Number.isSafeInteger(period) || period < 0) throw new QueryInputError("period must be a non-negative integer");
-  if (options.sort !== "trending" && options.sort !== "new") throw new QueryInputError('sort must be "trending" or "new"');
+  if (!["trending", "new", "audience"].includes(options.sort)) throw new QueryInputError('sort must be "trending", "new" or "audience"');
   const limit = nonNegativeInt(options.limit, "limit", 24, 200);
   const offset = nonNegativeInt(options.offset, "offset", 0);
 
@@ -153,7 +160,9 @@ export async function listFilms(db: Queryable, options: ListFilmsOptions): Promi
   const order =
     options.sort === "new"
       ? "f.minted_at DESC, f.film_id DESC"
-      : `(COALESCE(s.views, 0) > 0 OR COALESCE(s.seconds, 0) > 0) DESC,
+      : options.sort === "audience"
+        ? "COALESCE(s.views, 0) DESC, COALESCE(s.seconds, 0) DESC, f.minted_at DESC, f.film_id DESC"
+        : `(COALESCE(s.views, 0) > 0 OR COALESCE(s.seconds, 0) > 0) DESC,
        (COALESCE(mp.view_weight_bps, 5000)::float8 * COALESCE(s.views, 0) / NULLIF(t.views, 0)
         + (10000 - COALESCE(mp.view_weight_bps, 5000))::float8 * COALESCE(s.seconds, 0) / NULLIF(t.seconds, 0)) DESC NULLS LAST,
        COALESCE(s.seconds, 0) DESC, COALESCE(s.views, 0) DESC, f.minted_at DESC, f.film_id DESC`;

@@ -29,6 +29,7 @@ export interface FilmRow {
   title: string | null;
   creator: string;
   creator_name: string | null;
+  creator_avatar: string | null;
   owner: string;
   image: string | null;
   duration_seconds: string;
@@ -42,8 +43,14 @@ export interface FilmRow {
   metadata_status: MetadataStatus;
 }
 
-/** The films columns of FilmRow, from `films f`. */
-export const FILM_COLUMNS = `f.film_id::text AS film_id, f.title, f.creator, f.creator_name, f.owner, f.image,
+/**
+ * The films columns of FilmRow, from `films f`. The creator's name is their signed profile's
+ * (creator_profiles, migration 015) when they published one, else the metadata's; the avatar only
+ * ever comes from the profile.
+ */
+export const FILM_COLUMNS = `f.film_id::text AS film_id, f.title, f.creator,
+  COALESCE((SELECT cp.name FROM creator_profiles cp WHERE cp.address = f.creator), f.creator_name) AS creator_name,
+  (SELECT cp.avatar_cid FROM creator_profiles cp WHERE cp.address = f.creator) AS creator_avatar, f.owner, f.image,
   f.duration_seconds::text AS duration_seconds, f.price_per_view::text AS price_per_view, f.genre, f.ai_tools,
   f.minted_at::text AS minted_at, f.sales_paused, f.metadata_status`;
 

@@ -8,6 +8,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { toFilmId } from "@ai-films/core/domain";
+import { CreatorLabel } from "@/components/CreatorLabel";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
 import WatchlistButton from "@/components/WatchlistButton";
 import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
@@ -92,7 +93,7 @@ export default async function FilmPage({ params }: Params) {
           <p className="muted">
             by{" "}
             <span data-testid="film-creator" title={film.creator}>
-              {film.creatorName ?? shortAddress(film.creator)}
+              <CreatorLabel address={film.creator} name={film.creatorName} avatarCid={film.creatorAvatar} withAddress />
             </span>
             {film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · owned by {shortAddress(film.owner)}</>}
             {" · "}
