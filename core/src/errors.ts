@@ -147,6 +147,9 @@ export const ERROR_CODES = {
     "rate-limited": "Too many requests of one kind from one address or wallet (serving/rateLimits.ts).",
     "upload-quota": "The creator's unfinished uploads already hold their quota of disk.",
     "watchlist-full": "The viewer's watchlist holds its maximum number of films.",
+    "already-reported": "The wallet already has an open report on this film.",
+    "not-guardian": "A moderation action by a wallet without the market's guardian role.",
+    "not-hidden": "Unhiding a film that is not hidden.",
   },
 } as const;
 

@@ -143,6 +143,9 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "serving.rate-limited": { status: 429, reason: "rate-limited" },
   "serving.upload-quota": { status: 413, reason: "upload-quota" },
   "serving.watchlist-full": { status: 409, reason: "watchlist-full" },
+  "serving.already-reported": { status: 409, reason: "already-reported" },
+  "serving.not-guardian": { status: 403, reason: "not-guardian" },
+  "serving.not-hidden": { status: 409, reason: "not-hidden" },
 };
 
 /** The answer to anything that is not an AiFilmsError (or has a code this copy does not know). */

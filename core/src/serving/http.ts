@@ -65,6 +65,10 @@ export type ErrorReason =
   | "rate-limited"
   | "upload-quota"
   | "watchlist-full"
+  // reports and moderation
+  | "already-reported"
+  | "not-guardian"
+  | "not-hidden"
   | "method-not-allowed"
   | "cross-site"
   | "conflict"
