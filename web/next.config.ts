@@ -36,6 +36,8 @@ const nextConfig: NextConfig = {
   // NEXT_DIST_DIR lets a second build (a test run) live beside the one `npm start` serves.
   distDir: process.env.NEXT_DIST_DIR?.trim() || ".next",
   poweredByHeader: false,
+  // forbidden() from next/navigation: /moderation answers a real 403 (app/forbidden.tsx) to wallets without the guardian role.
+  experimental: { authInterrupts: true },
   // Pages get theirs (with the CSP nonce) from proxy.ts; the API, the gateway and Next's files get the static ones here.
   async headers() {
     const headers = Object.entries(staticSecurityHeaders({ hsts: process.env.HSTS === "1" || process.env.HSTS === "true" })).map(

@@ -172,7 +172,9 @@ describe("reports and moderation routes", function () {
 
   it("applies a viewer's age limit: stored per wallet and in a cookie, refusing values off the list", async () => {
     expect(await catalogueIds()).to.include.members(["1", "3", "4"]);
-    expect(await catalogueIds({ maxAgeRating: "16" })).to.include.members(["1", "4"]).and.not.include("3");
+    expect(await catalogueIds({ maxAgeRating: "16" }))
+      .to.include.members(["1", "4"])
+      .and.not.include("3");
     // At 12 and below only rated films within the limit show: unrated ones too are left out.
     expect(await catalogueIds({ maxAgeRating: "12" })).to.deep.equal(["4"]);
     expect(await catalogueIds({ maxAgeRating: "all" })).to.deep.equal([]);

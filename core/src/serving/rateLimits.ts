@@ -48,6 +48,8 @@ export const RATE_LIMITS = {
   report: { ip: perHour(60), wallet: perHour(20) },
   /** POST /api/moderation: a guardian hides, unhides or dismisses (guardians only; generous for a backlog). */
   moderation: { ip: perMinute(60), wallet: perMinute(30) },
+  /** GET /api/moderation: the public log of decisions. */
+  moderationLog: { ip: perMinute(60) },
   /** POST /api/viewer-settings: a viewer sets their age limit (a click each; signed out too, so per IP). */
   viewerSettings: { ip: perMinute(30), wallet: perMinute(20) },
   /** POST /api/rpc: the browser's JSON-RPC relay (wagmi polls through it). */

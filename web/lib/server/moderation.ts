@@ -8,15 +8,17 @@
 import "server-only";
 import type { Address } from "viem";
 import { isGuardian as chainIsGuardian } from "@ai-films/core/chain";
-import type { AgeRating, ReportReason } from "@ai-films/core/domain";
+import { AGE_LIMIT_COOKIE, type AgeRating, type ReportReason } from "@ai-films/core/domain";
+import { isHttps, serializeCookie } from "@ai-films/core/serving";
 import * as indexer from "@ai-films/core/indexer";
 import { indexCaughtUp } from "./catalog";
 import { getChain, getDb } from "./services";
 
 /** Role changes are time-locked on-chain: a few seconds' staleness costs nothing and spares a chain call per click. */
 const GUARDIAN_TTL_MS = 10_000;
-const guardianCache = ((globalThis as typeof globalThis & { __aiFilmsGuardians?: Map<string, { is: boolean; until: number }> }).__aiFilmsGuardians ??=
-  new Map());
+const guardianCache = ((
+  globalThis as typeof globalThis & { __aiFilmsGuardians?: Map<string, { is: boolean; until: number }> }
+).__aiFilmsGuardians ??= new Map());
 
 /** Whether the wallet holds the market's guardian role (cached briefly). Throws when the chain does not answer. */
 export async function isGuardian(address: string): Promise<boolean> {
@@ -52,10 +54,27 @@ export async function moderate(
 
 export async function moderationPage() {
   const db = await getDb();
-  const [reports, hidden, log] = await Promise.all([indexer.openReports(db), indexer.hiddenFilms(db), indexer.moderationLog(db, { limit: 50 })]);
+  const [reports, hidden, log] = await Promise.all([
+    indexer.openReports(db),
+    indexer.hiddenFilms(db),
+    indexer.moderationLog(db, { limit: 50 }),
+  ]);
   return { reports, hidden, log };
+}
+
+/** The public log of decisions (GET /api/moderation). */
+export async function publicModerationLog() {
+  return indexer.moderationLog(await getDb(), { limit: 100 });
 }
 
 export async function setAgeLimit(viewer: string, limit: AgeRating): Promise<void> {
   await indexer.setViewerAgeLimit(await getDb(), viewer, limit, nowSeconds());
+}
+
+/** A year: a setting, not a session. */
+const AGE_LIMIT_COOKIE_SECONDS = 365 * 24 * 3600;
+
+/** The Set-Cookie value that keeps a viewer's age limit in this browser (read back by ageLimit.ts). */
+export function ageLimitCookie(request: Request, limit: AgeRating): string {
+  return serializeCookie(AGE_LIMIT_COOKIE, limit, { maxAgeSeconds: AGE_LIMIT_COOKIE_SECONDS, secure: isHttps(request) });
 }

@@ -123,7 +123,14 @@ export async function openReports(db: Queryable, options: { limit?: number } = {
   );
   if (films.length === 0) return [];
   const ids = films.map((f) => f.film_id);
-  const reports = await db.query<{ film_id: string; reporter: string; reason: ReportReason; details: string; created_at: string; rank: string }>(
+  const reports = await db.query<{
+    film_id: string;
+    reporter: string;
+    reason: ReportReason;
+    details: string;
+    created_at: string;
+    rank: string;
+  }>(
     `SELECT * FROM (
        SELECT film_id::text AS film_id, reporter, reason, details, created_at::text AS created_at,
               row_number() OVER (PARTITION BY film_id ORDER BY created_at DESC, report_id DESC) AS rank
@@ -146,7 +153,10 @@ export async function openReports(db: Queryable, options: { limit?: number } = {
       .filter((r) => r.film_id === f.film_id)
       .map((r) => ({ reporter: r.reporter, reason: r.reason, details: r.details, createdAt: Number(r.created_at) })),
     latestAt: Number(f.latest_at),
-    hidden: f.hidden_reason !== null && f.hidden_by !== null ? { reason: f.hidden_reason, guardian: f.hidden_by, decidedAt: Number(f.hidden_at) } : null,
+    hidden:
+      f.hidden_reason !== null && f.hidden_by !== null
+        ? { reason: f.hidden_reason, guardian: f.hidden_by, decidedAt: Number(f.hidden_at) }
+        : null,
   }));
 }
 
@@ -255,7 +265,14 @@ export async function moderationLog(
 
 /** Films hidden now, most recently hidden first (the moderation page offers to unhide them). */
 export async function hiddenFilms(db: Queryable): Promise<(ModerationDecision & { title: string })[]> {
-  const rows = await db.query<{ decision_id: string; film_id: string; guardian: string; reason: string; decided_at: string; title: string | null }>(
+  const rows = await db.query<{
+    decision_id: string;
+    film_id: string;
+    guardian: string;
+    reason: string;
+    decided_at: string;
+    title: string | null;
+  }>(
     `SELECT d.decision_id::text AS decision_id, h.film_id::text AS film_id, d.guardian, d.reason, d.decided_at::text AS decided_at, f.title
      FROM hidden_films h JOIN moderation_decisions d ON d.decision_id = h.decision_id LEFT JOIN films f ON f.film_id = h.film_id
      ORDER BY d.decision_id DESC LIMIT 500`,

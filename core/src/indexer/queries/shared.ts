@@ -90,8 +90,7 @@ export const CATALOGUE_VISIBLE = `f.metadata_status = 'ok' AND NOT f.sales_pause
  * Within a viewer's age limit (the SQL of domain/moderation.ts's allowedByAgeLimit): `limit` is
  * the SQL of the limit's minimum age (a parameter). Unrated films show at limits of 16 and above.
  */
-export const WITHIN_AGE_LIMIT = (limit: string) =>
-  `(CASE WHEN f.age_rating IS NULL THEN ${limit} >= 16 ELSE f.age_rating <= ${limit} END)`;
+export const WITHIN_AGE_LIMIT = (limit: string) => `(CASE WHEN f.age_rating IS NULL THEN ${limit} >= 16 ELSE f.age_rating <= ${limit} END)`;
 
 /** A viewer's age limit as the minimum age the SQL compares (default 18: everything). */
 export function ageLimitParam(limit: AgeRating | undefined): number {

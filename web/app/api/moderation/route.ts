@@ -6,11 +6,13 @@
  * holding the market's GUARDIAN_ROLE may decide (403 not-guardian otherwise); every decision is
  * logged with the guardian and the time. → 200 `{ decision, closedReports }`. 404 film-unknown,
  * 409 not-hidden (unhiding a listed film).
+ *
+ * GET → `{ decisions }`: the public log, the latest 100 decisions (no session needed).
  */
 import { z } from "zod";
 import { MAX_MODERATION_REASON, hasControlCharacters, toFilmId } from "@ai-films/core/domain";
 import { guarded, readJson, refuse } from "@/lib/server/http";
-import { isGuardian, moderate } from "@/lib/server/moderation";
+import { isGuardian, moderate, publicModerationLog } from "@/lib/server/moderation";
 import { getServing, rateLimited } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
@@ -28,6 +30,13 @@ const Body = z.strictObject({
     .transform((text) => text.normalize("NFC").trim())
     .refine((text) => text.length >= 1 && text.length <= MAX_MODERATION_REASON && !hasControlCharacters(text, { multiline: false })),
 });
+
+export const GET = (request: Request) =>
+  guarded(async () => {
+    const limited = await rateLimited("moderationLog", request);
+    if (limited) return limited;
+    return Response.json({ decisions: await publicModerationLog() }, { headers: { "Cache-Control": "no-store" } });
+  });
 
 export const POST = (request: Request) =>
   guarded(async () => {

@@ -5,18 +5,14 @@
  * too (the cookie alone). Films rated above the limit leave the catalogue, search and rows.
  */
 import { z } from "zod";
-import { AGE_LIMIT_COOKIE, AGE_RATINGS } from "@ai-films/core/domain";
-import { isHttps, serializeCookie } from "@ai-films/core/serving";
+import { AGE_RATINGS } from "@ai-films/core/domain";
 import { guarded, readJson, refuse } from "@/lib/server/http";
-import { setAgeLimit } from "@/lib/server/moderation";
+import { ageLimitCookie, setAgeLimit } from "@/lib/server/moderation";
 import { getServing, rateLimited } from "@/lib/server/services";
 
 export const dynamic = "force-dynamic";
 
 const Body = z.strictObject({ maxAgeRating: z.enum(AGE_RATINGS) });
-
-/** A year: a setting, not a session. */
-const COOKIE_SECONDS = 365 * 24 * 3600;
 
 export const POST = (request: Request) =>
   guarded(async () => {
@@ -28,9 +24,6 @@ export const POST = (request: Request) =>
     const { maxAgeRating } = parsed.data;
     if (session) await setAgeLimit(session.address, maxAgeRating);
     const headers = new Headers({ "Cache-Control": "no-store" });
-    headers.append(
-      "Set-Cookie",
-      serializeCookie(AGE_LIMIT_COOKIE, maxAgeRating, { maxAgeSeconds: COOKIE_SECONDS, secure: isHttps(request) }),
-    );
+    headers.append("Set-Cookie", ageLimitCookie(request, maxAgeRating));
     return Response.json({ maxAgeRating, stored: session !== null }, { headers });
   });
