@@ -39,7 +39,9 @@ describe("Reports and moderation in a real browser", function () {
 
   const listedIds = (page: Page) => page.getByTestId("film-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-film-id")));
 
-  before(async () => {
+  before(async function () {
+    // The first browser file of a run may build the web app: on a loaded machine that alone can take ten minutes.
+    this.timeout(30 * 60_000);
     e2e = await e2ePlatform();
     ({ context: viewerContext } = await signedInContext(privateKeyToAccount(generatePrivateKey())));
     ({ context: guardianContext, cookie: guardianCookie } = await signedInContext(account(DEMO_ACCOUNTS.guardian)));
