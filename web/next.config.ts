@@ -45,6 +45,8 @@ const nextConfig: NextConfig = {
     imageSizes: [160, 240, 320],
     minimumCacheTTL: 31_536_000,
   },
+  // forbidden() from next/navigation: /moderation answers a real 403 (app/forbidden.tsx) to wallets without the guardian role.
+  experimental: { authInterrupts: true },
   // Pages get theirs (with the CSP nonce) from proxy.ts; the API, the gateway and Next's files get the static ones here.
   async headers() {
     const headers = Object.entries(staticSecurityHeaders({ hsts: process.env.HSTS === "1" || process.env.HSTS === "true" })).map(

@@ -157,6 +157,9 @@ export const ERROR_CODES = {
     "creator-unknown": "An address that has minted no film and published no profile (nothing to follow).",
     "follow-self": "A wallet asked to follow itself.",
     "follows-full": "The viewer follows the maximum number of creators.",
+    "already-reported": "The wallet already has an open report on this film.",
+    "not-guardian": "A moderation action by a wallet without the market's guardian role.",
+    "not-hidden": "Unhiding a film that is not hidden.",
   },
 } as const;
 

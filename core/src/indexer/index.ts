@@ -59,3 +59,20 @@ export {
   type MarketParameters,
 } from "./queries/payouts.ts";
 export { indexerStatus, type IndexerStatus } from "./queries/status.ts";
+export {
+  fileReport,
+  hasOpenReport,
+  openReports,
+  moderateFilm,
+  moderationLog,
+  hiddenFilms,
+  viewerAgeLimit,
+  setViewerAgeLimit,
+  type ReportOutcome,
+  type NewReport,
+  type ReportEntry,
+  type ReportedFilm,
+  type ModerationAction,
+  type ModerationDecision,
+  type ModerationOutcome,
+} from "./queries/moderation.ts";

@@ -152,6 +152,9 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "serving.creator-unknown": { status: 404, reason: "creator-unknown" },
   "serving.follow-self": { status: 400, reason: "follow-self" },
   "serving.follows-full": { status: 409, reason: "follows-full" },
+  "serving.already-reported": { status: 409, reason: "already-reported" },
+  "serving.not-guardian": { status: 403, reason: "not-guardian" },
+  "serving.not-hidden": { status: 409, reason: "not-hidden" },
 };
 
 /** The answer to anything that is not an AiFilmsError (or has a code this copy does not know). */

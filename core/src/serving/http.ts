@@ -72,6 +72,10 @@ export type ErrorReason =
   | "creator-unknown"
   | "follow-self"
   | "follows-full"
+  // reports and moderation
+  | "already-reported"
+  | "not-guardian"
+  | "not-hidden"
   | "method-not-allowed"
   | "cross-site"
   | "conflict"

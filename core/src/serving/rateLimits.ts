@@ -54,6 +54,14 @@ export const RATE_LIMITS = {
   avatarUpload: { ip: perHour(30), wallet: perHour(20) },
   /** GET/POST /api/follows: a viewer reads or changes whom they follow (a click each). */
   follows: { ip: perMinute(120), wallet: perMinute(60) },
+  /** POST /api/reports: a viewer reports a film (one open report per film; this bounds a wallet's and an IP's spray). */
+  report: { ip: perHour(60), wallet: perHour(20) },
+  /** POST /api/moderation: a guardian hides, unhides or dismisses (guardians only; generous for a backlog). */
+  moderation: { ip: perMinute(60), wallet: perMinute(30) },
+  /** GET /api/moderation: the public log of decisions. */
+  moderationLog: { ip: perMinute(60) },
+  /** POST /api/viewer-settings: a viewer sets their age limit (a click each; signed out too, so per IP). */
+  viewerSettings: { ip: perMinute(30), wallet: perMinute(20) },
   /** POST /api/rpc: the browser's JSON-RPC relay (wagmi polls through it). */
   rpc: { ip: perMinute(1_200) },
   /** POST /api/rpc with eth_sendRawTransaction: transactions relayed to the chain. */

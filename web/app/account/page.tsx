@@ -15,6 +15,11 @@ import { followedCreators, type FollowedCreator } from "@/lib/server/community";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { autoRenewState, sponsorshipInfo, type AutoRenewState, type SponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
+import AgeLimitSetting from "@/components/AgeLimitSetting";
+import { MODERATION_STRINGS as M } from "@/components/moderationStrings";
+import { DEFAULT_AGE_LIMIT } from "@ai-films/core/domain";
+import { requestAgeLimit } from "@/lib/server/ageLimit";
+import { isGuardian } from "@/lib/server/moderation";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Account" };
@@ -26,6 +31,7 @@ export default async function AccountPage() {
       <div className="account" data-testid="account-signed-out">
         <h1>Your account</h1>
         <p className="muted">Connect your wallet and sign in (top right) to see your subscription, view passes and what you watched.</p>
+        <AgeLimitSetting current={(await requestAgeLimit()) ?? DEFAULT_AGE_LIMIT} />
       </div>
     );
   }
@@ -63,6 +69,14 @@ export default async function AccountPage() {
     <div className="account" data-testid="account-page" data-address={session.address}>
       <h1>Your account</h1>
       <p className="muted mono">{session.address}</p>
+      {(await isGuardian(session.address).catch(() => false)) && (
+        <p>
+          <Link href="/moderation" data-testid="moderation-link">
+            {M.moderationLink}
+          </Link>
+        </p>
+      )}
+      <AgeLimitSetting current={(await requestAgeLimit()) ?? DEFAULT_AGE_LIMIT} />
 
       <section className="panel" data-testid="account-subscription" data-active={subscription.active}>
         <h2>Subscription</h2>

@@ -16,7 +16,15 @@ import { Upload, type DetailedError } from "tus-js-client";
 import { TrackFields, trackProblem, uploadTrack, type TrackDraft } from "./TrackFields";
 import { parseEventLogs, type Address } from "viem";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
-import { JOB_STAGES, type JobStage, type JobState } from "@ai-films/core/domain";
+import {
+  AGE_RATINGS,
+  AGE_RATING_LABELS,
+  JOB_STAGES,
+  isAgeRating,
+  type AgeRating,
+  type JobStage,
+  type JobState,
+} from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
 import { formatBytes, formatDollars, parseDollars } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
@@ -99,6 +107,8 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
   const [genre, setGenre] = useState("");
+  /** "" = unrated. */
+  const [ageRating, setAgeRating] = useState<AgeRating | "">("");
   const [tools, setTools] = useState<string[]>([]);
   const [toolText, setToolText] = useState("");
   const [price, setPrice] = useState("1.00");
@@ -251,6 +261,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
         description,
         genre,
         aiTools: tools,
+        ...(ageRating ? { ageRating } : {}),
         price: (priceUnits ?? 0n).toString(),
         captions: trackIds.current.captions,
         audio: trackIds.current.audio,
@@ -426,6 +437,22 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
                 <option key={g} value={g} />
               ))}
             </datalist>
+          </label>
+          <label className="field">
+            <span>Age rating</span>
+            <select
+              value={ageRating}
+              onChange={(e) => setAgeRating(isAgeRating(e.target.value) ? e.target.value : "")}
+              disabled={busy}
+              data-testid="upload-age-rating"
+            >
+              <option value="">Unrated</option>
+              {AGE_RATINGS.map((r) => (
+                <option key={r} value={r}>
+                  {AGE_RATING_LABELS[r]}
+                </option>
+              ))}
+            </select>
           </label>
           <label className="field">
             <span>Price per view (dollars)</span>

@@ -25,8 +25,11 @@ import {
   filmIdText,
   nonNegativeInt,
   type FilmRow,
+  WITHIN_AGE_LIMIT,
+  ageLimitParam,
   type MetadataStatus,
 } from "./shared.ts";
+import { ratingOfAge, type AgeRating } from "../../domain/moderation.ts";
 
 export interface FilmSummary {
   filmId: string;
@@ -54,6 +57,8 @@ export interface FilmSummary {
   mintedAt: number;
   salesPaused: boolean;
   metadataStatus: MetadataStatus;
+  /** From the metadata's properties.ageRating; null for an unrated film. */
+  ageRating: AgeRating | null;
 }
 
 export interface FilmDetail extends FilmSummary {
@@ -76,6 +81,11 @@ export interface FilmDetail extends FilmSummary {
    * unlocks nothing and the catalogue hides it. `of` is the original, once it is minted.
    */
   copy: { of: { filmId: string; title: string; creator: string; creatorName: string | null } | null } | null;
+  /**
+   * Set while a guardian has hidden the film from this front-end's catalogue: the public reason,
+   * who decided and when (the listing itself stays on-chain).
+   */
+  hidden: { reason: string; guardian: string; decidedAt: number } | null;
   period: number;
   thisPeriod: { views: number; watchSeconds: number };
   allTime: { views: number; watchSeconds: number; passesSold: number };
@@ -95,6 +105,8 @@ export interface ListFilmsOptions {
    * watch time, then newest.
    */
   sort: "trending" | "new" | "audience";
+  /** The viewer's age limit: films rated above it (and unrated ones below 16) are left out. Default: everything. */
+  maxAgeRating?: AgeRating;
   /** The period whose views and watch time are shown and ranked (default: the current one). */
   period?: number;
   /** "Now" for the current period (default: the chain time estimated from the index). */
@@ -123,6 +135,7 @@ export function toSummary(row: FilmRow): FilmSummary {
     mintedAt: Number(row.minted_at),
     salesPaused: row.sales_paused,
     metadataStatus: row.metadata_status,
+    ageRating: ratingOfAge(row.age_rating),
   };
 }
 
@@ -137,8 +150,8 @@ export async function listFilms(db: Queryable, options: ListFilmsOptions): Promi
   const limit = nonNegativeInt(options.limit, "limit", 24, 200);
   const offset = nonNegativeInt(options.offset, "offset", 0);
 
-  const params: unknown[] = [period];
-  const where = [CATALOGUE_VISIBLE];
+  const params: unknown[] = [period, ageLimitParam(options.maxAgeRating)];
+  const where = [CATALOGUE_VISIBLE, WITHIN_AGE_LIMIT("$2::int")];
   const search = options.search?.trim();
   if (search) {
     params.push(containsPattern(search));
@@ -223,6 +236,9 @@ export async function getFilm(
       passes_sold: string;
       is_copy: boolean;
       copy_of: string | null;
+      hidden_reason: string | null;
+      hidden_by: string | null;
+      hidden_at: string | null;
     }
   >(
     `SELECT ${FILM_COLUMNS}, f.description, f.metadata_uri, f.metadata_error, f.animation_url, f.hls_cid, f.key_id,
@@ -230,8 +246,11 @@ export async function getFilm(
             COALESCE(s.views, 0)::text AS views, COALESCE(s.seconds, 0)::text AS seconds,
             COALESCE(a.views, 0)::text AS all_views, COALESCE(a.seconds, 0)::text AS all_seconds,
             (SELECT count(*) FROM purchases p WHERE p.film_id = f.film_id)::text AS passes_sold,
-            ${IS_COPY} AS is_copy, ${COPY_OF} AS copy_of
+            ${IS_COPY} AS is_copy, ${COPY_OF} AS copy_of,
+            d.reason AS hidden_reason, d.guardian AS hidden_by, d.decided_at::text AS hidden_at
      FROM films f
+     LEFT JOIN hidden_films h ON h.film_id = f.film_id
+     LEFT JOIN moderation_decisions d ON d.decision_id = h.decision_id
      LEFT JOIN (${audienceByFilm("period = $1 AND film_id = $2")}) s ON s.film_id = f.film_id
      LEFT JOIN (${audienceByFilm("film_id = $2")}) a ON a.film_id = f.film_id
      WHERE f.film_id = $2`,
@@ -268,6 +287,10 @@ export async function getFilm(
     previewSeconds: row.preview_seconds,
     renditions: row.renditions ?? [],
     copy,
+    hidden:
+      row.hidden_reason !== null && row.hidden_by !== null
+        ? { reason: row.hidden_reason, guardian: row.hidden_by, decidedAt: Number(row.hidden_at) }
+        : null,
     period,
     thisPeriod: { views: summary.views, watchSeconds: summary.watchSeconds },
     allTime: { views: Number(row.all_views), watchSeconds: Number(row.all_seconds), passesSold: Number(row.passes_sold) },
