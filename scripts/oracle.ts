@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
     case "tally": {
       const period = intOption(values.period, "period")!;
       const ctx = await connect();
-      const bar = progress("tally", 4);
+      const bar = progress("tally", 5);
       const result = await withLedger((ledger) =>
         runTally(ctx, {
           period,
@@ -139,11 +139,20 @@ async function main(argv: string[]): Promise<number> {
       );
       bar.done();
       if (values.json)
-        console.log(json({ path: result.path, root: result.file.root, totals: result.file.totals, written: result.written }));
+        console.log(
+          json({
+            path: result.path,
+            root: result.file.root,
+            totals: result.file.totals,
+            viewerRoot: result.file.viewers?.root ?? null,
+            written: result.written,
+          }),
+        );
       else
         console.log(
           `${result.written ? "wrote" : "unchanged"} ${result.path}: ${result.file.totals.leafCount} films, ` +
-            `${result.file.totals.views} views, ${result.file.totals.seconds} s, root ${result.file.root}`,
+            `${result.file.totals.views} views, ${result.file.totals.seconds} s, root ${result.file.root}, ` +
+            `viewer root ${result.file.viewers?.root} over ${result.file.viewers?.lines} lines`,
         );
       return 0;
     }

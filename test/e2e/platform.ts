@@ -26,17 +26,20 @@ export interface E2E {
 
 /**
  * Dev-wallet accounts per role, so each story starts from fresh wallets whatever order the files
- * run in (the platform offers these in its dev wallet; Hardhat funds #0–#19 with ETH).
+ * run in (the platform offers these in its dev wallet; the local chain funds #0–#39 with ETH).
  */
 export const E2E_ACCOUNTS = {
   viewer: 4,
   buyer: 5,
   creator: 16,
   subscriber: 17,
-  splitCreator: 18,
-  splitViewer: 13,
-  director: 14,
-  composer: 15,
+  counted: 21,
+  follower: 22,
+  communityCreator: 23,
+  splitCreator: 24,
+  splitViewer: 25,
+  director: 26,
+  composer: 27,
 } as const;
 
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);

@@ -227,6 +227,7 @@ export default function PlayerIsland(props: PlayerProps) {
   // Not reset when the source changes: the player's effect builds the new hls.js (which reports
   // itself) before this component's effects would run, so a reset here would drop it.
   const tracks = useTracks();
+  const [announcement, setAnnouncement] = useState("");
 
   const setVideo = useCallback((el: HTMLVideoElement | null) => {
     videoRef.current = el;
@@ -263,9 +264,18 @@ export default function PlayerIsland(props: PlayerProps) {
               poster={props.posterUrl}
               className="player-video"
               data-testid="player-video"
-              onPlaying={onPlaying}
-              onPause={onStopped}
-              onEnded={onStopped}
+              onPlaying={() => {
+                setAnnouncement(mode === "full" ? "Playing the full film" : "Playing the free preview");
+                onPlaying();
+              }}
+              onPause={(e) => {
+                if (!e.currentTarget.ended) setAnnouncement(`Paused at ${formatDuration(e.currentTarget.currentTime)}`);
+                onStopped();
+              }}
+              onEnded={() => {
+                setAnnouncement("Finished");
+                onStopped();
+              }}
               onLoadedMetadata={onLoadedMetadata}
               hlsConfig={{
                 ...tracks.config,
@@ -289,12 +299,13 @@ export default function PlayerIsland(props: PlayerProps) {
                   <span>❚❚</span>
                 </Player.PlayingIndicator>
               </Player.PlayPauseTrigger>
-              <Player.Seek className="player-seek" aria-label="Seek">
+              {/* The thumb is the slider people operate; the bar around it is only its track (one control, not two nested). */}
+              <Player.Seek className="player-seek" role="group" aria-label="Seek bar">
                 <Player.Track className="player-track">
                   <Player.SeekBuffer className="player-buffer" />
                   <Player.Range className="player-range" />
                 </Player.Track>
-                <Player.Thumb className="player-thumb" />
+                <Player.Thumb className="player-thumb" aria-label="Seek" />
               </Player.Seek>
               <Player.Time className="player-time" data-testid="player-time" />
               <Player.VideoQualitySelect name="quality" defaultValue="auto">
@@ -362,6 +373,10 @@ export default function PlayerIsland(props: PlayerProps) {
           </span>
         )}
       </div>
+      {/* What the player just did, for screen readers (the controls themselves are icons). */}
+      <p className="visually-hidden" aria-live="polite" data-testid="player-announcer">
+        {announcement}
+      </p>
       {error && (
         <p className="error" role="alert" data-testid="player-error">
           {error}

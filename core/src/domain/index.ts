@@ -34,3 +34,21 @@ export {
   type CollaboratorRow,
   type ParsedSplit,
 } from "./collaborators.ts";
+export {
+  AGE_LIMIT_COOKIE,
+  AGE_RATINGS,
+  AGE_RATING_LABELS,
+  DEFAULT_AGE_LIMIT,
+  MAX_MODERATION_REASON,
+  MAX_REPORT_TEXT,
+  REPORT_REASONS,
+  REPORT_REASON_LABELS,
+  ageOfRating,
+  allowedByAgeLimit,
+  hasControlCharacters,
+  isAgeRating,
+  isReportReason,
+  ratingOfAge,
+  type AgeRating,
+  type ReportReason,
+} from "./moderation.ts";

@@ -17,14 +17,22 @@ import { Upload, type DetailedError } from "tus-js-client";
 import { TrackFields, trackProblem, uploadTrack, type TrackDraft } from "./TrackFields";
 import { CollaboratorFields } from "./CollaboratorFields";
 import { encodeAbiParameters, parseEventLogs, type Address } from "viem";
-import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
-import { JOB_STAGES, parseSplit, type CollaboratorRow, type JobStage, type JobState } from "@ai-films/core/domain";
+import {
+  AGE_RATINGS,
+  AGE_RATING_LABELS,
+  JOB_STAGES,
+  isAgeRating,
+  parseSplit,
+  type AgeRating,
+  type CollaboratorRow,
+  type JobStage,
+  type JobState,
+} from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
-import { CHAIN_ID } from "@/lib/config";
 import { formatBytes, formatDollars, parseDollars } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
-import { WalletProviders } from "../wallet/WalletProviders";
+import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
 interface TrackRef {
   uploadId: string;
@@ -42,12 +50,9 @@ export interface UploadProps {
   genreSuggestions: string[];
 }
 
+/** No wallet code at load: wagmi arrives with the mint (lib/wallet/lazy). */
 export default function UploadIsland(props: UploadProps) {
-  return (
-    <WalletProviders>
-      <UploadForm {...props} />
-    </WalletProviders>
-  );
+  return <UploadForm {...props} />;
 }
 
 const STAGE_LABELS: Record<JobStage, string> = {
@@ -113,15 +118,13 @@ async function messageOf(response: Response | null | undefined, fallback: string
 
 function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggestions, genreSuggestions }: UploadProps) {
   const router = useRouter();
-  const { address, chainId, isConnected } = useAccount();
-  const publicClient = usePublicClient({ chainId: CHAIN_ID });
-  const { writeContractAsync } = useWriteContract();
-  const { switchChainAsync } = useSwitchChain();
 
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
   const [genre, setGenre] = useState("");
+  /** "" = unrated. */
+  const [ageRating, setAgeRating] = useState<AgeRating | "">("");
   const [tools, setTools] = useState<string[]>([]);
   const [toolText, setToolText] = useState("");
   const [price, setPrice] = useState("1.00");
@@ -277,6 +280,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
         description,
         genre,
         aiTools: tools,
+        ...(ageRating ? { ageRating } : {}),
         price: (priceUnits ?? 0n).toString(),
         captions: trackIds.current.captions,
         audio: trackIds.current.audio,
@@ -321,7 +325,17 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
 
   async function mint(job: JobView) {
     if (!job.result) return;
+    // The collaborators may have been edited since the upload: check them again before minting.
+    const split = parseSplit(collaborators);
+    if (!split.ok) {
+      setFormError({ code: "INVALID_SPLIT", message: split.problem });
+      return;
+    }
+    setFormError(null);
+    setPhase({ kind: "minting", job, step: "Opening your wallet…" });
+    const { address, isConnected } = await connectedWallet();
     if (!isConnected || !address) {
+      setPhase({ kind: "ready", job });
       openConnectModal();
       return;
     }
@@ -335,27 +349,16 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
       });
       return;
     }
-    // The collaborators may have been edited since the upload: check them again before minting.
-    const split = parseSplit(collaborators);
-    if (!split.ok) {
-      setFormError({ code: "INVALID_SPLIT", message: split.problem });
-      return;
-    }
-    setFormError(null);
     let filmId: string;
     try {
-      if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+      const wallet = await walletActions();
+      await wallet.toAppChain();
       setPhase({ kind: "minting", job, step: "Confirm the mint in your wallet…" });
       const duration = Math.max(1, Math.round(job.result.durationSeconds));
-      const hash = await writeContractAsync({
-        address: listings,
-        abi: filmListingsAbi,
-        functionName: "mint",
-        args: [job.result.metadataUri, duration, BigInt(job.price)],
-        chainId: CHAIN_ID,
-      });
-      setPhase({ kind: "minting", job, step: "Waiting for the transaction…" });
-      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      const { hash, receipt } = await wallet.send(
+        { address: listings, abi: filmListingsAbi, functionName: "mint", args: [job.result.metadataUri, duration, BigInt(job.price)] },
+        () => setPhase({ kind: "minting", job, step: "Waiting for the transaction…" }),
+      );
       if (receipt.status !== "success") throw new Error("The mint failed on-chain.");
       const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
       if (!minted) throw new Error("The mint's receipt names no film.");
@@ -383,20 +386,26 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
   /** Sends the minted listing to the SplitterFactory with the payees and shares (one transaction). */
   async function splitFilm(filmId: string) {
     const split = parseSplit(collaborators);
-    if (!split.ok || split.payees.length === 0 || !splitterFactory || !address) return;
+    if (!split.ok || split.payees.length === 0 || !splitterFactory) return;
     try {
-      if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+      setPhase({ kind: "splitting", filmId, step: `Minted as film #${filmId}. Opening your wallet…` });
+      const wallet = await walletActions();
+      const { address } = await wallet.account();
+      if (!address || address.toLowerCase() !== creator.toLowerCase()) {
+        throw new Error(`Film #${filmId} belongs to ${creator}: switch the wallet to that account to split it.`);
+      }
+      await wallet.toAppChain();
       setPhase({ kind: "splitting", filmId, step: `Minted as film #${filmId}. Confirm the split in your wallet…` });
       const data = encodeAbiParameters([{ type: "address[]" }, { type: "uint256[]" }], [split.payees, split.shares]);
-      const hash = await writeContractAsync({
-        address: listings,
-        abi: filmListingsAbi,
-        functionName: "safeTransferFrom",
-        args: [address, splitterFactory, BigInt(filmId), data],
-        chainId: CHAIN_ID,
-      });
-      setPhase({ kind: "splitting", filmId, step: "Waiting for the split transaction…" });
-      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      const { hash, receipt } = await wallet.send(
+        {
+          address: listings,
+          abi: filmListingsAbi,
+          functionName: "safeTransferFrom",
+          args: [address, splitterFactory, BigInt(filmId), data],
+        },
+        () => setPhase({ kind: "splitting", filmId, step: "Waiting for the split transaction…" }),
+      );
       if (receipt.status !== "success") throw new Error("The split failed on-chain.");
       setPhase({ kind: "minted", filmId, txHash: hash, collaborators: split.payees.length });
       setTimeout(() => router.refresh(), 3000);
@@ -501,6 +510,22 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
                 <option key={g} value={g} />
               ))}
             </datalist>
+          </label>
+          <label className="field">
+            <span>Age rating</span>
+            <select
+              value={ageRating}
+              onChange={(e) => setAgeRating(isAgeRating(e.target.value) ? e.target.value : "")}
+              disabled={busy}
+              data-testid="upload-age-rating"
+            >
+              <option value="">Unrated</option>
+              {AGE_RATINGS.map((r) => (
+                <option key={r} value={r}>
+                  {AGE_RATING_LABELS[r]}
+                </option>
+              ))}
+            </select>
           </label>
           <label className="field">
             <span>Price per view (dollars)</span>
