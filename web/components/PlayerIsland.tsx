@@ -299,8 +299,9 @@ export default function PlayerIsland(props: PlayerProps) {
                   <span>❚❚</span>
                 </Player.PlayingIndicator>
               </Player.PlayPauseTrigger>
-              {/* The thumb is the slider people operate; the bar around it is only its track (one control, not two nested). */}
-              <Player.Seek className="player-seek" role="group" aria-label="Seek bar">
+              {/* The thumb is the slider people operate; the bar around it is only its track (one control, not two nested).
+                  Livepeer puts a slider's aria-valuetext on the bar once the media plays: a group may not carry it. */}
+              <Player.Seek className="player-seek" role="group" aria-label="Seek bar" aria-valuetext={undefined}>
                 <Player.Track className="player-track">
                   <Player.SeekBuffer className="player-buffer" />
                   <Player.Range className="player-range" />
