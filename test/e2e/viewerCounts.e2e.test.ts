@@ -83,7 +83,7 @@ describe("A viewer checks what was counted for them, in a real browser", functio
       null,
       { timeout: 60_000 },
     );
-    await playUntil(page, 21, 120_000); // past two heartbeat intervals
+    await playUntil(page, 11, 120_000); // the demo films last 12 s: past one heartbeat interval, nearly to the end
     // Leave the player (its last beat goes on the way out); the ledger has the watching once the
     // account page's history lists the film.
     await reloadUntil(`${e2e.baseUrl}/account`, `[data-testid="history-item"][data-film-id="${filmId}"]`, 90_000);
