@@ -27,8 +27,9 @@ export interface E2E {
 /**
  * Dev-wallet accounts per role, so each story starts from fresh wallets whatever order the files
  * run in (the platform offers these in its dev wallet; Hardhat funds #0–#19 with ETH).
+ * `renewing` turns auto-renewal on; `gasless` receives a gift, then loses its ETH and buys without gas.
  */
-export const E2E_ACCOUNTS = { viewer: 4, buyer: 5, creator: 16, subscriber: 17 } as const;
+export const E2E_ACCOUNTS = { viewer: 4, buyer: 5, gasless: 6, creator: 16, subscriber: 17, renewing: 18 } as const;
 
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
 const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 8745);
