@@ -152,7 +152,9 @@ describe("Creators' profiles and follows in a real browser", function () {
 
     const followedRow = () => viewerPage.getByTestId("from-followed").locator(`[data-testid="film-card"][data-film-id="${filmId}"]`);
     await reloadUntil(viewerPage, e2e.baseUrl, async () => (await followedRow().count()) === 1, "the 'From creators you follow' row");
-    expect(await viewerPage.getByTestId("from-followed").getByRole("heading").innerText()).to.equal("From creators you follow");
+    expect(await viewerPage.getByTestId("from-followed").getByRole("heading", { level: 2 }).innerText()).to.equal(
+      "From creators you follow",
+    );
     expect(await followedRow().getByTestId("creator-name").innerText()).to.equal(name);
 
     await viewerPage.goto(`${e2e.baseUrl}/account`);

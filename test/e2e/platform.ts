@@ -27,12 +27,14 @@ export interface E2E {
 /**
  * Dev-wallet accounts per role, so each story starts from fresh wallets whatever order the files
  * run in (the platform offers these in its dev wallet; the local chain funds #0–#39 with ETH).
+ * `renewing` turns auto-renewal on; `gasless` receives a gift, then loses its ETH and buys without gas.
  */
 export const E2E_ACCOUNTS = {
   viewer: 4,
   buyer: 5,
   creator: 16,
   subscriber: 17,
+  gasless: 20,
   counted: 21,
   follower: 22,
   communityCreator: 23,
@@ -40,6 +42,7 @@ export const E2E_ACCOUNTS = {
   splitViewer: 25,
   director: 26,
   composer: 27,
+  renewing: 28,
 } as const;
 
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);

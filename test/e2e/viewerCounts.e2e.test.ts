@@ -83,7 +83,7 @@ describe("A viewer checks what was counted for them, in a real browser", functio
       null,
       { timeout: 60_000 },
     );
-    await playUntil(page, 21, 120_000); // past two heartbeat intervals
+    await playUntil(page, 11, 120_000); // the demo films last 12 s: past one heartbeat interval, nearly to the end
     // Leave the player (its last beat goes on the way out); the ledger has the watching once the
     // account page's history lists the film.
     await reloadUntil(`${e2e.baseUrl}/account`, `[data-testid="history-item"][data-film-id="${filmId}"]`, 90_000);
@@ -111,7 +111,12 @@ describe("A viewer checks what was counted for them, in a real browser", functio
 
     // The account page lists the line once the indexer has the posting, then checks it in the browser.
     const line = `[data-testid="counted-line"][data-film-id="${filmId}"]`;
-    await reloadUntil(`${e2e.baseUrl}/account`, line, 120_000);
+    await reloadUntil(`${e2e.baseUrl}/account`, line, 240_000).catch(async (error: Error) => {
+      // Say what the route and the page had, so a failure can be told apart: indexer lag, a line in another period, none at all.
+      const counts = await page.evaluate(async () => (await fetch("/api/account/counts")).text()).catch((e: Error) => e.message);
+      await page.screenshot({ path: path.join(ARTIFACTS, "account-counts-failed.png"), fullPage: true });
+      throw new Error(`${error.message}; period ${period}; /api/account/counts said ${counts.slice(0, 600)}`);
+    });
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-verified") !== "pending", line, {
       timeout: 60_000,
     });

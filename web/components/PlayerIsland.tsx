@@ -135,6 +135,10 @@ export default function PlayerIsland(props: PlayerProps) {
     const url = mode === "full" ? fullUrl : previewUrl;
     return url ? hlsSrc(url) : null;
   }, [mode, fullUrl, previewUrl, needsJwt, haveJwt]);
+  // Livepeer's Player.Root reads `src` once, when it mounts, and ignores later changes: a new source
+  // (preview ↔ full film, after a purchase) needs a new player, so the source is its key. Without it
+  // the "preview" went on playing the full film, with the full film's captions.
+  const playerKey = src ? `${mode}:${src[0].src}` : "none";
 
   const beat = useCallback(async () => {
     const video = videoRef.current;
@@ -239,6 +243,7 @@ export default function PlayerIsland(props: PlayerProps) {
     <div className="player" data-testid="player" data-mode={mode}>
       {src ? (
         <Player.Root
+          key={playerKey}
           src={src}
           aspectRatio={16 / 9}
           autoPlay={false}
@@ -299,8 +304,9 @@ export default function PlayerIsland(props: PlayerProps) {
                   <span>❚❚</span>
                 </Player.PlayingIndicator>
               </Player.PlayPauseTrigger>
-              {/* The thumb is the slider people operate; the bar around it is only its track (one control, not two nested). */}
-              <Player.Seek className="player-seek" role="group" aria-label="Seek bar">
+              {/* The thumb is the slider people operate; the bar around it is only its track (one control, not two nested).
+                  Livepeer puts a slider's aria-valuetext on the bar once the media plays: a group may not carry it. */}
+              <Player.Seek className="player-seek" role="group" aria-label="Seek bar" aria-valuetext={undefined}>
                 <Player.Track className="player-track">
                   <Player.SeekBuffer className="player-buffer" />
                   <Player.Range className="player-range" />

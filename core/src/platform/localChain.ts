@@ -22,7 +22,7 @@ import { removePidFile, stopLeftover, terminate, writePidFile } from "./processe
 import { AiFilmsError } from "../errors.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
-const ACCOUNTS = 40;
+export const LOCAL_CHAIN_ACCOUNTS = 40;
 /** Seconds between state dumps: what a SIGKILL of the chain can lose. */
 const STATE_INTERVAL = 1;
 const COPY_INTERVAL_MS = 2_000;
@@ -202,7 +202,7 @@ export async function startLocalChain(options: {
       "--mnemonic",
       HARDHAT_MNEMONIC,
       "--accounts",
-      String(ACCOUNTS),
+      String(LOCAL_CHAIN_ACCOUNTS),
       // Without --preserve-historical-states: that would rewrite every block's state each second
       // (megabytes within a few dozen blocks). Blocks, receipts and logs persist; reads at an older
       // block's state answer only until the first restart.
