@@ -310,6 +310,7 @@ export default async function StudioPage() {
               controller: s.controller,
               totalShares: s.totalShares,
               payees: s.payees.map((p) => ({ payee: p.payee as Address, shares: p.shares })),
+              amounts: s.amounts?.map((a) => ({ payee: a.payee as Address, released: a.released, releasable: a.releasable })) ?? null,
             }))}
           />
           <p className="muted small">

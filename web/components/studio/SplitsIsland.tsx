@@ -2,20 +2,20 @@
 /**
  * Split films in the studio: for each film whose earnings are split among collaborators (ones the
  * signed-in wallet split, or is a payee of), every payee's share, what they have been paid and what
- * they can withdraw now, read from the film's FilmSplitter. The connected payee withdraws their
- * part with `release` (which also collects the film's pay-per-view earnings from the market). A
- * pool share of a split film is claimed in the Claims panel as usual: the market pays the splitter.
+ * they can withdraw now, read from the film's FilmSplitter by the server with the page. The
+ * connected payee withdraws their part with `release` (which also collects the film's pay-per-view
+ * earnings from the market); the amounts are then read again from the chain. A pool share of a
+ * split film is claimed in the Claims panel as usual: the market pays the splitter.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
 import type { Address } from "viem";
-import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
 import { filmSplitterAbi } from "@ai-films/core/chain/abis";
 import { bpsToPercent } from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
-import { CHAIN_ID } from "@/lib/config";
 import { formatDollars, shortAddress } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
-import { WalletProviders } from "../wallet/WalletProviders";
+import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
 export interface SplitView {
   filmId: string;
@@ -24,6 +24,8 @@ export interface SplitView {
   controller: string;
   totalShares: string;
   payees: { payee: Address; shares: string }[];
+  /** Each payee's paid and withdrawable amounts (token units), read by the server; null: the chain did not answer. */
+  amounts: { payee: Address; released: string; releasable: string }[] | null;
 }
 
 export interface SplitsProps {
@@ -42,6 +44,7 @@ export const SPLIT_STRINGS = {
   due: "Withdrawable now",
   you: "you",
   withdraw: "Withdraw my share",
+  opening: "Opening your wallet…",
   confirm: "Confirm the withdrawal in your wallet…",
   waiting: "Waiting for the transaction…",
   failed: "The withdrawal failed on-chain.",
@@ -49,82 +52,58 @@ export const SPLIT_STRINGS = {
   unreadable: "The amounts can't be read right now.",
 } as const;
 
+/** No wallet code at load: wagmi arrives with the first withdrawal (lib/wallet/lazy). */
 export default function SplitsIsland(props: SplitsProps) {
-  return (
-    <WalletProviders>
-      <Splits {...props} />
-    </WalletProviders>
-  );
+  return <Splits {...props} />;
 }
 
 type Amounts = Record<string, { releasable: bigint; released: bigint }>;
 const key = (splitter: string, payee: string) => `${splitter.toLowerCase()}:${payee.toLowerCase()}`;
 
+function amountsOf(splits: SplitView[]): Amounts {
+  return Object.fromEntries(
+    splits.flatMap((s) =>
+      (s.amounts ?? []).map((a) => [key(s.splitter, a.payee), { releasable: BigInt(a.releasable), released: BigInt(a.released) }] as const),
+    ),
+  );
+}
+
 function Splits({ splits, account }: SplitsProps) {
-  const { address, isConnected, chainId } = useAccount();
-  const publicClient = usePublicClient({ chainId: CHAIN_ID });
-  const { writeContractAsync } = useWriteContract();
-  const { switchChainAsync } = useSwitchChain();
-  const [amounts, setAmounts] = useState<Amounts | null>(null);
-  const [readError, setReadError] = useState(false);
+  const router = useRouter();
+  /** Re-read from the chain after a withdrawal; the server's figures otherwise. */
+  const [reread, setReread] = useState<Amounts>({});
+  const amounts: Amounts = { ...amountsOf(splits), ...reread };
+  const readError = splits.some((s) => s.amounts === null);
   const [status, setStatus] = useState<{ kind: "idle" | "working" | "done" | "error"; message?: string }>({ kind: "idle" });
 
-  const read = useCallback(async (): Promise<Amounts | null> => {
-    if (!publicClient) return null;
-    const entries = await Promise.all(
-      splits.flatMap((s) =>
-        s.payees.map(async ({ payee }) => {
-          const [releasable, released] = await Promise.all([
-            publicClient.readContract({ address: s.splitter, abi: filmSplitterAbi, functionName: "releasable", args: [payee] }),
-            publicClient.readContract({ address: s.splitter, abi: filmSplitterAbi, functionName: "releasedOf", args: [payee] }),
-          ]);
-          return [key(s.splitter, payee), { releasable, released }] as const;
-        }),
-      ),
-    );
-    return Object.fromEntries(entries);
-  }, [publicClient, splits]);
-
-  useEffect(() => {
-    let live = true;
-    read().then(
-      (value) => {
-        if (live && value) setAmounts(value);
-      },
-      () => {
-        if (live) setReadError(true);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [read]);
-
-  const me = (address ?? account).toLowerCase();
+  const me = account.toLowerCase();
   const busy = status.kind === "working";
 
   async function release(split: SplitView, payee: Address) {
-    if (!isConnected || !address) {
-      openConnectModal();
-      return;
-    }
     try {
-      if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+      setStatus({ kind: "working", message: SPLIT_STRINGS.opening });
+      const wallet = await connectedWallet();
+      if (!wallet.isConnected || !wallet.address) {
+        setStatus({ kind: "idle" });
+        openConnectModal();
+        return;
+      }
+      const actions = await walletActions();
+      await actions.toAppChain();
       setStatus({ kind: "working", message: SPLIT_STRINGS.confirm });
-      const due = amounts?.[key(split.splitter, payee)]?.releasable ?? 0n;
-      const hash = await writeContractAsync({
-        address: split.splitter,
-        abi: filmSplitterAbi,
-        functionName: "release",
-        args: [payee],
-        chainId: CHAIN_ID,
-      });
-      setStatus({ kind: "working", message: SPLIT_STRINGS.waiting });
-      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      const before = amounts[key(split.splitter, payee)];
+      const { receipt } = await actions.send(
+        { address: split.splitter, abi: filmSplitterAbi, functionName: "release", args: [payee] },
+        () => setStatus({ kind: "working", message: SPLIT_STRINGS.waiting }),
+      );
       if (receipt.status !== "success") throw new Error(SPLIT_STRINGS.failed);
-      const next = await read().catch(() => null);
-      if (next) setAmounts(next);
-      setStatus({ kind: "done", message: SPLIT_STRINGS.done(formatDollars(due), split.title) });
+      // The chain is the truth: read what the payee has now been paid (keep the old figures if it does not answer).
+      const now = await actions.splitterAmounts(split.splitter, payee).catch(() => null);
+      if (now) setReread((r) => ({ ...r, [key(split.splitter, payee)]: now }));
+      const paid = now && before ? now.released - before.released : (before?.releasable ?? 0n);
+      setStatus({ kind: "done", message: SPLIT_STRINGS.done(formatDollars(paid), split.title) });
+      // The Claims panel's wallet balance and the page's other figures come with the next render.
+      setTimeout(() => router.refresh(), 2500);
     } catch (e) {
       setStatus({ kind: "error", message: friendlyError(e).message });
     }
@@ -180,7 +159,7 @@ function Splits({ splits, account }: SplitsProps) {
               </thead>
               <tbody>
                 {s.payees.map(({ payee, shares }) => {
-                  const a = amounts?.[key(s.splitter, payee)];
+                  const a = amounts[key(s.splitter, payee)];
                   const mine = payee.toLowerCase() === me;
                   const bps = Number((BigInt(shares) * 10_000n) / BigInt(s.totalShares));
                   return (

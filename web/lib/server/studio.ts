@@ -12,6 +12,7 @@
 import "server-only";
 import type { Address } from "viem";
 import type { AgeRating } from "@ai-films/core/domain";
+import { filmSplitterAbi } from "@ai-films/core/chain/abis";
 import * as queries from "@ai-films/core/indexer";
 import {
   createUploadService,
@@ -504,7 +505,43 @@ export async function contracts(): Promise<{ market: Address; listings: Address;
   return { market: chain.market, listings: chain.listings, token: chain.paymentToken, splitterFactory: chain.splitterFactory ?? null };
 }
 
-/** Split films `address` controls or is paid by (collaborator splits), from the indexer. */
-export async function splitFilms(address: string): Promise<queries.SplitFilm[]> {
-  return queries.splitFilmsOf(await getDb(), address);
+/** A split film's payee with what their splitter has paid them and what they can withdraw now (token units). */
+export interface StudioSplitPayee extends queries.SplitPayee {
+  released: string;
+  releasable: string;
+}
+
+/** A split film for the studio; `amounts` (in the payees' order) is null when the chain did not answer for its splitter. */
+export interface StudioSplit extends queries.SplitFilm {
+  amounts: StudioSplitPayee[] | null;
+}
+
+/**
+ * Split films `address` controls or is paid by (collaborator splits, from the indexer), with each
+ * payee's paid and withdrawable amounts read from the film's FilmSplitter on the server, so the
+ * studio shows them with no wallet code.
+ */
+export async function splitFilms(address: string): Promise<StudioSplit[]> {
+  const splits = await queries.splitFilmsOf(await getDb(), address);
+  if (splits.length === 0) return [];
+  const chain = await getChain();
+  return Promise.all(
+    splits.map(async (split) => {
+      const splitter = split.splitter as Address;
+      const amounts = await Promise.all(
+        split.payees.map(async (p) => {
+          const payee = p.payee as Address;
+          const [released, releasable] = await Promise.all([
+            chain.publicClient.readContract({ address: splitter, abi: filmSplitterAbi, functionName: "releasedOf", args: [payee] }),
+            chain.publicClient.readContract({ address: splitter, abi: filmSplitterAbi, functionName: "releasable", args: [payee] }),
+          ]);
+          return { ...p, released: released.toString(), releasable: releasable.toString() };
+        }),
+      ).catch((error: unknown) => {
+        console.error(`studio: splitter ${splitter} of film ${split.filmId}:`, error);
+        return null;
+      });
+      return { ...split, amounts };
+    }),
+  );
 }

@@ -5,7 +5,7 @@
  */
 import type { Abi, Address, Hex, TransactionReceipt } from "viem";
 import { getAccount, readContract, reconnect, switchChain, waitForTransactionReceipt, watchAccount, writeContract } from "wagmi/actions";
-import { testDollarAbi } from "@ai-films/core/chain/abis";
+import { filmSplitterAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { CHAIN_ID } from "../config";
 import { wagmiConfig } from "./config";
 
@@ -68,4 +68,14 @@ export async function send(
 
 export function tokenBalance(token: Address, owner: Address): Promise<bigint> {
   return readContract(wagmiConfig(), { address: token, abi: testDollarAbi, functionName: "balanceOf", args: [owner], chainId: CHAIN_ID });
+}
+
+/** What a film's FilmSplitter has paid `payee` so far and what they can withdraw now (re-read after a withdrawal). */
+export async function splitterAmounts(splitter: Address, payee: Address): Promise<{ released: bigint; releasable: bigint }> {
+  const config = wagmiConfig();
+  const [released, releasable] = await Promise.all([
+    readContract(config, { address: splitter, abi: filmSplitterAbi, functionName: "releasedOf", args: [payee], chainId: CHAIN_ID }),
+    readContract(config, { address: splitter, abi: filmSplitterAbi, functionName: "releasable", args: [payee], chainId: CHAIN_ID }),
+  ]);
+  return { released, releasable };
 }
