@@ -8,25 +8,21 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Address } from "viem";
-import { useAccount, useSignTypedData } from "wagmi";
 import { PROFILE_LIMITS, profileProblem, profileTypedData, type Profile } from "@ai-films/core/profiles/profile";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { friendlyError } from "@/lib/wallet/errors";
 import { COMMUNITY_STRINGS as T } from "../communityStrings";
-import { WalletProviders } from "../wallet/WalletProviders";
+import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
 export interface ProfileProps {
   account: Address;
   current: { name: string; bio: string; avatarCid: string | null; links: string[]; updatedAt: number } | null;
 }
 
+/** No wallet code at load: wagmi arrives with the first signature (lib/wallet/lazy). */
 export default function ProfileIsland(props: ProfileProps) {
-  return (
-    <WalletProviders>
-      <ProfileForm {...props} />
-    </WalletProviders>
-  );
+  return <ProfileForm {...props} />;
 }
 
 async function messageOf(res: Response): Promise<string> {
@@ -35,8 +31,6 @@ async function messageOf(res: Response): Promise<string> {
 
 function ProfileForm({ account, current }: ProfileProps) {
   const router = useRouter();
-  const { address, isConnected } = useAccount();
-  const { signTypedDataAsync } = useSignTypedData();
   const [name, setName] = useState(current?.name ?? "");
   const [bio, setBio] = useState(current?.bio ?? "");
   const [links, setLinks] = useState((current?.links ?? []).join("\n"));
@@ -46,7 +40,12 @@ function ProfileForm({ account, current }: ProfileProps) {
 
   async function publish(event: React.FormEvent) {
     event.preventDefault();
-    if (!isConnected) return openConnectModal();
+    setStatus({ kind: "working", message: "Opening your wallet…" });
+    const { address, isConnected } = await connectedWallet().catch(() => ({ address: undefined, isConnected: false }));
+    if (!isConnected) {
+      setStatus({ kind: "idle" });
+      return openConnectModal();
+    }
     if (address?.toLowerCase() !== account.toLowerCase())
       return setStatus({ kind: "error", message: "Switch the wallet to the signed-in account to sign its profile." });
     const fields = {
@@ -81,7 +80,7 @@ function ProfileForm({ account, current }: ProfileProps) {
       const updatedAt = BigInt(Math.max(Math.floor(Date.now() / 1000), (current?.updatedAt ?? 0) + 1));
       const profile: Profile = { account, ...fields, avatar: avatarCid, updatedAt };
       setStatus({ kind: "working", message: T.profileSigning });
-      const signature = await signTypedDataAsync(profileTypedData(CHAIN_ID, profile));
+      const signature = await (await walletActions()).signTyped(profileTypedData(CHAIN_ID, profile));
       const res = await fetch("/api/profile", {
         method: "POST",
         headers: { "Content-Type": "application/json" },

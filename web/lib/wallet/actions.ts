@@ -3,8 +3,17 @@
  * through `./lazy` when an island needs the wallet (a click on Claim, Mint, Save…), so a page that
  * merely shows forms carries none of wagmi, RainbowKit's connectors or the WalletConnect stack.
  */
-import type { Abi, Address, Hex, TransactionReceipt } from "viem";
-import { getAccount, readContract, reconnect, switchChain, waitForTransactionReceipt, watchAccount, writeContract } from "wagmi/actions";
+import type { Abi, Address, Hex, TransactionReceipt, TypedData, TypedDataDefinition } from "viem";
+import {
+  getAccount,
+  readContract,
+  reconnect,
+  signTypedData,
+  switchChain,
+  waitForTransactionReceipt,
+  watchAccount,
+  writeContract,
+} from "wagmi/actions";
 import { filmSplitterAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { CHAIN_ID } from "../config";
 import { wagmiConfig } from "./config";
@@ -78,4 +87,11 @@ export async function splitterAmounts(splitter: Address, payee: Address): Promis
     readContract(config, { address: splitter, abi: filmSplitterAbi, functionName: "releasable", args: [payee], chainId: CHAIN_ID }),
   ]);
   return { released, releasable };
+}
+
+/** Signs EIP-712 typed data with the connected wallet (e.g. a creator's profile). */
+export function signTyped<const T extends TypedData | Record<string, unknown>, P extends keyof T | "EIP712Domain">(
+  typedData: TypedDataDefinition<T, P>,
+): Promise<Hex> {
+  return signTypedData(wagmiConfig(), typedData as Parameters<typeof signTypedData>[1]);
 }
