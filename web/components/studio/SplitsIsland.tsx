@@ -102,8 +102,8 @@ function Splits({ splits, account }: SplitsProps) {
       if (now) setReread((r) => ({ ...r, [key(split.splitter, payee)]: now }));
       const paid = now && before ? now.released - before.released : (before?.releasable ?? 0n);
       setStatus({ kind: "done", message: SPLIT_STRINGS.done(formatDollars(paid), split.title) });
-      // The Claims panel's wallet balance and the page's other figures come with the next render.
-      setTimeout(() => router.refresh(), 2500);
+      // The server parts of the page read the chain: render them again now.
+      router.refresh();
     } catch (e) {
       setStatus({ kind: "error", message: friendlyError(e).message });
     }
