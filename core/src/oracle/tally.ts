@@ -10,6 +10,9 @@ import { periodSplit } from "./periodSplit.ts";
 import { silentProgress, type Progress } from "./progress.ts";
 import { buildTallyFile, serializeTallyFile, type TallyFile } from "./tallyFile.ts";
 import { periodFiles, readJsonIfExists, writeAtomic } from "./workdir.ts";
+import { writeReceiptsArchive } from "./archiveExport.ts";
+import type { TallyStore } from "./store.ts";
+import type { Hex } from "viem";
 
 /**
  * Beats stamped just before a period's end can commit just after it; waiting this long after the
@@ -31,6 +34,11 @@ export interface TallyOptions {
   method?: SplitMethod;
   filesRoot?: string;
   progress?: Progress;
+  /**
+   * Write the period's receipts archive, sealed to these operators' public keys, to this store and
+   * name it in the tally file, so operators can recompute it (the CLI always does).
+   */
+  archive?: { store: TallyStore; operatorKeys: readonly Hex[] };
 }
 
 export interface TallyResult {
@@ -79,6 +87,18 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
     split,
     method,
   );
+  if (options.archive) {
+    progress.step("sealing the receipts archive to the operators");
+    const { cid } = await writeReceiptsArchive(
+      ctx,
+      options.ledger,
+      options.archive.store,
+      options.period,
+      options.archive.operatorKeys,
+      options.filesRoot,
+    );
+    file.receiptsCid = cid;
+  }
   const text = serializeTallyFile(file);
   const paths = periodFiles(ctx.chainId, options.period, options.filesRoot);
   progress.step("writing the tally file");

@@ -57,6 +57,11 @@ export interface TallyFile {
   root: Hex;
   /** `StandardMerkleTree.dump()`, or null for a period with no counted watching. */
   tree: StandardTreeDump<LeafValue> | null;
+  /**
+   * The CID of the period's receipts archive, sealed to the operators (receiptsArchive.ts), from
+   * which each operator recomputes this file; absent in files written without one.
+   */
+  receiptsCid?: string;
 }
 
 /** The EIP-712 `Tally` struct the signers sign and the contract stores. */
