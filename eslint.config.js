@@ -65,9 +65,10 @@ export default defineConfig([
         {
           patterns: [
             {
-              regex: "^@ai-films/core(?!/domain$|/chain/abis$|/chain/permitDomain$|/chain/purchaseTypes$)",
+              regex:
+                "^@ai-films/core(?!/domain$|/chain/abis$|/chain/permitDomain$|/chain/purchaseTypes$|/oracle/viewerProof$|/profiles/profile$)",
               message:
-                "Go through web/lib/server (pages, routes) or @ai-films/core/domain, @ai-films/core/chain/abis, @ai-films/core/chain/permitDomain and @ai-films/core/chain/purchaseTypes (client code).",
+                "Go through web/lib/server (pages, routes) or @ai-films/core/domain, @ai-films/core/chain/abis, @ai-films/core/chain/permitDomain, @ai-films/core/chain/purchaseTypes, @ai-films/core/oracle/viewerProof and @ai-films/core/profiles/profile (client code).",
             },
           ],
         },

@@ -15,6 +15,7 @@
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
+import { isAgeRating } from "@ai-films/core/domain";
 import {
   isMediaError,
   MediaError,
@@ -31,7 +32,8 @@ const USAGE = `AI Films media — transcode, encrypt and store a film on IPFS.
 
 Usage:
   npm run media -- ingest <file> --title TITLE --creator ADDRESS [--description TEXT] [--genre GENRE]
-                                 [--ai-tools a,b,c] [--preview-seconds N] [--key-id ID] [--free] [--json]
+                                 [--ai-tools a,b,c] [--age-rating all|12|16|18] [--preview-seconds N]
+                                 [--key-id ID] [--free] [--json]
                                  [--captions LANG[:LABEL]=FILE.vtt]… [--audio LANG[:LABEL]=FILE]…
   npm run media -- status <jobId> [--json]
 
@@ -39,6 +41,9 @@ ingest prints progress on stderr and, on its last stdout line, one JSON object:
   {"metadataCid", "hlsCid", "durationSeconds", "renditions", "previewSeconds", …}
 Mint the listing with tokenURI ipfs://<metadataCid> from the --creator wallet: the film's key (or
 Livepeer playback id) is bound to it, and a listing minted by any other wallet unlocks nothing.
+
+--age-rating writes properties.ageRating into the metadata (viewers can hide films above their
+limit); without it the film is unrated.
 
 --captions (repeatable) adds a WebVTT caption track, --audio (repeatable) a dub, each with a BCP 47
 language code and an optional menu label (default: the language's own name), e.g.
@@ -60,6 +65,7 @@ const OPTIONS = {
   description: { type: "string" },
   genre: { type: "string" },
   "ai-tools": { type: "string" },
+  "age-rating": { type: "string" },
   "preview-seconds": { type: "string" },
   "key-id": { type: "string" },
   free: { type: "boolean" },
@@ -108,6 +114,8 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
           .map((s) => s.trim())
           .filter((s) => s !== "")
       : [];
+  const ageRating = values["age-rating"];
+  if (ageRating !== undefined && !isAgeRating(ageRating)) throw new UsageError("--age-rating must be one of all, 12, 16, 18.");
   const keyId = typeof values["key-id"] === "string" ? values["key-id"] : undefined;
   const tracks = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
   // Malformed LANG=FILE arguments are refused as media input errors (exit 2) by the pipeline's codes.
@@ -151,6 +159,7 @@ async function ingest(args: string[], values: Record<string, string | boolean | 
         description: typeof values.description === "string" ? values.description : undefined,
         genre: typeof values.genre === "string" ? values.genre : undefined,
         aiTools,
+        ageRating,
       },
       {
         job,

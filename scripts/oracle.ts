@@ -138,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
         throw new OracleError(
           "Set ORACLE_OPERATOR_KEYS to the registered operators' public keys (0x04…, comma-separated): the receipts archive is sealed to them.",
         );
-      const bar = progress("tally", 5);
+      const bar = progress("tally", 6);
       const store = await openStore();
       const result = await withLedger((ledger) =>
         runTally(ctx, {
@@ -159,13 +159,15 @@ async function main(argv: string[]): Promise<number> {
             root: result.file.root,
             totals: result.file.totals,
             receiptsCid: result.file.receiptsCid,
+            viewerRoot: result.file.viewers?.root ?? null,
             written: result.written,
           }),
         );
       else
         console.log(
           `${result.written ? "wrote" : "unchanged"} ${result.path}: ${result.file.totals.leafCount} films, ` +
-            `${result.file.totals.views} views, ${result.file.totals.seconds} s, root ${result.file.root}`,
+            `${result.file.totals.views} views, ${result.file.totals.seconds} s, root ${result.file.root}, ` +
+            `viewer root ${result.file.viewers?.root} over ${result.file.viewers?.lines} lines`,
         );
       return 0;
     }

@@ -36,6 +36,17 @@ const nextConfig: NextConfig = {
   // NEXT_DIST_DIR lets a second build (a test run) live beside the one `npm start` serves.
   distDir: process.env.NEXT_DIST_DIR?.trim() || ".next",
   poweredByHeader: false,
+  // Posters: resized and re-encoded (AVIF, WebP) by Next's image pipeline from our own gateway's
+  // content-addressed paths only — a CID's bytes never change, so the renditions can be cached for a year.
+  images: {
+    localPatterns: [{ pathname: "/ipfs/**", search: "" }],
+    formats: ["image/avif", "image/webp"],
+    deviceSizes: [384, 640, 828, 1080, 1920],
+    imageSizes: [160, 240, 320],
+    minimumCacheTTL: 31_536_000,
+  },
+  // forbidden() from next/navigation: /moderation answers a real 403 (app/forbidden.tsx) to wallets without the guardian role.
+  experimental: { authInterrupts: true },
   // Pages get theirs (with the CSP nonce) from proxy.ts; the API, the gateway and Next's files get the static ones here.
   async headers() {
     const headers = Object.entries(staticSecurityHeaders({ hsts: process.env.HSTS === "1" || process.env.HSTS === "true" })).map(

@@ -64,6 +64,13 @@ export const ERROR_CODES = {
   ledger: {
     INVALID_INPUT: "A heartbeat or query field the ledger refuses (address, film id, time…).",
   },
+  profiles: {
+    invalid: "A creator profile whose fields break the rules (name, bio, links, avatar, signed time).",
+    "bad-signature": "A creator profile not signed by the wallet it names.",
+    outdated: "A creator profile not newer than the one already published for the wallet (a replay).",
+    "invalid-avatar": "An avatar that is not a PNG, JPEG, WebP or GIF image in this platform's IPFS store.",
+    "avatar-too-large": "An avatar image larger than the profile limit.",
+  },
   receipts: {
     "key-malformed": "A heartbeat session key that is not an uncompressed P-256 public key, or a malformed authorization.",
     "key-lifetime": "A session key authorization that has expired or lasts longer than the rules allow.",
@@ -147,6 +154,12 @@ export const ERROR_CODES = {
     "rate-limited": "Too many requests of one kind from one address or wallet (serving/rateLimits.ts).",
     "upload-quota": "The creator's unfinished uploads already hold their quota of disk.",
     "watchlist-full": "The viewer's watchlist holds its maximum number of films.",
+    "creator-unknown": "An address that has minted no film and published no profile (nothing to follow).",
+    "follow-self": "A wallet asked to follow itself.",
+    "follows-full": "The viewer follows the maximum number of creators.",
+    "already-reported": "The wallet already has an open report on this film.",
+    "not-guardian": "A moderation action by a wallet without the market's guardian role.",
+    "not-hidden": "Unhiding a film that is not hidden.",
   },
 } as const;
 

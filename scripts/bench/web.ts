@@ -24,7 +24,7 @@
 //                               with the breakdown (upload, processing, mint, film page, first frame)
 //
 // Options: --json, --samples N (TTFF, default 5, at least 3), --lighthouse-runs N (default 3),
-// --skip-upload, --verbose (echo the platform's output). Exits 1 if a measurement failed (the
+// --skip-upload, --only SECTION[,SECTION…] (e.g. --only studioLighthouse), --verbose (echo the platform's output). Exits 1 if a measurement failed (the
 // others are still printed) or if Chromium is missing; targets are reported, not enforced.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
@@ -52,9 +52,12 @@ const { values } = parseArgs({
     samples: { type: "string" },
     "lighthouse-runs": { type: "string" },
     "skip-upload": { type: "boolean" },
+    only: { type: "string" },
     verbose: { type: "boolean" },
   },
 });
+/** --only a,b: run just these sections (names as in the table: catalogueJs, studioLighthouse, ttff, upload…). */
+const ONLY = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null;
 const json = values.json === true;
 const SAMPLES = Math.max(3, Number(values.samples ?? 5));
 const LH_RUNS = Math.max(1, Number(values["lighthouse-runs"] ?? 3));
@@ -394,6 +397,7 @@ let walletScripts: string[] = []; // the catalogue's scripts with wallet code, f
 const errors: Record<string, string> = {};
 
 async function section(name: string, fn: () => Promise<void>) {
+  if (ONLY && !ONLY.has(name)) return;
   try {
     await fn();
   } catch (e) {

@@ -4,6 +4,12 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { Signature } from "ethers";
+import { PERMIT_TYPES as CORE_PERMIT_TYPES } from "@ai-films/core/chain/permitDomain";
+import {
+  PURCHASES_DOMAIN_NAME,
+  SUBSCRIPTION_PURCHASE_TYPES as CORE_SUBSCRIPTION_PURCHASE_TYPES,
+  VIEW_PURCHASE_TYPES as CORE_VIEW_PURCHASE_TYPES,
+} from "@ai-films/core/chain/purchaseTypes";
 import type { SignedPurchases, SubscriptionRenewer, TestDollar } from "../../types/ethers-contracts/index.ts";
 import { deployMarket, type Deployment } from "./fixture.ts";
 
@@ -16,40 +22,20 @@ export async function deployPeriphery(connection: NetworkConnection) {
 
 export type PeripheryDeployment = Awaited<ReturnType<typeof deployPeriphery>>;
 
-export const VIEW_PURCHASE_TYPES = {
-  ViewPurchase: [
-    { name: "viewer", type: "address" },
-    { name: "recipient", type: "address" },
-    { name: "filmId", type: "uint256" },
-    { name: "price", type: "uint256" },
-    { name: "minPassWindow", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-export const SUBSCRIPTION_PURCHASE_TYPES = {
-  SubscriptionPurchase: [
-    { name: "viewer", type: "address" },
-    { name: "recipient", type: "address" },
-    { name: "months", type: "uint256" },
-    { name: "monthlyPrice", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+/** ethers takes mutable field lists: the very types the wallet signs (core), shallow-copied. */
+function forEthers<T extends Record<string, readonly { name: string; type: string }[]>>(types: T) {
+  return Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, [...fields]])) as {
+    [K in keyof T]: { name: string; type: string }[];
+  };
+}
+
+export const VIEW_PURCHASE_TYPES = forEthers(CORE_VIEW_PURCHASE_TYPES);
+export const SUBSCRIPTION_PURCHASE_TYPES = forEthers(CORE_SUBSCRIPTION_PURCHASE_TYPES);
+const PERMIT_TYPES = forEthers(CORE_PERMIT_TYPES);
 
 export async function purchasesDomain(purchases: SignedPurchases) {
   const { chainId } = await purchases.runner!.provider!.getNetwork();
-  return { name: "AI Films Purchases", version: "1", chainId, verifyingContract: await purchases.getAddress() };
+  return { name: PURCHASES_DOMAIN_NAME, version: "1", chainId, verifyingContract: await purchases.getAddress() };
 }
 
 /** An EIP-2612 permit by `owner` letting `spender` take `value` of the TestDollar. */

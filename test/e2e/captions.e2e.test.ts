@@ -95,21 +95,54 @@ describe("Captions in a real browser", function () {
     await page.screenshot({ path: path.join(ARTIFACTS, "captions-full.png") });
   });
 
-  it("remembers the choice and offers the captions in the free preview", async () => {
+  it("remembers the choice: after a reload the French captions show again", async () => {
     await page.reload();
     const select = page.getByTestId("captions-select");
     await select.waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="captions-select"]')?.value === "fr");
+    // Chosen by the menu with no click of ours: the cues must really show, not just the menu's value.
+    await playUntil(page, 1);
+    await waitForCaption(page, "Un sous-titre en français");
+    expect((await showingCaptions(page))?.language).to.equal("fr");
+  });
+
+  it("shows the captions in the free preview and switches them there", async () => {
+    /** The first request for one of the preview's own files (under <film>/preview/). */
+    const previewRequest = (file: RegExp) =>
+      page.waitForRequest((r) => file.test(new URL(r.url()).pathname.replace(/^.*\/preview\//, "")), { timeout: 60_000 });
+    // The full film's video element, marked: the preview must be a new player on its own playlist.
+    await page.getByTestId("player-video").evaluate((el) => el.setAttribute("data-full-film", ""));
+    const master = previewRequest(/^master\.m3u8$/);
+    const french = previewRequest(/^subs\/fr\/.+\.vtt$/);
     await page.getByTestId("toggle-preview").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute("data-mode") === "preview");
+    await master;
+    await page.waitForFunction(() => {
+      const video = document.querySelector('[data-testid="player-video"]');
+      return video !== null && !video.hasAttribute("data-full-film");
+    });
     await page.getByTestId("captions-select").waitFor({ timeout: 30_000 });
     // The preview's playlist lists the same languages, and the remembered one is chosen again.
     await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="captions-select"]')?.value === "fr");
     const offered = await page
       .getByTestId("captions-select")
       .evaluate((el) => Array.from((el as HTMLSelectElement).options, (o) => o.value));
-    expect(offered).to.include.members(["off", "en", "fr"]);
-    // Not yet checked: the preview's cues showing on the video (they did not appear in the helper's runs).
+    expect(offered).to.deep.equal(["off", "en", "fr"]);
+    await playUntil(page, 1);
+    await french; // the preview's own French segments, not the full film's
+    await waitForCaption(page, "Un sous-titre en français");
+    expect((await showingCaptions(page))?.language).to.equal("fr");
+    const english = previewRequest(/^subs\/en\/.+\.vtt$/);
+    await page.getByTestId("captions-select").selectOption("en");
+    await english;
+    await waitForCaption(page, "A caption in English");
+    expect((await showingCaptions(page))?.language).to.equal("en");
+    expect(await page.getByTestId("player-mode").innerText()).to.match(/preview/i);
     await page.screenshot({ path: path.join(ARTIFACTS, "captions-preview.png") });
+    await page.getByTestId("captions-select").selectOption("off");
+    await page.waitForFunction(() => {
+      const video = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
+      return video !== null && Array.from(video.textTracks).every((t) => t.mode !== "showing");
+    });
   });
 });

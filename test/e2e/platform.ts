@@ -26,9 +26,20 @@ export interface E2E {
 
 /**
  * Dev-wallet accounts per role, so each story starts from fresh wallets whatever order the files
- * run in (the platform offers these in its dev wallet; Hardhat funds #0–#19 with ETH).
+ * run in (the platform offers these in its dev wallet; the local chain funds #0–#39 with ETH).
+ * `renewing` turns auto-renewal on; `gasless` receives a gift, then loses its ETH and buys without gas.
  */
-export const E2E_ACCOUNTS = { viewer: 4, buyer: 5, creator: 16, subscriber: 17 } as const;
+export const E2E_ACCOUNTS = {
+  viewer: 4,
+  buyer: 5,
+  creator: 16,
+  subscriber: 17,
+  gasless: 20,
+  counted: 21,
+  follower: 22,
+  communityCreator: 23,
+  renewing: 28,
+} as const;
 
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
 const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 8745);

@@ -27,6 +27,8 @@ export interface FilmSpec {
   price: bigint;
   description?: string;
   creatorName?: string;
+  /** Written as properties.ageRating when given (any value: the indexer must judge it). */
+  ageRating?: unknown;
 }
 
 /** Listing metadata in the media pipeline's shape (core/src/media/metadata.ts). */
@@ -52,6 +54,7 @@ export function metadataJson(spec: FilmSpec, hlsCid: string) {
       encryption: "AES-128",
       keyId: `key-${spec.title.toLowerCase().replace(/\W+/g, "-")}`,
       ...(spec.creatorName ? { creatorName: spec.creatorName } : {}),
+      ...(spec.ageRating !== undefined ? { ageRating: spec.ageRating } : {}),
     },
   };
 }

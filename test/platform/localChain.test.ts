@@ -21,7 +21,7 @@ import {
 import { hardhat } from "viem/chains";
 import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform/accounts";
-import { startLocalChain, type LocalChain } from "@ai-films/core/platform/localChain";
+import { LOCAL_CHAIN_ACCOUNTS, startLocalChain, type LocalChain } from "@ai-films/core/platform/localChain";
 import { stopLeftover } from "@ai-films/core/platform/processes";
 
 const PERIOD = 86_400;
@@ -185,7 +185,7 @@ describe("Local chain across restarts", function () {
     let c = clients(chain);
     expect(await c.pub.getChainId()).to.equal(31337);
     const nodeAccounts = (await c.rpc("eth_accounts")) as string[];
-    expect(nodeAccounts).to.have.length(20);
+    expect(nodeAccounts, "the node holds every funded dev account").to.have.length(LOCAL_CHAIN_ACCOUNTS);
     expect(nodeAccounts[DEMO_ACCOUNTS.viewers[2]].toLowerCase()).to.equal(account(DEMO_ACCOUNTS.viewers[2]).address.toLowerCase());
     // A node-signed transfer (eth_sendTransaction, as Ignition deploys) ...
     const transfer = (await c.rpc("eth_sendTransaction", [

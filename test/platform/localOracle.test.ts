@@ -14,7 +14,20 @@ import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import { aggregatePeriod, recordHeartbeat } from "@ai-films/core/ledger";
 import { openDatabase, type Database } from "@ai-films/core/db";
-import { periodClock, readTally, tallyPostings, buildTallyFile, periodSplit } from "@ai-films/core/oracle";
+import {
+  periodClock,
+  readTally,
+  tallyPostings,
+  buildTallyFile,
+  commitViewerLines,
+  parseTallyFile,
+  periodSplit,
+  runVerify,
+  verifyViewerLine,
+  viewerSaltKey,
+  TALLY_FORMAT,
+} from "@ai-films/core/oracle";
+import { viewerFilmCounts } from "@ai-films/core/ledger/viewerCounts";
 import { DEFAULT_CAP_BPS, type SplitMethod } from "@ai-films/core/domain";
 import { createLocalOracle } from "@ai-films/core/platform";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
@@ -138,8 +151,42 @@ describe("Local oracle (the platform settles ended periods)", function () {
     expect(expected.totals.leafCount).to.equal((await aggregatePeriod(db, 0)).length);
     expect(onChain.root).to.equal(expected.root);
     const [posting] = await tallyPostings(ctx, 0);
-    const published = JSON.parse(new TextDecoder().decode(await store.catBytes(posting.dataCid)));
+    const published = parseTallyFile(new TextDecoder().decode(await store.catBytes(posting.dataCid)));
     expect(published.root).to.equal(expected.root);
+    // The file commits to the viewer lines' salted root (format 3) and names no wallet; the lines,
+    // salts and proofs are in the platform's database, and the viewer's line proves into that root.
+    expect(published.format).to.equal(TALLY_FORMAT);
+    const key = await viewerSaltKey(ctx.chainId, path.join(tmp, "oracle"));
+    const place = { chainId: ctx.chainId, market: ctx.market, period: 0, revision: 0 };
+    const commitment = commitViewerLines(await viewerFilmCounts(db, 0), key, place);
+    expect(published.viewers).to.deep.equal(commitment.summary);
+    expect(JSON.stringify(published).toLowerCase()).to.not.include(viewer.address.slice(2).toLowerCase());
+    const rows = await db.query<{
+      viewer: string;
+      film_id: string;
+      seconds: string;
+      views: number;
+      salt: `0x${string}`;
+      proof: string;
+      viewer_root: string;
+    }>(
+      "SELECT viewer, film_id::text AS film_id, seconds::text AS seconds, views::int AS views, salt, proof, viewer_root FROM viewer_tally_lines WHERE period = 0 AND tally_root = $1",
+      [expected.root.toLowerCase()],
+    );
+    expect(rows.map((r) => [r.viewer, r.film_id, r.viewer_root])).to.deep.equal([
+      [viewer.address.toLowerCase(), "1", published.viewers!.root],
+    ]);
+    const [row] = rows;
+    const proof = row.proof ? (row.proof.split(",") as `0x${string}`[]) : [];
+    const line = { viewer: row.viewer, filmId: row.film_id, seconds: row.seconds, views: String(row.views), salt: row.salt, proof };
+    expect(Number(line.seconds)).to.be.greaterThan(0);
+    expect(verifyViewerLine(published.viewers!.root, line)).to.equal(true);
+    // An operator with the ledger and the salt key recomputes the viewer root; another key does not give it.
+    const verified = await runVerify(ctx, { period: 0, store, ledger: db, viewerSaltKey: key });
+    expect(verified.checks.find((c) => c.name === "viewer root matches the ledger")?.ok).to.equal(true);
+    expect(verified.ok).to.equal(true);
+    const otherKey = await runVerify(ctx, { period: 0, store, ledger: db, viewerSaltKey: new Uint8Array(32).fill(1) });
+    expect(otherKey.checks.find((c) => c.name === "viewer root matches the ledger")?.ok).to.equal(false);
     // Later passes (this instance or a restarted one) post nothing more.
     expect(await local.settleEnded()).to.deep.equal([]);
     const again = await oracle().settleEnded();

@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { network } from "hardhat";
-import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
+import { mnemonicToAccount, privateKeyToAccount, generatePrivateKey } from "viem/accounts";
+import { HARDHAT_MNEMONIC } from "@ai-films/core/platform";
 import { connectProvider } from "@ai-films/core/chain";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
@@ -146,6 +147,19 @@ const jsonValue = fc.oneof(
     title: nastyString,
     price: nastyString,
     on: fc.oneof(fc.boolean(), nastyString),
+    creator: fc.oneof(nastyString, fc.constantFrom("0x" + "ab".repeat(20), "0x" + "AB".repeat(20), "0x" + "00".repeat(20))),
+    profile: fc.record({
+      account: fc.oneof(nastyString, fc.constant("0x" + "ab".repeat(20))),
+      name: nastyString,
+      bio: nastyString,
+      avatar: nastyString,
+      links: fc.array(nastyString, { maxLength: 6 }),
+      updatedAt: fc.oneof(nastyString, fc.integer()),
+    }),
+    reason: fc.oneof(fc.constantFrom("spam", "illegal", "other", "Hidden: spam"), nastyString),
+    details: nastyString,
+    action: fc.oneof(fc.constantFrom("hide", "unhide", "dismiss"), nastyString),
+    maxAgeRating: fc.oneof(fc.constantFrom("all", "12", "16", "18"), nastyString),
     captions: fc.array(fc.record({ uploadId: nastyString, language: nastyString, label: nastyString }), { maxLength: 3 }),
     jsonrpc: fc.constantFrom("2.0", "1.0"),
     method: fc.constantFrom("eth_chainId", "eth_blockNumber", "eth_sendTransaction", "evm_mine", "hardhat_setBalance", "eth_call"),
@@ -173,10 +187,12 @@ const headers = fc.record(
       "application/offset+octet-stream",
       "multipart/form-data",
       "application/json; charset=utf-16",
+      "image/png",
       "💥",
     ),
     cookie: fc.oneof(
       fc.constant("SESSION"),
+      fc.constant("GUARDIAN"),
       nastyString.map((s) => `${SESSION_COOKIE}=${urlSegment(s)}`),
     ),
     origin: fc.constantFrom(ORIGIN, "https://evil.example", "null"),
@@ -203,6 +219,8 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
   let rpc: Server;
   let serving: Serving;
   let sessionCookie = "";
+  /** A session of the market's guardian (Hardhat's account #2), so /api/moderation is fuzzed past its role check. */
+  let guardianCookie = "";
   let chainId = 0;
   const saved = { ...process.env };
 
@@ -247,6 +265,7 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
     };
     chainId = chain.chainId;
     sessionCookie = await signInAs(serving.auth, privateKeyToAccount(generatePrivateKey()), chainId);
+    guardianCookie = await signInAs(serving.auth, mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 2 }) as never, chainId);
     registerWebResolver();
   });
 
@@ -265,12 +284,19 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
 
   it("finds the web app's routes", () => {
     expect(routes.map((r) => r.pattern)).to.include.members([
+      "/api/account/counts",
       "/api/auth/signin",
       "/api/heartbeat",
       "/api/heartbeat/key",
       "/api/relay/purchase",
       "/api/uploads/[[...id]]",
       "/api/watchlist",
+      "/api/follows",
+      "/api/profile",
+      "/api/profile/avatar",
+      "/api/reports",
+      "/api/moderation",
+      "/api/viewer-settings",
       "/ipfs/[cid]/[[...path]]",
     ]);
     for (const { file } of routes) expect(existsSync(file)).to.equal(true);
@@ -298,7 +324,8 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
           const h = new Headers();
           for (const [name, value] of Object.entries(requestHeaders)) {
             try {
-              h.set(name, name === "cookie" && value === "SESSION" ? sessionCookie : String(value));
+              const cookie = value === "SESSION" ? sessionCookie : value === "GUARDIAN" ? guardianCookie : String(value);
+              h.set(name, name === "cookie" ? cookie : String(value));
             } catch {
               // a value fetch itself refuses to send is not a request the server can receive
             }

@@ -10,7 +10,8 @@ import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
 import { createRateLimiter, createServing, ledgerAuthStore, memoryRateLimitStore, type Serving } from "@ai-films/core/serving";
-import { deployMarket } from "../contracts/fixture.ts";
+import { deployMarket, type Deployment } from "../contracts/fixture.ts";
+import { deployPeriphery, type PeripheryDeployment } from "../contracts/peripheryFixture.ts";
 import { DOMAIN, ORIGIN, signInAs } from "./helpers.ts";
 
 export const WEB = fileURLToPath(new URL("../../web/", import.meta.url));
@@ -49,15 +50,28 @@ export interface WebServices {
   ipfs: IpfsStore;
   chain: ChainContext;
   serving: Serving;
+  /** The contracts (ethers), for a test's own transactions; with the periphery when asked for. */
+  deployment: Deployment;
+  periphery: PeripheryDeployment | null;
   /** A new signed-in wallet's session cookie. */
   signIn(): Promise<string>;
   close(): Promise<void>;
 }
 
-/** A Hardhat chain with the market, a PGlite ledger, Helia in `dir`, installed as the web app's services. */
-export async function installWebServices(dir: string): Promise<WebServices> {
+/**
+ * A Hardhat chain with the market, a PGlite ledger, Helia in `dir`, installed as the web app's services.
+ * With `periphery`, SignedPurchases and SubscriptionRenewer too, named in the environment as a
+ * deployment would (SIGNED_PURCHASES_ADDRESS, RENEWER_ADDRESS) until `close`.
+ */
+export async function installWebServices(dir: string, options: { periphery?: boolean } = {}): Promise<WebServices> {
   const connection = await network.create();
-  const d = await deployMarket(connection);
+  const periphery = options.periphery ? await deployPeriphery(connection) : null;
+  const d = periphery ?? (await deployMarket(connection));
+  const savedEnv = { SIGNED_PURCHASES_ADDRESS: process.env.SIGNED_PURCHASES_ADDRESS, RENEWER_ADDRESS: process.env.RENEWER_ADDRESS };
+  if (periphery) {
+    process.env.SIGNED_PURCHASES_ADDRESS = await periphery.purchases.getAddress();
+    process.env.RENEWER_ADDRESS = await periphery.renewer.getAddress();
+  }
   const chain = await connectProvider(connection.provider, { market: await d.market.getAddress() });
   const db = await openDatabase({ dataDir: "memory://" });
   const ipfs = await openIpfs({ dataDir: join(dir, "ipfs") });
@@ -86,9 +100,16 @@ export async function installWebServices(dir: string): Promise<WebServices> {
     ipfs,
     chain,
     serving,
+    deployment: d,
+    periphery,
     signIn: () => signInAs(serving.auth, privateKeyToAccount(generatePrivateKey()), chain.chainId),
     async close() {
       delete g.__aiFilmsServices;
+      delete g.__aiFilmsRelayer;
+      for (const [key, value] of Object.entries(savedEnv)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
       await ipfs.close();
       await db.close();
     },

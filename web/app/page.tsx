@@ -6,8 +6,10 @@
  */
 import Link from "next/link";
 import { FilmCard } from "@/components/FilmCard";
+import { COMMUNITY_STRINGS } from "@/components/communityStrings";
 import { VIEWER_STRINGS } from "@/components/viewerStrings";
 import { aiTools, genres, listFilms, type FilmSummary } from "@/lib/server/catalog";
+import { followedFilms } from "@/lib/server/community";
 import { currentSession } from "@/lib/server/session";
 import { viewerRows } from "@/lib/server/viewerRows";
 
@@ -31,8 +33,10 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   let toolList: string[] = [];
   let failure: string | null = null;
   let mine: Awaited<ReturnType<typeof viewerRows>> | null = null;
+  let followed: FilmSummary[] = [];
   const session = filtering ? null : await currentSession();
-  if (session) mine = await viewerRows(session.address).catch(() => null);
+  if (session)
+    [mine, followed] = await Promise.all([viewerRows(session.address).catch(() => null), followedFilms(session.address).catch(() => [])]);
   try {
     [genreList, toolList] = await Promise.all([genres(), aiTools()]);
     if (filtering) {
@@ -102,6 +106,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
             <Row title={VIEWER_STRINGS.continueWatching} films={mine.continueWatching} testId="continue-watching" priority />
           )}
           {mine && mine.watchlist.length > 0 && <Row title={VIEWER_STRINGS.watchlist} films={mine.watchlist} testId="watchlist" />}
+          {followed.length > 0 && <Row title={COMMUNITY_STRINGS.fromFollowed} films={followed} testId="from-followed" />}
           {trending.length > 0 && <Row title="Trending this month" films={trending} testId="trending" priority />}
           <Row
             title="New releases"

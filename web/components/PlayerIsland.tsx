@@ -135,6 +135,10 @@ export default function PlayerIsland(props: PlayerProps) {
     const url = mode === "full" ? fullUrl : previewUrl;
     return url ? hlsSrc(url) : null;
   }, [mode, fullUrl, previewUrl, needsJwt, haveJwt]);
+  // Livepeer's Player.Root reads `src` once, when it mounts, and ignores later changes: a new source
+  // (preview ↔ full film, after a purchase) needs a new player, so the source is its key. Without it
+  // the "preview" went on playing the full film, with the full film's captions.
+  const playerKey = src ? `${mode}:${src[0].src}` : "none";
 
   const beat = useCallback(async () => {
     const video = videoRef.current;
@@ -227,6 +231,7 @@ export default function PlayerIsland(props: PlayerProps) {
   // Not reset when the source changes: the player's effect builds the new hls.js (which reports
   // itself) before this component's effects would run, so a reset here would drop it.
   const tracks = useTracks();
+  const [announcement, setAnnouncement] = useState("");
 
   const setVideo = useCallback((el: HTMLVideoElement | null) => {
     videoRef.current = el;
@@ -238,6 +243,7 @@ export default function PlayerIsland(props: PlayerProps) {
     <div className="player" data-testid="player" data-mode={mode}>
       {src ? (
         <Player.Root
+          key={playerKey}
           src={src}
           aspectRatio={16 / 9}
           autoPlay={false}
@@ -263,9 +269,18 @@ export default function PlayerIsland(props: PlayerProps) {
               poster={props.posterUrl}
               className="player-video"
               data-testid="player-video"
-              onPlaying={onPlaying}
-              onPause={onStopped}
-              onEnded={onStopped}
+              onPlaying={() => {
+                setAnnouncement(mode === "full" ? "Playing the full film" : "Playing the free preview");
+                onPlaying();
+              }}
+              onPause={(e) => {
+                if (!e.currentTarget.ended) setAnnouncement(`Paused at ${formatDuration(e.currentTarget.currentTime)}`);
+                onStopped();
+              }}
+              onEnded={() => {
+                setAnnouncement("Finished");
+                onStopped();
+              }}
               onLoadedMetadata={onLoadedMetadata}
               hlsConfig={{
                 ...tracks.config,
@@ -289,12 +304,14 @@ export default function PlayerIsland(props: PlayerProps) {
                   <span>❚❚</span>
                 </Player.PlayingIndicator>
               </Player.PlayPauseTrigger>
-              <Player.Seek className="player-seek" aria-label="Seek">
+              {/* The thumb is the slider people operate; the bar around it is only its track (one control, not two nested).
+                  Livepeer puts a slider's aria-valuetext on the bar once the media plays: a group may not carry it. */}
+              <Player.Seek className="player-seek" role="group" aria-label="Seek bar" aria-valuetext={undefined}>
                 <Player.Track className="player-track">
                   <Player.SeekBuffer className="player-buffer" />
                   <Player.Range className="player-range" />
                 </Player.Track>
-                <Player.Thumb className="player-thumb" />
+                <Player.Thumb className="player-thumb" aria-label="Seek" />
               </Player.Seek>
               <Player.Time className="player-time" data-testid="player-time" />
               <Player.VideoQualitySelect name="quality" defaultValue="auto">
@@ -362,6 +379,10 @@ export default function PlayerIsland(props: PlayerProps) {
           </span>
         )}
       </div>
+      {/* What the player just did, for screen readers (the controls themselves are icons). */}
+      <p className="visually-hidden" aria-live="polite" data-testid="player-announcer">
+        {announcement}
+      </p>
       {error && (
         <p className="error" role="alert" data-testid="player-error">
           {error}

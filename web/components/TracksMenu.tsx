@@ -85,7 +85,11 @@ export function useTracks() {
     if (!hls) return;
     const onSubtitles = () => {
       setCaptions(hls.subtitleTracks.map((t) => ({ value: t.lang ?? t.name, label: t.name })));
-      applyCaption(hls, remembered(CAPTIONS_KEY, OFF));
+      // Not now but once hls.js is done with this event: right after firing it, hls.js selects its
+      // own default track (none: ours are DEFAULT=NO) and only then adds the <track> elements, so
+      // a choice made inside the handler was undone and the remembered captions never showed
+      // (on a reload, and whenever the source switched to or from the preview).
+      queueMicrotask(() => applyCaption(hls, remembered(CAPTIONS_KEY, OFF)));
     };
     const onAudio = () => {
       // The rendition without URI is the sound muxed into the video: "Original".

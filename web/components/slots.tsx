@@ -10,13 +10,16 @@ import { useEffect, useRef, useState } from "react";
 import { OPEN_CONNECT, rememberConnectRequest } from "@/lib/client/events";
 import { useRouter } from "next/navigation";
 import { signOut, useSession } from "@/lib/client/session";
+import { HAS_ENS } from "@/lib/config";
 import { shortAddress } from "@/lib/format";
 import type { PlayerProps } from "./PlayerIsland";
 import type { PurchaseProps } from "./wallet/PurchaseIsland";
 import type { AutoRenewProps } from "./wallet/AutoRenewIsland";
+import type { AccountCountsProps } from "./AccountCountsIsland";
 import type { ClaimsProps } from "./studio/ClaimsIsland";
 import type { FilmControlsProps } from "./studio/FilmControlsIsland";
 import type { UploadProps } from "./studio/UploadIsland";
+import type { ProfileProps } from "./studio/ProfileIsland";
 
 const WalletLazy = dynamic(() => import("./wallet/WalletIsland"), {
   ssr: false,
@@ -129,6 +132,15 @@ export function AutoRenewSlot(props: AutoRenewProps) {
   return <AutoRenewLazy {...props} />;
 }
 
+const AccountCountsLazy = dynamic(() => import("./AccountCountsIsland"), {
+  ssr: false,
+  loading: () => <p className="muted">Loading what was counted…</p>,
+});
+
+export function AccountCountsSlot(props: AccountCountsProps) {
+  return <AccountCountsLazy {...props} />;
+}
+
 const UploadLazy = dynamic(() => import("./studio/UploadIsland"), {
   ssr: false,
   loading: () => (
@@ -162,4 +174,20 @@ const ClaimsLazy = dynamic(() => import("./studio/ClaimsIsland"), {
 
 export function ClaimsSlot(props: ClaimsProps) {
   return <ClaimsLazy {...props} />;
+}
+
+const ProfileLazy = dynamic(() => import("./studio/ProfileIsland"), {
+  ssr: false,
+  loading: () => <div className="profile-form studio-placeholder" data-testid="profile-loading" />,
+});
+
+export function ProfileSlot(props: ProfileProps) {
+  return <ProfileLazy {...props} />;
+}
+
+const EnsNameLazy = dynamic(() => import("./wallet/EnsNameIsland"), { ssr: false, loading: () => null });
+
+/** A wallet's ENS name, only on a chain that has ENS (HAS_ENS): elsewhere nothing loads and nothing is asked. */
+export function EnsNameSlot({ address }: { address: `0x${string}` }) {
+  return HAS_ENS ? <EnsNameLazy address={address} /> : null;
 }

@@ -41,6 +41,8 @@ export const WALLETCONNECT_PROJECT_ID = process.env.NEXT_PUBLIC_WALLETCONNECT_PR
 
 export const LOCAL_CHAIN_IDS: readonly number[] = [31337, 1337];
 export const IS_LOCAL_CHAIN = LOCAL_CHAIN_IDS.includes(CHAIN_ID);
+/** Chains where ENS lives (mainnet, Sepolia): only there do pages ask for ENS names (no failing RPC calls elsewhere). */
+export const HAS_ENS = [1, 11155111].includes(CHAIN_ID);
 
 /**
  * Hardhat accounts the dev wallet offers on a local chain (indexes into the public test
@@ -52,7 +54,7 @@ export function devAccountIndexes(): readonly number[] {
     .split(",")
     .filter((s) => s.trim() !== "")
     .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n >= 0 && n < 20);
+    .filter((n) => Number.isInteger(n) && n >= 0 && n < 40);
 }
 
 /** The player reports watching this often (the ledger's HEARTBEAT_INTERVAL_SECONDS). */

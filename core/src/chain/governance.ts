@@ -3,7 +3,7 @@
 // `CallScheduled` that can only execute after the timelock's delay. Pending = scheduled, neither
 // executed nor cancelled. A view weight already set but not yet in force (it applies from the next
 // period on) is reported beside them.
-import { decodeFunctionData, getAddress, zeroHash, type Address, type Hex } from "viem";
+import { decodeFunctionData, getAddress, keccak256, toBytes, zeroHash, type Address, type Hex } from "viem";
 import { filmMarketAbi, timelockControllerAbi } from "./abis.ts";
 import type { ChainContext } from "./context.ts";
 
@@ -36,6 +36,18 @@ export interface GovernanceState {
 }
 
 const DEFAULT_ADMIN_ROLE = zeroHash;
+
+/** MarketGovernance's GUARDIAN_ROLE: pauses purchases, disputes tallies, and moderates this platform's catalogue. */
+export const GUARDIAN_ROLE: Hex = keccak256(toBytes("GUARDIAN_ROLE"));
+
+/**
+ * Whether `account` holds the market's guardian role now. The platform's guardians (who may hide
+ * films from its catalogue) are exactly the chain's: granting or revoking the role (time-locked,
+ * by the admin) changes who moderates, with no list of addresses to keep in step.
+ */
+export async function isGuardian(ctx: ChainContext, account: Address): Promise<boolean> {
+  return ctx.contracts.market.read.hasRole([GUARDIAN_ROLE, account]);
+}
 
 function decodeCall(market: Address, timelock: Address, target: Address, data: Hex): PendingCall {
   const abi = target === market ? filmMarketAbi : target === timelock ? timelockControllerAbi : null;

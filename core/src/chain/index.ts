@@ -6,5 +6,5 @@
  */
 export { connectProvider, connectRpc, resolveMarketAddress, ChainError, type ChainContext } from "./context.ts";
 export { filmListingsAbi, filmMarketAbi, testDollarAbi, timelockControllerAbi } from "./abis.ts";
-export { governanceState, type GovernanceState, type PendingCall, type PendingOperation } from "./governance.ts";
+export { GUARDIAN_ROLE, governanceState, isGuardian, type GovernanceState, type PendingCall, type PendingOperation } from "./governance.ts";
 export { PERMIT_TYPES, resolvePermitDomain, type PermitDomain, type PermitDomainResolution } from "./permitDomain.ts";

@@ -24,3 +24,21 @@ export {
   type ViewerFilmCount,
 } from "./split.ts";
 export { JOB_STAGES, type JobStage, type JobState } from "./jobStages.ts";
+export {
+  AGE_LIMIT_COOKIE,
+  AGE_RATINGS,
+  AGE_RATING_LABELS,
+  DEFAULT_AGE_LIMIT,
+  MAX_MODERATION_REASON,
+  MAX_REPORT_TEXT,
+  REPORT_REASONS,
+  REPORT_REASON_LABELS,
+  ageOfRating,
+  allowedByAgeLimit,
+  hasControlCharacters,
+  isAgeRating,
+  isReportReason,
+  ratingOfAge,
+  type AgeRating,
+  type ReportReason,
+} from "./moderation.ts";

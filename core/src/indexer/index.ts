@@ -36,6 +36,17 @@ export {
   type WatchlistChange,
   type ContinueWatchingFilm,
 } from "./queries/viewerRows.ts";
+export {
+  follow,
+  unfollow,
+  isFollowing,
+  followerCount,
+  followedCreators,
+  followedFilms,
+  MAX_FOLLOWS,
+  type FollowChange,
+  type FollowedCreator,
+} from "./queries/follows.ts";
 export { creatorOverview, type CreatorOverview, type CreatorFilm, type CreatorPeriod } from "./queries/creator.ts";
 export {
   periodsOverview,
@@ -48,3 +59,20 @@ export {
   type MarketParameters,
 } from "./queries/payouts.ts";
 export { indexerStatus, type IndexerStatus } from "./queries/status.ts";
+export {
+  fileReport,
+  hasOpenReport,
+  openReports,
+  moderateFilm,
+  moderationLog,
+  hiddenFilms,
+  viewerAgeLimit,
+  setViewerAgeLimit,
+  type ReportOutcome,
+  type NewReport,
+  type ReportEntry,
+  type ReportedFilm,
+  type ModerationAction,
+  type ModerationDecision,
+  type ModerationOutcome,
+} from "./queries/moderation.ts";

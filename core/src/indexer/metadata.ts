@@ -6,12 +6,13 @@
  *
  * The JSON is the media pipeline's (core/src/media/metadata.ts): name, description, image,
  * animation_url and `properties` (durationSeconds, genre, aiTools, renditions, previewSeconds,
- * preview, and keyId — or livepeer.playbackId for a film Livepeer Studio serves). Text is stored
+ * preview, ageRating, and keyId — or livepeer.playbackId for a film Livepeer Studio serves). Text is stored
  * as written — every renderer escapes it — and bounded in length.
  */
 import type { Queryable } from "../db/index.ts";
 import { wallClock } from "./state.ts";
 import { AiFilmsError, isAiFilmsError } from "../errors.ts";
+import { ageOfRating, isAgeRating, type AgeRating } from "../domain/moderation.ts";
 
 /** Fetches and parses the JSON behind a metadata URI; throws if it cannot be had now. */
 export type FetchMetadata = (uri: string) => Promise<unknown>;
@@ -32,6 +33,8 @@ export interface ParsedMetadata {
   previewUri: string | null;
   previewSeconds: number | null;
   renditions: number[];
+  /** properties.ageRating ("all", "12", "16", "18"); anything else, or none, is unrated (null). */
+  ageRating: AgeRating | null;
 }
 
 /** `indexer.INVALID_METADATA`: the JSON behind the URI is not listing metadata, and never will be. */
@@ -99,6 +102,7 @@ export function parseFilmMetadata(json: unknown): ParsedMetadata {
     previewUri: text(props.preview, 500),
     previewSeconds,
     renditions,
+    ageRating: isAgeRating(props.ageRating) ? props.ageRating : null,
   };
 }
 
@@ -248,7 +252,7 @@ export async function refreshMetadata(
                           metadata_fetched_at = $3, title = $4, description = $5, genre = $6, ai_tools = $7,
                           creator_name = $8, image = $9, animation_url = $10, hls_cid = $11, key_id = $12,
                           preview_uri = $13, preview_seconds = $14, renditions = $15, metadata = $16::jsonb,
-                          livepeer_playback_id = $17, media_ingester = $18
+                          livepeer_playback_id = $17, media_ingester = $18, age_rating = $19
          WHERE film_id = $1 AND metadata_uri = $2`,
         [
           ...key,
@@ -268,6 +272,7 @@ export async function refreshMetadata(
           storableJson(json),
           parsed.livepeerPlaybackId,
           ingester,
+          parsed.ageRating === null ? null : ageOfRating(parsed.ageRating),
         ],
       );
     }

@@ -13,6 +13,7 @@
  * the same metadata CID.
  */
 import { z } from "zod";
+import { AGE_RATINGS, type AgeRating } from "../domain/moderation.ts";
 import { MediaError } from "./errors.ts";
 
 // C0/C1 controls (Unicode category Cc) except tab and newline: invisible, and able to break logs and terminals.
@@ -36,6 +37,8 @@ export const ListingInput = z.object({
     .array(singleLine(64).pipe(z.string().min(1, "must not be empty")))
     .max(20, "must list at most 20 tools")
     .default([]),
+  /** "all", "12", "16" or "18"; absent: the film is unrated (every film minted before ratings). */
+  ageRating: z.enum(AGE_RATINGS, { message: 'must be one of "all", "12", "16", "18"' }).optional(),
 });
 
 export type ListingInputRaw = z.input<typeof ListingInput>;
@@ -97,6 +100,8 @@ export interface FilmMetadata {
     durationSeconds: number;
     genre: string;
     aiTools: string[];
+    /** Present only when the creator rated the film (unrated films keep their metadata bytes). */
+    ageRating?: AgeRating;
     renditions: number[];
     previewSeconds: number;
     preview: string;
@@ -123,6 +128,7 @@ export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
   ];
   if (listing.genre) attributes.push({ trait_type: "Genre", value: listing.genre });
   for (const tool of listing.aiTools) attributes.push({ trait_type: "AI tool", value: tool });
+  if (listing.ageRating) attributes.push({ trait_type: "Age rating", value: listing.ageRating });
   return {
     name: listing.title,
     description: listing.description,
@@ -134,6 +140,7 @@ export function buildMetadata(listing: Listing, film: FilmFacts): FilmMetadata {
       durationSeconds,
       genre: listing.genre,
       aiTools: listing.aiTools,
+      ...(listing.ageRating ? { ageRating: listing.ageRating } : {}),
       renditions: film.renditions,
       previewSeconds: film.previewSeconds,
       preview,

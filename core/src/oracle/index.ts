@@ -25,6 +25,7 @@ export {
   LEAF_ENCODING,
   splitMethodOf,
   TALLY_FORMAT,
+  TALLY_FORMAT_V2,
   ZERO_ROOT,
   type TallyContext,
   type TallyFile,
@@ -46,6 +47,25 @@ export {
   type TallyStatus,
 } from "./chainReads.ts";
 export { periodSplit } from "./periodSplit.ts";
+export {
+  commitViewerLines,
+  storeViewerLines,
+  viewerCountsOf,
+  viewerSalt,
+  viewerSaltKey,
+  VIEWER_SALT_DERIVATION,
+  type ViewerCommitment,
+  type ViewerPeriodCounts,
+  type ViewerSummary,
+} from "./viewerLines.ts";
+export {
+  bytesMatchCid,
+  verifyViewerLine,
+  viewerLeafHash,
+  viewerLeafValue,
+  VIEWER_LEAF_ENCODING,
+  type ViewerLineProof,
+} from "./viewerProof.ts";
 export { paymentsInPeriod, subscriptionPayments, type SubscriptionPayment } from "./subscriptionPayments.ts";
 export { OracleError } from "./errors.ts";
 export { keySourceFromEnv, loadAccount, loadPrivateKey, type KeySource } from "./keys.ts";

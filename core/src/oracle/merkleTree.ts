@@ -12,19 +12,21 @@ import { concat, encodeAbiParameters, keccak256, type Hex } from "viem";
 export type StandardTreeDump<T extends string[]> = ReturnType<StandardMerkleTree<T>["dump"]>;
 
 const UNSIGNED_TYPE = /^uint\d*$/;
+const FIELD_TYPES = /^(uint\d*|address|bytes32)$/;
 
 /**
- * The dump of the standard tree of `values`, leaves whose fields are all unsigned integers given as
- * decimal strings (what tally leaves are). Throws, like the library, on an empty list or a value that does
- * not fit its type.
+ * The dump of the standard tree of `values`, leaves whose fields are unsigned integers given as
+ * decimal strings (what tally leaves are), addresses or bytes32 given as hex strings (the viewer
+ * lines' wallet and salt). Throws, like the library, on an empty list or a value that does not fit
+ * its type.
  */
 export function standardTreeDump<T extends string[]>(values: readonly T[], leafEncoding: readonly string[]): StandardTreeDump<T> {
   if (values.length === 0) throw new RangeError("a Merkle tree needs at least one leaf");
   for (const type of leafEncoding) {
-    if (!UNSIGNED_TYPE.test(type)) throw new TypeError(`only unsigned integer leaf fields are supported, got ${type}`);
+    if (!FIELD_TYPES.test(type)) throw new TypeError(`only unsigned integer, address and bytes32 leaf fields are supported, got ${type}`);
   }
   const params = leafEncoding.map((type) => ({ type }));
-  const leafHashes = values.map((value) => keccak256(keccak256(encodeAbiParameters(params, value.map(integer)), "bytes")));
+  const leafHashes = values.map((value) => keccak256(keccak256(encodeAbiParameters(params, fields(value, leafEncoding)), "bytes")));
   // Hashes are all "0x" + 64 lowercase hex digits, so string order is numeric order. A stable sort
   // keeps equal leaves (duplicate values) in input order, as the library's does.
   const byHash = values.map((_, i) => i).sort((a, b) => (leafHashes[a] < leafHashes[b] ? -1 : leafHashes[a] > leafHashes[b] ? 1 : 0));
@@ -44,6 +46,29 @@ export function standardTreeDump<T extends string[]>(values: readonly T[], leafE
     tree,
     values: values.map((value, i) => ({ value, treeIndex: treeIndex[i] })),
   };
+}
+
+/** A leaf's fields in their ABI types, checked: a value the library would refuse is refused here too. */
+function fields(value: readonly string[], leafEncoding: readonly string[]): unknown[] {
+  if (value.length !== leafEncoding.length) throw new TypeError(`a leaf has ${value.length} fields, its encoding ${leafEncoding.length}`);
+  return leafEncoding.map((type, i) => {
+    const field = value[i];
+    if (UNSIGNED_TYPE.test(type)) return integer(field);
+    const pattern = type === "address" ? /^0x[0-9a-fA-F]{40}$/ : /^0x[0-9a-fA-F]{64}$/;
+    if (typeof field !== "string" || !pattern.test(field))
+      throw new TypeError(`leaf field ${JSON.stringify(field)} is not a valid ${type}`);
+    return field;
+  });
+}
+
+/**
+ * The proof of the leaf at `treeIndex` in a standard tree's node array: its sibling at each level
+ * up to the root (what `StandardMerkleTree.getProof` gives, without loading and re-hashing the tree).
+ */
+export function proofFromTree(tree: readonly string[], treeIndex: number): Hex[] {
+  const proof: Hex[] = [];
+  for (let i = treeIndex; i > 0; i = Math.floor((i - 1) / 2)) proof.push(tree[i % 2 === 1 ? i + 1 : i - 1] as Hex);
+  return proof;
 }
 
 /** A leaf field: decimal digits only (a tally file never holds anything else), as a bigint. */

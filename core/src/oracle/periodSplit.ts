@@ -3,7 +3,7 @@
 // `tally` and `verify` both call it, so a verifier recomputes exactly what the operators did.
 import type { ChainContext } from "../chain/context.ts";
 import type { Queryable } from "../db/index.ts";
-import { splitLeaves, type SplitMethod, type SplitResult } from "../domain/split.ts";
+import { splitLeaves, type SplitMethod, type SplitResult, type ViewerFilmCount } from "../domain/split.ts";
 import { viewerFilmCounts } from "../ledger/viewerCounts.ts";
 import { periodClock } from "./chainReads.ts";
 import { paymentsInPeriod, subscriptionPayments } from "./subscriptionPayments.ts";
@@ -14,8 +14,10 @@ export async function periodSplit(
   period: number,
   method: SplitMethod,
   context: { pool: bigint; viewWeightBps: number },
+  /** The period's per-viewer counts when the caller already read them (tally also commits to them). */
+  counts?: readonly ViewerFilmCount[],
 ): Promise<SplitResult> {
-  const counts = await viewerFilmCounts(ledger, period);
+  counts ??= await viewerFilmCounts(ledger, period);
   const payments =
     method.version === 1 ? new Map<string, bigint>() : paymentsInPeriod(await subscriptionPayments(ctx), await periodClock(ctx), period);
   return splitLeaves(method, { counts, payments, pool: context.pool, viewWeightBps: context.viewWeightBps });

@@ -1,5 +1,7 @@
 // The published tally: every leaf (as OpenZeppelin StandardMerkleTree's standard dump), the totals,
-// the pool, the parameters, the revision and the split method (domain/split.ts) with its parameters. Serialised deterministically
+// the pool, the parameters, the revision and the split method (domain/split.ts) with its parameters;
+// from format 3 also the root (and sums) of the per-viewer lines' tree (viewerLines.ts), never the
+// lines themselves. Format 2 files (no viewer root) stay readable. Serialised deterministically
 // (fixed key order, integers as decimal strings, no timestamps) so the same ledger and revision
 // give byte-identical files.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
@@ -9,8 +11,14 @@ import { describeSplitMethod, parseSplitMethod, type SplitMethod, type SplitResu
 import type { TallyLeaf } from "../ledger/aggregate.ts";
 import { OracleError } from "./errors.ts";
 import { standardTreeDump, type StandardTreeDump } from "./merkleTree.ts";
+import type { ViewerCommitment, ViewerSummary } from "./viewerLines.ts";
+import { VIEWER_LEAF_ENCODING } from "./viewerProof.ts";
 
-export const TALLY_FORMAT = "ai-films-tally/2";
+/** The format new tallies are written in: format 2 plus the viewer tree's root. */
+export const TALLY_FORMAT = "ai-films-tally/3";
+/** Before viewer roots: still read, checked and verified. */
+export const TALLY_FORMAT_V2 = "ai-films-tally/2";
+const TALLY_FORMATS: readonly string[] = [TALLY_FORMAT_V2, TALLY_FORMAT];
 export const LEAF_ENCODING = ["uint256", "uint64", "uint64"] as const;
 export const ZERO_ROOT: Hex = `0x${"00".repeat(32)}`;
 
@@ -27,7 +35,7 @@ const DESCRIPTIONS: Record<number, string> = {
 type LeafValue = [string, string, string];
 
 export interface TallyFile {
-  format: typeof TALLY_FORMAT;
+  format: typeof TALLY_FORMAT | typeof TALLY_FORMAT_V2;
   /** The split method (version 1 when `name` is absent: files written before methods were versioned). */
   method: {
     version: number;
@@ -57,6 +65,11 @@ export interface TallyFile {
   root: Hex;
   /** `StandardMerkleTree.dump()`, or null for a period with no counted watching. */
   tree: StandardTreeDump<LeafValue> | null;
+  /**
+   * Format 3: the root of the per-viewer lines' tree (ZERO_ROOT when there are none), how many
+   * lines and their raw sums, the leaf encoding and how salts are made. Absent in format 2.
+   */
+  viewers?: ViewerSummary;
   /**
    * The CID of the period's receipts archive, sealed to the operators (receiptsArchive.ts), from
    * which each operator recomputes this file; absent in files written without one.
@@ -89,12 +102,14 @@ export interface TallyContext {
 
 /**
  * The tally file of `split` (a split method's result), or of plain leaves (method 1: totals are
- * their sums).
+ * their sums). With the period's viewer lines committed (`viewers`), a format 3 file carrying their
+ * root; without, a format 2 file as older oracles wrote.
  */
 export function buildTallyFile(
   context: TallyContext,
   split: readonly TallyLeaf[] | SplitResult,
   method: SplitMethod = { version: 1 },
+  viewers?: ViewerCommitment,
 ): TallyFile {
   const leaves = "leaves" in split ? split.leaves : split;
   const reserve = "leaves" in split ? split.reserve : { views: 0n, seconds: 0n };
@@ -102,7 +117,7 @@ export function buildTallyFile(
   const values: LeafValue[] = sorted.map((l) => [l.filmId.toString(), l.views.toString(), l.seconds.toString()]);
   const tree = values.length ? standardTreeDump(values, LEAF_ENCODING) : null;
   return {
-    format: TALLY_FORMAT,
+    format: viewers ? TALLY_FORMAT : TALLY_FORMAT_V2,
     method: {
       ...describeSplitMethod(method),
       ...(method.version === 2 ? { unitScale: ("leaves" in split ? split.unitScale : 1n).toString() } : {}),
@@ -128,6 +143,7 @@ export function buildTallyFile(
     },
     root: (tree?.tree[0] as Hex | undefined) ?? ZERO_ROOT,
     tree,
+    ...(viewers ? { viewers: { ...viewers.summary, leafEncoding: [...viewers.summary.leafEncoding] } } : {}),
   };
 }
 
@@ -159,7 +175,8 @@ export function parseTallyFile(text: string, source = "tally file"): TallyFile {
     throw new OracleError(`${source} is not JSON.`);
   }
   const format = (parsed as { format?: unknown } | null)?.format;
-  if (format !== TALLY_FORMAT) throw new OracleError(`${source} is not an AI Films tally (format "${format}").`);
+  if (typeof format !== "string" || !TALLY_FORMATS.includes(format))
+    throw new OracleError(`${source} is not an AI Films tally (format "${format}").`);
   const file = parsed as TallyFile;
   const problems = selfCheck(file);
   if (problems.length) throw new OracleError(`${source} was tampered with: ${problems.join("; ")}.`);
@@ -206,6 +223,37 @@ export function selfCheck(file: TallyFile): string[] {
   if (leaves.length !== file.totals.leafCount) problems.push(`leaf count ${file.totals.leafCount} differs from ${leaves.length} leaves`);
   const ids = new Set(leaves.map((l) => l.filmId));
   if (ids.size !== leaves.length) problems.push("a film appears in more than one leaf");
+  problems.push(...viewerProblems(file, method));
+  return problems;
+}
+
+/**
+ * What the public file can show about its viewer root without the lines: it is there exactly in
+ * format 3, well formed, zero exactly when there are no lines, every film leaf has at least one
+ * line behind it, and under method 1 (raw counts) the lines add up to the totals.
+ */
+function viewerProblems(file: TallyFile, method: SplitMethod | null): string[] {
+  const viewers = file.viewers;
+  if (file.format !== TALLY_FORMAT) return viewers === undefined ? [] : [`a ${file.format} tally carries a viewer root`];
+  if (!viewers || typeof viewers !== "object") return ["it has no viewer root"];
+  const problems: string[] = [];
+  if (typeof viewers.root !== "string" || !/^0x[0-9a-f]{64}$/.test(viewers.root))
+    problems.push(`its viewer root ${viewers.root} is not 32 bytes of lowercase hex`);
+  if (!Number.isSafeInteger(viewers.lines) || viewers.lines < 0) problems.push(`its viewer line count ${viewers.lines} is not a count`);
+  else {
+    if ((viewers.lines === 0) !== (viewers.root === ZERO_ROOT))
+      problems.push(`its viewer root ${viewers.root} does not fit its ${viewers.lines} viewer lines`);
+    if (viewers.lines < file.totals.leafCount)
+      problems.push(`its ${viewers.lines} viewer lines cannot cover its ${file.totals.leafCount} films`);
+  }
+  if (JSON.stringify(viewers.leafEncoding) !== JSON.stringify(VIEWER_LEAF_ENCODING))
+    problems.push(`its viewer leaf encoding ${JSON.stringify(viewers.leafEncoding)} is not ${JSON.stringify(VIEWER_LEAF_ENCODING)}`);
+  const decimal = /^[0-9]+$/;
+  if (!decimal.test(String(viewers.views)) || !decimal.test(String(viewers.seconds))) problems.push("its viewer sums are not integers");
+  else if (method?.version === 1 && (viewers.views !== file.totals.views || viewers.seconds !== file.totals.seconds))
+    problems.push(
+      `its viewer lines add up to ${viewers.views} views and ${viewers.seconds} s, its totals to ${file.totals.views} and ${file.totals.seconds}`,
+    );
   return problems;
 }
 

@@ -9,7 +9,9 @@ import { readPeriod, signerSet, tallyPostings } from "./chainReads.ts";
 import { OracleError } from "./errors.ts";
 import type { TallyStore } from "./store.ts";
 import { periodSplit } from "./periodSplit.ts";
-import { leavesOf, selfCheck, splitMethodOf, type TallyFile } from "./tallyFile.ts";
+import { leavesOf, selfCheck, splitMethodOf, TALLY_FORMAT, type TallyFile } from "./tallyFile.ts";
+import { commitViewerLines } from "./viewerLines.ts";
+import { viewerFilmCounts } from "../ledger/viewerCounts.ts";
 import type { SplitMethod } from "../domain/split.ts";
 
 export interface Check {
@@ -24,6 +26,8 @@ export interface VerifyOptions {
   ledger?: Queryable;
   /** Operators the verifier trusts; when given, every signer of the posting must be one of them. */
   expectedSigners?: readonly Address[];
+  /** The operators' viewer-salt key: with the ledger, the file's viewer root is recomputed too. */
+  viewerSaltKey?: Uint8Array;
 }
 
 export interface VerifyReport {
@@ -122,6 +126,15 @@ export async function runVerify(ctx: ChainContext, options: VerifyOptions): Prom
           ? `${fromLedger.length} films recomputed from the ledger`
           : `ledger has ${onlyLedger.slice(0, 3).join(", ") || "nothing else"}; file has ${onlyFile.slice(0, 3).join(", ") || "nothing else"} (film:views:seconds)`,
       );
+      if (options.viewerSaltKey && file.format === TALLY_FORMAT) {
+        const place = { chainId: ctx.chainId, market: ctx.market, period, revision: file.revision };
+        const { summary } = commitViewerLines(await viewerFilmCounts(options.ledger, period), options.viewerSaltKey, place);
+        check(
+          "viewer root matches the ledger",
+          summary.root === file.viewers?.root && summary.lines === file.viewers?.lines,
+          `recomputed ${summary.root} over ${summary.lines} lines, file ${file.viewers?.root} over ${file.viewers?.lines}`,
+        );
+      }
     }
   }
 

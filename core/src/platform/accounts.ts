@@ -9,7 +9,7 @@ export const account = (index: number): HDAccount => mnemonicToAccount(HARDHAT_M
  * #0 proposes and executes the timelock's governance, #2 is the guardian (both in
  * ignition/parameters/local.json); #4–#6 stay fresh for the dev wallet; #7–#9 are the oracle signers;
  * #3 pays the renewal keeper's gas and #19 the relayer's (core/src/relay/config.ts). The browser
- * tests take #16–#18 for their own wallets.
+ * tests take #4, #5, #16, #17 and #20–#39 for their own wallets (test/e2e/platform.ts; the local chain funds forty).
  */
 export const DEMO_ACCOUNTS = {
   admin: 0,

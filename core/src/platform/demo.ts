@@ -309,8 +309,11 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   }
   if ((await readTally(ctx, 0)).status === "none") {
     // Each oracle step is idempotent too: the same ledger gives the same file, and post checks the chain first.
+    // The chain is the truth: it writes its state once a second, so a start killed just after posting can
+    // come back with the post (and the transactions before it) undone while this private work dir kept a
+    // tally of the lost state. Nothing is posted, so that draft is replaced (force), never trusted.
     const filesRoot = path.join(options.workDir, "oracle");
-    await runTally(ctx, { period: 0, ledger: db, filesRoot });
+    await runTally(ctx, { period: 0, ledger: db, filesRoot, force: true });
     await runPublish(ctx, ipfs, 0, filesRoot);
     const [o1, o2] = DEMO_ACCOUNTS.oracles.map(account);
     await runSign(ctx, o1, 0, filesRoot);

@@ -1,7 +1,7 @@
 // The local chain of `npm start`: Foundry's anvil, which keeps its own state in <dataDir>/state.json
 // (blocks, receipts, logs, accounts and contract storage, with the same block hashes) — loaded when
 // it starts, written every second and when it stops — so the chain survives restarts, moved time
-// included. Chain id 31337 and the twenty accounts of Hardhat's test mnemonic, as before.
+// included. Chain id 31337 and the first forty accounts of Hardhat's test mnemonic (#20–#39 are the browser tests' own wallets).
 //
 // Two things anvil 1.7 does not do, done here:
 // - after loading a state it mines the next block at the wall clock, even when the saved head is
@@ -22,7 +22,7 @@ import { removePidFile, stopLeftover, terminate, writePidFile } from "./processe
 import { AiFilmsError } from "../errors.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
-const ACCOUNTS = 20;
+export const LOCAL_CHAIN_ACCOUNTS = 40;
 /** Seconds between state dumps: what a SIGKILL of the chain can lose. */
 const STATE_INTERVAL = 1;
 const COPY_INTERVAL_MS = 2_000;
@@ -202,7 +202,7 @@ export async function startLocalChain(options: {
       "--mnemonic",
       HARDHAT_MNEMONIC,
       "--accounts",
-      String(ACCOUNTS),
+      String(LOCAL_CHAIN_ACCOUNTS),
       // Without --preserve-historical-states: that would rewrite every block's state each second
       // (megabytes within a few dozen blocks). Blocks, receipts and logs persist; reads at an older
       // block's state answer only until the first restart.

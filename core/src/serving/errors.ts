@@ -71,6 +71,12 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
 
   "ledger.INVALID_INPUT": { status: 400, reason: "malformed" },
 
+  "profiles.invalid": { status: 400, reason: "invalid-profile" },
+  "profiles.bad-signature": { status: 401, reason: "bad-signature" },
+  "profiles.outdated": { status: 409, reason: "profile-outdated" },
+  "profiles.invalid-avatar": { status: 400, reason: "invalid-avatar" },
+  "profiles.avatar-too-large": { status: 413, reason: "too-large" },
+
   "receipts.key-malformed": { status: 400, reason: "malformed" },
   "receipts.key-lifetime": { status: 400, reason: "receipt-key-refused" },
   "receipts.key-authorization": { status: 403, reason: "receipt-key-refused" },
@@ -143,6 +149,12 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   "serving.rate-limited": { status: 429, reason: "rate-limited" },
   "serving.upload-quota": { status: 413, reason: "upload-quota" },
   "serving.watchlist-full": { status: 409, reason: "watchlist-full" },
+  "serving.creator-unknown": { status: 404, reason: "creator-unknown" },
+  "serving.follow-self": { status: 400, reason: "follow-self" },
+  "serving.follows-full": { status: 409, reason: "follows-full" },
+  "serving.already-reported": { status: 409, reason: "already-reported" },
+  "serving.not-guardian": { status: 403, reason: "not-guardian" },
+  "serving.not-hidden": { status: 409, reason: "not-hidden" },
 };
 
 /** The answer to anything that is not an AiFilmsError (or has a code this copy does not know). */

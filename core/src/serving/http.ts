@@ -65,6 +65,17 @@ export type ErrorReason =
   | "rate-limited"
   | "upload-quota"
   | "watchlist-full"
+  // profiles and follows
+  | "invalid-profile"
+  | "profile-outdated"
+  | "invalid-avatar"
+  | "creator-unknown"
+  | "follow-self"
+  | "follows-full"
+  // reports and moderation
+  | "already-reported"
+  | "not-guardian"
+  | "not-hidden"
   | "method-not-allowed"
   | "cross-site"
   | "conflict"

@@ -44,6 +44,24 @@ export const RATE_LIMITS = {
   studioJobStatus: { ip: perMinute(600), wallet: perMinute(300) },
   /** GET/POST /api/watchlist: a viewer reads or changes their watchlist (a click each). */
   watchlist: { ip: perMinute(120), wallet: perMinute(60) },
+  /** GET /api/account/counts: a viewer's counted lines and proofs, read when the account page opens. */
+  accountCounts: { ip: perMinute(60), wallet: perMinute(30) },
+  /** GET /api/profile: anyone reads a creator's profile. */
+  profileRead: { ip: perMinute(240) },
+  /** POST /api/profile: a creator publishes a signed profile (one signature check each). */
+  profileWrite: { ip: perHour(60), wallet: perHour(30) },
+  /** POST /api/profile/avatar: an avatar image into the IPFS store. */
+  avatarUpload: { ip: perHour(30), wallet: perHour(20) },
+  /** GET/POST /api/follows: a viewer reads or changes whom they follow (a click each). */
+  follows: { ip: perMinute(120), wallet: perMinute(60) },
+  /** POST /api/reports: a viewer reports a film (one open report per film; this bounds a wallet's and an IP's spray). */
+  report: { ip: perHour(60), wallet: perHour(20) },
+  /** POST /api/moderation: a guardian hides, unhides or dismisses (guardians only; generous for a backlog). */
+  moderation: { ip: perMinute(60), wallet: perMinute(30) },
+  /** GET /api/moderation: the public log of decisions. */
+  moderationLog: { ip: perMinute(60) },
+  /** POST /api/viewer-settings: a viewer sets their age limit (a click each; signed out too, so per IP). */
+  viewerSettings: { ip: perMinute(30), wallet: perMinute(20) },
   /** POST /api/rpc: the browser's JSON-RPC relay (wagmi polls through it). */
   rpc: { ip: perMinute(1_200) },
   /** POST /api/rpc with eth_sendRawTransaction: transactions relayed to the chain. */

@@ -1,12 +1,25 @@
-/** The viewer's account: subscription and renewal, view passes with time left, continue watching, history. */
+/**
+ * The viewer's account: subscription and renewal, view passes with time left, continue watching,
+ * history, and what each settled period counted for this wallet (checked in the browser).
+ */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AutoRenewSlot, PurchaseSlot } from "@/components/slots";
+import { COMMUNITY_STRINGS as T } from "@/components/communityStrings";
+import { CreatorLabel } from "@/components/CreatorLabel";
+import FollowButton from "@/components/FollowButton";
+import { AccountCountsSlot, AutoRenewSlot, PurchaseSlot } from "@/components/slots";
+import { COUNTS_TEXT } from "@/components/viewerStrings";
 import { formatDate, formatDollars, formatDuration, formatTimeLeft, formatWatchTime } from "@/lib/format";
 import { accountOverview } from "@/lib/server/account";
+import { followedCreators, type FollowedCreator } from "@/lib/server/community";
 import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { autoRenewState, sponsorshipInfo, type AutoRenewState, type SponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
+import AgeLimitSetting from "@/components/AgeLimitSetting";
+import { MODERATION_STRINGS as M } from "@/components/moderationStrings";
+import { DEFAULT_AGE_LIMIT } from "@ai-films/core/domain";
+import { requestAgeLimit } from "@/lib/server/ageLimit";
+import { isGuardian } from "@/lib/server/moderation";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Account" };
@@ -18,6 +31,7 @@ export default async function AccountPage() {
       <div className="account" data-testid="account-signed-out">
         <h1>Your account</h1>
         <p className="muted">Connect your wallet and sign in (top right) to see your subscription, view passes and what you watched.</p>
+        <AgeLimitSetting current={(await requestAgeLimit()) ?? DEFAULT_AGE_LIMIT} />
       </div>
     );
   }
@@ -26,6 +40,7 @@ export default async function AccountPage() {
   let terms: MarketTerms | null = null;
   let autoRenew: AutoRenewState | null = null;
   let sponsorship: SponsorshipInfo | null = null;
+  const follows: FollowedCreator[] | null = await followedCreators(session.address).catch(() => null);
   try {
     [overview, terms, autoRenew, sponsorship] = await Promise.all([
       accountOverview(session.address),
@@ -54,6 +69,14 @@ export default async function AccountPage() {
     <div className="account" data-testid="account-page" data-address={session.address}>
       <h1>Your account</h1>
       <p className="muted mono">{session.address}</p>
+      {(await isGuardian(session.address).catch(() => false)) && (
+        <p>
+          <Link href="/moderation" data-testid="moderation-link">
+            {M.moderationLink}
+          </Link>
+        </p>
+      )}
+      <AgeLimitSetting current={(await requestAgeLimit()) ?? DEFAULT_AGE_LIMIT} />
 
       <section className="panel" data-testid="account-subscription" data-active={subscription.active}>
         <h2>Subscription</h2>
@@ -148,6 +171,32 @@ export default async function AccountPage() {
           </ul>
         )}
       </section>
+
+      {terms && (
+        <section className="panel" data-testid="account-counts" aria-labelledby="account-counts-heading">
+          <h2 id="account-counts-heading">{COUNTS_TEXT.heading}</h2>
+          <p className="muted">{COUNTS_TEXT.intro}</p>
+          <AccountCountsSlot market={terms.market} />
+        </section>
+      )}
+
+      {follows && (
+        <section className="panel" data-testid="account-follows">
+          <h2>{T.followedCreators}</h2>
+          {follows.length === 0 ? (
+            <p className="muted">{T.noFollowed}</p>
+          ) : (
+            <ul className="list">
+              {follows.map((c) => (
+                <li key={c.address} data-testid="followed-creator" data-address={c.address}>
+                  <CreatorLabel address={c.address} name={c.name} avatarCid={c.avatarCid} withAddress />{" "}
+                  <FollowButton creator={c.address} initiallyOn label={c.name ?? c.address} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
 
       <section className="panel" data-testid="account-history">
         <h2>Watch history</h2>

@@ -8,9 +8,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { Address } from "viem";
 import { BarChart } from "@/components/Charts";
-import { ClaimsSlot, FilmControlsSlot, UploadSlot } from "@/components/slots";
+import { COMMUNITY_STRINGS } from "@/components/communityStrings";
+import { ClaimsSlot, FilmControlsSlot, ProfileSlot, UploadSlot } from "@/components/slots";
 import { formatDollars, formatWatchTime } from "@/lib/format";
 import { aiTools, genres } from "@/lib/server/catalog";
+import { profileOf } from "@/lib/server/community";
 import { currentSession } from "@/lib/server/session";
 import {
   contracts,
@@ -19,6 +21,7 @@ import {
   maxUploadBytes,
   ppvBalance,
   recentJobs,
+  tokenBalance,
   type ClaimRow,
   type RecentJob,
 } from "@/lib/server/studio";
@@ -46,15 +49,17 @@ export default async function StudioPage() {
     genreList: string[];
     claims: ClaimRow[];
     balance: bigint;
+    wallet: bigint;
     jobs: RecentJob[];
   } | null = null;
   try {
-    const [overview, addresses, tools, genreList, balance, jobs] = await Promise.all([
+    const [overview, addresses, tools, genreList, balance, wallet, jobs] = await Promise.all([
       creatorOverview(session.address),
       contracts(),
       aiTools(),
       genres(),
       ppvBalance(session.address),
+      tokenBalance(session.address as Address),
       recentJobs(session.address).catch((error: unknown) => {
         console.error("studio: recent jobs:", error);
         return [];
@@ -64,7 +69,7 @@ export default async function StudioPage() {
       session.address,
       overview.films.map((f) => ({ filmId: f.filmId, title: f.title })),
     );
-    data = { overview, addresses, tools, genreList, claims, balance, jobs };
+    data = { overview, addresses, tools, genreList, claims, balance, wallet, jobs };
   } catch (error) {
     console.error("studio:", error);
   }
@@ -78,7 +83,8 @@ export default async function StudioPage() {
       </div>
     );
   }
-  const { overview, addresses, tools, genreList, claims, balance, jobs } = data;
+  const { overview, addresses, tools, genreList, claims, balance, wallet, jobs } = data;
+  const profile = await profileOf(session.address).catch(() => null);
   const { totals, periods, films } = overview;
   const chartPeriods = periods.slice(-12);
 
@@ -125,6 +131,12 @@ export default async function StudioPage() {
             </ul>
           </div>
         )}
+      </section>
+
+      <section className="panel" data-testid="studio-profile">
+        <h2>{COMMUNITY_STRINGS.profileTitle}</h2>
+        <p className="muted">{COMMUNITY_STRINGS.profileIntro}</p>
+        <ProfileSlot account={session.address} current={profile} />
       </section>
 
       <section className="panel" data-testid="studio-films">
@@ -286,6 +298,7 @@ export default async function StudioPage() {
           creator={session.address as Address}
           claims={claims}
           ppvBalance={balance.toString()}
+          tokenBalance={wallet.toString()}
         />
         <p className="muted small">
           Shares come from the oracle&apos;s posted tally; see <Link href="/payouts">Payouts</Link> for how each period was split.

@@ -7,15 +7,13 @@
  * transaction confirms.
  */
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import type { Address, Hex } from "viem";
-import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
-import { filmMarketAbi, testDollarAbi } from "@ai-films/core/chain/abis";
+import { filmMarketAbi } from "@ai-films/core/chain/abis";
 import { openConnectModal } from "@/lib/client/events";
-import { CHAIN_ID } from "@/lib/config";
 import { formatDate, formatDollars, formatWatchTime } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
-import { WalletProviders } from "../wallet/WalletProviders";
+import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
 export interface ClaimItem {
   period: number;
@@ -40,56 +38,33 @@ export interface ClaimsProps {
   creator: Address;
   claims: ClaimItem[];
   ppvBalance: string;
+  /** The creator's payment-token balance, read by the server with the page. */
+  tokenBalance: string;
 }
 
+/** No wallet code at load: wagmi arrives with the first claim or withdrawal (lib/wallet/lazy). */
 export default function ClaimsIsland(props: ClaimsProps) {
-  return (
-    <WalletProviders>
-      <Claims {...props} />
-    </WalletProviders>
-  );
+  return <Claims {...props} />;
 }
 
 const key = (c: { period: number; filmId: string }) => `${c.period}:${c.filmId}`;
 
-function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
+function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: ClaimsProps) {
   const router = useRouter();
-  const { address, isConnected, chainId } = useAccount();
-  const publicClient = usePublicClient({ chainId: CHAIN_ID });
-  const { writeContractAsync } = useWriteContract();
-  const { switchChainAsync } = useSwitchChain();
   const [claimedNow, setClaimedNow] = useState<Set<string>>(new Set());
   const [earnings, setEarnings] = useState(BigInt(ppvBalance));
-  const [balance, setBalance] = useState<bigint | null>(null);
+  const [balance, setBalance] = useState<bigint>(BigInt(tokenBalance));
+  const [wrongAccount, setWrongAccount] = useState(false);
   const [status, setStatus] = useState<{ kind: "idle" | "working" | "done" | "error"; message?: string }>({ kind: "idle" });
 
-  const fetchBalance = useCallback(
-    async () =>
-      publicClient ? publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [creator] }) : null,
-    [publicClient, token, creator],
-  );
-
-  const readBalance = useCallback(async () => {
+  /** Re-reads the balance after a transaction (the chain is the truth; keeps the last value if it does not answer). */
+  async function readBalance() {
     try {
-      const value = await fetchBalance();
-      if (value !== null) setBalance(value);
+      setBalance(await (await walletActions()).tokenBalance(token, creator));
     } catch {
       // chain not answering: keep the last value
     }
-  }, [fetchBalance]);
-
-  useEffect(() => {
-    let live = true;
-    fetchBalance().then(
-      (value) => {
-        if (live && value !== null) setBalance(value);
-      },
-      () => undefined, // chain not answering: keep the last value
-    );
-    return () => {
-      live = false;
-    };
-  }, [fetchBalance]);
+  }
 
   const rows = claims.map((c) => ({ ...c, claimed: c.claimed || claimedNow.has(key(c)) }));
   const open = rows.filter((c) => c.claimable && !c.claimed);
@@ -97,18 +72,22 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
   const busy = status.kind === "working";
 
   async function ready(): Promise<boolean> {
-    if (!isConnected || !address) {
+    setStatus({ kind: "working", message: "Opening your wallet…" });
+    const wallet = await connectedWallet();
+    if (!wallet.isConnected || !wallet.address) {
+      setStatus({ kind: "idle" });
       openConnectModal();
       return false;
     }
-    if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+    setWrongAccount(wallet.address.toLowerCase() !== creator.toLowerCase());
+    await (await walletActions()).toAppChain();
     return true;
   }
 
   async function claim(items: typeof rows) {
-    if (items.length === 0 || !(await ready())) return;
+    if (items.length === 0) return;
     try {
-      const before = balance;
+      if (!(await ready())) return;
       setStatus({ kind: "working", message: "Confirm the claim in your wallet…" });
       const requests = items.map((c) => ({
         period: BigInt(c.period),
@@ -117,20 +96,16 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
         seconds_: BigInt(c.seconds),
         proof: c.proof,
       }));
-      const hash = await writeContractAsync({
-        address: market,
-        abi: filmMarketAbi,
-        functionName: "claimBatch",
-        args: [requests],
-        chainId: CHAIN_ID,
-      });
-      setStatus({ kind: "working", message: "Waiting for the transaction…" });
-      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      const { receipt } = await (
+        await walletActions()
+      ).send({ address: market, abi: filmMarketAbi, functionName: "claimBatch", args: [requests] }, () =>
+        setStatus({ kind: "working", message: "Waiting for the transaction…" }),
+      );
       if (receipt.status !== "success") throw new Error("The claim failed on-chain.");
       setClaimedNow((s) => new Set([...s, ...items.map(key)]));
       const total = items.reduce((s, c) => s + BigInt(c.amount), 0n);
       await readBalance();
-      setStatus({ kind: "done", message: `Claimed ${formatDollars(total)}${before !== null ? "" : ""} in one transaction.` });
+      setStatus({ kind: "done", message: `Claimed ${formatDollars(total)} in one transaction.` });
       setTimeout(() => router.refresh(), 2500);
     } catch (e) {
       setStatus({ kind: "error", message: friendlyError(e).message });
@@ -138,18 +113,15 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
   }
 
   async function withdraw() {
-    if (earnings === 0n || !(await ready())) return;
+    if (earnings === 0n) return;
     try {
+      if (!(await ready())) return;
       setStatus({ kind: "working", message: "Confirm the withdrawal in your wallet…" });
-      const hash = await writeContractAsync({
-        address: market,
-        abi: filmMarketAbi,
-        functionName: "withdrawEarnings",
-        args: [creator],
-        chainId: CHAIN_ID,
-      });
-      setStatus({ kind: "working", message: "Waiting for the transaction…" });
-      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      const { receipt } = await (
+        await walletActions()
+      ).send({ address: market, abi: filmMarketAbi, functionName: "withdrawEarnings", args: [creator] }, () =>
+        setStatus({ kind: "working", message: "Waiting for the transaction…" }),
+      );
       if (receipt.status !== "success") throw new Error("The withdrawal failed on-chain.");
       const amount = earnings;
       setEarnings(0n);
@@ -161,15 +133,13 @@ function Claims({ market, token, creator, claims, ppvBalance }: ClaimsProps) {
     }
   }
 
-  const wrongAccount = isConnected && address && address.toLowerCase() !== creator.toLowerCase();
-
   return (
     <div className="claims" data-testid="claims-panel">
       <dl className="stats">
         <div>
           <dt>Wallet balance</dt>
-          <dd data-testid="claims-balance" data-units={balance?.toString() ?? ""}>
-            {balance === null ? "…" : formatDollars(balance)}
+          <dd data-testid="claims-balance" data-units={balance.toString()}>
+            {formatDollars(balance)}
           </dd>
         </div>
         <div>

@@ -7,13 +7,11 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Address } from "viem";
-import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
 import { openConnectModal } from "@/lib/client/events";
-import { CHAIN_ID } from "@/lib/config";
 import { formatDollars, parseDollars } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
-import { WalletProviders } from "../wallet/WalletProviders";
+import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
 export interface FilmControlsProps {
   listings: Address;
@@ -22,22 +20,15 @@ export interface FilmControlsProps {
   salesPaused: boolean;
 }
 
+/** No wallet code at load: wagmi arrives with the first change (lib/wallet/lazy). */
 export default function FilmControlsIsland(props: FilmControlsProps) {
-  return (
-    <WalletProviders>
-      <FilmControls {...props} />
-    </WalletProviders>
-  );
+  return <FilmControls {...props} />;
 }
 
 const toDollarText = (units: bigint) => (Number(units) / 1e6).toFixed(2);
 
 function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmControlsProps) {
   const router = useRouter();
-  const { isConnected, chainId } = useAccount();
-  const publicClient = usePublicClient({ chainId: CHAIN_ID });
-  const { writeContractAsync } = useWriteContract();
-  const { switchChainAsync } = useSwitchChain();
   const [price, setPrice] = useState(BigInt(pricePerView));
   const [paused, setPaused] = useState(salesPaused);
   const [text, setText] = useState(toDollarText(BigInt(pricePerView)));
@@ -49,19 +40,18 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
     args: readonly [bigint, bigint] | readonly [bigint, boolean],
     after: () => void,
   ) {
-    if (!isConnected) return openConnectModal();
     try {
-      if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+      setStatus({ kind: "working", message: "Opening your wallet…" });
+      if (!(await connectedWallet()).isConnected) {
+        setStatus({ kind: "idle" });
+        return openConnectModal();
+      }
+      const wallet = await walletActions();
+      await wallet.toAppChain();
       setStatus({ kind: "working", message: "Confirm in your wallet…" });
-      const hash = await writeContractAsync({
-        address: listings,
-        abi: filmListingsAbi,
-        functionName,
-        args: args as never,
-        chainId: CHAIN_ID,
-      });
-      setStatus({ kind: "working", message: "Waiting for the transaction…" });
-      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      const { receipt } = await wallet.send({ address: listings, abi: filmListingsAbi, functionName, args }, () =>
+        setStatus({ kind: "working", message: "Waiting for the transaction…" }),
+      );
       if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
       after();
       setStatus({ kind: "done", message: "Saved on-chain." });

@@ -15,14 +15,20 @@ import { useEffect, useRef, useState } from "react";
 import { Upload, type DetailedError } from "tus-js-client";
 import { TrackFields, trackProblem, uploadTrack, type TrackDraft } from "./TrackFields";
 import { parseEventLogs, type Address } from "viem";
-import { useAccount, usePublicClient, useSwitchChain, useWriteContract } from "wagmi";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
-import { JOB_STAGES, type JobStage, type JobState } from "@ai-films/core/domain";
+import {
+  AGE_RATINGS,
+  AGE_RATING_LABELS,
+  JOB_STAGES,
+  isAgeRating,
+  type AgeRating,
+  type JobStage,
+  type JobState,
+} from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
-import { CHAIN_ID } from "@/lib/config";
 import { formatBytes, formatDollars, parseDollars } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
-import { WalletProviders } from "../wallet/WalletProviders";
+import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
 interface TrackRef {
   uploadId: string;
@@ -38,12 +44,9 @@ export interface UploadProps {
   genreSuggestions: string[];
 }
 
+/** No wallet code at load: wagmi arrives with the mint (lib/wallet/lazy). */
 export default function UploadIsland(props: UploadProps) {
-  return (
-    <WalletProviders>
-      <UploadForm {...props} />
-    </WalletProviders>
-  );
+  return <UploadForm {...props} />;
 }
 
 const STAGE_LABELS: Record<JobStage, string> = {
@@ -99,15 +102,13 @@ async function messageOf(response: Response | null | undefined, fallback: string
 
 function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggestions }: UploadProps) {
   const router = useRouter();
-  const { address, chainId, isConnected } = useAccount();
-  const publicClient = usePublicClient({ chainId: CHAIN_ID });
-  const { writeContractAsync } = useWriteContract();
-  const { switchChainAsync } = useSwitchChain();
 
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
   const [genre, setGenre] = useState("");
+  /** "" = unrated. */
+  const [ageRating, setAgeRating] = useState<AgeRating | "">("");
   const [tools, setTools] = useState<string[]>([]);
   const [toolText, setToolText] = useState("");
   const [price, setPrice] = useState("1.00");
@@ -260,6 +261,7 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
         description,
         genre,
         aiTools: tools,
+        ...(ageRating ? { ageRating } : {}),
         price: (priceUnits ?? 0n).toString(),
         captions: trackIds.current.captions,
         audio: trackIds.current.audio,
@@ -304,7 +306,10 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
 
   async function mint(job: JobView) {
     if (!job.result) return;
+    setPhase({ kind: "minting", job, step: "Opening your wallet…" });
+    const { address, isConnected } = await connectedWallet();
     if (!isConnected || !address) {
+      setPhase({ kind: "ready", job });
       openConnectModal();
       return;
     }
@@ -319,18 +324,14 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
       return;
     }
     try {
-      if (chainId !== CHAIN_ID) await switchChainAsync({ chainId: CHAIN_ID });
+      const wallet = await walletActions();
+      await wallet.toAppChain();
       setPhase({ kind: "minting", job, step: "Confirm the mint in your wallet…" });
       const duration = Math.max(1, Math.round(job.result.durationSeconds));
-      const hash = await writeContractAsync({
-        address: listings,
-        abi: filmListingsAbi,
-        functionName: "mint",
-        args: [job.result.metadataUri, duration, BigInt(job.price)],
-        chainId: CHAIN_ID,
-      });
-      setPhase({ kind: "minting", job, step: "Waiting for the transaction…" });
-      const receipt = await publicClient!.waitForTransactionReceipt({ hash });
+      const { hash, receipt } = await wallet.send(
+        { address: listings, abi: filmListingsAbi, functionName: "mint", args: [job.result.metadataUri, duration, BigInt(job.price)] },
+        () => setPhase({ kind: "minting", job, step: "Waiting for the transaction…" }),
+      );
       if (receipt.status !== "success") throw new Error("The mint failed on-chain.");
       const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
       setPhase({ kind: "minted", filmId: minted?.args.filmId.toString() ?? "?", txHash: hash });
@@ -436,6 +437,22 @@ function UploadForm({ listings, creator, maxBytes, toolSuggestions, genreSuggest
                 <option key={g} value={g} />
               ))}
             </datalist>
+          </label>
+          <label className="field">
+            <span>Age rating</span>
+            <select
+              value={ageRating}
+              onChange={(e) => setAgeRating(isAgeRating(e.target.value) ? e.target.value : "")}
+              disabled={busy}
+              data-testid="upload-age-rating"
+            >
+              <option value="">Unrated</option>
+              {AGE_RATINGS.map((r) => (
+                <option key={r} value={r}>
+                  {AGE_RATING_LABELS[r]}
+                </option>
+              ))}
+            </select>
           </label>
           <label className="field">
             <span>Price per view (dollars)</span>

@@ -248,41 +248,27 @@ function Purchase({
       functionName: "nonces",
       args: [owner],
     });
-    const deadline = p.deadline;
-    const purchase =
+    const domain712 = purchasesDomain(CHAIN_ID, signedPurchases);
+    const common = { viewer: owner, recipient, nonce, deadline: p.deadline };
+    // The purchase the contract checks, bound to the same deadline as the permit.
+    const typed =
       kind === "view"
-        ? { viewer: owner, recipient, filmId: BigInt(filmId!), price, minPassWindow: BigInt(passWindowSeconds), nonce, deadline }
-        : { viewer: owner, recipient, months: 1n, monthlyPrice: price, nonce, deadline };
-    setStatus({ kind: "working", step: "Sign the purchase in your wallet…" });
-    const signature =
-      kind === "view"
-        ? await signTypedDataAsync({
-            domain: purchasesDomain(CHAIN_ID, signedPurchases),
+        ? ({
+            domain: domain712,
             types: VIEW_PURCHASE_TYPES,
             primaryType: "ViewPurchase",
-            message: purchase as {
-              viewer: Address;
-              recipient: Address;
-              filmId: bigint;
-              price: bigint;
-              minPassWindow: bigint;
-              nonce: bigint;
-              deadline: bigint;
-            },
-          })
-        : await signTypedDataAsync({
-            domain: purchasesDomain(CHAIN_ID, signedPurchases),
+            message: { ...common, filmId: BigInt(filmId!), price, minPassWindow: BigInt(passWindowSeconds) },
+          } as const)
+        : ({
+            domain: domain712,
             types: SUBSCRIPTION_PURCHASE_TYPES,
             primaryType: "SubscriptionPurchase",
-            message: purchase as {
-              viewer: Address;
-              recipient: Address;
-              months: bigint;
-              monthlyPrice: bigint;
-              nonce: bigint;
-              deadline: bigint;
-            },
-          });
+            message: { ...common, months: 1n, monthlyPrice: price },
+          } as const);
+    setStatus({ kind: "working", step: "Sign the purchase in your wallet…" });
+    // Narrowed per kind only so each call's message is checked against its own types.
+    const signature = await (typed.primaryType === "ViewPurchase" ? signTypedDataAsync(typed) : signTypedDataAsync(typed));
+    const purchase = typed.message;
     setStatus({ kind: "working", step: "The platform is submitting your purchase…" });
     const response = await fetch("/api/relay/purchase", {
       method: "POST",

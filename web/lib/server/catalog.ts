@@ -8,6 +8,7 @@
 import "server-only";
 import * as indexer from "@ai-films/core/indexer";
 import { chainNow } from "./chainTime";
+import { requestAgeLimit } from "./ageLimit";
 import { getChain, getDb, getIpfs, keyStore } from "./services";
 
 export type { AccountOverview, FilmDetail, FilmSummary } from "@ai-films/core/indexer";
@@ -77,9 +78,11 @@ async function now(): Promise<number | undefined> {
   }
 }
 
+/** The catalogue; without `maxAgeRating`, the age limit of the viewer behind this request (moderation.ts). */
 export async function listFilms(options: Omit<indexer.ListFilmsOptions, "nowSeconds" | "period">) {
   await indexCaughtUp();
-  return indexer.listFilms(await getDb(), { ...options, nowSeconds: await now() });
+  const maxAgeRating = options.maxAgeRating ?? (await requestAgeLimit());
+  return indexer.listFilms(await getDb(), { ...options, maxAgeRating, nowSeconds: await now() });
 }
 
 export async function getFilm(filmId: bigint | string) {

@@ -11,6 +11,7 @@
  */
 import "server-only";
 import type { Address } from "viem";
+import type { AgeRating } from "@ai-films/core/domain";
 import * as queries from "@ai-films/core/indexer";
 import {
   createUploadService,
@@ -158,6 +159,8 @@ export interface StartJobInput {
   description: string;
   genre: string;
   aiTools: string[];
+  /** "all", "12", "16", "18", or absent for an unrated film. */
+  ageRating?: AgeRating;
   price: bigint;
   /** Optional extra tracks; each upload must be this creator's and finished. */
   tracks?: StudioTracks;
@@ -211,7 +214,13 @@ export async function startJob(owner: string, input: StartJobInput): Promise<str
   if (recorded === null) throw new MediaError("NOT_FOUND", "No such upload (it may have expired): upload the file again.");
   if (recorded !== who) throw new MediaError("NOT_FOUND", "No such upload for this account.");
   const finished = await uploads().finished(input.uploadId);
-  const listing = { title: input.title, description: input.description, genre: input.genre, aiTools: input.aiTools };
+  const listing = {
+    title: input.title,
+    description: input.description,
+    genre: input.genre,
+    aiTools: input.aiTools,
+    ...(input.ageRating ? { ageRating: input.ageRating } : {}),
+  };
   parseListing(listing); // a typo in the title should not cost an upload's worth of transcoding
   const tracks = input.tracks ?? NO_TRACKS;
   const files = await trackFiles(who, tracks);
@@ -280,7 +289,7 @@ async function runJob(
     });
 }
 
-type StartJobInputText = Pick<StartJobInput, "title" | "description" | "genre" | "aiTools">;
+type StartJobInputText = Pick<StartJobInput, "title" | "description" | "genre" | "aiTools" | "ageRating">;
 
 /** The tracks startJob stored beside a job's listing (none for jobs from before tracks existed). */
 function storedTracks(listing: unknown): StudioTracks {
@@ -482,6 +491,12 @@ export async function creatorClaims(address: string, films: { filmId: string; ti
 export async function ppvBalance(address: Address): Promise<bigint> {
   const chain = await getChain();
   return chain.contracts.market.read.earningsOf([address]);
+}
+
+/** The wallet's balance of the payment token: shown with the claims, so the page needs no wallet code to show it. */
+export async function tokenBalance(address: Address): Promise<bigint> {
+  const chain = await getChain();
+  return chain.contracts.token.read.balanceOf([address]);
 }
 
 export async function contracts(): Promise<{ market: Address; listings: Address; token: Address }> {

@@ -3,6 +3,7 @@ import "server-only";
 import * as indexer from "@ai-films/core/indexer";
 import { chainNow } from "./chainTime";
 import { indexCaughtUp } from "./catalog";
+import { requestAgeLimit } from "./ageLimit";
 import { getDb } from "./services";
 
 export const MAX_WATCHLIST = indexer.MAX_WATCHLIST;
@@ -17,9 +18,10 @@ export async function viewerRows(
   await indexCaughtUp();
   const db = await getDb();
   const nowSeconds = await now();
+  const maxAgeRating = await requestAgeLimit();
   const [continueWatching, watchlist] = await Promise.all([
-    indexer.continueWatchingFilms(db, viewer, { nowSeconds }),
-    indexer.watchlistFilms(db, viewer, { nowSeconds }),
+    indexer.continueWatchingFilms(db, viewer, { nowSeconds, maxAgeRating }),
+    indexer.watchlistFilms(db, viewer, { nowSeconds, maxAgeRating }),
   ]);
   return { continueWatching, watchlist };
 }

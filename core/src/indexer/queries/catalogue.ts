@@ -25,8 +25,11 @@ import {
   filmIdText,
   nonNegativeInt,
   type FilmRow,
+  WITHIN_AGE_LIMIT,
+  ageLimitParam,
   type MetadataStatus,
 } from "./shared.ts";
+import { ratingOfAge, type AgeRating } from "../../domain/moderation.ts";
 
 export interface FilmSummary {
   filmId: string;
@@ -34,8 +37,10 @@ export interface FilmSummary {
   title: string;
   /** Lowercase address that minted the listing. */
   creator: string;
-  /** A display name, if the metadata has one. */
+  /** A display name: the creator's signed profile's, else the metadata's, else null. */
   creatorName: string | null;
+  /** The CID of the creator's profile avatar (an image in this platform's store), or null. */
+  creatorAvatar: string | null;
   /** Lowercase address owning the listing now: the payee. */
   owner: string;
   /** The poster, `ipfs://…`, or null if unknown. */
@@ -52,6 +57,8 @@ export interface FilmSummary {
   mintedAt: number;
   salesPaused: boolean;
   metadataStatus: MetadataStatus;
+  /** From the metadata's properties.ageRating; null for an unrated film. */
+  ageRating: AgeRating | null;
 }
 
 export interface FilmDetail extends FilmSummary {
@@ -74,6 +81,11 @@ export interface FilmDetail extends FilmSummary {
    * unlocks nothing and the catalogue hides it. `of` is the original, once it is minted.
    */
   copy: { of: { filmId: string; title: string; creator: string; creatorName: string | null } | null } | null;
+  /**
+   * Set while a guardian has hidden the film from this front-end's catalogue: the public reason,
+   * who decided and when (the listing itself stays on-chain).
+   */
+  hidden: { reason: string; guardian: string; decidedAt: number } | null;
   period: number;
   thisPeriod: { views: number; watchSeconds: number };
   allTime: { views: number; watchSeconds: number; passesSold: number };
@@ -88,7 +100,13 @@ export interface ListFilmsOptions {
   aiTool?: string;
   /** Only films owned by this address (a creator's public page). */
   owner?: string;
-  sort: "trending" | "new";
+  /**
+   * "audience" (a creator's page): this period's unique viewers (the audience's views), ties by
+   * watch time, then newest.
+   */
+  sort: "trending" | "new" | "audience";
+  /** The viewer's age limit: films rated above it (and unrated ones below 16) are left out. Default: everything. */
+  maxAgeRating?: AgeRating;
   /** The period whose views and watch time are shown and ranked (default: the current one). */
   period?: number;
   /** "Now" for the current period (default: the chain time estimated from the index). */
@@ -105,6 +123,7 @@ export function toSummary(row: FilmRow): FilmSummary {
     title: displayTitle(row.title, row.film_id),
     creator: row.creator,
     creatorName: row.creator_name,
+    creatorAvatar: row.creator_avatar ?? null,
     owner: row.owner,
     posterUri: row.image,
     durationSeconds: Number(row.duration_seconds),
@@ -116,6 +135,7 @@ export function toSummary(row: FilmRow): FilmSummary {
     mintedAt: Number(row.minted_at),
     salesPaused: row.sales_paused,
     metadataStatus: row.metadata_status,
+    ageRating: ratingOfAge(row.age_rating),
   };
 }
 
@@ -126,12 +146,12 @@ const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\
 export async function listFilms(db: Queryable, options: ListFilmsOptions): Promise<FilmSummary[]> {
   const period = options.period ?? (await currentPeriod(db, options.nowSeconds));
   if (!Number.isSafeInteger(period) || period < 0) throw new QueryInputError("period must be a non-negative integer");
-  if (options.sort !== "trending" && options.sort !== "new") throw new QueryInputError('sort must be "trending" or "new"');
+  if (!["trending", "new", "audience"].includes(options.sort)) throw new QueryInputError('sort must be "trending", "new" or "audience"');
   const limit = nonNegativeInt(options.limit, "limit", 24, 200);
   const offset = nonNegativeInt(options.offset, "offset", 0);
 
-  const params: unknown[] = [period];
-  const where = [CATALOGUE_VISIBLE];
+  const params: unknown[] = [period, ageLimitParam(options.maxAgeRating)];
+  const where = [CATALOGUE_VISIBLE, WITHIN_AGE_LIMIT("$2::int")];
   const search = options.search?.trim();
   if (search) {
     params.push(containsPattern(search));
@@ -153,7 +173,9 @@ export async function listFilms(db: Queryable, options: ListFilmsOptions): Promi
   const order =
     options.sort === "new"
       ? "f.minted_at DESC, f.film_id DESC"
-      : `(COALESCE(s.views, 0) > 0 OR COALESCE(s.seconds, 0) > 0) DESC,
+      : options.sort === "audience"
+        ? "COALESCE(s.views, 0) DESC, COALESCE(s.seconds, 0) DESC, f.minted_at DESC, f.film_id DESC"
+        : `(COALESCE(s.views, 0) > 0 OR COALESCE(s.seconds, 0) > 0) DESC,
        (COALESCE(mp.view_weight_bps, 5000)::float8 * COALESCE(s.views, 0) / NULLIF(t.views, 0)
         + (10000 - COALESCE(mp.view_weight_bps, 5000))::float8 * COALESCE(s.seconds, 0) / NULLIF(t.seconds, 0)) DESC NULLS LAST,
        COALESCE(s.seconds, 0) DESC, COALESCE(s.views, 0) DESC, f.minted_at DESC, f.film_id DESC`;
@@ -214,6 +236,9 @@ export async function getFilm(
       passes_sold: string;
       is_copy: boolean;
       copy_of: string | null;
+      hidden_reason: string | null;
+      hidden_by: string | null;
+      hidden_at: string | null;
     }
   >(
     `SELECT ${FILM_COLUMNS}, f.description, f.metadata_uri, f.metadata_error, f.animation_url, f.hls_cid, f.key_id,
@@ -221,8 +246,11 @@ export async function getFilm(
             COALESCE(s.views, 0)::text AS views, COALESCE(s.seconds, 0)::text AS seconds,
             COALESCE(a.views, 0)::text AS all_views, COALESCE(a.seconds, 0)::text AS all_seconds,
             (SELECT count(*) FROM purchases p WHERE p.film_id = f.film_id)::text AS passes_sold,
-            ${IS_COPY} AS is_copy, ${COPY_OF} AS copy_of
+            ${IS_COPY} AS is_copy, ${COPY_OF} AS copy_of,
+            d.reason AS hidden_reason, d.guardian AS hidden_by, d.decided_at::text AS hidden_at
      FROM films f
+     LEFT JOIN hidden_films h ON h.film_id = f.film_id
+     LEFT JOIN moderation_decisions d ON d.decision_id = h.decision_id
      LEFT JOIN (${audienceByFilm("period = $1 AND film_id = $2")}) s ON s.film_id = f.film_id
      LEFT JOIN (${audienceByFilm("film_id = $2")}) a ON a.film_id = f.film_id
      WHERE f.film_id = $2`,
@@ -259,6 +287,10 @@ export async function getFilm(
     previewSeconds: row.preview_seconds,
     renditions: row.renditions ?? [],
     copy,
+    hidden:
+      row.hidden_reason !== null && row.hidden_by !== null
+        ? { reason: row.hidden_reason, guardian: row.hidden_by, decidedAt: Number(row.hidden_at) }
+        : null,
     period,
     thisPeriod: { views: summary.views, watchSeconds: summary.watchSeconds },
     allTime: { views: Number(row.all_views), watchSeconds: Number(row.all_seconds), passesSold: Number(row.passes_sold) },

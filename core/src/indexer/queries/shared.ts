@@ -17,6 +17,7 @@
 import type { Queryable } from "../../db/index.ts";
 import { normaliseAddress } from "../../domain/addresses.ts";
 import { toFilmId } from "../../domain/ids.ts";
+import { ageOfRating, isAgeRating, type AgeRating } from "../../domain/moderation.ts";
 import { clampedPeriodOf, type PeriodClock } from "../../domain/periods.ts";
 import { estimateChainNow, readIndexerState, type IndexerState } from "../state.ts";
 import { AiFilmsError } from "../../errors.ts";
@@ -29,6 +30,7 @@ export interface FilmRow {
   title: string | null;
   creator: string;
   creator_name: string | null;
+  creator_avatar: string | null;
   owner: string;
   image: string | null;
   duration_seconds: string;
@@ -40,12 +42,20 @@ export interface FilmRow {
   minted_at: string;
   sales_paused: boolean;
   metadata_status: MetadataStatus;
+  /** Minimum age from the metadata's ageRating (0 = all ages); null = unrated. */
+  age_rating: number | null;
 }
 
-/** The films columns of FilmRow, from `films f`. */
-export const FILM_COLUMNS = `f.film_id::text AS film_id, f.title, f.creator, f.creator_name, f.owner, f.image,
+/**
+ * The films columns of FilmRow, from `films f`. The creator's name is their signed profile's
+ * (creator_profiles, migration 015) when they published one, else the metadata's; the avatar only
+ * ever comes from the profile.
+ */
+export const FILM_COLUMNS = `f.film_id::text AS film_id, f.title, f.creator,
+  COALESCE((SELECT cp.name FROM creator_profiles cp WHERE cp.address = f.creator), f.creator_name) AS creator_name,
+  (SELECT cp.avatar_cid FROM creator_profiles cp WHERE cp.address = f.creator) AS creator_avatar, f.owner, f.image,
   f.duration_seconds::text AS duration_seconds, f.price_per_view::text AS price_per_view, f.genre, f.ai_tools,
-  f.minted_at::text AS minted_at, f.sales_paused, f.metadata_status`;
+  f.minted_at::text AS minted_at, f.sales_paused, f.metadata_status, f.age_rating`;
 
 /**
  * The audience's views and seconds by film over the ledger counters matching `where`: every
@@ -74,8 +84,27 @@ export const COPY_OF = `(SELECT o.film_id::text FROM films o
     AND (CASE WHEN f.media_ingester IS NOT NULL THEN o.creator = f.media_ingester ELSE o.film_id < f.film_id END)
   ORDER BY o.film_id LIMIT 1)`;
 
-/** Listed in the catalogue (`films f`): metadata read, sales on, and not a copy of another listing's film. */
-export const CATALOGUE_VISIBLE = `f.metadata_status = 'ok' AND NOT f.sales_paused AND NOT ${IS_COPY}`;
+/** Hidden from this front-end by a guardian (table hidden_films, migration 016). */
+export const IS_HIDDEN = `EXISTS (SELECT 1 FROM hidden_films h WHERE h.film_id = f.film_id)`;
+
+/**
+ * Listed in the catalogue (`films f`): metadata read, sales on, not a copy of another listing's
+ * film, and not hidden by a guardian.
+ */
+export const CATALOGUE_VISIBLE = `f.metadata_status = 'ok' AND NOT f.sales_paused AND NOT ${IS_COPY} AND NOT ${IS_HIDDEN}`;
+
+/**
+ * Within a viewer's age limit (the SQL of domain/moderation.ts's allowedByAgeLimit): `limit` is
+ * the SQL of the limit's minimum age (a parameter). Unrated films show at limits of 16 and above.
+ */
+export const WITHIN_AGE_LIMIT = (limit: string) => `(CASE WHEN f.age_rating IS NULL THEN ${limit} >= 16 ELSE f.age_rating <= ${limit} END)`;
+
+/** A viewer's age limit as the minimum age the SQL compares (default 18: everything). */
+export function ageLimitParam(limit: AgeRating | undefined): number {
+  if (limit === undefined) return 18;
+  if (!isAgeRating(limit)) throw new QueryInputError('maxAgeRating must be one of "all", "12", "16", "18"');
+  return ageOfRating(limit);
+}
 
 /** The title a page shows: the metadata's name, or "Film #<id>" while the metadata is not read. */
 export const displayTitle = (title: string | null, filmId: string) => title ?? `Film #${filmId}`;

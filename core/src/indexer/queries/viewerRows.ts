@@ -15,8 +15,11 @@ import {
   currentPeriod,
   filmIdText,
   nonNegativeInt,
+  WITHIN_AGE_LIMIT,
+  ageLimitParam,
   type FilmRow,
 } from "./shared.ts";
+import type { AgeRating } from "../../domain/moderation.ts";
 
 /** A watchlist is a shortlist: past this many films, adding asks the viewer to remove one first. */
 export const MAX_WATCHLIST = 500;
@@ -77,6 +80,8 @@ export interface ViewerRowOptions {
   nowSeconds?: number;
   /** Default 12, at most 200. */
   limit?: number;
+  /** The viewer's age limit (see ListFilmsOptions.maxAgeRating). */
+  maxAgeRating?: AgeRating;
 }
 
 /** The viewer's watchlist as catalogue cards, most recently added first. */
@@ -90,10 +95,10 @@ export async function watchlistFilms(db: Queryable, viewer: string, options: Vie
      FROM watchlist w
      JOIN films f ON f.film_id = w.film_id
      LEFT JOIN s ON s.film_id = f.film_id
-     WHERE w.viewer = $2 AND ${CATALOGUE_VISIBLE}
+     WHERE w.viewer = $2 AND ${CATALOGUE_VISIBLE} AND ${WITHIN_AGE_LIMIT("$4::int")}
      ORDER BY w.added_at DESC, w.film_id DESC
      LIMIT $3`,
-    [period, who, limit],
+    [period, who, limit, ageLimitParam(options.maxAgeRating)],
   );
   return rows.map(toSummary);
 }
@@ -119,10 +124,10 @@ export async function continueWatchingFilms(
      FROM viewer_films v
      JOIN films f ON f.film_id = v.film_id
      LEFT JOIN s ON s.film_id = f.film_id
-     WHERE v.viewer = $2 AND v.position_seconds IS NOT NULL AND ${CATALOGUE_VISIBLE}
+     WHERE v.viewer = $2 AND v.position_seconds IS NOT NULL AND ${CATALOGUE_VISIBLE} AND ${WITHIN_AGE_LIMIT("$3::int")}
      ORDER BY v.last_watched_at DESC, v.film_id
      LIMIT 200`,
-    [period, who],
+    [period, who, ageLimitParam(options.maxAgeRating)],
   );
   return rows
     .filter((row) => leftPartWay(row.position_seconds, Number(row.duration_seconds)))

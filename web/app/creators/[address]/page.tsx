@@ -1,10 +1,20 @@
-/** A creator's public page: their films in the catalogue and their totals, from the indexer. */
+/**
+ * A creator's public page: their signed profile (name, avatar, bio, links), follower count and a
+ * follow button for a signed-in viewer, their totals, and their films ranked by this period's
+ * audience (unique viewers this period — every entitlement but the owner's own watching — ties by
+ * watch time), from the indexer and the ledger.
+ */
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isAddressFormat } from "@ai-films/core/domain";
+import { COMMUNITY_STRINGS as T } from "@/components/communityStrings";
 import { FilmCard } from "@/components/FilmCard";
+import FollowButton from "@/components/FollowButton";
+import { EnsNameSlot } from "@/components/slots";
 import { formatDollars, formatWatchTime, shortAddress } from "@/lib/format";
 import { listFilms } from "@/lib/server/catalog";
+import { creatorFollowers, profileOf } from "@/lib/server/community";
+import { currentSession } from "@/lib/server/session";
 import { creatorOverview } from "@/lib/server/studio";
 
 export const dynamic = "force-dynamic";
@@ -13,19 +23,28 @@ type Params = { params: Promise<{ address: string }> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { address } = await params;
-  return { title: `Creator ${shortAddress(address)}` };
+  const profile = isAddressFormat(address) ? await profileOf(address).catch(() => null) : null;
+  return { title: profile ? `${profile.name} (${shortAddress(address)})` : `Creator ${shortAddress(address)}` };
 }
 
 export default async function CreatorPage({ params }: Params) {
   const { address } = await params;
   if (!isAddressFormat(address)) notFound();
-  let data: { films: Awaited<ReturnType<typeof listFilms>>; overview: Awaited<ReturnType<typeof creatorOverview>> } | null = null;
+  const session = await currentSession();
+  let data: {
+    films: Awaited<ReturnType<typeof listFilms>>;
+    overview: Awaited<ReturnType<typeof creatorOverview>>;
+    profile: Awaited<ReturnType<typeof profileOf>>;
+    followers: Awaited<ReturnType<typeof creatorFollowers>>;
+  } | null = null;
   try {
-    const [films, overview] = await Promise.all([
-      listFilms({ owner: address.toLowerCase(), sort: "new", limit: 200 }),
+    const [films, overview, profile, followers] = await Promise.all([
+      listFilms({ owner: address.toLowerCase(), sort: "audience", limit: 200 }),
       creatorOverview(address),
+      profileOf(address),
+      creatorFollowers(address, session?.address ?? null),
     ]);
-    data = { films, overview };
+    data = { films, overview, profile, followers };
   } catch (error) {
     console.error("creator page:", error);
   }
@@ -39,12 +58,53 @@ export default async function CreatorPage({ params }: Params) {
       </div>
     );
   }
-  const { films, overview } = data;
-  const name = films.find((f) => f.creatorName)?.creatorName ?? null;
+  const { films, overview, profile, followers } = data;
+  const name = profile?.name ?? films.find((f) => f.creatorName)?.creatorName ?? null;
+  const self = session?.address.toLowerCase() === address.toLowerCase();
   return (
     <div className="creator" data-testid="creator-page" data-address={address.toLowerCase()}>
-      <h1>{name ?? shortAddress(address)}</h1>
-      <p className="muted mono">{address.toLowerCase()}</p>
+      <div className="creator-header">
+        {profile?.avatarCid && (
+          // eslint-disable-next-line @next/next/no-img-element
+          <img
+            className="avatar avatar-large"
+            src={`/ipfs/${profile.avatarCid}`}
+            alt=""
+            width={72}
+            height={72}
+            data-testid="creator-avatar"
+          />
+        )}
+        <div>
+          <h1 data-testid="creator-heading">{name ?? shortAddress(address)}</h1>
+          <p className="muted mono" data-testid="creator-address">
+            {address.toLowerCase()}
+          </p>
+          {!profile && <EnsNameSlot address={address} />}
+        </div>
+        <p data-testid="creator-followers" data-count={followers.count}>
+          {T.followers(followers.count)}
+        </p>
+        {session && !self && (
+          <FollowButton creator={address.toLowerCase()} initiallyOn={followers.following} label={name ?? shortAddress(address)} />
+        )}
+      </div>
+      {profile?.bio && (
+        <p className="creator-bio" data-testid="creator-bio">
+          {profile.bio}
+        </p>
+      )}
+      {profile && profile.links.length > 0 && (
+        <ul className="creator-links" aria-label="Links" data-testid="creator-links">
+          {profile.links.map((link) => (
+            <li key={link}>
+              <a href={link} rel="noopener noreferrer nofollow ugc" target="_blank">
+                {link.replace(/^https:\/\//, "")}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
       <dl className="stats" data-testid="creator-totals">
         <div>
           <dt>Films</dt>
@@ -64,7 +124,8 @@ export default async function CreatorPage({ params }: Params) {
         </div>
       </dl>
       <section className="row" data-testid="creator-films">
-        <h2>Films</h2>
+        <h2>{T.filmsByAudience}</h2>
+        <p className="muted small">{T.audienceNote}</p>
         {films.length === 0 ? (
           <p className="muted">No films in the catalogue{overview.films.length > 0 ? " right now (sales paused)" : ""}.</p>
         ) : (

@@ -8,8 +8,15 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { toFilmId } from "@ai-films/core/domain";
+import { CreatorLabel } from "@/components/CreatorLabel";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
 import WatchlistButton from "@/components/WatchlistButton";
+import AgeGate from "@/components/AgeGate";
+import ReportForm from "@/components/ReportForm";
+import { MODERATION_STRINGS as M } from "@/components/moderationStrings";
+import { AGE_RATING_LABELS, allowedByAgeLimit } from "@ai-films/core/domain";
+import { requestAgeLimit } from "@/lib/server/ageLimit";
+import { hasOpenReport } from "@/lib/server/moderation";
 import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
 import { accessNow } from "@/lib/server/access";
 import { resumePosition } from "@/lib/server/account";
@@ -56,6 +63,10 @@ export default async function FilmPage({ params }: Params) {
   const sponsorship = await sponsorshipInfo();
   const gasless = sponsorship.gasless ? sponsorship.signedPurchases : null;
   const saved = session ? await onWatchlist(session.address, film.filmId).catch(() => false) : false;
+  const reported = session ? await hasOpenReport(session.address, film.filmId).catch(() => false) : false;
+  // An 18+ film, or one above the viewer's own limit, plays only after the viewer confirms.
+  const ageLimit = await requestAgeLimit();
+  const aboveLimit = ageLimit !== undefined && !allowedByAgeLimit(film.ageRating, ageLimit);
 
   const root = film.hlsCid ? `/ipfs/${film.hlsCid}` : null;
   const entitled = session !== null && access !== "none";
@@ -70,21 +81,32 @@ export default async function FilmPage({ params }: Params) {
 
   return (
     <article className="film-page" data-testid="film-page" data-film-id={film.filmId}>
-      <PlayerSlot
-        filmId={film.filmId}
-        title={film.title}
-        posterUrl={gatewayUrl(film.posterUri)}
-        previewUrl={root ? `${root}/preview/master.m3u8` : null}
-        fullUrl={livepeer ? livepeer.playbackUrl : root ? `${root}/master.m3u8` : null}
-        livepeer={livepeer}
-        // A copy's key is bound to another wallet's listing: the full film never unlocks here.
-        entitled={entitled && !film.copy}
-        signedIn={session !== null}
-        durationSeconds={film.durationSeconds}
-        previewSeconds={film.previewSeconds}
-        renditions={film.renditions}
-        resumeAt={resumeAt}
-      />
+      {film.hidden ? (
+        <p className="notice" role="note" data-testid="hidden-notice">
+          <strong>
+            {M.hiddenNotice}: {film.hidden.reason}
+          </strong>{" "}
+          {M.hiddenDetail}
+        </p>
+      ) : (
+        <AgeGate ask={film.ageRating === "18" || aboveLimit} aboveLimit={aboveLimit}>
+          <PlayerSlot
+            filmId={film.filmId}
+            title={film.title}
+            posterUrl={gatewayUrl(film.posterUri)}
+            previewUrl={root ? `${root}/preview/master.m3u8` : null}
+            fullUrl={livepeer ? livepeer.playbackUrl : root ? `${root}/master.m3u8` : null}
+            livepeer={livepeer}
+            // A copy's key is bound to another wallet's listing: the full film never unlocks here.
+            entitled={entitled && !film.copy}
+            signedIn={session !== null}
+            durationSeconds={film.durationSeconds}
+            previewSeconds={film.previewSeconds}
+            renditions={film.renditions}
+            resumeAt={resumeAt}
+          />
+        </AgeGate>
+      )}
 
       <div className="film-info">
         <div className="film-heading">
@@ -92,7 +114,7 @@ export default async function FilmPage({ params }: Params) {
           <p className="muted">
             by{" "}
             <span data-testid="film-creator" title={film.creator}>
-              {film.creatorName ?? shortAddress(film.creator)}
+              <CreatorLabel address={film.creator} name={film.creatorName} avatarCid={film.creatorAvatar} withAddress />
             </span>
             {film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · owned by {shortAddress(film.owner)}</>}
             {" · "}
@@ -116,6 +138,11 @@ export default async function FilmPage({ params }: Params) {
             </p>
           )}
           {session && <WatchlistButton filmId={film.filmId} initiallyOn={saved} />}
+          {film.ageRating && (
+            <p className="muted" data-testid="film-age-rating" data-rating={film.ageRating}>
+              {M.ageRating}: {AGE_RATING_LABELS[film.ageRating]}
+            </p>
+          )}
         </div>
 
         {film.aiTools.length > 0 && (
@@ -163,7 +190,7 @@ export default async function FilmPage({ params }: Params) {
               {chainProblem}
             </p>
           )}
-          {terms && !film.copy && BigInt(film.pricePerView) >= 0n && (
+          {terms && !film.copy && !film.hidden && BigInt(film.pricePerView) >= 0n && (
             // Entitled viewers are offered the gift form only: a pass or a month for another wallet.
             <PurchaseSlot
               filmId={film.filmId}
@@ -179,6 +206,14 @@ export default async function FilmPage({ params }: Params) {
             />
           )}
         </section>
+
+        {session ? (
+          <ReportForm filmId={film.filmId} alreadyReported={reported} />
+        ) : (
+          <p className="muted" data-testid="report-sign-in">
+            {M.reportSignIn}
+          </p>
+        )}
 
         {film.description && (
           <p className="film-description" data-testid="film-description">

@@ -1,11 +1,12 @@
 /**
  * POST /api/studio/jobs — start the media pipeline on a finished upload for the signed-in creator:
- * `{ uploadId, title, description?, genre?, aiTools?, price, captions?, audio? }` (price in token
+ * `{ uploadId, title, description?, genre?, aiTools?, ageRating?, price, captions?, audio? }` (price in token
  * units, a decimal string; captions and audio: `[{ uploadId, language, label? }]`, files uploaded
  * like the film). 202 `{ jobId }`; 400 with `{ error, message }` for bad text or a bad track
  * (code INVALID_CAPTIONS / INVALID_AUDIO_TRACK), 404 for an unknown upload, 409 for an unfinished one.
  */
 import { z } from "zod";
+import { AGE_RATINGS } from "@ai-films/core/domain";
 import { errorResponse, guarded, isAiFilmsError, readJson, refuse } from "@/lib/server/http";
 import { getServing, rateLimited } from "@/lib/server/services";
 import { startJob } from "@/lib/server/studio";
@@ -25,6 +26,7 @@ const Body = z.object({
   description: z.string().max(20_000).default(""),
   genre: z.string().max(1000).default(""),
   aiTools: z.array(z.string().max(1000)).max(50).default([]),
+  ageRating: z.enum(AGE_RATINGS).optional(),
   price: z.string().regex(/^[0-9]{1,27}$/),
   captions: z.array(Track).max(16).default([]),
   audio: z.array(Track).max(8).default([]),

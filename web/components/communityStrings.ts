@@ -1,0 +1,30 @@
+/**
+ * The UI strings of profiles and follows (creator labels, follow button, studio profile form,
+ * catalogue row, account list), kept together so they move into the i18n catalogues in one go.
+ */
+export const COMMUNITY_STRINGS = {
+  fromFollowed: "From creators you follow",
+  follow: "Follow",
+  following: "Following",
+  unfollow: "Unfollow",
+  followFailed: "This could not be changed just now; try again.",
+  followSignIn: "Sign in to follow creators.",
+  followers: (n: number) => (n === 1 ? "1 follower" : `${n} followers`),
+  followedCreators: "Creators you follow",
+  noFollowed: "You follow no creator yet: follow one from their page.",
+  showAddress: "Creator's page and full address",
+  filmsByAudience: "Films, by this month's audience",
+  audienceNote: "Ranked by unique viewers this month (the audience, not the creator), ties by watch time.",
+  profileTitle: "Your profile",
+  profileIntro: "Your name, avatar, bio and links, signed by your wallet and shown on every page instead of your address.",
+  profileName: "Name",
+  profileBio: "Bio",
+  profileLinks: "Links (https, one per line, at most 5)",
+  profileAvatar: "Avatar (PNG, JPEG, WebP or GIF, at most 512 KiB)",
+  profileRemoveAvatar: "Remove avatar",
+  profileSave: "Sign and publish profile",
+  profileSigning: "Confirm the signature in your wallet…",
+  profileUploading: "Uploading the avatar…",
+  profileSaved: "Profile published.",
+  profileFailed: "The profile could not be published; try again.",
+} as const;

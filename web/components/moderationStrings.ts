@@ -1,0 +1,51 @@
+/**
+ * The UI strings of reports, moderation and age ratings, kept together (plain English for now)
+ * so they move into the i18n catalogues in one go. Reason and rating labels are in
+ * @ai-films/core/domain (REPORT_REASON_LABELS, AGE_RATING_LABELS).
+ */
+export const MODERATION_STRINGS = {
+  report: "Report",
+  reportTitle: "Report this film",
+  reportReason: "Reason",
+  reportDetails: "Details (optional)",
+  reportDetailsHint: "What is wrong, where in the film; at most 1000 characters.",
+  reportSend: "Send report",
+  reportCancel: "Cancel",
+  reportSent: "Thank you: your report was sent. A guardian will look at it.",
+  reportAlready: "You have reported this film; a guardian will look at it.",
+  reportFailed: "Your report could not be sent just now; try again.",
+  reportSignIn: "Sign in to report this film.",
+  hiddenNotice: "Hidden on AI Films",
+  hiddenDetail:
+    "A guardian of this platform hid this film from its catalogue. The listing stays on-chain; other front-ends decide for themselves.",
+  ageGateTitle: "Adults only",
+  ageGateText: "This film is rated 18+. Confirm you are 18 or older to play it.",
+  ageGateConfirm: "I am 18 or older: play",
+  ageAboveLimit: "This film is rated above the age limit you set on your account page.",
+  ageRating: "Age rating",
+  ageLimitTitle: "Age limit",
+  ageLimitLabel: "Show films rated up to",
+  ageLimitHelp: "Films rated above your limit leave the catalogue, search and rows. Unrated films show only at 16+ and 18+.",
+  ageLimitSave: "Save",
+  ageLimitSaved: "Saved.",
+  ageLimitFailed: "Your age limit could not be saved just now; try again.",
+  moderationTitle: "Moderation",
+  moderationLink: "Moderation (guardians)",
+  moderationIntro:
+    "Reports from viewers, by film. Hiding a film takes it out of this platform's catalogue, search, rows and creator pages; its page shows your public reason. The listing stays on-chain.",
+  noReports: "No open reports.",
+  reportsCount: (n: number) => (n === 1 ? "1 open report" : `${n} open reports`),
+  publicReason: "Public reason",
+  hide: "Hide film",
+  unhide: "Unhide",
+  dismiss: "Dismiss reports",
+  decisionFailed: "The decision could not be recorded; try again.",
+  hiddenFilms: "Hidden films",
+  noHiddenFilms: "No film is hidden.",
+  decisionLog: "Decisions (public)",
+  noDecisions: "No decisions yet.",
+  forbiddenTitle: "Guardians only",
+  forbiddenText: "Moderation is for wallets holding the market's guardian role. Sign in with a guardian wallet, or go",
+  backToCatalogue: "back to the catalogue",
+  signInToModerate: "Sign in with a guardian wallet (top right) to moderate.",
+} as const;

@@ -1,0 +1,153 @@
+"use client";
+/**
+ * The studio's profile form: name, bio, links and an avatar, signed by the wallet (EIP-712
+ * `Profile`, core/src/profiles/profile.ts) and published through POST /api/profile. The avatar is
+ * uploaded first (POST /api/profile/avatar → its CID), so the signature covers the image itself.
+ * The fields are checked here with the server's own rules before the wallet is asked to sign.
+ */
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { Address } from "viem";
+import { useAccount, useSignTypedData } from "wagmi";
+import { PROFILE_LIMITS, profileProblem, profileTypedData, type Profile } from "@ai-films/core/profiles/profile";
+import { openConnectModal } from "@/lib/client/events";
+import { CHAIN_ID } from "@/lib/config";
+import { friendlyError } from "@/lib/wallet/errors";
+import { COMMUNITY_STRINGS as T } from "../communityStrings";
+import { WalletProviders } from "../wallet/WalletProviders";
+
+export interface ProfileProps {
+  account: Address;
+  current: { name: string; bio: string; avatarCid: string | null; links: string[]; updatedAt: number } | null;
+}
+
+export default function ProfileIsland(props: ProfileProps) {
+  return (
+    <WalletProviders>
+      <ProfileForm {...props} />
+    </WalletProviders>
+  );
+}
+
+async function messageOf(res: Response): Promise<string> {
+  return ((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? T.profileFailed;
+}
+
+function ProfileForm({ account, current }: ProfileProps) {
+  const router = useRouter();
+  const { address, isConnected } = useAccount();
+  const { signTypedDataAsync } = useSignTypedData();
+  const [name, setName] = useState(current?.name ?? "");
+  const [bio, setBio] = useState(current?.bio ?? "");
+  const [links, setLinks] = useState((current?.links ?? []).join("\n"));
+  const [avatar, setAvatar] = useState<string>(current?.avatarCid ?? "");
+  const [file, setFile] = useState<File | null>(null);
+  const [status, setStatus] = useState<{ kind: "idle" | "working" | "done" | "error"; message?: string }>({ kind: "idle" });
+
+  async function publish(event: React.FormEvent) {
+    event.preventDefault();
+    if (!isConnected) return openConnectModal();
+    if (address?.toLowerCase() !== account.toLowerCase())
+      return setStatus({ kind: "error", message: "Switch the wallet to the signed-in account to sign its profile." });
+    const fields = {
+      name: name.normalize("NFC").trim().replace(/\s+/g, " "),
+      bio: bio.normalize("NFC").replace(/\r\n?/g, "\n").trim(),
+      links: links
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean),
+      avatar,
+    };
+    const problem = profileProblem(fields);
+    if (problem) return setStatus({ kind: "error", message: problem });
+    try {
+      let avatarCid = avatar;
+      if (file) {
+        if (file.size > PROFILE_LIMITS.avatarMaxBytes)
+          return setStatus({ kind: "error", message: `The avatar is larger than ${PROFILE_LIMITS.avatarMaxBytes / 1024} KiB.` });
+        setStatus({ kind: "working", message: T.profileUploading });
+        const res = await fetch("/api/profile/avatar", {
+          method: "POST",
+          headers: { "Content-Type": file.type || "application/octet-stream" },
+          credentials: "same-origin",
+          body: file,
+        });
+        if (!res.ok) return setStatus({ kind: "error", message: await messageOf(res) });
+        avatarCid = ((await res.json()) as { cid: string }).cid;
+        setAvatar(avatarCid);
+        setFile(null);
+      }
+      // Never older than the published one, even with a clock that runs behind.
+      const updatedAt = BigInt(Math.max(Math.floor(Date.now() / 1000), (current?.updatedAt ?? 0) + 1));
+      const profile: Profile = { account, ...fields, avatar: avatarCid, updatedAt };
+      setStatus({ kind: "working", message: T.profileSigning });
+      const signature = await signTypedDataAsync(profileTypedData(CHAIN_ID, profile));
+      const res = await fetch("/api/profile", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify({ profile: { ...profile, updatedAt: updatedAt.toString() }, signature }),
+      });
+      if (!res.ok) return setStatus({ kind: "error", message: await messageOf(res) });
+      setStatus({ kind: "done", message: T.profileSaved });
+      router.refresh();
+    } catch (e) {
+      setStatus({ kind: "error", message: friendlyError(e).message });
+    }
+  }
+
+  const busy = status.kind === "working";
+  return (
+    <form className="profile-form" onSubmit={(e) => void publish(e)} data-testid="profile-form">
+      <label>
+        {T.profileName}
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={PROFILE_LIMITS.nameMax}
+          required
+          data-testid="profile-name"
+        />
+      </label>
+      <label>
+        {T.profileBio}
+        <textarea value={bio} onChange={(e) => setBio(e.target.value)} maxLength={PROFILE_LIMITS.bioMax} data-testid="profile-bio" />
+      </label>
+      <label>
+        {T.profileLinks}
+        <textarea value={links} onChange={(e) => setLinks(e.target.value)} data-testid="profile-links" />
+      </label>
+      <label>
+        {T.profileAvatar}
+        <input
+          type="file"
+          accept="image/png,image/jpeg,image/webp,image/gif"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          data-testid="profile-avatar"
+        />
+      </label>
+      {avatar && !file && (
+        <p className="creator-label">
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img className="avatar" src={`/ipfs/${avatar}`} alt="Current avatar" width={24} height={24} />
+          <button type="button" className="btn btn-ghost" onClick={() => setAvatar("")} data-testid="profile-remove-avatar">
+            {T.profileRemoveAvatar}
+          </button>
+        </p>
+      )}
+      <button className="btn btn-primary" type="submit" disabled={busy} data-testid="profile-save">
+        {T.profileSave}
+      </button>
+      {status.message && (
+        <p
+          className={status.kind === "error" ? "error" : status.kind === "done" ? "success" : "muted"}
+          role={status.kind === "error" ? "alert" : "status"}
+          data-testid="profile-status"
+          data-state={status.kind}
+        >
+          {status.message}
+        </p>
+      )}
+    </form>
+  );
+}
