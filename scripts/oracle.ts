@@ -51,7 +51,8 @@ Options: --json (machine-readable output), --quiet (no progress)
 Environment: RPC_URL (default http://127.0.0.1:8545), CHAIN_ID (expected chain), MARKET_ADDRESS,
   DATABASE_URL or LEDGER_DIR, IPFS_API_URL (Kubo; default embedded Helia), ORACLE_DIR,
   ORACLE_PRIVATE_KEY | ORACLE_KEYSTORE + ORACLE_KEYSTORE_PASSWORD,
-  ORACLE_OPERATOR_KEYS (tally: the operators' public keys 0x04…, comma-separated, to seal the receipts to)`;
+  ORACLE_OPERATOR_KEYS (tally: the operators' public keys 0x04…, comma-separated, to seal the receipts to),
+  ORACLE_VIEWER_SALT_KEY (tally, recompute: the viewer-salt key the operators share; else the key file in ORACLE_DIR)`;
 
 const OPTIONS = {
   period: { type: "string" },
@@ -199,7 +200,8 @@ async function main(argv: string[]): Promise<number> {
           console.log(
             `period ${period}: ${report.receipts.verified} of ${report.receipts.total} receipts verified and replayed` +
               (rejected.length ? ` (rejected: ${rejected.join(", ")})` : "") +
-              `; recomputed root ${report.root}, ${report.totals.leafCount} films`,
+              `; recomputed root ${report.root}, ${report.totals.leafCount} films` +
+              (report.viewerRoot ? `, viewer root ${report.viewerRoot}` : ""),
           );
           console.log(
             report.matches

@@ -2,13 +2,15 @@
 // records real signed heartbeats; its tally writes a receipts archive encrypted to the operators.
 // Three operators, each on its own data directories (oracle files and IPFS repository, never the
 // platform's ledger), recompute the period from the archive and the chain and all reproduce the
-// root. Then the platform inserts watching straight into its ledger (SQL, no receipt): the tally
+// root, the viewer root of the lines included (with the viewer-salt key they share with the
+// platform; without it an operator cannot recompute). Then the platform inserts watching straight into its ledger (SQL, no receipt): the tally
 // changes, every recomputation differs, and every operator's `sign` refuses.
 import { expect } from "chai";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
+import { randomBytes } from "node:crypto";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { openDatabase } from "@ai-films/core/db";
 import { openIpfs } from "@ai-films/core/ipfs";
@@ -96,6 +98,8 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
       IPFS_DATA_DIR: path.join(tmp, "platform-ipfs"),
       ORACLE_DIR: path.join(tmp, "platform-oracle"),
       ORACLE_OPERATOR_KEYS: operatorKeys,
+      // The viewer-salt key the platform and the operators share (README: the operator's walk-through).
+      ORACLE_VIEWER_SALT_KEY: randomBytes(32).toString("hex"),
       IPFS_API_URL: "",
       DATABASE_URL: "",
     };
@@ -140,7 +144,9 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
   it("three operators on their own data directories reproduce the root and sign", async () => {
     const tally = await cli(["tally", "--period", "0", "--json"], platformEnv);
     expect(tally.code, tally.stderr).to.equal(0);
-    const root = JSON.parse(tally.stdout).root;
+    const { root, viewerRoot } = JSON.parse(tally.stdout);
+    expect(viewerRoot).to.match(/^0x[0-9a-f]{64}$/);
+    expect(viewerRoot).not.to.equal(`0x${"00".repeat(32)}`);
     const published = await cli(["publish", "--period", "0"], platformEnv);
     expect(published.code, published.stderr).to.equal(0);
     // The public tally file holds per-film aggregates and an encrypted archive's CID: no wallet.
@@ -152,10 +158,19 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
       const unsigned = await cli(["sign", "--period", "0"], env);
       expect(unsigned.code).to.equal(1);
       expect(unsigned.stderr).to.match(/run `oracle recompute --period 0` first/);
+      if (i === 0) {
+        // Without the shared viewer-salt key the viewer root cannot be rebuilt: refused, nothing recorded.
+        const keyless = await cli(["recompute", "--period", "0"], { ...env, ORACLE_VIEWER_SALT_KEY: "" });
+        expect(keyless.code).to.equal(1);
+        expect(keyless.stderr).to.match(/No viewer-salt key: set ORACLE_VIEWER_SALT_KEY/);
+        expect((await cli(["sign", "--period", "0"], env)).stderr).to.match(/run `oracle recompute --period 0` first/);
+      }
       const recomputed = await cli(["recompute", "--period", "0", "--json"], env);
       expect(recomputed.code, recomputed.stderr + recomputed.stdout).to.equal(0);
       const report = JSON.parse(recomputed.stdout);
       expect(report.root).to.equal(root);
+      expect(report.viewerRoot).to.equal(viewerRoot);
+      expect(report.tallyViewerRoot).to.equal(viewerRoot);
       expect(report.matches).to.equal(true);
       expect(report.receipts.verified).to.equal(report.receipts.total);
       const signed = await cli(["sign", "--period", "0"], env);
@@ -175,7 +190,7 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
     await db.close();
     const tally = await cli(["tally", "--period", "0", "--force", "--json"], platformEnv);
     expect(tally.code, tally.stderr).to.equal(0);
-    const tampered = JSON.parse(tally.stdout).root;
+    const { root: tampered, viewerRoot: tamperedViewers } = JSON.parse(tally.stdout);
     expect((await cli(["publish", "--period", "0"], platformEnv)).code).to.equal(0);
 
     for (let i = 0; i < 3; i++) {
@@ -185,6 +200,7 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
       const report = JSON.parse(recomputed.stdout);
       expect(report.matches).to.equal(false);
       expect(report.root).not.to.equal(tampered);
+      expect(report.viewerRoot).not.to.equal(tamperedViewers);
       const refused = await cli(["sign", "--period", "0"], env);
       expect(refused.code).to.equal(1);
       expect(refused.stderr).to.match(/does not reproduce this tally.*refusing to sign/);

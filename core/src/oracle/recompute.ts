@@ -5,7 +5,9 @@
 // against the chain's events, and the accepted beats are replayed, in the ledger's order, with the
 // server's arrival time as the clock, through the ledger's own rules — the same SQL functions
 // (db/migrations), in a throwaway in-memory database — then split with the same code as `tally`
-// (periodSplit.ts, tallyFile.ts). `sign` refuses a tally this does not reproduce exactly.
+// (periodSplit.ts, tallyFile.ts), and the per-viewer lines are committed with the viewer-salt key the
+// operators share (viewerLines.ts), so the viewer root of a format 3 file is reproduced too. `sign`
+// refuses a tally this does not reproduce exactly.
 import { getAddress, recoverTypedDataAddress, type Hex } from "viem";
 import type { ChainContext } from "../chain/context.ts";
 import { openDatabase } from "../db/index.ts";
@@ -21,7 +23,9 @@ import { periodSplit } from "./periodSplit.ts";
 import { decodeArchive, type ReceiptsArchive } from "./receiptsArchive.ts";
 import { unseal } from "./sealed.ts";
 import type { TallyStore } from "./store.ts";
-import { buildTallyFile, parseTallyFile, splitMethodOf, type TallyFile } from "./tallyFile.ts";
+import { buildTallyFile, parseTallyFile, splitMethodOf, TALLY_FORMAT, type TallyFile } from "./tallyFile.ts";
+import { commitViewerLines, viewerSaltKey } from "./viewerLines.ts";
+import { viewerFilmCounts } from "../ledger/viewerCounts.ts";
 import { periodFiles, readText, writeAtomic } from "./workdir.ts";
 
 export type RejectReason =
@@ -36,7 +40,8 @@ export interface Recomputed {
 export async function recomputeTally(
   ctx: ChainContext,
   archive: ReceiptsArchive,
-  options: { period: number; method: SplitMethod },
+  /** With `viewerSaltKey`, a format 3 file committing to the viewer lines (as `tally` writes); without, format 2. */
+  options: { period: number; method: SplitMethod; viewerSaltKey?: Uint8Array },
 ): Promise<Recomputed> {
   const { period } = options;
   if (archive.chainId !== ctx.chainId || archive.market.toLowerCase() !== ctx.market.toLowerCase()) {
@@ -150,13 +155,18 @@ export async function recomputeTally(
       );
       verified++;
     }
-    const split = await periodSplit(ctx, scratch, period, options.method, { pool: state.pool, viewWeightBps });
+    const counts = await viewerFilmCounts(scratch, period);
+    const split = await periodSplit(ctx, scratch, period, options.method, { pool: state.pool, viewWeightBps }, counts);
+    const revision = tallyRevision(state.tally);
+    const viewers = options.viewerSaltKey
+      ? commitViewerLines(counts, options.viewerSaltKey, { chainId: ctx.chainId, market: ctx.market, period, revision })
+      : undefined;
     const file = buildTallyFile(
       {
         chainId: ctx.chainId,
         market: ctx.market,
         period,
-        revision: tallyRevision(state.tally),
+        revision,
         periodStart: state.start,
         periodEnd: state.end,
         viewWeightBps,
@@ -164,6 +174,7 @@ export async function recomputeTally(
       },
       split,
       options.method,
+      viewers,
     );
     return { file, receipts: { total: archive.beats.length, verified, rejected } };
   } finally {
@@ -177,6 +188,9 @@ export interface Recomputation {
   /** The tally file's root, and the root the recomputation gives. */
   tallyRoot: Hex;
   root: Hex;
+  /** Format 3: the tally file's viewer root, and the one the recomputation gives (null in format 2). */
+  tallyViewerRoot: Hex | null;
+  viewerRoot: Hex | null;
   totals: TallyFile["totals"];
   unitScale: string | null;
   matches: boolean;
@@ -185,12 +199,23 @@ export interface Recomputation {
 
 /** What must be equal for a recomputation to reproduce a tally file. */
 function fingerprint(file: TallyFile): string {
-  return JSON.stringify([file.root, file.totals, file.method.unitScale ?? null, file.revision, file.pool, file.viewWeightBps]);
+  return JSON.stringify([
+    file.format,
+    file.root,
+    file.totals,
+    file.method.unitScale ?? null,
+    file.revision,
+    file.pool,
+    file.viewWeightBps,
+    file.viewers ?? null,
+  ]);
 }
 
 /**
  * Recomputes the period's tally file (in the operator's files) from its sealed archive, opened with
- * the operator's key, and records the result beside it for `sign`.
+ * the operator's key, and records the result beside it for `sign`. A format 3 file's viewer root
+ * needs the viewer-salt key the operators share (`viewerSaltKey`, else ORACLE_VIEWER_SALT_KEY or the
+ * key file in the operator's oracle dir; never a new one).
  */
 export async function runRecompute(
   ctx: ChainContext,
@@ -198,6 +223,7 @@ export async function runRecompute(
   privateKey: Hex,
   period: number,
   filesRoot?: string,
+  options: { viewerSaltKey?: Uint8Array } = {},
 ): Promise<Recomputation> {
   const paths = periodFiles(ctx.chainId, period, filesRoot);
   const tally = parseTallyFile(
@@ -206,6 +232,8 @@ export async function runRecompute(
   );
   const cid = tally.receiptsCid;
   if (!cid) throw new OracleError(`Period ${period}'s tally file names no receipts archive: it cannot be recomputed, do not sign it.`);
+  const saltKey =
+    tally.format === TALLY_FORMAT ? (options.viewerSaltKey ?? (await viewerSaltKey(ctx.chainId, filesRoot, { create: false }))) : undefined;
   let sealed: Uint8Array;
   try {
     sealed = await store.catBytes(cid);
@@ -213,12 +241,14 @@ export async function runRecompute(
     throw new OracleError(`Cannot fetch the receipts archive ${cid} from IPFS: ${(error as Error).message}`);
   }
   const archive = decodeArchive(unseal(sealed, privateKey));
-  const { file, receipts } = await recomputeTally(ctx, archive, { period, method: splitMethodOf(tally) });
+  const { file, receipts } = await recomputeTally(ctx, archive, { period, method: splitMethodOf(tally), viewerSaltKey: saltKey });
   const result: Recomputation = {
     period,
     receiptsCid: cid,
     tallyRoot: tally.root,
     root: file.root,
+    tallyViewerRoot: tally.viewers?.root ?? null,
+    viewerRoot: file.viewers?.root ?? null,
     totals: file.totals,
     unitScale: file.method.unitScale ?? null,
     matches: fingerprint(file) === fingerprint(tally),
@@ -242,12 +272,14 @@ export function checkRecomputation(tally: TallyFile, recomputation: Recomputatio
   if (
     !recomputation.matches ||
     recomputation.root !== tally.root ||
+    recomputation.viewerRoot !== (tally.viewers?.root ?? null) ||
     JSON.stringify(recomputation.totals) !== JSON.stringify(tally.totals)
   ) {
     throw new OracleError(
       `Your recomputation does not reproduce this tally (receipts and chain give root ${recomputation.root}, ` +
-        `${recomputation.totals.views} views, ${recomputation.totals.seconds} s; the tally file has root ${tally.root}, ` +
-        `${tally.totals.views} views, ${tally.totals.seconds} s): refusing to sign. Raise it with the other operators and the platform.`,
+        `${recomputation.totals.views} views, ${recomputation.totals.seconds} s, viewer root ${recomputation.viewerRoot}; ` +
+        `the tally file has root ${tally.root}, ${tally.totals.views} views, ${tally.totals.seconds} s, ` +
+        `viewer root ${tally.viewers?.root ?? null}): refusing to sign. Raise it with the other operators and the platform.`,
     );
   }
 }
