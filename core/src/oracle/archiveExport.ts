@@ -13,7 +13,13 @@ import { operatorAddress, seal } from "./sealed.ts";
 import type { TallyStore } from "./store.ts";
 import { periodFiles, readJsonIfExists, writeAtomic } from "./workdir.ts";
 
-/** Every receipt the ledger kept for periods up to `period`, in the order it applied them. */
+/**
+ * The receipts a replay of `period` needs, in the order the ledger applied them: every kept receipt
+ * up to the period of each viewer who has one in the period. The ledger's state is per viewer (its
+ * sessions, clock, day seconds and counters), and earlier beats matter through it (a session's
+ * previous beat, the clock, a day straddling the period's start), so a viewer's history comes whole;
+ * a viewer with no beat in the period cannot change its counters and is left out.
+ */
 export async function exportReceipts(
   ctx: Pick<ChainContext, "chainId" | "market">,
   db: Queryable,
@@ -31,7 +37,9 @@ export async function exportReceipts(
     entitlement: string;
   }>(
     `SELECT viewer, film_id::text, session_id, seq::text, position_seconds, public_key, signature, at::text, entitlement
-       FROM heartbeat_receipts WHERE period <= $1 ORDER BY arrival`,
+       FROM heartbeat_receipts
+      WHERE period <= $1 AND viewer IN (SELECT viewer FROM heartbeat_receipts WHERE period = $1)
+      ORDER BY arrival`,
     [period],
   );
   const keyRows = await db.query<{
@@ -43,7 +51,10 @@ export async function exportReceipts(
     wallet_signature: Hex;
   }>(
     `SELECT public_key, viewer, chain_id::text, expires_at::text, authorized_at::text, wallet_signature FROM heartbeat_keys
-      WHERE public_key IN (SELECT DISTINCT public_key FROM heartbeat_receipts WHERE period <= $1) ORDER BY public_key`,
+      WHERE public_key IN (
+        SELECT DISTINCT public_key FROM heartbeat_receipts
+         WHERE period <= $1 AND viewer IN (SELECT viewer FROM heartbeat_receipts WHERE period = $1))
+      ORDER BY public_key`,
     [period],
   );
   const keys: ArchivedKey[] = keyRows.map((k) => ({
