@@ -5,6 +5,8 @@ import { BaseError, ContractFunctionRevertedError, getAddress, type Address } fr
 import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain";
 import { DEFAULT_CAP_BPS, DEFAULT_SPLIT_METHOD, toFilmId, type SplitMethod } from "@ai-films/core/domain";
 import { openDatabase, type Database } from "@ai-films/core/db";
+import { localOperators } from "@ai-films/core/platform/localOperators";
+import { LOCAL_CHAIN_ID } from "@ai-films/core/platform/localChain";
 import {
   OracleError,
   keySourceFromEnv,
@@ -51,7 +53,8 @@ Options: --json (machine-readable output), --quiet (no progress)
 Environment: RPC_URL (default http://127.0.0.1:8545), CHAIN_ID (expected chain), MARKET_ADDRESS,
   DATABASE_URL or LEDGER_DIR, IPFS_API_URL (Kubo; default embedded Helia), ORACLE_DIR,
   ORACLE_PRIVATE_KEY | ORACLE_KEYSTORE + ORACLE_KEYSTORE_PASSWORD,
-  ORACLE_OPERATOR_KEYS (tally: the operators' public keys 0x04…, comma-separated, to seal the receipts to),
+  ORACLE_OPERATOR_KEYS (tally: the operators' public keys 0x04…, comma-separated, to seal the receipts to;
+  on the local chain 31337 the registered ones among its oracle accounts #7–#9 unless set),
   ORACLE_VIEWER_SALT_KEY (tally, recompute: the viewer-salt key the operators share; else the key file in ORACLE_DIR)`;
 
 const OPTIONS = {
@@ -119,6 +122,17 @@ async function withLedger<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Whom `tally` seals the receipts archive to: ORACLE_OPERATOR_KEYS, or on the local chain (`npm
+ * start`, chain 31337) the registered signers among its well-known oracle accounts, so the local
+ * platform needs no setup. Any other chain must name its operators.
+ */
+async function operatorKeysFor(ctx: ChainContext): Promise<`0x${string}`[]> {
+  const keys = parseOperatorKeys(process.env.ORACLE_OPERATOR_KEYS);
+  if (keys.length > 0 || ctx.chainId !== LOCAL_CHAIN_ID) return keys;
+  return (await localOperators(ctx)).map((o) => o.account.publicKey);
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   const command = positionals[0];
@@ -134,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
     case "tally": {
       const period = intOption(values.period, "period")!;
       const ctx = await connect();
-      const operatorKeys = parseOperatorKeys(process.env.ORACLE_OPERATOR_KEYS);
+      const operatorKeys = await operatorKeysFor(ctx);
       if (operatorKeys.length === 0)
         throw new OracleError(
           "Set ORACLE_OPERATOR_KEYS to the registered operators' public keys (0x04…, comma-separated): the receipts archive is sealed to them.",

@@ -2,7 +2,7 @@
 // once by the wallet (EIP-712), each beat signed by it and recorded with the server's time.
 import type { Hex } from "viem";
 import type { Database } from "@ai-films/core/db";
-import type { Entitlement, PeriodClock } from "@ai-films/core/ledger";
+import type { Entitlement, HeartbeatResult, PeriodClock } from "@ai-films/core/ledger";
 import {
   authorizeSessionKey,
   generateSessionKey,
@@ -28,15 +28,25 @@ export async function signedPlayer(db: Database, chainId: number, clock: PeriodC
   await authorizeSessionKey(db, { chainId, viewer: wallet.address, publicKey, expiresAt, signature, now });
   return {
     publicKey,
-    /** One session's beats at the given server times, sequence numbers from 0. */
-    async watch(film: bigint, sessionId: string, times: readonly number[], entitlement: Entitlement, filmDurationSeconds: number) {
+    /** One session's beats at the given server times, sequence numbers from 0; what the ledger made of each. */
+    async watch(
+      film: bigint,
+      sessionId: string,
+      times: readonly number[],
+      entitlement: Entitlement,
+      filmDurationSeconds: number,
+    ): Promise<HeartbeatResult[]> {
+      const results: HeartbeatResult[] = [];
       let seq = 0;
       for (const at of times) {
         const fields = { viewer: wallet.address.toLowerCase(), filmId: film, sessionId, seq, positionSeconds: at - times[0] };
         const signature = toHex(await signReceipt(keyPair.privateKey, fields));
-        await recordSignedHeartbeat(db, clock, { ...fields, at, entitlement, filmDurationSeconds, publicKey, signature }, { now: at });
+        results.push(
+          await recordSignedHeartbeat(db, clock, { ...fields, at, entitlement, filmDurationSeconds, publicKey, signature }, { now: at }),
+        );
         seq++;
       }
+      return results;
     },
   };
 }

@@ -94,6 +94,10 @@ describe("Oracle CLI", function () {
     expect(wrongChain.stderr).to.match(/Wrong chain: .* is chain 31337, expected 8453/);
     const missing = await runCli(["tally"], env);
     expect(missing.stderr.trim()).to.equal("oracle: --period is required.");
+    // Chain 31337, but this market's signers are not the local platform's accounts #7–#9: no default to seal to.
+    const noOperators = await runCli(["tally", "--period", "0"], { ...env, ORACLE_OPERATOR_KEYS: "" });
+    expect(noOperators.code).to.equal(1);
+    expect(noOperators.stderr).to.match(/Set ORACLE_OPERATOR_KEYS to the registered operators' public keys/);
     const early = await runCli(["tally", "--period", "0"], env);
     expect(early.code).to.equal(1);
     expect(early.stderr).to.match(/Period 0 has not ended/);
