@@ -30,6 +30,11 @@ describe("Oracle CLI", function () {
 
   before(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "oracle-cli-"));
+    // The ledger first: opening PGlite blocks this process (the chain's server too) for seconds on a
+    // busy machine, and the first request after that met a kept-alive socket the server was closing
+    // in the same tick (ECONNRESET in this hook).
+    const ledgerDir = path.join(tmp, "ledger");
+    const db = await openDatabase({ dataDir: ledgerDir });
     server = await network.createServer("default", "127.0.0.1");
     const { port } = await server.listen();
     const url = `http://127.0.0.1:${port}`;
@@ -63,8 +68,6 @@ describe("Oracle CLI", function () {
     await (await market.connect(viewer).subscribe(1, 10n * USD)).wait();
 
     const genesis = Number(await market.genesis());
-    const ledgerDir = path.join(tmp, "ledger");
-    const db = await openDatabase({ dataDir: ledgerDir });
     const chainId = Number((await ethers.provider.getNetwork()).chainId);
     const player = await signedPlayer(db, chainId, { genesis, periodLength: PERIOD }, viewer, genesis + 10);
     await player.watch(1n, "cli", beatTimes(genesis + 100, genesis + 400), "subscription", 600);
