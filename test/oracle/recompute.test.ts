@@ -39,6 +39,10 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
 
   before(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "oracle-recompute-"));
+    // The platform's ledger first: opening PGlite blocks this process (the chain's server too) for
+    // seconds, and a request right after it can meet a kept-alive socket closed in the same tick.
+    ledgerDir = path.join(tmp, "platform-ledger");
+    const db = await openDatabase({ dataDir: ledgerDir });
     server = await network.createServer("default", "127.0.0.1");
     const { port } = await server.listen();
     const url = `http://127.0.0.1:${port}`;
@@ -79,8 +83,6 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
     // The platform's ledger: real signed beats, as the heartbeat route records them.
     const genesis = Number(await market.genesis());
     const clock = { genesis, periodLength: PERIOD };
-    ledgerDir = path.join(tmp, "platform-ledger");
-    const db = await openDatabase({ dataDir: ledgerDir });
     const viewerPlayer = await signedPlayer(db, chainId, clock, viewer, genesis + 10);
     // Film 1 for 300 s, then film 2 in a second tab overlapping it (one clock: the overlap counts once),
     // and a pass holder on film 2 (stats only, but the same clock rules).
