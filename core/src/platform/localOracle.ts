@@ -88,7 +88,9 @@ export function createLocalOracle(options: LocalOracleOptions) {
       return {
         period,
         status: "skipped",
-        reason: `the recomputation from the receipts archive gives root ${recomputed.root}, not the tally's ${recomputed.tallyRoot}`,
+        reason:
+          `the recomputation from the receipts archive does not reproduce the tally (root ${recomputed.root}, ` +
+          `viewer root ${recomputed.viewerRoot}; the tally's ${recomputed.tallyRoot}, ${recomputed.tallyViewerRoot}): not signed`,
       };
     }
     for (const signer of signers) await runSign(ctx, signer, period, filesRoot, { requireRecomputation: true });
