@@ -5,6 +5,8 @@ import { BaseError, ContractFunctionRevertedError, getAddress, type Address } fr
 import { connectRpc, ChainError, type ChainContext } from "@ai-films/core/chain";
 import { DEFAULT_CAP_BPS, DEFAULT_SPLIT_METHOD, toFilmId, type SplitMethod } from "@ai-films/core/domain";
 import { openDatabase, type Database } from "@ai-films/core/db";
+import { localOperators } from "@ai-films/core/platform/localOperators";
+import { LOCAL_CHAIN_ID } from "@ai-films/core/platform/localChain";
 import {
   OracleError,
   keySourceFromEnv,
@@ -24,6 +26,9 @@ import {
   runVerify,
   periodFiles,
   readText,
+  loadPrivateKey,
+  parseOperatorKeys,
+  runRecompute,
 } from "@ai-films/core/oracle";
 
 const USAGE = `AI Films oracle — tally, publish, sign, post and verify monthly payouts.
@@ -33,9 +38,12 @@ Usage: npm run oracle -- <command> [options]
 Commands:
   tally   --period N [--allow-empty] [--force] [--method 1|2] [--cap-bps N]
                                                   split the ledger into a tally file (method 2, ScaledUserProp,
-                                                  capped at 9750 bps of each payment, unless told)
+                                                  capped at 9750 bps of each payment, unless told), and seal
+                                                  the period's receipts archive to the operators (ORACLE_OPERATOR_KEYS)
   publish --period N                              add the tally file to IPFS
-  sign    --period N                              sign the published tally (ORACLE_PRIVATE_KEY or ORACLE_KEYSTORE)
+  recompute --period N                            rebuild the tally from its receipts archive and the chain alone
+                                                  (no ledger), with your key; sign requires it to match
+  sign    --period N                              sign the published tally you recomputed (ORACLE_PRIVATE_KEY or ORACLE_KEYSTORE)
   post    --period N                              submit it once enough operators signed
   verify  --period N [--no-ledger] [--signers a,b]  check a posted tally against its published file (and the ledger)
   status  [--from N] [--to N]                     periods, pools, tallies, windows, claims
@@ -44,7 +52,10 @@ Commands:
 Options: --json (machine-readable output), --quiet (no progress)
 Environment: RPC_URL (default http://127.0.0.1:8545), CHAIN_ID (expected chain), MARKET_ADDRESS,
   DATABASE_URL or LEDGER_DIR, IPFS_API_URL (Kubo; default embedded Helia), ORACLE_DIR,
-  ORACLE_PRIVATE_KEY | ORACLE_KEYSTORE + ORACLE_KEYSTORE_PASSWORD`;
+  ORACLE_PRIVATE_KEY | ORACLE_KEYSTORE + ORACLE_KEYSTORE_PASSWORD,
+  ORACLE_OPERATOR_KEYS (tally: the operators' public keys 0x04…, comma-separated, to seal the receipts to;
+  on the local chain 31337 the registered ones among its oracle accounts #7–#9 unless set),
+  ORACLE_VIEWER_SALT_KEY (tally, recompute: the viewer-salt key the operators share; else the key file in ORACLE_DIR)`;
 
 const OPTIONS = {
   period: { type: "string" },
@@ -111,6 +122,17 @@ async function withLedger<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Whom `tally` seals the receipts archive to: ORACLE_OPERATOR_KEYS, or on the local chain (`npm
+ * start`, chain 31337) the registered signers among its well-known oracle accounts, so the local
+ * platform needs no setup. Any other chain must name its operators.
+ */
+async function operatorKeysFor(ctx: ChainContext): Promise<`0x${string}`[]> {
+  const keys = parseOperatorKeys(process.env.ORACLE_OPERATOR_KEYS);
+  if (keys.length > 0 || ctx.chainId !== LOCAL_CHAIN_ID) return keys;
+  return (await localOperators(ctx)).map((o) => o.account.publicKey);
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   const command = positionals[0];
@@ -126,7 +148,13 @@ async function main(argv: string[]): Promise<number> {
     case "tally": {
       const period = intOption(values.period, "period")!;
       const ctx = await connect();
-      const bar = progress("tally", 5);
+      const operatorKeys = await operatorKeysFor(ctx);
+      if (operatorKeys.length === 0)
+        throw new OracleError(
+          "Set ORACLE_OPERATOR_KEYS to the registered operators' public keys (0x04…, comma-separated): the receipts archive is sealed to them.",
+        );
+      const bar = progress("tally", 6);
+      const store = await openStore();
       const result = await withLedger((ledger) =>
         runTally(ctx, {
           period,
@@ -135,8 +163,9 @@ async function main(argv: string[]): Promise<number> {
           force: values.force,
           method: splitMethodOption(values),
           progress: bar,
+          archive: { store, operatorKeys },
         }),
-      );
+      ).finally(() => store.close());
       bar.done();
       if (values.json)
         console.log(
@@ -144,6 +173,7 @@ async function main(argv: string[]): Promise<number> {
             path: result.path,
             root: result.file.root,
             totals: result.file.totals,
+            receiptsCid: result.file.receiptsCid,
             viewerRoot: result.file.viewers?.root ?? null,
             written: result.written,
           }),
@@ -170,11 +200,39 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case "recompute": {
+      // Deliberately no ledger here: an operator recomputes from the archive and the chain alone.
+      const period = intOption(values.period, "period")!;
+      const ctx = await connect();
+      const key = await loadPrivateKey(keySourceFromEnv());
+      const store = await openStore();
+      try {
+        const report = await runRecompute(ctx, store, key, period);
+        if (values.json) console.log(json(report));
+        else {
+          const rejected = Object.entries(report.receipts.rejected).map(([why, n]) => `${n} ${why}`);
+          console.log(
+            `period ${period}: ${report.receipts.verified} of ${report.receipts.total} receipts verified and replayed` +
+              (rejected.length ? ` (rejected: ${rejected.join(", ")})` : "") +
+              `; recomputed root ${report.root}, ${report.totals.leafCount} films` +
+              (report.viewerRoot ? `, viewer root ${report.viewerRoot}` : ""),
+          );
+          console.log(
+            report.matches
+              ? `reproduced: the tally file's root ${report.tallyRoot} matches — you may sign it`
+              : `MISMATCH: the tally file has root ${report.tallyRoot}; do not sign it (sign will refuse)`,
+          );
+        }
+        return report.matches ? 0 : 1;
+      } finally {
+        await store.close();
+      }
+    }
     case "sign": {
       const period = intOption(values.period, "period")!;
       const ctx = await connect();
       const account = await loadAccount(keySourceFromEnv());
-      const result = await runSign(ctx, account, period);
+      const result = await runSign(ctx, account, period, undefined, { requireRecomputation: true });
       console.log(
         values.json
           ? json(result)

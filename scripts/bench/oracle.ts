@@ -16,12 +16,16 @@
 //                         generation ran in the parent. On PostgreSQL the server's memory is not in it
 //   heartbeatsPerSecond   recordHeartbeat into the same ledger, in the period after the tallied one:
 //                         --beats beats from 50 concurrent player sessions of viewers in the ledger
+//   receipts              signed heartbeats (scripts/bench/receipts.ts): receipts verified per second per
+//                         core, key authorizations recovered per second, and the sealed receipts
+//                         archive's size per million beats (measured on --archive-beats, extrapolated)
 //   generateSeconds       writing the rows (SQL INSERT … SELECT, indexes rebuilt after; on PostgreSQL
 //                         also the VACUUM ANALYZE below)
 //
 // Targets: tally ≤ 15 s and peak RSS ≤ 2 GB for 1,000,000 rows on PGlite (reported, not enforced).
 // Options: --rows N, --films N (default 20,000), --viewers N (default rows / 10), --beats N (default
-// 4,000), --postgres (a throwaway PostgreSQL server started like the tests' one, instead of PGlite in
+// 4,000), --verify N receipts to verify (default 5,000), --archive-beats N (default 100,000),
+// --receipts-only (only the receipts figures, no ledger), --postgres (a throwaway PostgreSQL server started like the tests' one, instead of PGlite in
 // a temp dir), --json. Progress goes to stderr. PostgreSQL gets the VACUUM ANALYZE its autovacuum
 // would run after such a load; PGlite has no autovacuum, so its ledger is measured as loaded.
 import { fork } from "node:child_process";
@@ -43,6 +47,7 @@ import { buildTallyFile, parseTallyFile, serializeTallyFile, tallyStruct } from 
 import { periodFiles, writeAtomic } from "@ai-films/core/oracle/workdir";
 import { startPostgresOnce, stopPostgres } from "../../test/helpers/postgres.ts";
 import { audienceSizes, generateLedger } from "../../test/helpers/synthetic-ledger.ts";
+import { measureReceipts, type ReceiptFigures } from "./receipts.ts";
 
 /** Monthly periods from 2024-01-01, like a deployed market; the tallied period is the first. */
 const CLOCK: PeriodClock = { genesis: 1_704_067_200, periodLength: 30 * 86_400 };
@@ -61,6 +66,9 @@ const { values } = parseArgs({
     films: { type: "string" },
     viewers: { type: "string" },
     beats: { type: "string" },
+    verify: { type: "string" },
+    "archive-beats": { type: "string" },
+    "receipts-only": { type: "boolean" },
     // Internal: the process that measures the tally (see measureTally).
     "tally-child": { type: "boolean" },
   },
@@ -248,7 +256,40 @@ async function measureHeartbeats(db: Database, beats: number): Promise<number> {
   return beats / seconds(started);
 }
 
+/** The receipts figures, printed as rows of the table. */
+async function receiptFigures(): Promise<{ figures: ReceiptFigures; table: Array<[string, string]> }> {
+  const figures = await measureReceipts({ verify: count("verify", 5_000), archiveBeats: count("archive-beats", 100_000), log });
+  const table: Array<[string, string]> = [
+    [
+      "receipts",
+      `${round(figures.receiptsPerSecondPerCore, 1)} verified/s per core (P-256, ${figures.receiptsVerified} real signed beats)`,
+    ],
+    ["key authorizations", `${round(figures.keyAuthorizationsPerSecond, 1)} recovered/s (EIP-712, secp256k1; one per viewer per day)`],
+    [
+      "receipts archive",
+      `${round(figures.archiveMbPerMillionBeats, 1)} MB per million beats (${round(figures.bytesPerBeat, 1)} B/beat; sealed archive of ` +
+        `${figures.archiveBeats} beats of ${figures.archiveViewers} viewers = ${round(figures.archiveBytes / 1e6, 2)} MB, extrapolated linearly)`,
+    ],
+  ];
+  return { figures, table };
+}
+
 async function main(): Promise<void> {
+  if (values["receipts-only"]) {
+    const { figures, table } = await receiptFigures();
+    if (!json) {
+      table.push([
+        "machine",
+        `${cpus().length} CPUs, load ${loadavg()
+          .map((n) => round(n, 2))
+          .join(" ")}`,
+      ]);
+      const widest = Math.max(...table.map(([k]) => k.length));
+      for (const [k, v] of table) process.stdout.write(`${k.padEnd(widest)}  ${v}\n`);
+    }
+    process.stdout.write(JSON.stringify({ receipts: figures, cpus: cpus().length, loadAverage: loadavg() }) + "\n");
+    return;
+  }
   const rows = count("rows", 1_000_000);
   const films = count("films", 20_000);
   const viewers = count("viewers", Math.max(1, Math.floor(rows / 10)));
@@ -303,6 +344,7 @@ async function main(): Promise<void> {
       await db.close();
     }
 
+    const receipts = await receiptFigures();
     const tallySeconds = tally.aggregateSeconds + tally.treeSeconds + tally.fileSeconds;
     const figures = {
       backend,
@@ -321,6 +363,7 @@ async function main(): Promise<void> {
       openSeconds: round(tally.openSeconds),
       tallyFileMb: round(tally.fileBytes / 1e6, 2),
       root: tally.root,
+      receipts: receipts.figures,
       cpus: cpus().length,
       loadAverage: loadavg().map((n) => round(n, 2)),
       target: { tallySeconds: 15, peakRssMb: 2000 },
@@ -340,6 +383,7 @@ async function main(): Promise<void> {
           `${figures.peakRssMb} MB (target ≤ 2000 MB; VmHWM of the tally process, ledger open ${figures.openSeconds.toFixed(3)} s)`,
         ],
         ["heartbeats", `${figures.heartbeatsPerSecond} beats/s (${beats} beats, ${SESSIONS} sessions)`],
+        ...receipts.table,
         ["machine", `${figures.cpus} CPUs, load ${figures.loadAverage.join(" ")}`],
       ];
       const widest = Math.max(...table.map(([k]) => k.length));

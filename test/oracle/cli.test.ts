@@ -9,17 +9,18 @@ import { network } from "hardhat";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { openDatabase } from "@ai-films/core/db";
-import { recordHeartbeat } from "@ai-films/core/ledger";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 import { runOracleCli } from "../helpers/oracle-cli.ts";
+import { beatTimes, signedPlayer } from "../helpers/signed-beats.ts";
 
 const USD = 1_000_000n;
 const PERIOD = 30 * 86_400;
 
-const runCli = runOracleCli;
+/** Opening PGlite (the ledger, or recompute's scratch database) takes a while on a busy machine. */
+const runCli = (args: string[], env: Record<string, string>) => runOracleCli(args, env, 300_000);
 
 describe("Oracle CLI", function () {
-  this.timeout(180_000);
+  this.timeout(900_000);
   let tmp: string;
   let server: Awaited<ReturnType<typeof network.createServer>>;
   let env: Record<string, string>;
@@ -29,6 +30,11 @@ describe("Oracle CLI", function () {
 
   before(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "oracle-cli-"));
+    // The ledger first: opening PGlite blocks this process (the chain's server too) for seconds on a
+    // busy machine, and the first request after that met a kept-alive socket the server was closing
+    // in the same tick (ECONNRESET in this hook).
+    const ledgerDir = path.join(tmp, "ledger");
+    const db = await openDatabase({ dataDir: ledgerDir });
     server = await network.createServer("default", "127.0.0.1");
     const { port } = await server.listen();
     const url = `http://127.0.0.1:${port}`;
@@ -62,17 +68,9 @@ describe("Oracle CLI", function () {
     await (await market.connect(viewer).subscribe(1, 10n * USD)).wait();
 
     const genesis = Number(await market.genesis());
-    const ledgerDir = path.join(tmp, "ledger");
-    const db = await openDatabase({ dataDir: ledgerDir });
-    for (let t = 0; t <= 300; t += 10) {
-      const at = genesis + 100 + t;
-      await recordHeartbeat(
-        db,
-        { genesis, periodLength: PERIOD },
-        { viewer: viewer.address, filmId: 1n, sessionId: "cli", at, entitlement: "subscription", filmDurationSeconds: 600 },
-        { now: at },
-      );
-    }
+    const chainId = Number((await ethers.provider.getNetwork()).chainId);
+    const player = await signedPlayer(db, chainId, { genesis, periodLength: PERIOD }, viewer, genesis + 10);
+    await player.watch(1n, "cli", beatTimes(genesis + 100, genesis + 400), "subscription", 600);
     await db.close();
     env = {
       RPC_URL: url,
@@ -80,6 +78,7 @@ describe("Oracle CLI", function () {
       LEDGER_DIR: ledgerDir,
       IPFS_DATA_DIR: path.join(tmp, "ipfs"),
       ORACLE_DIR: path.join(tmp, "oracle"),
+      ORACLE_OPERATOR_KEYS: operators.map((o) => o.publicKey).join(","),
       IPFS_API_URL: "",
       DATABASE_URL: "",
     };
@@ -98,6 +97,10 @@ describe("Oracle CLI", function () {
     expect(wrongChain.stderr).to.match(/Wrong chain: .* is chain 31337, expected 8453/);
     const missing = await runCli(["tally"], env);
     expect(missing.stderr.trim()).to.equal("oracle: --period is required.");
+    // Chain 31337, but this market's signers are not the local platform's accounts #7–#9: no default to seal to.
+    const noOperators = await runCli(["tally", "--period", "0"], { ...env, ORACLE_OPERATOR_KEYS: "" });
+    expect(noOperators.code).to.equal(1);
+    expect(noOperators.stderr).to.match(/Set ORACLE_OPERATOR_KEYS to the registered operators' public keys/);
     const early = await runCli(["tally", "--period", "0"], env);
     expect(early.code).to.equal(1);
     expect(early.stderr).to.match(/Period 0 has not ended/);
@@ -127,6 +130,18 @@ describe("Oracle CLI", function () {
     expect(published.code, published.stderr).to.equal(0);
     expect(JSON.parse(published.stdout).cid).to.match(/^bafk/);
 
+    // Each operator signs only what its own recomputation (receipts archive + chain, no ledger) reproduced.
+    const notRecomputed = await runCli(["sign", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[0] });
+    expect(notRecomputed.stderr.trim()).to.equal("oracle: You have not recomputed period 0: run `oracle recompute --period 0` first.");
+    for (const key of keys.slice(0, 2)) {
+      const recomputed = await runCli(["recompute", "--period", "0"], {
+        ...env,
+        ORACLE_PRIVATE_KEY: key,
+        LEDGER_DIR: path.join(tmp, "none"),
+      });
+      expect(recomputed.code, recomputed.stderr).to.equal(0);
+      expect(recomputed.stdout).to.match(/31 of 31 receipts verified and replayed; .*\nreproduced: /);
+    }
     expect((await runCli(["sign", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[0] })).code).to.equal(0);
     const short = await runCli(["post", "--period", "0"], { ...env, ORACLE_PRIVATE_KEY: keys[0] });
     expect(short.code).to.equal(1);

@@ -1,10 +1,11 @@
 // The local platform's oracle on Hardhat's in-process chain with a real ledger (PGlite) and a
-// real IPFS node: nothing happens before a period ends; once it has, one pass tallies, publishes,
+// real IPFS node: nothing happens before a period ends; once it has, one pass tallies (sealing the
+// receipts archive to the local operators), publishes, recomputes from the archive and the chain,
 // signs with the threshold of registered local keys and posts — exactly what the oracle CLI would
 // post — and later passes never post twice; an empty period with a pool gets an empty tally so it
 // can roll over; one with nothing at all is left alone; without enough local signers it says so.
 import { expect } from "chai";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -12,7 +13,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { connectProvider, type ChainContext } from "@ai-films/core/chain";
 import { openIpfs, type IpfsStore } from "@ai-films/core/ipfs";
-import { aggregatePeriod, recordHeartbeat } from "@ai-films/core/ledger";
+import { aggregatePeriod } from "@ai-films/core/ledger";
 import { openDatabase, type Database } from "@ai-films/core/db";
 import {
   periodClock,
@@ -31,6 +32,7 @@ import { viewerFilmCounts } from "@ai-films/core/ledger/viewerCounts";
 import { DEFAULT_CAP_BPS, type SplitMethod } from "@ai-films/core/domain";
 import { createLocalOracle } from "@ai-films/core/platform";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
+import { beatTimes, signedPlayer } from "../helpers/signed-beats.ts";
 
 const METHOD_2: SplitMethod = { version: 2, capBps: DEFAULT_CAP_BPS };
 
@@ -92,25 +94,14 @@ describe("Local oracle (the platform settles ended periods)", function () {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  const oracle = (accounts = operators) => createLocalOracle({ ctx, ledger: db, store, accounts, filesRoot: path.join(tmp, "oracle") });
+  const oracle = (operatorKeys = keys) =>
+    createLocalOracle({ ctx, ledger: db, store, keys: operatorKeys, filesRoot: path.join(tmp, "oracle") });
 
   it("does nothing while the period is open", async () => {
     const clock = await periodClock(ctx);
-    for (let t = 0; t <= 120; t += 10) {
-      await recordHeartbeat(
-        db,
-        clock,
-        {
-          viewer: viewer.address,
-          filmId: 1n,
-          sessionId: "s1",
-          at: clock.genesis + 600 + t,
-          entitlement: "subscription",
-          filmDurationSeconds: 600,
-        },
-        { now: clock.genesis + 600 + t },
-      );
-    }
+    // Signed beats, as the heartbeat route records them: the receipts archive holds them.
+    const player = await signedPlayer(db, ctx.chainId, clock, viewer, clock.genesis + 600);
+    await player.watch(1n, "s1", beatTimes(clock.genesis + 600, clock.genesis + 720), "subscription", 600);
     expect(await oracle().settleEnded()).to.deep.equal([]);
     expect((await readTally(ctx, 0)).status).to.equal("none");
   });
@@ -119,7 +110,7 @@ describe("Local oracle (the platform settles ended periods)", function () {
     const [, end] = await market.periodBounds(0);
     await networkHelpers.time.increaseTo(end + 120n);
     // Only the unregistered third key and one signer: 1 of the 2 needed.
-    const outcomes = await oracle([operators[0], operators[2]]).settleEnded();
+    const outcomes = await oracle([keys[0], keys[2]]).settleEnded();
     expect(outcomes).to.deep.equal([{ period: 0, status: "skipped", reason: "only 1 of the 2 signers needed are local" }]);
     expect((await readTally(ctx, 0)).status).to.equal("none");
   });
@@ -153,6 +144,17 @@ describe("Local oracle (the platform settles ended periods)", function () {
     const [posting] = await tallyPostings(ctx, 0);
     const published = parseTallyFile(new TextDecoder().decode(await store.catBytes(posting.dataCid)));
     expect(published.root).to.equal(expected.root);
+    // It names the receipts archive sealed to the local operators, and was signed only after the
+    // recomputation from that archive and the chain alone reproduced it, viewer root included.
+    expect(published.receiptsCid).to.be.a("string");
+    const recomputation = JSON.parse(
+      await readFile(path.join(tmp, "oracle", `chain-${ctx.chainId}`, "period-0", "recomputation.json"), "utf8"),
+    );
+    expect(recomputation).to.include({ matches: true, root: expected.root, receiptsCid: published.receiptsCid });
+    expect(recomputation.receipts).to.deep.include({ total: 13, verified: 13 });
+    expect(recomputation.viewerRoot)
+      .to.equal(published.viewers?.root)
+      .and.to.match(/^0x[0-9a-f]{64}$/);
     // The file commits to the viewer lines' salted root (format 3) and names no wallet; the lines,
     // salts and proofs are in the platform's database, and the viewer's line proves into that root.
     expect(published.format).to.equal(TALLY_FORMAT);

@@ -19,6 +19,7 @@ import { recordHeartbeat, type HeartbeatResult } from "@ai-films/core/ledger/led
 import { periodClock } from "@ai-films/core/oracle/chainReads";
 import { createLocalOracle } from "@ai-films/core/platform/localOracle";
 import { startLedgerOwner, type LedgerOwnerProcess } from "../helpers/ledger-owner.ts";
+import { beatTimes, signedPlayer } from "../helpers/signed-beats.ts";
 import { runOracleCli } from "../helpers/oracle-cli.ts";
 
 const USD = 1_000_000n;
@@ -116,16 +117,22 @@ describe("oracle verify while viewers watch (issue 19)", function () {
       if (result.ignored === null) accepted.push(result);
     };
 
-    // Period 0: some watching, then the period ends and the local oracle settles it.
+    // Period 0: some watching, signed as the heartbeat route takes it (the local oracle recomputes
+    // the tally from the receipts before it signs), then the period ends and the local oracle settles it.
     const start0 = clock.genesis + 1_000;
-    for (let i = 0; i <= 40; i++) await Promise.all(viewers.map((v, n) => beat(v.address, 1 + (n % 2), `p0-${n}`, start0 + 10 * i)));
+    const signedPlayers = await Promise.all(viewers.map((v) => signedPlayer(web!, ctx.chainId, clock, v, start0)));
+    const periodZero = await Promise.all(
+      signedPlayers.map((p, n) => p.watch(BigInt(1 + (n % 2)), `p0-${n}`, beatTimes(start0, start0 + 400), "subscription", 3_600)),
+    );
+    for (const result of periodZero.flat()) if (result.ignored === null) accepted.push(result);
+    expect(accepted).to.have.length(41 * viewers.length);
     await provider.send("evm_increaseTime", [PERIOD + 600]);
     await provider.send("evm_mine", []);
     const settled = await createLocalOracle({
       ctx,
       ledger: web,
       store: ipfs,
-      accounts: operators,
+      keys,
       filesRoot: env.ORACLE_DIR,
     }).settleEnded();
     expect(settled).to.deep.equal([{ period: 0, status: "posted", leaves: 2, signers: 2 }]);

@@ -68,7 +68,19 @@ export {
 } from "./viewerProof.ts";
 export { paymentsInPeriod, subscriptionPayments, type SubscriptionPayment } from "./subscriptionPayments.ts";
 export { OracleError } from "./errors.ts";
-export { keySourceFromEnv, loadAccount, type KeySource } from "./keys.ts";
+export { keySourceFromEnv, loadAccount, loadPrivateKey, type KeySource } from "./keys.ts";
+export { runRecompute, recomputeTally, checkRecomputation, type Recomputation, type Recomputed } from "./recompute.ts";
+export { exportReceipts, parseOperatorKeys, writeReceiptsArchive } from "./archiveExport.ts";
+export {
+  decodeArchive,
+  encodeArchive,
+  RECEIPTS_ARCHIVE_FORMAT,
+  type ArchivedBeat,
+  type ArchivedKey,
+  type ReceiptsArchive,
+} from "./receiptsArchive.ts";
+export { operatorAddress, seal, sealedRecipients, unseal } from "./sealed.ts";
+export { chainEntitlements, ACCESS_CACHE_SECONDS, type ChainEntitlements } from "./chainEntitlements.ts";
 export { silentProgress, stepProgress, type Progress } from "./progress.ts";
 export { DEFAULT_ORACLE_DIR, periodFiles, readText, type PeriodFiles } from "./workdir.ts";
 export type { TallyStore } from "./store.ts";

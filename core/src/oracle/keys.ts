@@ -16,10 +16,15 @@ export function keySourceFromEnv(env = process.env): KeySource {
 }
 
 export async function loadAccount(source: KeySource): Promise<PrivateKeyAccount> {
+  return privateKeyToAccount(await loadPrivateKey(source));
+}
+
+/** The raw key, for opening the receipts archive sealed to this operator (sealed.ts). */
+export async function loadPrivateKey(source: KeySource): Promise<`0x${string}`> {
   if (source.privateKey) {
     const hex = source.privateKey.startsWith("0x") ? source.privateKey : `0x${source.privateKey}`;
     if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new OracleError("ORACLE_PRIVATE_KEY is not a 32-byte hex key.");
-    return privateKeyToAccount(hex as `0x${string}`);
+    return hex as `0x${string}`;
   }
   if (source.keystorePath) {
     if (source.keystorePassword === undefined) throw new OracleError("ORACLE_KEYSTORE is set but ORACLE_KEYSTORE_PASSWORD is not.");
@@ -31,7 +36,7 @@ export async function loadAccount(source: KeySource): Promise<PrivateKeyAccount>
     }
     try {
       const wallet = await Wallet.fromEncryptedJson(json, source.keystorePassword);
-      return privateKeyToAccount(wallet.privateKey as `0x${string}`);
+      return wallet.privateKey as `0x${string}`;
     } catch {
       throw new OracleError(`Cannot decrypt ${source.keystorePath}: wrong password or not an Ethereum keystore.`);
     }

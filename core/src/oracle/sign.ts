@@ -7,6 +7,7 @@ import { OracleError } from "./errors.ts";
 import type { Publication } from "./publish.ts";
 import { parseTallyFile, tallyStruct, type TallyFile, type TallyStruct } from "./tallyFile.ts";
 import { periodFiles, readJsonIfExists, readText, writeAtomic } from "./workdir.ts";
+import { checkRecomputation, type Recomputation } from "./recompute.ts";
 
 export const TALLY_TYPES = {
   Tally: [
@@ -76,8 +77,16 @@ export async function loadSignable(ctx: ChainContext, period: number, filesRoot?
   return { paths, file, publication, tally, digest: tallyDigest(ctx, tally) };
 }
 
-export async function runSign(ctx: ChainContext, account: LocalAccount, period: number, filesRoot?: string) {
-  const { paths, tally, digest } = await loadSignable(ctx, period, filesRoot);
+export async function runSign(
+  ctx: ChainContext,
+  account: LocalAccount,
+  period: number,
+  filesRoot?: string,
+  /** Sign only a tally this operator's own recomputation reproduced (`oracle recompute`); the CLI always requires it. */
+  options: { requireRecomputation?: boolean } = {},
+) {
+  const { paths, file: tallyFile, tally, digest } = await loadSignable(ctx, period, filesRoot);
+  if (options.requireRecomputation) checkRecomputation(tallyFile, await readJsonIfExists<Recomputation>(paths.recomputation), period);
   const onChainDigest = await ctx.contracts.market.read.tallyDigest([tally]);
   if (onChainDigest !== digest)
     throw new OracleError(`The contract computes digest ${onChainDigest} for this tally, we compute ${digest}: wrong domain?`);

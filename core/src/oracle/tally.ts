@@ -12,6 +12,9 @@ import { silentProgress, type Progress } from "./progress.ts";
 import { buildTallyFile, serializeTallyFile, type TallyFile } from "./tallyFile.ts";
 import { commitViewerLines, storeViewerLines, viewerSaltKey } from "./viewerLines.ts";
 import { periodFiles, readJsonIfExists, writeAtomic } from "./workdir.ts";
+import { writeReceiptsArchive } from "./archiveExport.ts";
+import type { TallyStore } from "./store.ts";
+import type { Hex } from "viem";
 import { viewerFilmCounts } from "../ledger/viewerCounts.ts";
 
 /**
@@ -36,6 +39,11 @@ export interface TallyOptions {
   /** The viewer-salt key (32 bytes); else ORACLE_VIEWER_SALT_KEY or the key file in the oracle dir. */
   viewerSaltKey?: Uint8Array;
   progress?: Progress;
+  /**
+   * Write the period's receipts archive, sealed to these operators' public keys, to this store and
+   * name it in the tally file, so operators can recompute it (the CLI always does).
+   */
+  archive?: { store: TallyStore; operatorKeys: readonly Hex[] };
 }
 
 export interface TallyResult {
@@ -89,6 +97,18 @@ export async function runTally(ctx: ChainContext, options: TallyOptions): Promis
     method,
     viewers,
   );
+  if (options.archive) {
+    progress.step("sealing the receipts archive to the operators");
+    const { cid } = await writeReceiptsArchive(
+      ctx,
+      options.ledger,
+      options.archive.store,
+      options.period,
+      options.archive.operatorKeys,
+      options.filesRoot,
+    );
+    file.receiptsCid = cid;
+  }
   const text = serializeTallyFile(file);
   const paths = periodFiles(ctx.chainId, options.period, options.filesRoot);
   progress.step("writing the tally file");

@@ -70,6 +70,11 @@ export interface TallyFile {
    * lines and their raw sums, the leaf encoding and how salts are made. Absent in format 2.
    */
   viewers?: ViewerSummary;
+  /**
+   * The CID of the period's receipts archive, sealed to the operators (receiptsArchive.ts), from
+   * which each operator recomputes this file; absent in files written without one.
+   */
+  receiptsCid?: string;
 }
 
 /** The EIP-712 `Tally` struct the signers sign and the contract stores. */

@@ -84,7 +84,12 @@ export function commitViewerLines(counts: readonly ViewerFilmCount[], key: Uint8
  * use (readable by its owner only). Losing it changes no posted tally; it only means a re-tally of
  * an old period would get other salts.
  */
-export async function viewerSaltKey(chainId: number, root = process.env.ORACLE_DIR ?? DEFAULT_ORACLE_DIR): Promise<Uint8Array> {
+export async function viewerSaltKey(
+  chainId: number,
+  root = process.env.ORACLE_DIR ?? DEFAULT_ORACLE_DIR,
+  /** false: an operator recomputing someone else's tally needs the shared key; a new one would only mismatch. */
+  options: { create?: boolean } = {},
+): Promise<Uint8Array> {
   const fromEnv = process.env.ORACLE_VIEWER_SALT_KEY?.trim();
   if (fromEnv) return parseKey(fromEnv, "ORACLE_VIEWER_SALT_KEY");
   const file = path.join(root, `chain-${chainId}`, "viewer-salt.key");
@@ -92,6 +97,11 @@ export async function viewerSaltKey(chainId: number, root = process.env.ORACLE_D
     return parseKey(await readFile(file, "utf8"), file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  if (options.create === false) {
+    throw new OracleError(
+      `No viewer-salt key: set ORACLE_VIEWER_SALT_KEY to the key the operators share (64 hex digits), or copy it into ${file}.`,
+    );
   }
   await mkdir(path.dirname(file), { recursive: true });
   try {

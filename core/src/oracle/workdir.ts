@@ -13,6 +13,10 @@ export interface PeriodFiles {
   tally: string;
   publication: string;
   signatures: string;
+  /** Platform only, never published: which sealed archive holds which receipts (archiveExport.ts). */
+  receipts: string;
+  /** The operator's own recomputation of the period (recompute.ts); `sign` requires it to match. */
+  recomputation: string;
 }
 
 export function periodFiles(chainId: number, period: number, root = process.env.ORACLE_DIR ?? DEFAULT_ORACLE_DIR): PeriodFiles {
@@ -22,6 +26,8 @@ export function periodFiles(chainId: number, period: number, root = process.env.
     tally: path.join(dir, "tally.json"),
     publication: path.join(dir, "publication.json"),
     signatures: path.join(dir, "signatures.json"),
+    receipts: path.join(dir, "receipts.json"),
+    recomputation: path.join(dir, "recomputation.json"),
   };
 }
 

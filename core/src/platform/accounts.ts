@@ -1,9 +1,12 @@
 // Who is who on the local chain: Hardhat's default accounts from its well-known test mnemonic.
 // Never use these keys anywhere but a local chain.
+import { bytesToHex, type Hex } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 export const account = (index: number): HDAccount => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
+/** The raw key of account #`index` (the local oracle seals receipts archives to it and opens them with it). */
+export const privateKeyOf = (index: number): Hex => bytesToHex(account(index).getHdKey().privateKey!);
 
 /**
  * #0 proposes and executes the timelock's governance, #2 is the guardian (both in

@@ -8,8 +8,10 @@
 // metadata URI is already a listing is not minted again; a subscription, a pass, a posted tally
 // are not bought or posted again), and what the steps cannot ask the chain — the metadata URI
 // of a film ingested but perhaps not minted, the times the watch history starts at — is written
-// to a progress file before it is used. Heartbeats recorded again with the same session and
-// times add nothing (the ledger ignores a beat not after its session's last one).
+// to a progress file before it is used. The watch history is signed like the player's (a session
+// key the viewer's wallet authorizes), so the period's receipts archive holds it and the local
+// operators recompute the tally before signing; it carries on after each session's last recorded
+// beat (the ledger refuses a replayed one).
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseEventLogs, type Hash } from "viem";
@@ -18,14 +20,19 @@ import type { ChainContext } from "../chain/context.ts";
 import { filmListingsAbi } from "../chain/abis.ts";
 import type { Database } from "../db/index.ts";
 import { periodBounds } from "../domain/periods.ts";
-import { recordHeartbeat } from "../ledger/ledger.ts";
 import type { IpfsStore } from "../ipfs/index.ts";
 import { ingestFile } from "../media/pipeline.ts";
 import { mediaTools, run } from "../media/tools.ts";
 import { chainTime, periodClock, readTally } from "../oracle/chainReads.ts";
 import { runPost } from "../oracle/post.ts";
 import { runPublish } from "../oracle/publish.ts";
+import { runRecompute } from "../oracle/recompute.ts";
 import { runSign } from "../oracle/sign.ts";
+import { authorizeSessionKey } from "../receipts/sessionKeys.ts";
+import { generateSessionKey, signReceipt } from "../receipts/receipt.ts";
+import { heartbeatKeyTypedData } from "../receipts/keyAuthorization.ts";
+import { recordSignedHeartbeat } from "../receipts/signedHeartbeat.ts";
+import { localOperators } from "./localOperators.ts";
 import { runTally } from "../oracle/tally.ts";
 import { writeAtomic } from "../oracle/workdir.ts";
 import { Job } from "../media/jobs.ts";
@@ -273,24 +280,46 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
   }
   const start = progress.watchStart;
   const watch = async (viewer: HDAccount, film: number, secs: number, at: number, entitlement: "subscription" | "pass") => {
-    for (let t = 0; t <= secs; t += 10) {
-      await recordHeartbeat(
+    const sessionId = `demo-${viewer.address}-${film}-${at}`;
+    // A restart carries on after the session's last recorded beat (a replayed one is refused).
+    const [recorded] = await db.query<{ last_seq: string }>(
+      "SELECT last_seq::text FROM heartbeat_receipt_sessions WHERE viewer = $1 AND film_id = $2 AND session_id = $3",
+      [viewer.address.toLowerCase(), filmIds[film].toString(), sessionId],
+    );
+    const from = recorded ? Number(recorded.last_seq) + 1 : 0;
+    if (from * 10 > secs) return;
+    // As the player does: a fresh session key, authorized by the wallet for two hours, signs every beat.
+    const { keyPair, publicKey } = await generateSessionKey();
+    const expiresAt = at + 7_200;
+    const signature = await viewer.signTypedData(
+      heartbeatKeyTypedData(ctx.chainId, { viewer: viewer.address, publicKey, expiresAt: BigInt(expiresAt) }),
+    );
+    await authorizeSessionKey(db, { chainId: ctx.chainId, viewer: viewer.address, publicKey, expiresAt, signature, now: at });
+    for (let seq = from, t = from * 10; t <= secs; t += 10, seq++) {
+      const fields = {
+        viewer: viewer.address.toLowerCase(),
+        filmId: filmIds[film],
+        sessionId,
+        seq,
+        positionSeconds: Math.min(t, durations[film]),
+      };
+      const receipt = Buffer.from(await signReceipt(keyPair.privateKey, fields)).toString("hex");
+      await recordSignedHeartbeat(
         db,
         clock,
         {
-          viewer: viewer.address,
-          filmId: filmIds[film],
-          sessionId: `demo-${viewer.address}-${film}-${at}`,
+          ...fields,
           at: at + t,
           entitlement,
           filmDurationSeconds: durations[film],
-          positionSeconds: Math.min(t, durations[film]),
+          publicKey,
+          signature: `0x${receipt}`,
         },
         { now: at + t },
       );
     }
   };
-  log("watch history: heartbeats through the ledger");
+  log("watch history: signed heartbeats through the ledger");
   await watch(v1, 0, 40, start, "subscription");
   await watch(v1, 1, 30, start + 600, "subscription");
   await watch(v1, 3, 20, start + 1_200, "subscription");
@@ -312,12 +341,17 @@ export async function seedDemo(options: DemoOptions): Promise<{ films: number }>
     // The chain is the truth: it writes its state once a second, so a start killed just after posting can
     // come back with the post (and the transactions before it) undone while this private work dir kept a
     // tally of the lost state. Nothing is posted, so that draft is replaced (force), never trusted.
+    // As operators do: the receipts archive sealed to the local operators, recomputed from it and the
+    // chain alone, and signed only if that reproduces the tally (sign refuses otherwise).
     const filesRoot = path.join(options.workDir, "oracle");
-    await runTally(ctx, { period: 0, ledger: db, filesRoot, force: true });
+    const operators = await localOperators(ctx);
+    const archive = { store: ipfs, operatorKeys: operators.map((o) => o.account.publicKey) };
+    await runTally(ctx, { period: 0, ledger: db, filesRoot, force: true, archive });
     await runPublish(ctx, ipfs, 0, filesRoot);
-    const [o1, o2] = DEMO_ACCOUNTS.oracles.map(account);
-    await runSign(ctx, o1, 0, filesRoot);
-    await runSign(ctx, o2, 0, filesRoot);
+    await runRecompute(ctx, ipfs, operators[0].key, 0, filesRoot);
+    const [o1, o2] = operators.map((o) => o.account);
+    await runSign(ctx, o1, 0, filesRoot, { requireRecomputation: true });
+    await runSign(ctx, o2, 0, filesRoot, { requireRecomputation: true });
     await runPost(ctx, o1, 0, filesRoot);
   }
   const { claimableAt } = await readTally(ctx, 0);

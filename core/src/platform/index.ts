@@ -3,7 +3,7 @@
  * local oracle operators the web server runs, and a launcher for tests and benchmarks. Local
  * chains only: the accounts are Hardhat's well-known test keys.
  */
-export { account, DEMO_ACCOUNTS, HARDHAT_MNEMONIC } from "./accounts.ts";
+export { account, DEMO_ACCOUNTS, HARDHAT_MNEMONIC, privateKeyOf } from "./accounts.ts";
 export { anvilBinary, chainPidFile, LOCAL_CHAIN_ID, LocalChainError, startLocalChain, type LocalChain } from "./localChain.ts";
 export { assertPortFree, PortInUseError } from "./ports.ts";
 export { ChildGroup, ProcessInUseError, removePidFile, stopLeftover, terminate, writePidFile } from "./processes.ts";
@@ -18,4 +18,5 @@ export {
   type WebCluster,
   type WebClusterOptions,
 } from "./webCluster.ts";
+export { localOperators, type LocalOperator } from "./localOperators.ts";
 export { createLocalOracle, type LocalOracle, type LocalOracleOptions, type SettleOutcome } from "./localOracle.ts";

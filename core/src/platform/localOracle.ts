@@ -1,18 +1,24 @@
 // The oracle operators of the local platform, run inside the web server that owns the ledger and
 // the IPFS node: when the local chain's clock passes the end of a period (someone moved time on,
-// or a month went by), it tallies the period from the ledger, publishes the file to IPFS, signs it
-// with the threshold of local oracle keys and posts it — the same oracle modules and checks as
-// `npm run oracle`, so a newcomer sees periods settle without running the CLI by hand.
+// or a month went by), it tallies the period from the ledger, seals the period's receipts archive
+// to the local operators' keys, publishes the file to IPFS, recomputes it from the archive and the
+// chain alone, signs it with the threshold of local oracle keys only if the recomputation reproduced
+// it, and posts it — the same oracle modules and checks as `npm run oracle`, so a newcomer sees
+// periods settle without running the CLI by hand. The local operators share this process and its
+// oracle dir (and so the viewer-salt key): one recomputation, opened with the first signer's key,
+// stands for all of them.
 //
 // Local chains only: on a real network the operators are independent parties, each with their own
 // key, database and IPFS node, running the CLI (docs in README, "Oracle").
-import type { LocalAccount } from "viem";
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import type { ChainContext } from "../chain/context.ts";
 import type { Queryable } from "../db/index.ts";
 import { aggregatePeriod } from "../ledger/aggregate.ts";
 import { currentPeriod, readPeriod, signerSet } from "../oracle/chainReads.ts";
 import { runPost } from "../oracle/post.ts";
 import { runPublish } from "../oracle/publish.ts";
+import { runRecompute } from "../oracle/recompute.ts";
 import { runSign } from "../oracle/sign.ts";
 import type { TallyStore } from "../oracle/store.ts";
 import { DEFAULT_GRACE_SECONDS, runTally } from "../oracle/tally.ts";
@@ -21,8 +27,11 @@ export interface LocalOracleOptions {
   ctx: ChainContext;
   ledger: Queryable;
   store: TallyStore;
-  /** Candidate oracle accounts; only those registered on the market sign, as many as the threshold needs. */
-  accounts: readonly LocalAccount[];
+  /**
+   * Candidate oracle keys (private: the archive is sealed to them and opened with them); only those
+   * registered on the market seal, recompute and sign, as many as the threshold needs.
+   */
+  keys: readonly Hex[];
   filesRoot?: string;
   graceSeconds?: number;
   log?: (line: string) => void;
@@ -57,19 +66,34 @@ export function createLocalOracle(options: LocalOracleOptions) {
       done.add(period);
       return { period, status: "skipped", reason: "nothing to settle" };
     }
+    const operators = options.keys.map((key) => ({ key, account: privateKeyToAccount(key) }));
     const { threshold, registered } = await signerSet(
       ctx,
-      options.accounts.map((a) => a.address),
+      operators.map((o) => o.account.address),
     );
-    const signers = options.accounts.filter((a) => registered.includes(a.address)).slice(0, threshold);
+    const local = operators.filter((o) => registered.includes(o.account.address));
+    const signers = local.slice(0, threshold).map((o) => o.account);
     if (signers.length < threshold) {
       done.add(period);
       return { period, status: "skipped", reason: `only ${signers.length} of the ${threshold} signers needed are local` };
     }
     // An empty period with a pool still gets a tally (no leaves), so its pool can roll over.
-    await runTally(ctx, { period, ledger, allowEmpty: true, graceSeconds: grace, filesRoot });
+    const archive = { store, operatorKeys: local.map((o) => o.account.publicKey) };
+    await runTally(ctx, { period, ledger, allowEmpty: true, graceSeconds: grace, filesRoot, archive });
     await runPublish(ctx, store, period, filesRoot);
-    for (const signer of signers) await runSign(ctx, signer, period, filesRoot);
+    const recomputed = await runRecompute(ctx, store, local[0].key, period, filesRoot);
+    if (!recomputed.matches) {
+      // As an operator would: nothing signed, the period left for a person to look into.
+      done.add(period);
+      return {
+        period,
+        status: "skipped",
+        reason:
+          `the recomputation from the receipts archive does not reproduce the tally (root ${recomputed.root}, ` +
+          `viewer root ${recomputed.viewerRoot}; the tally's ${recomputed.tallyRoot}, ${recomputed.tallyViewerRoot}): not signed`,
+      };
+    }
+    for (const signer of signers) await runSign(ctx, signer, period, filesRoot, { requireRecomputation: true });
     await runPost(ctx, signers[0], period, filesRoot);
     done.add(period);
     return { period, status: "posted", leaves: leaves.length, signers: signers.length };
@@ -86,7 +110,8 @@ export function createLocalOracle(options: LocalOracleOptions) {
           const outcome = await settle(period);
           if (outcome.status === "posted")
             log(`local oracle: period ${period} tallied (${outcome.leaves} films), signed by ${outcome.signers} and posted`);
-          else if (outcome.reason.startsWith("only")) log(`local oracle: period ${period} not settled: ${outcome.reason}`);
+          else if (outcome.reason.startsWith("only") || outcome.reason.startsWith("the recomputation"))
+            log(`local oracle: period ${period} not settled: ${outcome.reason}`);
           outcomes.push(outcome);
         }
         return outcomes;

@@ -4,7 +4,7 @@
  * that ends (core/src/platform/localOracle.ts). Real networks run the oracle CLI instead.
  */
 import "server-only";
-import { account, DEMO_ACCOUNTS, createLocalOracle, type LocalOracle } from "@ai-films/core/platform";
+import { DEMO_ACCOUNTS, createLocalOracle, privateKeyOf, type LocalOracle } from "@ai-films/core/platform";
 import { IS_LOCAL_CHAIN } from "../config";
 import { getChain, getDb, getIpfs } from "./services";
 
@@ -18,7 +18,7 @@ export function ensureLocalOracle(): Promise<LocalOracle | null> {
       ctx,
       ledger,
       store,
-      accounts: DEMO_ACCOUNTS.oracles.map(account),
+      keys: DEMO_ACCOUNTS.oracles.map(privateKeyOf),
       log: (line) => console.log(line),
     });
     oracle.start(Number(process.env.LOCAL_ORACLE_INTERVAL_MS ?? 5_000));
