@@ -223,6 +223,9 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
   let guardianCookie = "";
   let chainId = 0;
   const saved = { ...process.env };
+  type WebEnv = { rpcUrl: string; marketAddress: string | undefined; siteUrl: URL };
+  let serverEnv: WebEnv | undefined;
+  let savedServerEnv: WebEnv | undefined;
 
   before(async () => {
     const connection = await network.create();
@@ -267,9 +270,16 @@ describe("serving: every route handler fuzzed with adversarial requests", functi
     sessionCookie = await signInAs(serving.auth, privateKeyToAccount(generatePrivateKey()), chainId);
     guardianCookie = await signInAs(serving.auth, mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 2 }) as never, chainId);
     registerWebResolver();
+    // The web server reads its environment once per process (web/lib/server/env.ts): another route
+    // test in this mocha run may have loaded it first, with its own RPC (then closed) and market.
+    const env = (await import(pathToFileURL(join(WEB, "lib/server/env.ts")).href)) as { serverEnv: WebEnv };
+    serverEnv = env.serverEnv;
+    savedServerEnv = { rpcUrl: serverEnv.rpcUrl, marketAddress: serverEnv.marketAddress, siteUrl: serverEnv.siteUrl };
+    Object.assign(serverEnv, { rpcUrl: process.env.RPC_URL, marketAddress: market, siteUrl: new URL(ORIGIN) });
   });
 
   after(async () => {
+    if (serverEnv && savedServerEnv) Object.assign(serverEnv, savedServerEnv);
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
     delete (globalThis as Record<string, unknown>).__aiFilmsServices;

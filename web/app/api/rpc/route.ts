@@ -56,20 +56,13 @@ export const POST = (request: Request) =>
       const limitedSend = await rateLimited("rpcSendTransaction", request);
       if (limitedSend) return limitedSend;
     }
-    const forward = () =>
-      fetch(serverEnv.rpcUrl, {
+    let upstream: Response;
+    try {
+      upstream = await fetch(serverEnv.rpcUrl, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(parsed.data),
         signal: AbortSignal.timeout(15_000),
-      });
-    let upstream: Response;
-    try {
-      upstream = await forward().catch((error: unknown) => {
-        // A kept-alive socket the node closed as it went idle fails at once: one fresh connection
-        // is tried before telling the browser. A timeout is not retried (the node is busy, not gone).
-        if (error instanceof Error && error.name === "TimeoutError") throw error;
-        return forward();
       });
     } catch {
       return refuse("chain-unavailable", "The chain's RPC is not answering; try again shortly.");
