@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 import { staticSecurityHeaders } from "@ai-films/core/serving/securityHeaders";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -58,4 +59,7 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
 };
 
-export default nextConfig;
+// next-intl: the per-request language and catalogues (i18n/request.ts).
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+
+export default withNextIntl(nextConfig);

@@ -49,7 +49,7 @@ export function FilmCard({ film, priority = false }: { film: FilmSummary; priori
         </p>
         <p className="film-facts">
           <span className="film-price" data-testid="film-price">
-            {formatDollars(film.pricePerView, { free: true })}
+            {formatDollars(film.pricePerView, undefined, { free: "Free" })}
           </span>
           {film.genre && <span className="chip">{film.genre}</span>}
         </p>

@@ -6,80 +6,85 @@
  * without a server.
  */
 
-/** The machine-readable reasons a client can see in `{ "error": reason }` bodies. */
-export type ErrorReason =
+/**
+ * The machine-readable reasons a client can see in `{ "error": reason }` bodies. A list at run
+ * time too: the web app maps each to a sentence in every language, and a test checks it does.
+ */
+export const ERROR_REASONS = [
   // sign-in
-  | "malformed"
-  | "wrong-domain"
-  | "wrong-chain"
-  | "nonce-unknown"
-  | "nonce-used"
-  | "nonce-expired"
-  | "expired"
-  | "not-yet-valid"
-  | "bad-signature"
+  "malformed",
+  "wrong-domain",
+  "wrong-chain",
+  "nonce-unknown",
+  "nonce-used",
+  "nonce-expired",
+  "expired",
+  "not-yet-valid",
+  "bad-signature",
   // sessions and entitlement
-  | "no-session"
-  | "not-entitled"
-  | "film-unknown"
-  | "key-unknown"
-  | "playback-unknown"
-  | "chain-unavailable"
+  "no-session",
+  "not-entitled",
+  "film-unknown",
+  "key-unknown",
+  "playback-unknown",
+  "chain-unavailable",
   // signed heartbeats (receipts)
-  | "receipt-key-refused"
-  | "receipt-key-unknown"
-  | "receipt-key-expired"
-  | "receipt-bad-signature"
-  | "receipt-replayed"
-  | "receipt-out-of-order"
+  "receipt-key-refused",
+  "receipt-key-unknown",
+  "receipt-key-expired",
+  "receipt-bad-signature",
+  "receipt-replayed",
+  "receipt-out-of-order",
   // gateway
-  | "bad-cid"
-  | "bad-path"
-  | "not-found"
-  | "not-a-file"
-  | "range-not-satisfiable"
-  | "ipfs-unavailable"
+  "bad-cid",
+  "bad-path",
+  "not-found",
+  "not-a-file",
+  "range-not-satisfiable",
+  "ipfs-unavailable",
   // studio (uploads and ingest jobs: the media codes in kebab-case)
-  | "too-large"
-  | "upload-refused"
-  | "empty-file"
-  | "not-media"
-  | "no-video"
-  | "invalid-captions"
-  | "invalid-audio-track"
-  | "truncated"
-  | "unsupported"
-  | "invalid-metadata"
-  | "transcode-failed"
-  | "ipfs-failed"
-  | "livepeer-failed"
-  | "cancelled"
-  | "interrupted"
-  | "key-store"
-  | "tool-missing"
-  | "livepeer-unavailable"
+  "too-large",
+  "upload-refused",
+  "empty-file",
+  "not-media",
+  "no-video",
+  "invalid-captions",
+  "invalid-audio-track",
+  "truncated",
+  "unsupported",
+  "invalid-metadata",
+  "transcode-failed",
+  "ipfs-failed",
+  "livepeer-failed",
+  "cancelled",
+  "interrupted",
+  "key-store",
+  "tool-missing",
+  "livepeer-unavailable",
   // gas sponsorship (relay)
-  | "relay-disabled"
-  | "relay-refused"
+  "relay-disabled",
+  "relay-refused",
   // generic
-  | "rate-limited"
-  | "upload-quota"
-  | "watchlist-full"
+  "rate-limited",
+  "upload-quota",
+  "watchlist-full",
   // profiles and follows
-  | "invalid-profile"
-  | "profile-outdated"
-  | "invalid-avatar"
-  | "creator-unknown"
-  | "follow-self"
-  | "follows-full"
+  "invalid-profile",
+  "profile-outdated",
+  "invalid-avatar",
+  "creator-unknown",
+  "follow-self",
+  "follows-full",
   // reports and moderation
-  | "already-reported"
-  | "not-guardian"
-  | "not-hidden"
-  | "method-not-allowed"
-  | "cross-site"
-  | "conflict"
-  | "internal";
+  "already-reported",
+  "not-guardian",
+  "not-hidden",
+  "method-not-allowed",
+  "cross-site",
+  "conflict",
+  "internal",
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
 
 /**
  * A JSON error: `{ error, message, ...extra }`. The reason is for code, the message for people;

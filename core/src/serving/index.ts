@@ -38,7 +38,7 @@ export {
   type ErrorResponseInit,
   type HttpAnswer,
 } from "./errors.ts";
-export { isHttps, jsonError, serializeCookie, type ErrorReason } from "./http.ts";
+export { ERROR_REASONS, isHttps, jsonError, serializeCookie, type ErrorReason } from "./http.ts";
 export { createKeyServer, type ContentKeyStore } from "./keyServer.ts";
 export {
   createLivepeerClient,

@@ -82,7 +82,7 @@ export default async function AccountPage() {
         <h2>Subscription</h2>
         {subscription.active ? (
           <p>
-            Active until <strong>{formatDate(subscription.endsAt)}</strong> ({formatTimeLeft(subscription.endsAt, now)} left). Every film is
+            Active until <strong>{formatDate(subscription.endsAt)}</strong> ({(formatTimeLeft(subscription.endsAt, now) ?? "expired")} left). Every film is
             included.
           </p>
         ) : subscription.endsAt > 0 ? (
@@ -143,7 +143,7 @@ export default async function AccountPage() {
                 <Link href={`/films/${p.filmId}`}>{p.title}</Link>
                 <span className="muted">
                   {" "}
-                  — {formatTimeLeft(p.expiresAt, now)} left (until {formatDate(p.expiresAt)})
+                  — {(formatTimeLeft(p.expiresAt, now) ?? "expired")} left (until {formatDate(p.expiresAt)})
                 </span>
               </li>
             ))}

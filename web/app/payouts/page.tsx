@@ -232,14 +232,14 @@ function Governance({ governance, now }: { governance: GovernanceState | null; n
         {next && (
           <li data-testid="pending-change" data-kind="view-weight">
             View weight becomes {pct(next.bps)} from period {next.fromPeriod}, which starts {formatDate(next.from)} (
-            {formatTimeLeft(next.from, now)} left)
+            {(formatTimeLeft(next.from, now) ?? "expired")} left)
           </li>
         )}
         {governance.pending.map((op) => (
           <li key={op.id} data-testid="pending-change" data-ready-at={op.readyAt}>
             {op.calls.map(describeCall).join("; ")} — announced {formatDate(op.scheduledAt)},{" "}
             {now < op.readyAt
-              ? `can take effect from ${formatDate(op.readyAt)} (${formatTimeLeft(op.readyAt, now)} left)`
+              ? `can take effect from ${formatDate(op.readyAt)} (${(formatTimeLeft(op.readyAt, now) ?? "expired")} left)`
               : "can take effect now"}
           </li>
         ))}
@@ -266,7 +266,7 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
       </h2>
       <p className="muted small">
         {formatDate(p.start)} — {formatDate(p.end)}
-        {p.status === "open" ? ` (${formatTimeLeft(p.end, now)} left)` : ""}
+        {p.status === "open" ? ` (${(formatTimeLeft(p.end, now) ?? "expired")} left)` : ""}
       </p>
       <dl className="stats">
         <div>
@@ -335,7 +335,7 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
             <dt>Challenge window</dt>
             <dd data-testid="period-window">
               {now < t.claimableAt
-                ? `open until ${formatDate(t.claimableAt)} (${formatTimeLeft(t.claimableAt, now)} left)`
+                ? `open until ${formatDate(t.claimableAt)} (${(formatTimeLeft(t.claimableAt, now) ?? "expired")} left)`
                 : `closed ${formatDate(t.claimableAt)}`}
             </dd>
             {t.dispute && (

@@ -99,7 +99,7 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
         </button>
       </form>
       <span className="muted" data-testid="film-price-current" data-price={price.toString()}>
-        now {formatDollars(price, { free: true })}
+        now {formatDollars(price, undefined, { free: "Free" })}
       </span>
       <button
         className={`btn ${paused ? "btn-primary" : "btn-ghost"}`}

@@ -539,7 +539,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
               aria-invalid={priceUnits === null}
             />
             <small className="muted" data-testid="upload-price-preview">
-              {priceUnits === null ? "Not a price" : formatDollars(priceUnits, { free: true })}
+              {priceUnits === null ? "Not a price" : formatDollars(priceUnits, undefined, { free: "Free" })}
             </small>
           </label>
         </div>
@@ -659,7 +659,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
         <div className="studio-ready" data-testid="mint-panel">
           <p className="success" data-testid="processing-done">
             Processed: {Math.round(phase.job.result?.durationSeconds ?? 0)} s, stored in IPFS. Mint the listing to publish it at{" "}
-            {formatDollars(phase.job.price, { free: true })} per view.
+            {formatDollars(phase.job.price, undefined, { free: "Free" })} per view.
           </p>
           <p className="muted mono" data-testid="metadata-uri">
             {phase.job.result?.metadataUri}

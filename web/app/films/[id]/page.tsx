@@ -173,7 +173,7 @@ export default async function FilmPage({ params }: Params) {
           </div>
           <div>
             <dt>Price per view</dt>
-            <dd>{formatDollars(film.pricePerView, { free: true })}</dd>
+            <dd>{formatDollars(film.pricePerView, undefined, { free: "Free" })}</dd>
           </div>
         </dl>
 
