@@ -33,7 +33,11 @@ export function hardcodedTextIn(file: string, source: string, allowed: ReadonlyS
     if (ts.isJsxAttribute(node) && SPOKEN_ATTRIBUTES.has(node.name.getText()) && node.initializer) {
       const init = node.initializer;
       if (ts.isStringLiteral(init)) add(init, init.text);
-      if (ts.isJsxExpression(init) && init.expression && (ts.isStringLiteral(init.expression) || ts.isNoSubstitutionTemplateLiteral(init.expression))) {
+      if (
+        ts.isJsxExpression(init) &&
+        init.expression &&
+        (ts.isStringLiteral(init.expression) || ts.isNoSubstitutionTemplateLiteral(init.expression))
+      ) {
         add(init, init.expression.text);
       }
     }

@@ -77,7 +77,10 @@ describe("message catalogues", () => {
         const copies = [...flatten(catalogue(locale, ns))].filter(
           ([key, message]) => message === reference.get(key) && message.trim().split(/\s+/).length > 2,
         );
-        expect(copies.map(([k]) => k), `${locale}/${ns}.json repeats English`).to.deep.equal([]);
+        expect(
+          copies.map(([k]) => k),
+          `${locale}/${ns}.json repeats English`,
+        ).to.deep.equal([]);
       }
     });
   }

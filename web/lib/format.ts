@@ -39,7 +39,12 @@ export function formatWatchTime(totalSeconds: number, locale: string = DEFAULT):
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   if (h === 0) return units(locale, [[m, "minute"]]);
-  return m === 0 ? units(locale, [[h, "hour"]]) : units(locale, [[h, "hour"], [m, "minute"]]);
+  return m === 0
+    ? units(locale, [[h, "hour"]])
+    : units(locale, [
+        [h, "hour"],
+        [m, "minute"],
+      ]);
 }
 
 /**
@@ -52,8 +57,16 @@ export function formatTimeLeft(until: number, now: number, locale: string = DEFA
   const d = Math.floor(s / 86400);
   const h = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return units(locale, [[d, "day"], [h, "hour"]]);
-  if (h > 0) return units(locale, [[h, "hour"], [m, "minute"]]);
+  if (d > 0)
+    return units(locale, [
+      [d, "day"],
+      [h, "hour"],
+    ]);
+  if (h > 0)
+    return units(locale, [
+      [h, "hour"],
+      [m, "minute"],
+    ]);
   return units(locale, [[Math.max(1, m), "minute"]]);
 }
 
@@ -102,7 +115,9 @@ export function formatBytes(bytes: number, locale: string = DEFAULT): string {
     unit++;
   }
   const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return new Intl.NumberFormat(locale, { style: "unit", unit: names[unit], unitDisplay: "short", maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(locale, { style: "unit", unit: names[unit], unitDisplay: "short", maximumFractionDigits: digits }).format(
+    value,
+  );
 }
 
 /** Dollars typed by a person ("1.5", "$2", "0.05") as token units (6 decimals); null if not a price. */
