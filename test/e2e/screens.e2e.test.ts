@@ -5,40 +5,15 @@
 // The demo's own wallets are signed in through the API (SIWE), as the benchmarks do: viewer #13
 // (a subscriber with a watch history) for the account page, creator #10 for the studio.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
+import { seriousViolations } from "../helpers/browser/axe.ts";
 import { sessionCookieFor } from "../helpers/siweSession.ts";
 import { ARTIFACTS, e2ePlatform, tracePage, type E2E } from "./platform.ts";
 import { account, DEMO_ACCOUNTS } from "@ai-films/core/platform";
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 860 };
-
-interface AxeFinding {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** axe-core in the page (evaluated through the DevTools protocol, so the page's CSP does not apply). */
-async function seriousViolations(page: Page): Promise<AxeFinding[]> {
-  await page.evaluate(AXE_SOURCE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return (result.violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]).map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-    }));
-  });
-  return found.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
 
 /**
  * What sticks out past the right edge of the screen (elements inside a box that scrolls or clips

@@ -4,7 +4,7 @@
  * so switching works without JavaScript too; Next re-renders the page in the new language.
  */
 import { cookies } from "next/headers";
-import { isLocale, LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE } from "./locales";
+import { isLocale, LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE } from "./locales.ts";
 
 export async function chooseLocale(form: FormData): Promise<void> {
   const locale = form.get("locale");

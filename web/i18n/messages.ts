@@ -3,7 +3,7 @@
  * so each can be translated (and reviewed) on its own. Every locale has the same keys
  * (test/web/i18nCatalogues.test.ts fails otherwise); English is the reference and the types.
  */
-import type { Locale } from "./locales";
+import type { Locale } from "./locales.ts";
 
 export const NAMESPACES = [
   "common",

@@ -4,7 +4,7 @@
  */
 import { match } from "@formatjs/intl-localematcher";
 import Negotiator from "negotiator";
-import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "./locales";
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "./locales.ts";
 
 export function pickLocale(cookieValue: string | undefined | null, acceptLanguage: string | undefined | null): Locale {
   if (isLocale(cookieValue)) return cookieValue;

@@ -5,7 +5,7 @@
  */
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
-import { LOCALE_COOKIE } from "./locales";
+import { LOCALE_COOKIE } from "./locales.ts";
 import { loadMessages } from "./messages";
 import { pickLocale } from "./negotiate";
 

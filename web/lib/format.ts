@@ -1,5 +1,5 @@
 /** Display helpers shared by server and client components. */
-import { IS_LOCAL_CHAIN, TOKEN_DECIMALS } from "./config";
+import { IS_LOCAL_CHAIN, TOKEN_DECIMALS } from "./config.ts";
 
 /**
  * Every formatter takes the page's locale (next-intl's `useLocale()` / `getLocale()`) and formats
