@@ -4,6 +4,7 @@
  * that package like the app's own code. core/ lives beside web/, so the tracing and Turbopack
  * roots are the repository.
  */
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
@@ -60,6 +61,7 @@ const nextConfig: NextConfig = {
 };
 
 // next-intl: the per-request language and catalogues (i18n/request.ts).
-const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+// The plugin resolves the path from the working directory (the repository root for `next build web`).
+const withNextIntl = createNextIntlPlugin(`./${relative(process.cwd(), fileURLToPath(new URL("./i18n/request.ts", import.meta.url)))}`);
 
 export default withNextIntl(nextConfig);
