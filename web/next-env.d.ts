@@ -1,7 +1,7 @@
 /// <reference types="next" />
 /// <reference types="next/image-types/global" />
-import "./.next-i18n/types/routes.d.ts";
-import "./.next-i18n/types/root-params.d.ts";
+import "./.next-test/types/routes.d.ts";
+import "./.next-test/types/root-params.d.ts";
 
 // NOTE: This file should not be edited
 // see https://nextjs.org/docs/app/api-reference/config/typescript for more information.
