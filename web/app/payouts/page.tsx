@@ -14,6 +14,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { formatDate, formatDollars, formatNumber, formatPercent, formatTimeLeft, formatWatchTime, shortAddress } from "@/lib/format";
 import { payouts, type GovernanceState, type PendingCall, type PeriodPayout } from "@/lib/server/payouts";
+import { checkKey } from "./verifyChecks";
 
 export const dynamic = "force-dynamic";
 
@@ -33,28 +34,6 @@ const STATUS_KEY = {
   claimable: "status.claimable",
   settled: "status.settled",
 } as const satisfies Record<PeriodPayout["status"], string>;
-
-/** The names `oracle verify` gives its checks (core/src/oracle/verify.ts) → their words here; an unlisted one shows as named. */
-const CHECK_KEY = {
-  "tally status": "verify.checks.tallyStatus",
-  "posting event": "verify.checks.postingEvent",
-  "published file": "verify.checks.publishedFile",
-  "file is self-consistent": "verify.checks.selfConsistent",
-  "file names this chain and contract": "verify.checks.namesThisMarket",
-  revision: "verify.checks.revision",
-  root: "verify.checks.root",
-  "total views": "verify.checks.totalViews",
-  "total seconds": "verify.checks.totalSeconds",
-  "leaf count": "verify.checks.leafCount",
-  "view weight": "verify.checks.viewWeight",
-  pool: "verify.checks.pool",
-  "split method": "verify.checks.splitMethod",
-  "totals match the ledger": "verify.checks.totalsMatchLedger",
-  "leaves match the ledger": "verify.checks.leavesMatchLedger",
-  "viewer root matches the ledger": "verify.checks.viewerRootMatchesLedger",
-  "signers registered now": "verify.checks.signersRegistered",
-  "signers are the expected operators": "verify.checks.signersExpected",
-} as const;
 
 /** Basis points as a percentage in the page's language: 1250 → "12.5%" / "12,5 %". */
 const percentOfBps = (bps: number | null, locale: string) => (bps === null ? UNKNOWN : formatPercent(bps / 10_000, locale, 2));
@@ -523,7 +502,7 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
             ) : verify ? (
               <ul className="checks">
                 {verify.checks.map((c) => {
-                  const key = CHECK_KEY[c.name as keyof typeof CHECK_KEY];
+                  const key = checkKey(c.name);
                   return (
                     <li key={c.name} data-testid="verify-check" data-ok={c.ok}>
                       <span
