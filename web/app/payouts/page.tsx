@@ -4,48 +4,62 @@
  * the status, the per-film split, and the result of running `oracle verify`'s checks on this
  * server. Plus how the split works (the formula, and split method 2's per-subscriber cap with a
  * worked example), with the market's current parameters, and the parameter changes waiting in the
- * governance timelock, with when they can take effect.
+ * governance timelock, with when they can take effect. The words come from the `payouts` catalogue;
+ * numbers, amounts, dates and durations are formatted for the page's language.
  */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatDate, formatDollars, formatTimeLeft, formatWatchTime, shortAddress } from "@/lib/format";
+import { useLocale, useTranslations } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
+import type { ReactNode } from "react";
+import { formatDate, formatDollars, formatNumber, formatPercent, formatTimeLeft, formatWatchTime, shortAddress } from "@/lib/format";
 import { payouts, type GovernanceState, type PendingCall, type PeriodPayout } from "@/lib/server/payouts";
+import { checkKey } from "./verifyChecks";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Payouts" };
 
-const STATUS_TEXT: Record<PeriodPayout["status"], string> = {
-  open: "Open — the period is running",
-  "awaiting-tally": "Ended — waiting for the oracle's tally",
-  posted: "Posted — inside the challenge window",
-  disputed: "Disputed — pays nothing until a new tally is posted",
-  claimable: "Claimable",
-  settled: "Fully claimed",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("payouts");
+  return { title: t("title") };
+}
 
-const pct = (bps: number | null) => (bps === null ? "?" : `${(bps / 100).toFixed(bps % 100 === 0 ? 0 : 2)} %`);
+/** What a value the index or the chain could not give reads as, in every language. */
+const UNKNOWN = "?";
 
-/** What a pending governance call changes, in words; calls not listed show their raw name and arguments. */
-const CHANGE_TEXT: Record<string, (args: string[]) => string> = {
-  setFee: ([bps]) => `Platform fee becomes ${pct(Number(bps))}`,
-  setViewWeight: ([bps]) => `View weight becomes ${pct(Number(bps))}, from the first period that starts after it is executed`,
-  setMonthlyPrice: ([units]) => `Subscription becomes ${formatDollars(units)}/month`,
-  setPassWindow: ([seconds]) => `A view pass lasts ${formatWatchTime(Number(seconds))}`,
-  setChallengeWindow: ([seconds]) => `Challenge window becomes ${formatWatchTime(Number(seconds))}`,
-  setTreasury: ([account]) => `Fees go to ${account}`,
-  addOracleSigner: ([account]) => `Oracle signer ${account} is added`,
-  removeOracleSigner: ([account]) => `Oracle signer ${account} is removed`,
-  setOracleThreshold: ([n]) => `${n} signatures are needed per tally`,
-  pause: () => "Purchases are paused",
-  unpause: () => "Purchases resume",
-  updateDelay: ([seconds]) => `The timelock's delay becomes ${formatWatchTime(Number(seconds))}`,
-};
+const STATUS_KEY = {
+  open: "status.open",
+  "awaiting-tally": "status.awaitingTally",
+  posted: "status.posted",
+  disputed: "status.disputed",
+  claimable: "status.claimable",
+  settled: "status.settled",
+} as const satisfies Record<PeriodPayout["status"], string>;
 
-const describeCall = (c: PendingCall) =>
-  (c.functionName && CHANGE_TEXT[c.functionName]?.(c.args)) ??
-  `${c.functionName ?? "Unknown call"}(${c.args.join(", ")}) on ${shortAddress(c.target)}`;
+/** Basis points as a percentage in the page's language: 1250 → "12.5%" / "12,5 %". */
+const percentOfBps = (bps: number | null, locale: string) => (bps === null ? UNKNOWN : formatPercent(bps / 10_000, locale, 2));
+
+/** A count given as a number or as a decimal string (method 2's weighted units), in the page's digits. */
+function count(value: number | string, locale: string): string {
+  if (typeof value === "number") return formatNumber(value, locale);
+  return /^\d+$/.test(value) ? formatNumber(BigInt(value), locale) : formatNumber(Number(value), locale);
+}
+
+/** "(3 days, 2 hr left)"'s inside, or "expired" once the moment has passed. */
+function useTimeLeft(now: number) {
+  const tc = useTranslations("common");
+  const locale = useLocale();
+  return (until: number) => {
+    const left = formatTimeLeft(until, now, locale);
+    return left === null ? tc("expired") : tc("timeLeft", { time: left });
+  };
+}
+
+const mono = (chunks: ReactNode) => <span className="mono">{chunks}</span>;
+const strong = (chunks: ReactNode) => <strong>{chunks}</strong>;
+const em = (chunks: ReactNode) => <em>{chunks}</em>;
 
 export default async function PayoutsPage() {
+  const [t, locale] = await Promise.all([getTranslations("payouts"), getLocale()]);
   let data: Awaited<ReturnType<typeof payouts>> | null = null;
   try {
     data = await payouts();
@@ -55,9 +69,9 @@ export default async function PayoutsPage() {
   if (!data) {
     return (
       <div className="payouts">
-        <h1>Payouts</h1>
+        <h1>{t("title")}</h1>
         <p className="error" role="alert" data-testid="payouts-error">
-          The payouts can&apos;t be read right now. Try again shortly.
+          {t("unavailable")}
         </p>
       </div>
     );
@@ -65,62 +79,66 @@ export default async function PayoutsPage() {
   const { periods, params, governance, now } = data;
   // The chain's weight of the running period when it answers: the indexed one may already be the next period's.
   const w = governance?.viewWeight.current ?? params?.viewWeightBps ?? null;
+  const viewWeight = (chunks: ReactNode) => <span data-testid="param-view-weight">{chunks}</span>;
 
   return (
     <div className="payouts" data-testid="payouts-page">
-      <h1>Payouts, in the open</h1>
-      <p className="muted">
-        Every month the subscription pool is split among films by what subscribers watched. The oracle publishes the whole tally to IPFS,
-        signs it and posts its Merkle root on-chain; anyone can download it and check it. This page runs the same checks as{" "}
-        <code>npm run oracle -- verify</code>.
-      </p>
+      <h1>{t("heading")}</h1>
+      <p className="muted">{t.rich("intro", { code: (chunks) => <code>{chunks}</code> })}</p>
 
       <section className="panel" data-testid="payouts-how">
-        <h2>How the split works</h2>
+        <h2>{t("how.heading")}</h2>
         <p>
-          Subscriptions (less the platform fee of <strong data-testid="param-fee">{pct(params?.feeBps ?? null)}</strong>) go into the pool
-          of each period they cover. After the period ends, each film&apos;s share of its pool is
+          {t.rich("how.pool", {
+            fee: percentOfBps(params?.feeBps ?? null, locale),
+            param: (chunks) => <strong data-testid="param-fee">{chunks}</strong>,
+          })}
         </p>
         <p className="formula" data-testid="payouts-formula">
-          share = pool × ( w × views / total views + (1 − w) × seconds / total seconds )
+          {t("how.formula")}
         </p>
         <p>
-          where <em>views</em> are the film&apos;s unique subscriber views (a view counts after 30 s, or the whole film if shorter) and
-          <em> seconds</em> its subscriber watch time, after the ledger&apos;s caps (3 × the film&apos;s length per viewer, 8 h per viewer
-          and day). The owner watching their own film counts for nothing. Today{" "}
-          <strong>
-            w = <span data-testid="param-view-weight">{pct(w)}</span>
-          </strong>
-          , so {w === null ? "" : `${pct(w)} of the pool follows views and ${pct(10_000 - w)} follows watch time`}. A period&apos;s weight
-          is fixed before it starts: a change applies from the next period on, and a posted tally keeps the weight of its period.
+          {t.rich("how.terms", { em })}{" "}
+          {w === null
+            ? t.rich("how.todayUnknown", { strong, param: viewWeight })
+            : t.rich("how.today", {
+                strong,
+                param: viewWeight,
+                weight: percentOfBps(w, locale),
+                rest: percentOfBps(10_000 - w, locale),
+              })}{" "}
+          {t("how.fixedPerPeriod")}
         </p>
         <SplitMethodExplainer />
         <dl className="stats">
           <div>
-            <dt>Subscription</dt>
-            <dd data-testid="param-monthly-price">{params?.monthlyPrice ? `${formatDollars(params.monthlyPrice)}/month` : "?"}</dd>
+            <dt>{t("params.subscription")}</dt>
+            <dd data-testid="param-monthly-price">
+              {params?.monthlyPrice ? t("params.perMonth", { price: formatDollars(params.monthlyPrice, locale) }) : UNKNOWN}
+            </dd>
           </div>
           <div>
-            <dt>Period length</dt>
-            <dd>{params ? formatWatchTime(params.periodLength) : "?"}</dd>
+            <dt>{t("params.periodLength")}</dt>
+            <dd>{params ? formatWatchTime(params.periodLength, locale) : UNKNOWN}</dd>
           </div>
           <div>
-            <dt>Challenge window</dt>
-            <dd data-testid="param-challenge-window">{params?.challengeWindow != null ? formatWatchTime(params.challengeWindow) : "?"}</dd>
+            <dt>{t("params.challengeWindow")}</dt>
+            <dd data-testid="param-challenge-window">
+              {params?.challengeWindow != null ? formatWatchTime(params.challengeWindow, locale) : UNKNOWN}
+            </dd>
           </div>
           <div>
-            <dt>Signatures needed</dt>
+            <dt>{t("params.signatures")}</dt>
             <dd data-testid="param-threshold">
-              {params?.oracleThreshold ?? "?"} of {params?.oracleSigners.length ?? "?"}
+              {t("params.signaturesOf", {
+                needed: params?.oracleThreshold != null ? formatNumber(params.oracleThreshold, locale) : UNKNOWN,
+                total: params ? formatNumber(params.oracleSigners.length, locale) : UNKNOWN,
+              })}
             </dd>
           </div>
         </dl>
         <p className="muted small">
-          A tally needs signatures of that many registered oracle operators; during the challenge window a guardian or the operators can
-          dispute it, and a disputed tally pays nothing until replaced. After the window anyone can claim a film&apos;s share for its owner
-          with a Merkle proof; the contract computes the share and never pays more than the pool. Rounding leaves under one unit per film,
-          rolled into a later pool once every film has claimed. Parameters as of block {params?.asOfBlock ?? "?"}; market{" "}
-          <span className="mono">{params?.market}</span>.
+          {t.rich("how.rules", { block: String(params?.asOfBlock ?? UNKNOWN), market: params?.market ?? UNKNOWN, mono })}
         </p>
       </section>
 
@@ -128,7 +146,7 @@ export default async function PayoutsPage() {
 
       {periods.length === 0 && (
         <p className="muted" data-testid="payouts-empty">
-          No periods yet.
+          {t("noPeriods")}
         </p>
       )}
       {periods.map((p) => (
@@ -139,66 +157,75 @@ export default async function PayoutsPage() {
 }
 
 /** The numbers of the worked example: three subscribers at 10 USD, a 10 % fee, so a 27 USD pool. */
-const EXAMPLE = { price: 10, pool: 27, capPct: 97.5, cap: 9.75, rest: 17.25, each: 8.625, method1Bot: 26.78, method1Honest: 0.11 };
+const EXAMPLE = {
+  price: 10,
+  fee: 0.1,
+  pool: 27,
+  cap: 0.975,
+  capUsd: 9.75,
+  rest: 17.25,
+  each: 8.625,
+  method1Bot: 26.78,
+  method1Honest: 0.11,
+  honestHours: 1,
+  botHours: 240,
+  dailyHours: 8,
+  method1BotShare: 0.99,
+};
 
 /** Split method 2 in plain words, with a worked example small enough to check by hand. */
 function SplitMethodExplainer() {
+  const t = useTranslations("payouts.split");
+  const locale = useLocale();
+  // Dollars of the example as written by hand: "$10", "$8.625" (the half cent matters to check the sums).
+  const usd = (value: number) =>
+    new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumFractionDigits: 0, maximumFractionDigits: 3 }).format(value);
+  const cap = formatPercent(EXAMPLE.cap, locale);
   return (
     <section aria-labelledby="split-method-heading" data-testid="split-method">
-      <h3 id="split-method-heading">Who decides where the pool goes: each subscriber, up to what they paid</h3>
-      <p>
-        The <em>views</em> and <em>seconds</em> above are not counted all alike. Since split method 2 (<strong>ScaledUserProp</strong>, from
-        Ghosh, Neoh, Teh and Tyrovolas, &ldquo;Fraud-Proof Revenue Division on Subscription Platforms&rdquo;, ICML 2025), every subscriber
-        steers a part of the pool towards the films they watched, in proportion to how much they watched, with the same exchange rate for
-        everyone, but <strong>never more than {EXAMPLE.capPct} % of what they paid</strong> for the month. The exchange rate is set so that
-        the whole pool is shared out. Heavy watchers reach their limit; what they cannot steer goes to what everyone else watched. The cap
-        applies to the view part and the watch-time part of the formula each, so the tally&apos;s leaves carry these <em>weighted</em> views
-        and seconds, and the contract&apos;s formula pays them unchanged.
-      </p>
-      <p>
-        Why: a wallet that pays one subscription and streams its owner&apos;s films 8 hours a day would, if every second weighed the same,
-        take back several times its subscription. With the cap, a farm of paying bots gets back at most {EXAMPLE.capPct} % of what it paid,
-        so it always loses money, however many wallets it runs.
-      </p>
+      <h3 id="split-method-heading">{t("heading")}</h3>
+      <p>{t.rich("body", { em, strong, cap })}</p>
+      <p>{t("why", { hours: EXAMPLE.dailyHours, cap })}</p>
       <table className="table" data-testid="split-example">
-        <caption>
-          Worked example: Alice, Bob and a bot each pay {EXAMPLE.price} USD; after the 10 % fee the pool is {EXAMPLE.pool} USD (all in the
-          watch-time part, for simplicity).
-        </caption>
+        <caption>{t("caption", { price: usd(EXAMPLE.price), fee: formatPercent(EXAMPLE.fee, locale), pool: usd(EXAMPLE.pool) })}</caption>
         <thead>
           <tr>
-            <th scope="col">Subscriber</th>
-            <th scope="col">Watched</th>
-            <th scope="col">Method 1: every second alike</th>
-            <th scope="col">Method 2: capped at {EXAMPLE.capPct} % of the payment</th>
+            <th scope="col">{t("subscriber")}</th>
+            <th scope="col">{t("watched")}</th>
+            <th scope="col">{t("method1")}</th>
+            <th scope="col">{t("method2", { cap })}</th>
           </tr>
         </thead>
         <tbody>
           <tr>
-            <th scope="row">Alice</th>
-            <td>1 hour of film A</td>
-            <td>{EXAMPLE.method1Honest} USD to film A</td>
-            <td>{EXAMPLE.each} USD to film A</td>
+            <th scope="row">{t("alice")}</th>
+            <td>{t("hoursOfFilm", { hours: EXAMPLE.honestHours, film: "A" })}</td>
+            <td>{t("toFilm", { amount: usd(EXAMPLE.method1Honest), film: "A" })}</td>
+            <td>{t("toFilm", { amount: usd(EXAMPLE.each), film: "A" })}</td>
           </tr>
           <tr>
-            <th scope="row">Bob</th>
-            <td>1 hour of film B</td>
-            <td>{EXAMPLE.method1Honest} USD to film B</td>
-            <td>{EXAMPLE.each} USD to film B</td>
+            <th scope="row">{t("bob")}</th>
+            <td>{t("hoursOfFilm", { hours: EXAMPLE.honestHours, film: "B" })}</td>
+            <td>{t("toFilm", { amount: usd(EXAMPLE.method1Honest), film: "B" })}</td>
+            <td>{t("toFilm", { amount: usd(EXAMPLE.each), film: "B" })}</td>
           </tr>
           <tr>
-            <th scope="row">Bot</th>
-            <td>240 hours of its owner&apos;s film F</td>
-            <td>{EXAMPLE.method1Bot} USD to film F (it paid 10)</td>
-            <td>{EXAMPLE.cap} USD to film F: its cap</td>
+            <th scope="row">{t("bot")}</th>
+            <td>{t("hoursOfOwnFilm", { hours: EXAMPLE.botHours, film: "F" })}</td>
+            <td>{t("botMethod1", { amount: usd(EXAMPLE.method1Bot), film: "F", paid: formatNumber(EXAMPLE.price, locale) })}</td>
+            <td>{t("botMethod2", { amount: usd(EXAMPLE.capUsd), film: "F" })}</td>
           </tr>
         </tbody>
       </table>
       <p className="muted small">
-        Under method 1 the bot&apos;s 240 of 242 hours take 99 % of the pool. Under method 2 the bot is capped at {EXAMPLE.cap} USD; the
-        other {EXAMPLE.rest} USD follow Alice&apos;s and Bob&apos;s hours, {EXAMPLE.each} USD each. If so few subscribers watched that even
-        all of them at their cap cannot place the pool, the rest is kept aside in the tally and rolls over to a later month. Each tally file
-        names its method and cap, and the verification below recomputes the leaves with them; periods tallied before method 2 used method 1.
+        {t("note", {
+          botHours: formatNumber(EXAMPLE.botHours, locale),
+          allHours: formatNumber(EXAMPLE.botHours + 2 * EXAMPLE.honestHours, locale),
+          share: formatPercent(EXAMPLE.method1BotShare, locale),
+          cap: usd(EXAMPLE.capUsd),
+          rest: usd(EXAMPLE.rest),
+          each: usd(EXAMPLE.each),
+        })}
       </p>
     </section>
   );
@@ -206,47 +233,93 @@ function SplitMethodExplainer() {
 
 /** Who can change the rules, and the changes already announced: read from the chain, not the index. */
 function Governance({ governance, now }: { governance: GovernanceState | null; now: number }) {
+  const t = useTranslations("payouts.governance");
+  const locale = useLocale();
+  const timeLeft = useTimeLeft(now);
   if (!governance) {
     return (
       <section className="panel" data-testid="payouts-governance">
-        <h2>Pending changes</h2>
-        <p className="muted">The governance can&apos;t be read right now.</p>
+        <h2>{t("heading")}</h2>
+        <p className="muted">{t("unavailable")}</p>
       </section>
     );
   }
+  const pct = (bps: string | number) => percentOfBps(Number(bps), locale);
+  const duration = (seconds: string) => formatWatchTime(Number(seconds), locale);
+  /** What a pending call changes, in words; calls not listed show their raw name and arguments. */
+  const describe = ({ functionName, args, target }: PendingCall): string => {
+    const [a = ""] = args;
+    switch (functionName) {
+      case "setFee":
+        return t("change.setFee", { fee: pct(a) });
+      case "setViewWeight":
+        return t("change.setViewWeight", { weight: pct(a) });
+      case "setMonthlyPrice":
+        return t("change.setMonthlyPrice", { price: formatDollars(a, locale) });
+      case "setPassWindow":
+        return t("change.setPassWindow", { duration: duration(a) });
+      case "setChallengeWindow":
+        return t("change.setChallengeWindow", { duration: duration(a) });
+      case "setTreasury":
+        return t("change.setTreasury", { account: a });
+      case "addOracleSigner":
+        return t("change.addOracleSigner", { account: a });
+      case "removeOracleSigner":
+        return t("change.removeOracleSigner", { account: a });
+      case "setOracleThreshold":
+        return t("change.setOracleThreshold", { count: Number(a) });
+      case "pause":
+        return t("change.pause");
+      case "unpause":
+        return t("change.unpause");
+      case "updateDelay":
+        return t("change.updateDelay", { duration: duration(a) });
+      default:
+        return t("change.other", { call: functionName ?? t("change.unknownCall"), args: args.join(", "), target: shortAddress(target) });
+    }
+  };
   const next = governance.viewWeight.next;
   return (
     <section className="panel" data-testid="payouts-governance">
-      <h2>Pending changes</h2>
+      <h2>{t("heading")}</h2>
       {governance.timelock ? (
         <p>
-          The fee, the prices, the windows, the view weight and the oracle&apos;s signers are changed only through a timelock (
-          <span className="mono">{governance.timelock}</span>): each change is announced on-chain and waits{" "}
-          <strong data-testid="governance-delay">{formatWatchTime(governance.minDelay ?? 0)}</strong> before it can be executed. A guardian
-          can pause purchases and dispute a tally at once, and nothing else. The challenge window is never shorter than an hour.
+          {t.rich("timelock", {
+            timelock: governance.timelock,
+            delay: formatWatchTime(governance.minDelay ?? 0, locale),
+            mono,
+            param: (chunks) => <strong data-testid="governance-delay">{chunks}</strong>,
+          })}
         </p>
       ) : (
-        <p className="muted">This market&apos;s admin is not a timelock: changes are not announced in advance.</p>
+        <p className="muted">{t("noTimelock")}</p>
       )}
       <ul className="checks">
         {next && (
           <li data-testid="pending-change" data-kind="view-weight">
-            View weight becomes {pct(next.bps)} from period {next.fromPeriod}, which starts {formatDate(next.from)} (
-            {(formatTimeLeft(next.from, now) ?? "expired")} left)
+            {t("nextViewWeight", {
+              weight: pct(next.bps),
+              period: next.fromPeriod,
+              date: formatDate(next.from, locale),
+              left: timeLeft(next.from),
+            })}
           </li>
         )}
-        {governance.pending.map((op) => (
-          <li key={op.id} data-testid="pending-change" data-ready-at={op.readyAt}>
-            {op.calls.map(describeCall).join("; ")} — announced {formatDate(op.scheduledAt)},{" "}
-            {now < op.readyAt
-              ? `can take effect from ${formatDate(op.readyAt)} (${(formatTimeLeft(op.readyAt, now) ?? "expired")} left)`
-              : "can take effect now"}
-          </li>
-        ))}
+        {governance.pending.map((op) => {
+          const changes = op.calls.map(describe).join("; ");
+          const announced = formatDate(op.scheduledAt, locale);
+          return (
+            <li key={op.id} data-testid="pending-change" data-ready-at={op.readyAt}>
+              {now < op.readyAt
+                ? t("scheduled", { changes, announced, readyAt: formatDate(op.readyAt, locale), left: timeLeft(op.readyAt) })
+                : t("ready", { changes, announced })}
+            </li>
+          );
+        })}
       </ul>
       {!next && governance.pending.length === 0 && (
         <p className="muted" data-testid="governance-none">
-          No change is pending.
+          {t("none")}
         </p>
       )}
     </section>
@@ -254,116 +327,131 @@ function Governance({ governance, now }: { governance: GovernanceState | null; n
 }
 
 function Period({ p, now }: { p: PeriodPayout; now: number }) {
-  const t = p.tally;
+  const t = useTranslations("payouts");
+  const locale = useLocale();
+  const timeLeft = useTimeLeft(now);
+  const tally = p.tally;
   const verify = p.verify;
+  const weighted = Boolean(p.method?.weighted);
+  const dates = { start: formatDate(p.start, locale), end: formatDate(p.end, locale) };
+  const sharePercent = new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return (
     <section className="panel period" data-testid="payout-period" data-period={p.period} data-status={p.status}>
       <h2>
-        Period {p.period}{" "}
+        {t("period.heading", { period: p.period })}{" "}
         <span className={`status status-${p.status}`} data-testid="period-status">
-          {STATUS_TEXT[p.status]}
+          {t(STATUS_KEY[p.status])}
         </span>
       </h2>
       <p className="muted small">
-        {formatDate(p.start)} — {formatDate(p.end)}
-        {p.status === "open" ? ` (${(formatTimeLeft(p.end, now) ?? "expired")} left)` : ""}
+        {p.status === "open" ? t("period.datesOpen", { ...dates, left: timeLeft(p.end) }) : t("period.dates", dates)}
       </p>
       <dl className="stats">
         <div>
-          <dt>Pool</dt>
+          <dt>{t("period.pool")}</dt>
           <dd data-testid="period-pool" data-units={p.pool}>
-            {formatDollars(p.pool)}
+            {formatDollars(p.pool, locale)}
           </dd>
         </div>
         <div>
-          <dt>Subscribers</dt>
-          <dd data-testid="period-subscribers">{p.subscribers}</dd>
+          <dt>{t("period.subscribers")}</dt>
+          <dd data-testid="period-subscribers">{formatNumber(p.subscribers, locale)}</dd>
         </div>
         <div>
-          <dt>Views</dt>
-          <dd data-testid="period-views">{t && !p.method?.weighted ? t.totalViews : p.ledger.views}</dd>
+          <dt>{t("period.views")}</dt>
+          <dd data-testid="period-views">{formatNumber(tally && !weighted ? tally.totalViews : p.ledger.views, locale)}</dd>
         </div>
         <div>
-          <dt>Watch time</dt>
-          <dd data-testid="period-watch-time">{formatWatchTime(t && !p.method?.weighted ? t.totalSeconds : p.ledger.watchSeconds)}</dd>
+          <dt>{t("period.watchTime")}</dt>
+          <dd data-testid="period-watch-time">
+            {formatWatchTime(tally && !weighted ? tally.totalSeconds : p.ledger.watchSeconds, locale)}
+          </dd>
         </div>
         <div>
-          <dt>Paid</dt>
-          <dd data-testid="period-paid">{formatDollars(p.paid)}</dd>
+          <dt>{t("period.paid")}</dt>
+          <dd data-testid="period-paid">{formatDollars(p.paid, locale)}</dd>
         </div>
       </dl>
-      {!t && <p className="muted">{p.status === "open" ? "Views and watch time so far, from the ledger." : "No tally posted yet."}</p>}
-      {p.rolledIn !== "0" && <p className="muted small">Includes {formatDollars(p.rolledIn)} rolled in from earlier periods.</p>}
+      {!tally && <p className="muted">{p.status === "open" ? t("period.soFar") : t("period.noTally")}</p>}
+      {p.rolledIn !== "0" && <p className="muted small">{t("period.rolledIn", { amount: formatDollars(p.rolledIn, locale) })}</p>}
       {p.rolledOver && (
         <p className="muted small">
-          {formatDollars(p.rolledOver.amount)} left over was rolled into period {p.rolledOver.intoPeriod}.
+          {t("period.rolledOver", { amount: formatDollars(p.rolledOver.amount, locale), period: p.rolledOver.intoPeriod })}
         </p>
       )}
-      {t && (
+      {tally && (
         <>
           <dl className="facts">
-            <dt>Posted root</dt>
+            <dt>{t("tally.root")}</dt>
             <dd className="mono" data-testid="period-root">
-              {t.root}
+              {tally.root}
             </dd>
-            <dt>Tally file</dt>
+            <dt>{t("tally.file")}</dt>
             <dd>
-              <a className="mono" href={`/ipfs/${t.dataCid}`} download={`tally-period-${p.period}.json`} data-testid="period-tally-link">
-                {t.dataCid}
+              <a
+                className="mono"
+                href={`/ipfs/${tally.dataCid}`}
+                download={`tally-period-${p.period}.json`}
+                data-testid="period-tally-link"
+              >
+                {tally.dataCid}
               </a>
             </dd>
-            <dt>Split method</dt>
+            <dt>{t("tally.method")}</dt>
             <dd data-testid="period-method" data-method={p.method?.version ?? ""}>
               {p.method === null
-                ? "?"
+                ? UNKNOWN
                 : p.method.version === 2
-                  ? `2 — ScaledUserProp: each subscriber steers at most ${pct(p.method.capBps)} of what they paid`
-                  : "1 — global: every counted view and second alike"}
+                  ? t("tally.method2", { cap: percentOfBps(p.method.capBps, locale) })
+                  : t("tally.method1")}
             </dd>
-            <dt>Signers</dt>
+            <dt>{t("tally.signers")}</dt>
             <dd data-testid="period-signers">
-              {t.signers.map((s) => (
+              {tally.signers.map((s) => (
                 <span key={s} className="mono signer">
                   {s}
                 </span>
               ))}
             </dd>
-            <dt>Posted</dt>
+            <dt>{t("tally.posted")}</dt>
             <dd>
-              {formatDate(t.postedAt)} (block {t.postedBlock}, view weight {(t.viewWeightBps / 100).toFixed(0)} %)
+              {t("tally.postedAt", {
+                date: formatDate(tally.postedAt, locale),
+                block: String(tally.postedBlock),
+                weight: percentOfBps(tally.viewWeightBps, locale),
+              })}
             </dd>
-            <dt>Challenge window</dt>
+            <dt>{t("tally.window")}</dt>
             <dd data-testid="period-window">
-              {now < t.claimableAt
-                ? `open until ${formatDate(t.claimableAt)} (${(formatTimeLeft(t.claimableAt, now) ?? "expired")} left)`
-                : `closed ${formatDate(t.claimableAt)}`}
+              {now < tally.claimableAt
+                ? t("tally.windowOpen", { date: formatDate(tally.claimableAt, locale), left: timeLeft(tally.claimableAt) })
+                : t("tally.windowClosed", { date: formatDate(tally.claimableAt, locale) })}
             </dd>
-            {t.dispute && (
+            {tally.dispute && (
               <>
-                <dt>Dispute</dt>
-                <dd>
-                  by <span className="mono">{t.dispute.by}</span>: {t.dispute.reason || "no reason given"}
-                </dd>
+                <dt>{t("tally.dispute")}</dt>
+                <dd>{t.rich("tally.disputedBy", { by: tally.dispute.by, reason: tally.dispute.reason || t("tally.noReason"), mono })}</dd>
               </>
             )}
           </dl>
           {p.fileError ? (
             <p className="error" data-testid="period-file-error">
-              The tally file could not be read: {p.fileError}
+              {/* The reason is the reader's own (English) error message. */}
+              {t.rich("tally.fileError", { reason: p.fileError, raw: (chunks) => <span lang="en">{chunks}</span> })}
             </p>
           ) : p.films.length === 0 ? (
-            <p className="muted">No subscriber watched anything this period: the whole pool rolls over.</p>
+            <p className="muted">{t("tally.nothingWatched")}</p>
           ) : (
             <div className="table-wrap">
               <table className="table" data-testid="period-films">
                 <thead>
                   <tr>
-                    <th>Film</th>
-                    <th scope="col">{p.method?.weighted ? "Weighted views" : "Views"}</th>
-                    <th scope="col">{p.method?.weighted ? "Weighted seconds" : "Seconds"}</th>
-                    <th>Share</th>
-                    <th>Amount</th>
-                    <th>Claimed</th>
+                    <th scope="col">{t("films.film")}</th>
+                    <th scope="col">{weighted ? t("films.weightedViews") : t("films.views")}</th>
+                    <th scope="col">{weighted ? t("films.weightedSeconds") : t("films.seconds")}</th>
+                    <th scope="col">{t("films.share")}</th>
+                    <th scope="col">{t("films.amount")}</th>
+                    <th scope="col">{t("films.claimed")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -376,21 +464,13 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
                       data-claimed={Boolean(f.claimed)}
                     >
                       <td>
-                        <Link href={`/films/${f.filmId}`}>{f.title}</Link>
+                        <Link href={`/films/${f.filmId}`}>{f.title ?? t("films.untitled", { id: f.filmId })}</Link>
                       </td>
-                      <td>{f.views}</td>
-                      <td>{f.seconds}</td>
-                      <td data-testid="film-share">{(f.fraction * 100).toFixed(2)} %</td>
-                      <td data-testid="film-amount">{formatDollars(f.amount)}</td>
-                      <td>
-                        {f.claimed ? (
-                          <>
-                            yes, to <span className="mono">{shortAddress(f.claimed.payee)}</span>
-                          </>
-                        ) : (
-                          "not yet"
-                        )}
-                      </td>
+                      <td>{count(f.views, locale)}</td>
+                      <td>{count(f.seconds, locale)}</td>
+                      <td data-testid="film-share">{sharePercent.format(f.fraction)}</td>
+                      <td data-testid="film-amount">{formatDollars(f.amount, locale)}</td>
+                      <td>{f.claimed ? t.rich("films.claimedTo", { payee: shortAddress(f.claimed.payee), mono }) : t("films.notYet")}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -398,17 +478,48 @@ function Period({ p, now }: { p: PeriodPayout; now: number }) {
             </div>
           )}
           <div className="verify" data-testid="period-verify" data-ok={verify ? String(verify.ok) : "unknown"}>
-            <h3>Verification {verify?.ok ? <span className="success">✓ passed</span> : <span className="error">✗ failed</span>}</h3>
+            <h3>
+              {verify?.ok
+                ? t.rich("verify.passed", {
+                    ok: (chunks) => (
+                      <span className="success">
+                        <span aria-hidden="true">✓</span> {chunks}
+                      </span>
+                    ),
+                  })
+                : t.rich("verify.failed", {
+                    bad: (chunks) => (
+                      <span className="error">
+                        <span aria-hidden="true">✗</span> {chunks}
+                      </span>
+                    ),
+                  })}
+            </h3>
             {verify && "error" in verify ? (
-              <p className="error">{verify.error}</p>
+              <p className="error" lang="en">
+                {verify.error}
+              </p>
             ) : verify ? (
               <ul className="checks">
-                {verify.checks.map((c) => (
-                  <li key={c.name} data-testid="verify-check" data-ok={c.ok}>
-                    <span className={c.ok ? "success" : "error"}>{c.ok ? "✓" : "✗"}</span> {c.name}{" "}
-                    <span className="muted small">— {c.detail}</span>
-                  </li>
-                ))}
+                {verify.checks.map((c) => {
+                  const key = checkKey(c.name);
+                  return (
+                    <li key={c.name} data-testid="verify-check" data-ok={c.ok}>
+                      <span
+                        className={c.ok ? "success" : "error"}
+                        role="img"
+                        aria-label={c.ok ? t("verify.checkPassed") : t("verify.checkFailed")}
+                      >
+                        {c.ok ? "✓" : "✗"}
+                      </span>{" "}
+                      {key ? t(key) : c.name}{" "}
+                      {/* The detail is the verifier's own (English, technical) wording, as `oracle verify` prints it. */}
+                      <span className="muted small" lang="en">
+                        — {c.detail}
+                      </span>
+                    </li>
+                  );
+                })}
               </ul>
             ) : null}
           </div>

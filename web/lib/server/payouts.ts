@@ -18,7 +18,8 @@ export type { GovernanceState, PendingCall } from "@ai-films/core/chain";
 
 export interface FilmShare {
   filmId: string;
-  title: string;
+  /** Null when the index has no title for the film (the page says "Film #12" in its language). */
+  title: string | null;
   /** The leaf's views and seconds in whole units (method 2's weighted counts divided by its unit scale, so possibly fractional). */
   views: string;
   seconds: string;
@@ -128,7 +129,7 @@ export async function payouts(): Promise<{
         const fraction = S === 0n ? 0 : Number(shareOf(10n ** 12n, l.views, l.seconds, V, S, w)) / 1e12;
         return {
           filmId: id,
-          title: titles.get(id) ?? `Film #${id}`,
+          title: titles.get(id) ?? null,
           views: units(l.views),
           seconds: units(l.seconds),
           fraction,
