@@ -77,7 +77,13 @@ function SeekThumb() {
 export default function PlayerIsland(props: PlayerProps) {
   const { filmId, entitled, fullUrl, previewUrl } = props;
   const t = useTranslations("player");
+  // useApiErrors hands out a new function each render: read through a ref so the token's effect
+  // does not restart (and fetch again) on every render.
   const apiError = useApiErrors();
+  const apiErrorRef = useRef(apiError);
+  useEffect(() => {
+    apiErrorRef.current = apiError;
+  });
   const canPlayFull = entitled && fullUrl !== null;
   const [mode, setMode] = useState<"full" | "preview">(canPlayFull ? "full" : "preview");
   const [error, setError] = useState<string | null>(null);
@@ -132,7 +138,7 @@ export default function PlayerIsland(props: PlayerProps) {
               : res.status === 403
                 ? t("errors.accessEnded")
                 : reason
-                  ? apiError(reason)
+                  ? apiErrorRef.current(reason)
                   : t("errors.unlockFailed"),
           );
           if (jwtRef.current === null) setMode("preview");
@@ -153,7 +159,7 @@ export default function PlayerIsland(props: PlayerProps) {
       jwtRef.current = null;
       setJwt(null);
     };
-  }, [needsJwt, tokenUrl, props.signedIn, t, apiError]);
+  }, [needsJwt, tokenUrl, props.signedIn, t]);
 
   // A renewed token must not reload the source: depend on having one, not on which.
   const haveJwt = jwt !== null;
