@@ -13,13 +13,14 @@
  * The server is trusted for nothing that is checked; it could still leave a line out (a wallet
  * that watched and sees no line knows something is wrong).
  */
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { createPublicClient, http, type Address, type Hex } from "viem";
 import { filmMarketAbi } from "@ai-films/core/chain/abis";
 import { bytesMatchCid, verifyViewerLine, type ViewerLineProof } from "@ai-films/core/oracle/viewerProof";
 import { publicRpcUrl } from "@/lib/config";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 import { formatDate, formatWatchTime } from "@/lib/format";
-import { COUNTS_TEXT } from "./viewerStrings";
 
 export interface AccountCountsProps {
   market: Address;
@@ -37,8 +38,9 @@ interface Period {
   claimableAt: number;
   lines: Line[];
 }
+type CheckName = "chain" | "cid" | "bytes" | "file" | "viewerRoot";
 interface Check {
-  name: string;
+  name: CheckName;
   ok: boolean | null;
   detail: string;
 }
@@ -53,16 +55,19 @@ interface Checked {
 /** Posted, in TallyStatus (contracts/interfaces/IFilmMarket.sol). */
 const POSTED = 1;
 
-async function checkPeriod(market: Address, p: Period): Promise<Checked> {
+/** The "account.counts.details" messages: what each check found, in the page's words. */
+type Say = ReturnType<typeof useTranslations<"account.counts.details">>;
+
+async function checkPeriod(market: Address, p: Period, say: Say, locale: string): Promise<Checked> {
   const checks: Check[] = [];
   const no = (lines: Line[]) => ({ checks, included: lines.map(() => false) });
   const client = createPublicClient({ transport: http(publicRpcUrl()) });
   const tally = await client.readContract({ address: market, abi: filmMarketAbi, functionName: "tallyOf", args: [BigInt(p.period)] });
   const chainRoot = (tally.root as string).toLowerCase();
   checks.push({
-    name: COUNTS_TEXT.checkChain,
+    name: "chain",
     ok: Number(tally.status) === POSTED && chainRoot === p.root.toLowerCase(),
-    detail: `root ${chainRoot}`,
+    detail: say("root", { root: chainRoot }),
   });
   const events = await client.getContractEvents({
     address: market,
@@ -74,16 +79,23 @@ async function checkPeriod(market: Address, p: Period): Promise<Checked> {
   });
   const posting = events.find((e) => (e.args.root as string | undefined)?.toLowerCase() === chainRoot);
   const cid = posting?.args.dataCid as string | undefined;
-  checks.push({ name: COUNTS_TEXT.checkCid, ok: cid === p.dataCid, detail: cid ?? "no TallyPosted event with this root" });
+  checks.push({ name: "cid", ok: cid === p.dataCid, detail: cid ?? say("noEvent") });
   if (!cid) return no(p.lines);
   const response = await fetch(`/ipfs/${encodeURIComponent(cid)}`);
   if (!response.ok) {
-    checks.push({ name: COUNTS_TEXT.checkBytes, ok: false, detail: `the gateway answered ${response.status}` });
+    checks.push({ name: "bytes", ok: false, detail: say("gatewayStatus", { status: String(response.status) }) });
     return no(p.lines);
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const hashed = await bytesMatchCid(cid, bytes);
-  checks.push({ name: COUNTS_TEXT.checkBytes, ok: hashed, detail: hashed === null ? COUNTS_TEXT.bigFile : `${bytes.length} bytes` });
+  checks.push({
+    name: "bytes",
+    ok: hashed,
+    detail:
+      hashed === null
+        ? say("bigFile")
+        : new Intl.NumberFormat(locale, { style: "unit", unit: "byte", unitDisplay: "long" }).format(bytes.length),
+  });
   let file: {
     period?: number;
     root?: string;
@@ -95,21 +107,21 @@ async function checkPeriod(market: Address, p: Period): Promise<Checked> {
   try {
     file = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    checks.push({ name: COUNTS_TEXT.checkFile, ok: false, detail: "not JSON" });
+    checks.push({ name: "file", ok: false, detail: say("notJson") });
     return no(p.lines);
   }
   checks.push({
-    name: COUNTS_TEXT.checkFile,
+    name: "file",
     ok:
       file.period === p.period &&
       file.root?.toLowerCase() === chainRoot &&
       file.totals?.views === String(tally.totalViews) &&
       file.totals?.seconds === String(tally.totalSeconds) &&
       file.totals?.leafCount === Number(tally.leafCount),
-    detail: `period ${file.period}, root ${file.root}`,
+    detail: say("file", { period: String(file.period), root: String(file.root) }),
   });
   const viewerRoot = file.viewers?.root;
-  checks.push({ name: COUNTS_TEXT.checkViewerRoot, ok: typeof viewerRoot === "string", detail: viewerRoot ?? COUNTS_TEXT.noViewerRoot });
+  checks.push({ name: "viewerRoot", ok: typeof viewerRoot === "string", detail: viewerRoot ?? say("noViewerRoot") });
   const included = p.lines.map(
     (line) =>
       typeof viewerRoot === "string" && line.viewerRoot.toLowerCase() === viewerRoot.toLowerCase() && verifyViewerLine(viewerRoot, line),
@@ -118,23 +130,27 @@ async function checkPeriod(market: Address, p: Period): Promise<Checked> {
 }
 
 function PeriodCounts({ market, p }: { market: Address; p: Period }) {
+  const t = useTranslations("account.counts");
+  const say = useTranslations("account.counts.details");
+  const locale = useLocale();
   const [checked, setChecked] = useState<Checked | { error: string } | null>(null);
   useEffect(() => {
     let live = true;
-    checkPeriod(market, p)
+    checkPeriod(market, p, say, locale)
       .then((c) => live && setChecked(c))
       .catch((error: unknown) => live && setChecked({ error: error instanceof Error ? error.message.split("\n")[0] : String(error) }));
     return () => {
       live = false;
     };
-  }, [market, p]);
+  }, [market, p, say, locale]);
   const result = checked && "checks" in checked ? checked : null;
   const periodOk = result ? result.checks.every((c) => c.ok !== false) : null;
   return (
     <li className="counted-period" data-testid="counted-period" data-period={p.period} data-checked={result ? String(periodOk) : "pending"}>
       <h3>
-        {COUNTS_TEXT.period(p.period)}
-        {result?.start && result.end ? ` (${formatDate(result.start)} – ${formatDate(result.end)})` : ""}
+        {result?.start && result.end
+          ? t("periodDates", { period: String(p.period), start: formatDate(result.start, locale), end: formatDate(result.end, locale) })
+          : t("period", { period: String(p.period) })}
       </h3>
       <ul className="list">
         {p.lines.map((line, i) => {
@@ -148,17 +164,20 @@ function PeriodCounts({ market, p }: { market: Address; p: Period }) {
               data-view={line.views === "1"}
               data-verified={included === null ? "pending" : String(included)}
             >
-              {COUNTS_TEXT.counted(formatWatchTime(Number(line.seconds)), line.title ?? COUNTS_TEXT.film(line.filmId))}
-              {line.views === "1" ? COUNTS_TEXT.aView : ""} —{" "}
+              {t(line.views === "1" ? "countedView" : "counted", {
+                time: formatWatchTime(Number(line.seconds), locale),
+                title: line.title ?? t("film", { id: line.filmId }),
+              })}{" "}
+              —{" "}
               {included === null ? (
-                <span className="muted">{COUNTS_TEXT.checking}</span>
+                <span className="muted">{t("checking")}</span>
               ) : included ? (
                 <span className="success">
-                  {COUNTS_TEXT.included} <span aria-hidden="true">✓</span>
+                  {t("included")} <span aria-hidden="true">✓</span>
                 </span>
               ) : (
                 <span className="error">
-                  {COUNTS_TEXT.notIncluded} <span aria-hidden="true">✗</span>
+                  {t("notIncluded")} <span aria-hidden="true">✗</span>
                 </span>
               )}
             </li>
@@ -167,15 +186,16 @@ function PeriodCounts({ market, p }: { market: Address; p: Period }) {
       </ul>
       {checked && "error" in checked ? (
         <p className="error" role="alert" data-testid="counted-error">
-          {COUNTS_TEXT.checkFailed(checked.error)}
+          {t("checkFailed", { why: checked.error })}
         </p>
       ) : result ? (
         <details data-testid="counted-checks">
-          <summary>{COUNTS_TEXT.whatWasChecked}</summary>
+          <summary>{t("whatWasChecked")}</summary>
           <ul className="list">
             {result.checks.map((c) => (
               <li key={c.name} data-testid="counted-check" data-ok={String(c.ok)}>
-                {c.ok === false ? "✗" : c.ok ? "✓" : "–"} {c.name}: <span className="mono">{c.detail}</span>
+                <span aria-hidden="true">{c.ok === false ? "✗" : c.ok ? "✓" : "–"}</span> {t(`checks.${c.name}`)}:{" "}
+                <span className="mono">{c.detail}</span>
               </li>
             ))}
           </ul>
@@ -186,17 +206,27 @@ function PeriodCounts({ market, p }: { market: Address; p: Period }) {
 }
 
 export default function AccountCountsIsland({ market }: AccountCountsProps) {
+  const t = useTranslations("account.counts");
+  const apiError = useApiErrors();
   const [periods, setPeriods] = useState<Period[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  /** Why the counts could not be read: the server's reason, or none (not reachable, not our answer). */
+  const [error, setError] = useState<{ reason: string | null } | null>(null);
   useEffect(() => {
     let live = true;
     fetch("/api/account/counts", { cache: "no-store" })
       .then(async (res) => {
-        const body = (await res.json()) as { periods?: Period[]; message?: string };
-        if (!res.ok || !body.periods) throw new Error(body.message ?? `HTTP ${res.status}`);
+        const body = (await res.json().catch(() => null)) as { periods?: Period[]; message?: string } | null;
+        if (!res.ok || !body?.periods) {
+          console.warn("account counts:", body?.message ?? `HTTP ${res.status}`);
+          if (live) setError({ reason: reasonOf(body) });
+          return;
+        }
         if (live) setPeriods(body.periods);
       })
-      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => {
+        console.warn("account counts:", e);
+        if (live) setError({ reason: null });
+      });
     return () => {
       live = false;
     };
@@ -204,14 +234,14 @@ export default function AccountCountsIsland({ market }: AccountCountsProps) {
   if (error)
     return (
       <p className="error" role="alert" data-testid="counted-error">
-        {COUNTS_TEXT.loadFailed(error)}
+        {t("loadFailed", { why: error.reason ? apiError(error.reason) : apiError("internal") })}
       </p>
     );
-  if (!periods) return <p className="muted">{COUNTS_TEXT.loading}</p>;
+  if (!periods) return <p className="muted">{t("loading")}</p>;
   if (periods.length === 0)
     return (
       <p className="muted" data-testid="counted-none">
-        {COUNTS_TEXT.none}
+        {t("none")}
       </p>
     );
   return (

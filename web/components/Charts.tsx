@@ -1,7 +1,11 @@
 /**
  * Small bar charts as inline SVG, rendered on the server: no chart library, no JavaScript. Each
  * bar has a <title> for its exact value (hover), and the numbers also appear in a table nearby.
+ * Every word comes from the caller (titles, labels, hover texts, already in the page's language);
+ * a bare value is written in the page's digits.
  */
+import { useLocale } from "next-intl";
+import { formatNumber } from "@/lib/format";
 
 export interface BarSeries {
   label: string;
@@ -29,6 +33,7 @@ export function BarChart({
   testId: string;
   height?: number;
 }) {
+  const locale = useLocale();
   const width = Math.max(240, data.length * 44 + 40);
   const top = 8;
   const bottom = 22;
@@ -62,7 +67,7 @@ export function BarChart({
                 y -= h;
                 return v > 0 ? (
                   <rect key={j} x={x} y={y} width={bar} height={Math.max(h, 1)} fill={series[j]?.color ?? "#888"} rx={2}>
-                    <title>{`${d.label}: ${d.titles[j] ?? v}`}</title>
+                    <title>{`${d.label}: ${d.titles[j] ?? formatNumber(v, locale)}`}</title>
                   </rect>
                 ) : null;
               })}

@@ -15,7 +15,9 @@
  */
 import * as Player from "@livepeer/react/player";
 import type { Src } from "@livepeer/react";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 import { ACCESS_CHANGED } from "@/lib/client/events";
 import { forgetHeartbeatKey, loadHeartbeatKey, signBeat } from "@/lib/client/heartbeatKey";
 import { sessionExpired } from "@/lib/client/session";
@@ -54,8 +56,34 @@ function newSessionId(): string {
   return crypto.randomUUID().replace(/-/g, "");
 }
 
+/**
+ * The seek thumb, the slider people operate: its value said as "1:05 of 4:07" in the page's words
+ * (Livepeer's own aria text is English and sits on the bar, where it does not belong).
+ */
+function SeekThumb() {
+  const t = useTranslations("player.controls");
+  const { store } = Player.useMediaContext("SeekThumb", undefined);
+  const progress = Player.useStore(store, (s) => s.progress);
+  const duration = Player.useStore(store, (s) => s.duration);
+  return (
+    <Player.Thumb
+      className="player-thumb"
+      aria-label={t("seek")}
+      aria-valuetext={t("position", { time: formatDuration(progress), duration: formatDuration(duration) })}
+    />
+  );
+}
+
 export default function PlayerIsland(props: PlayerProps) {
   const { filmId, entitled, fullUrl, previewUrl } = props;
+  const t = useTranslations("player");
+  // useApiErrors hands out a new function each render: read through a ref so the token's effect
+  // does not restart (and fetch again) on every render.
+  const apiError = useApiErrors();
+  const apiErrorRef = useRef(apiError);
+  useEffect(() => {
+    apiErrorRef.current = apiError;
+  });
   const canPlayFull = entitled && fullUrl !== null;
   const [mode, setMode] = useState<"full" | "preview">(canPlayFull ? "full" : "preview");
   const [error, setError] = useState<string | null>(null);
@@ -101,12 +129,17 @@ export default function PlayerIsland(props: PlayerProps) {
         if (cancelled) return;
         if (!res.ok) {
           if (res.status === 401 && props.signedIn) sessionExpired();
+          // Any other refusal says why in the viewer's words (the chain is down, too many requests…).
+          const reason = res.status === 401 || res.status === 403 ? null : reasonOf(await res.json().catch(() => null));
+          if (cancelled) return;
           setError(
             res.status === 401
-              ? "Sign in to watch the full film."
+              ? t("errors.signInToWatch")
               : res.status === 403
-                ? "Your access to this film has ended. Buy a view or subscribe to keep watching."
-                : "The full film could not be unlocked just now; try again shortly.",
+                ? t("errors.accessEnded")
+                : reason
+                  ? apiErrorRef.current(reason)
+                  : t("errors.unlockFailed"),
           );
           if (jwtRef.current === null) setMode("preview");
           return;
@@ -116,7 +149,7 @@ export default function PlayerIsland(props: PlayerProps) {
         setJwt(body.token);
         renew = setTimeout(() => void fetchToken(), Math.max(30_000, body.expiresAt * 1000 - Date.now() - 60_000));
       } catch {
-        if (!cancelled) setError("The full film could not be unlocked just now; try again shortly.");
+        if (!cancelled) setError(t("errors.unlockFailed"));
       }
     };
     void fetchToken();
@@ -126,7 +159,7 @@ export default function PlayerIsland(props: PlayerProps) {
       jwtRef.current = null;
       setJwt(null);
     };
-  }, [needsJwt, tokenUrl, props.signedIn]);
+  }, [needsJwt, tokenUrl, props.signedIn, t]);
 
   // A renewed token must not reload the source: depend on having one, not on which.
   const haveJwt = jwt !== null;
@@ -151,7 +184,7 @@ export default function PlayerIsland(props: PlayerProps) {
     }
     const key = await loadHeartbeatKey();
     if (!key) {
-      setError("Sign in again so your watching counts: this browser has no player key for your wallet.");
+      setError(t("errors.noPlayerKey"));
       return;
     }
     try {
@@ -167,19 +200,19 @@ export default function PlayerIsland(props: PlayerProps) {
       if (reason === "receipt-key-unknown" || reason === "receipt-key-expired") {
         await forgetHeartbeatKey();
         sessionExpired();
-        setError("Your player key expired. Sign in again to keep your watching counted.");
+        setError(t("errors.playerKeyExpired"));
       } else if (res.status === 401) {
         sessionExpired();
-        setError("Your session expired. Sign in again to keep watching the full film.");
+        setError(t("errors.sessionExpired"));
         video.pause();
       } else if (res.status === 403) {
-        setError("Your access to this film has ended. Buy a view or subscribe to keep watching.");
+        setError(t("errors.accessEnded"));
         video.pause();
       }
     } catch {
       // offline for a moment: the next beat carries on (the ledger caps what a late beat can add)
     }
-  }, [filmId, mode, storageKey]);
+  }, [filmId, mode, storageKey, t]);
 
   const stopBeats = useCallback(() => {
     if (timer.current) clearInterval(timer.current);
@@ -224,9 +257,9 @@ export default function PlayerIsland(props: PlayerProps) {
     const duration = Number.isFinite(video.duration) ? video.duration : props.durationSeconds;
     if (at > 5 && at < duration - 5) {
       video.currentTime = at;
-      setResumeNote(`Resumed at ${formatDuration(at)}`);
+      setResumeNote(t("resumedAt", { time: formatDuration(at) }));
     }
-  }, [mode, props.durationSeconds, props.resumeAt, storageKey]);
+  }, [mode, props.durationSeconds, props.resumeAt, storageKey, t]);
 
   // Not reset when the source changes: the player's effect builds the new hls.js (which reports
   // itself) before this component's effects would run, so a reset here would drop it.
@@ -252,13 +285,9 @@ export default function PlayerIsland(props: PlayerProps) {
           onError={(e) => {
             if (!e) return;
             if (mode === "full") {
-              setError(
-                props.signedIn
-                  ? "The full film could not be unlocked. Your access may have ended or your session expired: sign in again, or buy a view."
-                  : "Sign in to watch the full film.",
-              );
+              setError(props.signedIn ? t("errors.fullFailed") : t("errors.signInToWatch"));
             } else {
-              setError("The preview could not be loaded.");
+              setError(t("errors.previewFailed"));
             }
           }}
         >
@@ -270,15 +299,15 @@ export default function PlayerIsland(props: PlayerProps) {
               className="player-video"
               data-testid="player-video"
               onPlaying={() => {
-                setAnnouncement(mode === "full" ? "Playing the full film" : "Playing the free preview");
+                setAnnouncement(mode === "full" ? t("announce.playingFull") : t("announce.playingPreview"));
                 onPlaying();
               }}
               onPause={(e) => {
-                if (!e.currentTarget.ended) setAnnouncement(`Paused at ${formatDuration(e.currentTarget.currentTime)}`);
+                if (!e.currentTarget.ended) setAnnouncement(t("announce.pausedAt", { time: formatDuration(e.currentTarget.currentTime) }));
                 onStopped();
               }}
               onEnded={() => {
-                setAnnouncement("Finished");
+                setAnnouncement(t("announce.finished"));
                 onStopped();
               }}
               onLoadedMetadata={onLoadedMetadata}
@@ -294,36 +323,48 @@ export default function PlayerIsland(props: PlayerProps) {
                 },
               }}
             />
-            <Player.LoadingIndicator className="player-loading">Loading…</Player.LoadingIndicator>
+            <Player.LoadingIndicator className="player-loading" aria-label={t("loading")}>
+              {t("loading")}
+            </Player.LoadingIndicator>
             <Player.Controls className="player-controls" autoHide={2500}>
-              <Player.PlayPauseTrigger className="player-btn" data-testid="play-button" aria-label="Play or pause">
+              <Player.PlayPauseTrigger
+                className="player-btn"
+                data-testid="play-button"
+                aria-label={t("controls.playPause")}
+                title={t("controls.playPause")}
+              >
                 <Player.PlayingIndicator asChild matcher={false}>
-                  <span>▶</span>
+                  <span aria-hidden="true">▶</span>
                 </Player.PlayingIndicator>
                 <Player.PlayingIndicator asChild>
-                  <span>❚❚</span>
+                  <span aria-hidden="true">❚❚</span>
                 </Player.PlayingIndicator>
               </Player.PlayPauseTrigger>
               {/* The thumb is the slider people operate; the bar around it is only its track (one control, not two nested).
                   Livepeer puts a slider's aria-valuetext on the bar once the media plays: a group may not carry it. */}
-              <Player.Seek className="player-seek" role="group" aria-label="Seek bar" aria-valuetext={undefined}>
+              <Player.Seek className="player-seek" role="group" aria-label={t("controls.seekBar")} aria-valuetext={undefined}>
                 <Player.Track className="player-track">
                   <Player.SeekBuffer className="player-buffer" />
                   <Player.Range className="player-range" />
                 </Player.Track>
-                <Player.Thumb className="player-thumb" aria-label="Seek" />
+                <SeekThumb />
               </Player.Seek>
               <Player.Time className="player-time" data-testid="player-time" />
               <Player.VideoQualitySelect name="quality" defaultValue="auto">
-                <Player.SelectTrigger className="player-btn player-quality" aria-label="Quality" data-testid="quality-select">
-                  <Player.SelectValue placeholder="Quality" />
+                <Player.SelectTrigger
+                  className="player-btn player-quality"
+                  aria-label={t("controls.quality")}
+                  title={t("controls.quality")}
+                  data-testid="quality-select"
+                >
+                  <Player.SelectValue placeholder={t("controls.quality")} />
                 </Player.SelectTrigger>
                 <Player.SelectPortal>
                   <Player.SelectContent className="player-menu" position="popper" side="top">
                     <Player.SelectViewport>
                       <Player.SelectGroup>
                         <Player.VideoQualitySelectItem value="auto" className="player-menu-item">
-                          <Player.SelectItemText>Auto</Player.SelectItemText>
+                          <Player.SelectItemText>{t("controls.qualityAuto")}</Player.SelectItemText>
                         </Player.VideoQualitySelectItem>
                         {qualities.map((q) => (
                           <Player.VideoQualitySelectItem key={q} value={q} className="player-menu-item">
@@ -335,29 +376,33 @@ export default function PlayerIsland(props: PlayerProps) {
                   </Player.SelectContent>
                 </Player.SelectPortal>
               </Player.VideoQualitySelect>
-              <Player.FullscreenTrigger className="player-btn" aria-label="Full screen">
-                ⛶
+              <Player.FullscreenTrigger className="player-btn" aria-label={t("controls.fullscreen")} title={t("controls.fullscreen")}>
+                <span aria-hidden="true">⛶</span>
               </Player.FullscreenTrigger>
             </Player.Controls>
           </Player.Container>
         </Player.Root>
       ) : needsJwt && !error ? (
         <div className="player-empty" data-testid="player-unlocking">
-          Unlocking the full film…
+          {t("unlocking")}
         </div>
       ) : (
         <div className="player-empty" data-testid="player-unavailable">
-          This film&apos;s video is not available yet.
+          {t("unavailable")}
         </div>
       )}
       {src && <TracksMenu tracks={tracks} />}
       <div className="player-bar">
         <span className="player-mode" data-testid="player-mode">
-          {mode === "full" ? "Full film" : `Free preview${props.previewSeconds ? ` · first ${formatDuration(props.previewSeconds)}` : ""}`}
+          {mode === "full"
+            ? t("mode.full")
+            : props.previewSeconds
+              ? t("mode.previewFirst", { time: formatDuration(props.previewSeconds) })
+              : t("mode.preview")}
         </span>
         {canPlayFull && previewUrl && (
           <button className="link" type="button" data-testid="toggle-preview" onClick={() => setMode(mode === "full" ? "preview" : "full")}>
-            {mode === "full" ? "Watch the preview instead" : "Watch the full film"}
+            {mode === "full" ? t("watchPreview") : t("watchFull")}
           </button>
         )}
         {!canPlayFull && fullUrl && (
@@ -370,7 +415,7 @@ export default function PlayerIsland(props: PlayerProps) {
               setMode("full");
             }}
           >
-            Try the full film
+            {t("tryFull")}
           </button>
         )}
         {resumeNote && (

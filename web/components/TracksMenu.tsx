@@ -9,8 +9,8 @@
  * whose audio-track controller (a subclass of the default one) reports the instance when built.
  */
 import Hls from "hls.js";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useState } from "react";
-import { VIEWER_STRINGS as T } from "./viewerStrings";
 
 const CAPTIONS_KEY = "aif.captions";
 const AUDIO_KEY = "aif.audio";
@@ -117,14 +117,15 @@ export function useTracks() {
 }
 
 export function TracksMenu({ tracks }: { tracks: ReturnType<typeof useTracks> }) {
+  const t = useTranslations("player.tracks");
   if (tracks.captions.length === 0 && tracks.audio.length < 2) return null;
   return (
-    <div className="player-tracks" role="group" aria-label={T.captionsMenu} data-testid="tracks-menu">
+    <div className="player-tracks" role="group" aria-label={t("menu")} data-testid="tracks-menu">
       {tracks.captions.length > 0 && (
         <label className="player-track-choice">
-          <span>{T.captions}</span>
+          <span>{t("captions")}</span>
           <select value={tracks.caption} onChange={(e) => tracks.chooseCaption(e.target.value)} data-testid="captions-select">
-            <option value={OFF}>{T.captionsOff}</option>
+            <option value={OFF}>{t("off")}</option>
             {tracks.captions.map((c) => (
               <option key={c.value} value={c.value}>
                 {c.label}
@@ -135,7 +136,7 @@ export function TracksMenu({ tracks }: { tracks: ReturnType<typeof useTracks> })
       )}
       {tracks.audio.length > 1 && (
         <label className="player-track-choice">
-          <span>{T.audio}</span>
+          <span>{t("audio")}</span>
           <select value={tracks.dub} onChange={(e) => tracks.chooseAudio(e.target.value)} data-testid="audio-select">
             {tracks.audio.map((a) => (
               <option key={a.value} value={a.value}>

@@ -5,6 +5,7 @@
  * header's wallet code waits until the visitor wants it. The
  * placeholders have the islands' size, so nothing jumps when they arrive.
  */
+import { useTranslations } from "next-intl";
 import dynamic from "next/dynamic";
 import { useEffect, useRef, useState } from "react";
 import { OPEN_CONNECT, rememberConnectRequest } from "@/lib/client/events";
@@ -32,6 +33,7 @@ const WalletLazy = dynamic(() => import("./wallet/WalletIsland"), {
  * SIWE session (address, sign out) from the tiny session store.
  */
 function LightWalletArea({ onWant }: { onWant?: (openModal: boolean) => void }) {
+  const t = useTranslations("wallet");
   const session = useSession();
   const router = useRouter();
   // Signed out, pointing at the area means connecting is next: start loading. Signed in, it may be
@@ -49,7 +51,7 @@ function LightWalletArea({ onWant }: { onWant?: (openModal: boolean) => void }) 
       {session.status === "signed-in" ? (
         <>
           <span className="session-badge" data-testid="session-status" data-address={session.address}>
-            Signed in
+            {t("signedIn")}
           </span>
           <button
             className="btn btn-ghost"
@@ -69,12 +71,12 @@ function LightWalletArea({ onWant }: { onWant?: (openModal: boolean) => void }) 
             }}
             type="button"
           >
-            Sign out
+            {t("signOut")}
           </button>
         </>
       ) : (
         <button className="btn btn-primary" data-testid="connect-wallet" onClick={() => onWant?.(true)} type="button">
-          Connect wallet
+          {t("connect")}
         </button>
       )}
     </div>
@@ -133,9 +135,24 @@ export function AutoRenewSlot(props: AutoRenewProps) {
   return <AutoRenewLazy {...props} />;
 }
 
+function CountsLoading() {
+  const t = useTranslations("account.counts");
+  return <p className="muted">{t("loading")}</p>;
+}
+
+/** A studio island's placeholder while its code loads, saying what is coming. */
+function Placeholder({ className, testId, what }: { className: string; testId: string; what: "uploadForm" | "claims" | "splits" }) {
+  const t = useTranslations("wallet.loading");
+  return (
+    <div className={className} data-testid={testId}>
+      {t(what)}
+    </div>
+  );
+}
+
 const AccountCountsLazy = dynamic(() => import("./AccountCountsIsland"), {
   ssr: false,
-  loading: () => <p className="muted">Loading what was counted…</p>,
+  loading: () => <CountsLoading />,
 });
 
 export function AccountCountsSlot(props: AccountCountsProps) {
@@ -144,11 +161,7 @@ export function AccountCountsSlot(props: AccountCountsProps) {
 
 const UploadLazy = dynamic(() => import("./studio/UploadIsland"), {
   ssr: false,
-  loading: () => (
-    <div className="studio-upload studio-placeholder" data-testid="upload-loading">
-      Loading the upload form…
-    </div>
-  ),
+  loading: () => <Placeholder className="studio-upload studio-placeholder" testId="upload-loading" what="uploadForm" />,
 });
 
 export function UploadSlot(props: UploadProps) {
@@ -166,11 +179,7 @@ export function FilmControlsSlot(props: FilmControlsProps) {
 
 const ClaimsLazy = dynamic(() => import("./studio/ClaimsIsland"), {
   ssr: false,
-  loading: () => (
-    <div className="claims claims-placeholder" data-testid="claims-loading">
-      Loading claims…
-    </div>
-  ),
+  loading: () => <Placeholder className="claims claims-placeholder" testId="claims-loading" what="claims" />,
 });
 
 export function ClaimsSlot(props: ClaimsProps) {
@@ -179,11 +188,7 @@ export function ClaimsSlot(props: ClaimsProps) {
 
 const SplitsLazy = dynamic(() => import("./studio/SplitsIsland"), {
   ssr: false,
-  loading: () => (
-    <div className="splits splits-placeholder" data-testid="splits-loading">
-      Loading the split films…
-    </div>
-  ),
+  loading: () => <Placeholder className="splits splits-placeholder" testId="splits-loading" what="splits" />,
 });
 
 export function SplitsSlot(props: SplitsProps) {

@@ -4,11 +4,10 @@
  */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { COMMUNITY_STRINGS as T } from "@/components/communityStrings";
+import { getLocale, getTranslations } from "next-intl/server";
 import { CreatorLabel } from "@/components/CreatorLabel";
 import FollowButton from "@/components/FollowButton";
 import { AccountCountsSlot, AutoRenewSlot, PurchaseSlot } from "@/components/slots";
-import { COUNTS_TEXT } from "@/components/viewerStrings";
 import { formatDate, formatDollars, formatDuration, formatTimeLeft, formatWatchTime } from "@/lib/format";
 import { accountOverview } from "@/lib/server/account";
 import { followedCreators, type FollowedCreator } from "@/lib/server/community";
@@ -16,21 +15,35 @@ import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { autoRenewState, sponsorshipInfo, type AutoRenewState, type SponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
 import AgeLimitSetting from "@/components/AgeLimitSetting";
-import { MODERATION_STRINGS as M } from "@/components/moderationStrings";
 import { DEFAULT_AGE_LIMIT } from "@ai-films/core/domain";
 import { requestAgeLimit } from "@/lib/server/ageLimit";
 import { isGuardian } from "@/lib/server/moderation";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Account" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("account");
+  return { title: t("title") };
+}
 
 export default async function AccountPage() {
-  const session = await currentSession();
+  const [session, t, tc, locale] = await Promise.all([
+    currentSession(),
+    getTranslations("account"),
+    getTranslations("common"),
+    getLocale(),
+  ]);
+  const date = (unixSeconds: number) => formatDate(unixSeconds, locale);
+  const dollars = (units: string) => formatDollars(BigInt(units), locale);
+  /** "3 days, 4 hr left", or "expired" once passed. */
+  const left = (until: number, now: number) => {
+    const time = formatTimeLeft(until, now, locale);
+    return time === null ? tc("expired") : tc("timeLeft", { time });
+  };
   if (!session) {
     return (
       <div className="account" data-testid="account-signed-out">
-        <h1>Your account</h1>
-        <p className="muted">Connect your wallet and sign in (top right) to see your subscription, view passes and what you watched.</p>
+        <h1>{t("heading")}</h1>
+        <p className="muted">{t("signedOut")}</p>
         <AgeLimitSetting current={(await requestAgeLimit()) ?? DEFAULT_AGE_LIMIT} />
       </div>
     );
@@ -54,9 +67,9 @@ export default async function AccountPage() {
   if (!overview) {
     return (
       <div className="account">
-        <h1>Your account</h1>
+        <h1>{t("heading")}</h1>
         <p className="error" role="alert" data-testid="account-error">
-          Your account can&apos;t be read right now: the chain is not answering. Try again shortly.
+          {t("readFailed")}
         </p>
       </div>
     );
@@ -67,28 +80,31 @@ export default async function AccountPage() {
 
   return (
     <div className="account" data-testid="account-page" data-address={session.address}>
-      <h1>Your account</h1>
+      <h1>{t("heading")}</h1>
       <p className="muted mono">{session.address}</p>
       {(await isGuardian(session.address).catch(() => false)) && (
         <p>
           <Link href="/moderation" data-testid="moderation-link">
-            {M.moderationLink}
+            {t("moderationLink")}
           </Link>
         </p>
       )}
       <AgeLimitSetting current={(await requestAgeLimit()) ?? DEFAULT_AGE_LIMIT} />
 
       <section className="panel" data-testid="account-subscription" data-active={subscription.active}>
-        <h2>Subscription</h2>
+        <h2>{t("subscription.heading")}</h2>
         {subscription.active ? (
           <p>
-            Active until <strong>{formatDate(subscription.endsAt)}</strong> ({(formatTimeLeft(subscription.endsAt, now) ?? "expired")} left). Every film is
-            included.
+            {t.rich("subscription.active", {
+              date: date(subscription.endsAt),
+              left: left(subscription.endsAt, now),
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </p>
         ) : subscription.endsAt > 0 ? (
-          <p>Ended on {formatDate(subscription.endsAt)}.</p>
+          <p>{t("subscription.ended", { date: date(subscription.endsAt) })}</p>
         ) : (
-          <p>No subscription yet: one monthly price unlocks every film, and your watching decides how it is shared among their creators.</p>
+          <p>{t("subscription.none")}</p>
         )}
         {terms && (
           <PurchaseSlot
@@ -105,27 +121,29 @@ export default async function AccountPage() {
 
       {autoRenew && terms && (
         <section className="panel" data-testid="account-auto-renew" data-on={autoRenew.on}>
-          <h2>Auto-renewal</h2>
+          <h2>{t("autoRenew.heading")}</h2>
           {autoRenew.on ? (
             <p data-testid="auto-renew-next">
-              On: up to {formatDollars(BigInt(autoRenew.maxMonthlyPrice))} a month, {autoRenew.monthsLeft} more month
-              {autoRenew.monthsLeft === 1 ? "" : "s"}. Next renewal{" "}
-              {autoRenew.nextRenewalAt > now ? `on ${formatDate(autoRenew.nextRenewalAt)}` : "as soon as the platform's keeper passes"}, at{" "}
-              {formatDollars(BigInt(autoRenew.price))}
-              {BigInt(autoRenew.price) > BigInt(autoRenew.maxMonthlyPrice) ? " — above your ceiling, so it will not renew" : ""}.
+              {t("autoRenew.on", { max: dollars(autoRenew.maxMonthlyPrice), months: autoRenew.monthsLeft })}{" "}
+              {(() => {
+                const price = dollars(autoRenew.price);
+                const above = BigInt(autoRenew.price) > BigInt(autoRenew.maxMonthlyPrice);
+                return autoRenew.nextRenewalAt > now
+                  ? t(above ? "autoRenew.nextOnAbove" : "autoRenew.nextOn", { date: date(autoRenew.nextRenewalAt), price })
+                  : t(above ? "autoRenew.nextSoonAbove" : "autoRenew.nextSoon", { price });
+              })()}
             </p>
           ) : (
-            <p className="muted">Off: your subscription ends when its months run out.</p>
+            <p className="muted">{t("autoRenew.off")}</p>
           )}
           {autoRenew.failure && (
             <p className="error" role="alert" data-testid="auto-renew-failed" data-reason={autoRenew.failure.reason}>
-              The renewal due {formatDate(autoRenew.failure.dueAt)} failed
               {autoRenew.failure.reason === "price-above-ceiling"
-                ? `: the price (${formatDollars(BigInt(autoRenew.failure.price))}) is above your ceiling`
+                ? t("autoRenew.failedAboveCeiling", { date: date(autoRenew.failure.dueAt), price: dollars(autoRenew.failure.price) })
                 : autoRenew.failure.reason.startsWith("no-funds")
-                  ? ": the wallet lacks the funds or the allowance"
-                  : ""}
-              . {autoRenew.failure.attempts} attempt{autoRenew.failure.attempts === 1 ? "" : "s"}; the platform will not keep retrying.
+                  ? t("autoRenew.failedNoFunds", { date: date(autoRenew.failure.dueAt) })
+                  : t("autoRenew.failed", { date: date(autoRenew.failure.dueAt) })}{" "}
+              {t("autoRenew.attempts", { count: autoRenew.failure.attempts })}
             </p>
           )}
           <AutoRenewSlot renewer={autoRenew.renewer} token={terms.token} on={autoRenew.on} monthlyPrice={terms.monthlyPrice} />
@@ -133,18 +151,15 @@ export default async function AccountPage() {
       )}
 
       <section className="panel" data-testid="account-passes">
-        <h2>View passes</h2>
+        <h2>{t("passes.heading")}</h2>
         {passes.length === 0 ? (
-          <p className="muted">No active view passes.</p>
+          <p className="muted">{t("passes.none")}</p>
         ) : (
           <ul className="list">
             {passes.map((p) => (
               <li key={p.filmId} data-testid="pass-item" data-film-id={p.filmId}>
                 <Link href={`/films/${p.filmId}`}>{p.title}</Link>
-                <span className="muted">
-                  {" "}
-                  — {(formatTimeLeft(p.expiresAt, now) ?? "expired")} left (until {formatDate(p.expiresAt)})
-                </span>
+                <span className="muted"> {t("passes.left", { left: left(p.expiresAt, now), date: date(p.expiresAt) })}</span>
               </li>
             ))}
           </ul>
@@ -152,9 +167,9 @@ export default async function AccountPage() {
       </section>
 
       <section className="panel" data-testid="account-continue">
-        <h2>Continue watching</h2>
+        <h2>{t("continue.heading")}</h2>
         {continueWatching.length === 0 ? (
-          <p className="muted">Nothing half-watched.</p>
+          <p className="muted">{t("continue.none")}</p>
         ) : (
           <ul className="list">
             {continueWatching.map((h) => (
@@ -162,8 +177,9 @@ export default async function AccountPage() {
                 <Link href={`/films/${h.filmId}`}>{h.title}</Link>
                 <span className="muted">
                   {" "}
-                  — at {formatDuration(h.positionSeconds ?? 0)}
-                  {h.durationSeconds ? ` of ${formatDuration(h.durationSeconds)}` : ""}
+                  {h.durationSeconds
+                    ? t("continue.atOf", { position: formatDuration(h.positionSeconds ?? 0), duration: formatDuration(h.durationSeconds) })
+                    : t("continue.at", { position: formatDuration(h.positionSeconds ?? 0) })}
                 </span>
                 {h.durationSeconds ? <progress max={h.durationSeconds} value={h.positionSeconds ?? 0} /> : null}
               </li>
@@ -174,17 +190,17 @@ export default async function AccountPage() {
 
       {terms && (
         <section className="panel" data-testid="account-counts" aria-labelledby="account-counts-heading">
-          <h2 id="account-counts-heading">{COUNTS_TEXT.heading}</h2>
-          <p className="muted">{COUNTS_TEXT.intro}</p>
+          <h2 id="account-counts-heading">{t("counts.heading")}</h2>
+          <p className="muted">{t("counts.intro")}</p>
           <AccountCountsSlot market={terms.market} />
         </section>
       )}
 
       {follows && (
         <section className="panel" data-testid="account-follows">
-          <h2>{T.followedCreators}</h2>
+          <h2>{t("follows.heading")}</h2>
           {follows.length === 0 ? (
-            <p className="muted">{T.noFollowed}</p>
+            <p className="muted">{t("follows.none")}</p>
           ) : (
             <ul className="list">
               {follows.map((c) => (
@@ -199,9 +215,9 @@ export default async function AccountPage() {
       )}
 
       <section className="panel" data-testid="account-history">
-        <h2>Watch history</h2>
+        <h2>{t("history.heading")}</h2>
         {history.length === 0 ? (
-          <p className="muted">You haven&apos;t watched anything yet.</p>
+          <p className="muted">{t("history.none")}</p>
         ) : (
           <ul className="list">
             {history.map((h) => (
@@ -209,7 +225,7 @@ export default async function AccountPage() {
                 <Link href={`/films/${h.filmId}`}>{h.title}</Link>
                 <span className="muted">
                   {" "}
-                  — {formatWatchTime(h.watchedSeconds)} watched, last {formatDate(h.lastWatchedAt)}
+                  {t("history.item", { time: formatWatchTime(h.watchedSeconds, locale), date: date(h.lastWatchedAt) })}
                 </span>
               </li>
             ))}

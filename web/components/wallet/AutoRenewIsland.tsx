@@ -5,6 +5,7 @@
  * or cancel it in one transaction. The renewals themselves are made by the platform's keeper (or
  * anyone) once the subscription has ended, never above the ceiling.
  */
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { parseSignature, parseUnits, type Address } from "viem";
@@ -13,7 +14,7 @@ import { subscriptionRenewerAbi, testDollarAbi } from "@ai-films/core/chain/abis
 import { PERMIT_TYPES, resolvePermitDomain } from "@ai-films/core/chain/permitDomain";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID, TOKEN_DECIMALS } from "@/lib/config";
-import { friendlyError } from "@/lib/wallet/errors";
+import { useWalletErrors } from "@/lib/wallet/errors";
 import { WalletProviders } from "./WalletProviders";
 
 export interface AutoRenewProps {
@@ -33,6 +34,8 @@ export default function AutoRenewIsland(props: AutoRenewProps) {
 }
 
 function AutoRenew({ renewer, token, on, monthlyPrice }: AutoRenewProps) {
+  const t = useTranslations("wallet.autoRenew");
+  const friendlyError = useWalletErrors();
   const router = useRouter();
   const { address, isConnected } = useAccount();
   const publicClient = usePublicClient({ chainId: CHAIN_ID });
@@ -44,8 +47,11 @@ function AutoRenew({ renewer, token, on, monthlyPrice }: AutoRenewProps) {
 
   async function send(action: "enable" | "cancel") {
     if (!isConnected || !address || !publicClient) return openConnectModal();
+    // A price as typed here: "4.99", or "4,99" where the comma is the decimal sign.
+    const typed = ceiling.trim().replace(",", ".") || "0";
+    if (action === "enable" && !/^\d{1,12}(\.\d{0,6})?$/.test(typed)) return setStatus({ kind: "error", message: t("invalidCeiling") });
     try {
-      setStatus({ kind: "working", message: "Confirm in your wallet…" });
+      setStatus({ kind: "working", message: t("confirm") });
       let hash;
       if (action === "cancel") {
         hash = await writeContractAsync({
@@ -56,7 +62,7 @@ function AutoRenew({ renewer, token, on, monthlyPrice }: AutoRenewProps) {
           chainId: CHAIN_ID,
         });
       } else {
-        const max = parseUnits(ceiling || "0", TOKEN_DECIMALS);
+        const max = parseUnits(typed, TOKEN_DECIMALS);
         const count = BigInt(Math.max(1, Math.min(120, Math.floor(Number(months) || 1))));
         const resolved = await resolvePermitDomain(publicClient, token);
         if (!resolved.ok) {
@@ -98,14 +104,14 @@ function AutoRenew({ renewer, token, on, monthlyPrice }: AutoRenewProps) {
         }
       }
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
-      setStatus({
-        kind: "done",
-        message: action === "cancel" ? "Auto-renewal is off: nothing more will be charged." : "Auto-renewal is on.",
-      });
+      if (receipt.status !== "success") {
+        setStatus({ kind: "error", message: t("transactionFailed") });
+        return;
+      }
+      setStatus({ kind: "done", message: action === "cancel" ? t("off") : t("on") });
       router.refresh();
     } catch (e) {
-      setStatus({ kind: "error", message: friendlyError(e, "tokens").message });
+      setStatus({ kind: "error", message: friendlyError(e).message });
     }
   }
 
@@ -114,7 +120,7 @@ function AutoRenew({ renewer, token, on, monthlyPrice }: AutoRenewProps) {
     <div className="auto-renew" data-testid="auto-renew-controls">
       {on ? (
         <button className="btn btn-secondary" data-testid="auto-renew-cancel" disabled={busy} onClick={() => send("cancel")} type="button">
-          Turn auto-renewal off
+          {t("turnOff")}
         </button>
       ) : (
         <form
@@ -123,27 +129,33 @@ function AutoRenew({ renewer, token, on, monthlyPrice }: AutoRenewProps) {
             void send("enable");
           }}
         >
-          <label>
-            At most{" "}
-            <input
-              data-testid="auto-renew-ceiling"
-              inputMode="decimal"
-              onChange={(e) => setCeiling(e.target.value)}
-              size={6}
-              value={ceiling}
-            />{" "}
-            a month, for{" "}
-            <input
-              data-testid="auto-renew-months"
-              inputMode="numeric"
-              onChange={(e) => setMonths(e.target.value)}
-              size={3}
-              value={months}
-            />{" "}
-            months
-          </label>{" "}
+          {/* One sentence with two fields in it: each field has its own name, the sentence is their context. */}
+          <span>
+            {t.rich("terms", {
+              ceiling: () => (
+                <input
+                  aria-label={t("ceilingLabel")}
+                  data-testid="auto-renew-ceiling"
+                  inputMode="decimal"
+                  onChange={(e) => setCeiling(e.target.value)}
+                  size={6}
+                  value={ceiling}
+                />
+              ),
+              months: () => (
+                <input
+                  aria-label={t("monthsLabel")}
+                  data-testid="auto-renew-months"
+                  inputMode="numeric"
+                  onChange={(e) => setMonths(e.target.value)}
+                  size={3}
+                  value={months}
+                />
+              ),
+            })}
+          </span>{" "}
           <button className="btn btn-secondary" data-testid="auto-renew-enable" disabled={busy} type="submit">
-            Turn auto-renewal on
+            {t("turnOn")}
           </button>
         </form>
       )}

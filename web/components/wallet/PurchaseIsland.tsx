@@ -12,6 +12,7 @@
  * signs a permit and the purchase (EIP-712, SignedPurchases.sol) and the platform's relayer
  * (/api/relay/purchase) submits them, so a wallet holding only the stablecoin can buy.
  */
+import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { isAddress, parseSignature, type Address, type Hex } from "viem";
@@ -19,11 +20,12 @@ import { useAccount, usePublicClient, useSignTypedData, useSwitchChain, useWrite
 import { filmMarketAbi, signedPurchasesAbi, testDollarAbi } from "@ai-films/core/chain/abis";
 import { purchasesDomain, SUBSCRIPTION_PURCHASE_TYPES, VIEW_PURCHASE_TYPES } from "@ai-films/core/chain/purchaseTypes";
 import { PERMIT_TYPES, resolvePermitDomain, type PermitDomain } from "@ai-films/core/chain/permitDomain";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 import { announceAccessChanged, openConnectModal } from "@/lib/client/events";
 import { useSession } from "@/lib/client/session";
 import { CHAIN_ID, IS_LOCAL_CHAIN } from "@/lib/config";
 import { formatDollars, formatWatchTime, tokenLabel } from "@/lib/format";
-import { friendlyError, type FriendlyError } from "@/lib/wallet/errors";
+import { useWalletErrors, type FriendlyError } from "@/lib/wallet/errors";
 import { WalletProviders } from "./WalletProviders";
 
 /** The market's ABI plus the token's errors, so a failed transfer inside a purchase decodes too. */
@@ -67,6 +69,11 @@ type Status =
 /** The permit domain once resolved; null when the token has none we can check, so the panel pays with approve + buy. */
 type PermitMode = { domain: PermitDomain } | null;
 
+/** A failure already said in the viewer's words: `run` shows it as it is. */
+function failure(message: string, kind: FriendlyError["kind"] = "other"): Error {
+  return Object.assign(new Error(message), { friendly: { kind, message } satisfies FriendlyError });
+}
+
 function Purchase({
   filmId,
   pricePerView,
@@ -80,6 +87,12 @@ function Purchase({
   signedPurchases = null,
   giftOnly = false,
 }: PurchaseProps) {
+  const t = useTranslations("wallet.purchase");
+  const tc = useTranslations("common");
+  const locale = useLocale();
+  const apiError = useApiErrors();
+  const friendlyError = useWalletErrors();
+  const dollars = (units: bigint) => formatDollars(units, locale);
   const router = useRouter();
   const { address, chainId, isConnected } = useAccount();
   const publicClient = usePublicClient({ chainId: CHAIN_ID });
@@ -91,7 +104,7 @@ function Purchase({
   const [viewPrice, setViewPrice] = useState(BigInt(pricePerView ?? "0"));
   const [subPrice, setSubPrice] = useState(BigInt(monthlyPrice));
   const [permitMode, setPermitMode] = useState<PermitMode | undefined>(undefined);
-  const tokenName = tokenLabel(tokenSymbol);
+  const tokenName = tokenLabel(tokenSymbol, tc("testDollars"));
   const [giftTo, setGiftTo] = useState("");
   const [gasless, setGasless] = useState(false);
   const giftValid = giftTo.trim() === "" || isAddress(giftTo.trim());
@@ -101,7 +114,7 @@ function Purchase({
   /** Resolves the token's permit domain once (also on mount, so the two-step notice shows before any click). */
   async function resolvePermitMode(): Promise<PermitMode> {
     if (permitMode !== undefined) return permitMode;
-    if (!publicClient) throw new Error("No connection to the chain.");
+    if (!publicClient) throw failure(t("errors.noChain"));
     const resolved = await resolvePermitDomain(publicClient, token);
     const mode = resolved.ok ? { domain: resolved.domain } : null;
     setPermitMode(mode);
@@ -121,15 +134,10 @@ function Purchase({
 
   /** Refuses before any wallet prompt when the wallet holds less than `value`. */
   async function checkBalance(owner: Address, value: bigint) {
-    if (!publicClient) throw new Error("No connection to the chain.");
+    if (!publicClient) throw failure(t("errors.noChain"));
     const balance = await publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "balanceOf", args: [owner] });
     if (balance < value) {
-      throw Object.assign(new Error("funds"), {
-        friendly: {
-          kind: "funds",
-          message: `Not enough ${tokenName}: this costs ${formatDollars(value)} and the wallet holds ${formatDollars(balance)}.`,
-        } satisfies FriendlyError,
-      });
+      throw failure(t("errors.notEnough", { token: tokenName, price: dollars(value), balance: dollars(balance) }), "funds");
     }
   }
 
@@ -144,7 +152,7 @@ function Purchase({
       } catch {
         setStatus({
           kind: "error",
-          error: { kind: "network", message: "Your wallet is on another network. Switch to the app's network and try again." },
+          error: { kind: "network", message: t("errors.switchNetwork") },
         });
         return null;
       }
@@ -154,13 +162,13 @@ function Purchase({
 
   /** Signs an EIP-2612 permit for `value` to the market; deadline from the chain's clock (a local chain may run ahead). */
   async function permit(owner: Address, value: bigint, domain: PermitDomain, spender: Address = market) {
-    if (!publicClient) throw new Error("No connection to the chain.");
+    if (!publicClient) throw failure(t("errors.noChain"));
     const [nonce, block] = await Promise.all([
       publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "nonces", args: [owner] }),
       publicClient.getBlock({ blockTag: "latest" }),
     ]);
     const deadline = block.timestamp + 3600n;
-    setStatus({ kind: "working", step: "Approve the payment in your wallet…" });
+    setStatus({ kind: "working", step: t("steps.approve") });
     const signature = await signTypedDataAsync({
       domain,
       types: PERMIT_TYPES,
@@ -174,7 +182,7 @@ function Purchase({
   /** One transaction: the permit rides along with the purchase. */
   async function buyWithPermit(kind: "view" | "subscribe", owner: Address, price: bigint, domain: PermitDomain): Promise<Hex> {
     const p = await permit(owner, price, domain);
-    setStatus({ kind: "working", step: "Confirm the transaction in your wallet…" });
+    setStatus({ kind: "working", step: t("steps.confirm") });
     return kind === "view"
       ? writeContractAsync({
           address: market,
@@ -195,7 +203,7 @@ function Purchase({
 
   /** Two transactions, for a token whose permit domain cannot be checked: approve the price (unless already allowed), then buy. */
   async function approveAndBuy(kind: "view" | "subscribe", owner: Address, price: bigint): Promise<Hex> {
-    if (!publicClient) throw new Error("No connection to the chain.");
+    if (!publicClient) throw failure(t("errors.noChain"));
     const allowance = await publicClient.readContract({
       address: token,
       abi: testDollarAbi,
@@ -203,7 +211,7 @@ function Purchase({
       args: [owner, market],
     });
     if (allowance < price) {
-      setStatus({ kind: "working", step: "Step 1 of 2: approve the payment in your wallet…" });
+      setStatus({ kind: "working", step: t("steps.approveFirst") });
       const approval = await writeContractAsync({
         address: token,
         abi: testDollarAbi,
@@ -212,9 +220,9 @@ function Purchase({
         chainId: CHAIN_ID,
       });
       const approved = await publicClient.waitForTransactionReceipt({ hash: approval });
-      if (approved.status !== "success") throw new Error("The approval failed on-chain.");
+      if (approved.status !== "success") throw failure(t("errors.approvalFailed"));
     }
-    setStatus({ kind: "working", step: "Step 2 of 2: confirm the purchase in your wallet…" });
+    setStatus({ kind: "working", step: t("steps.confirmPurchase") });
     return kind === "view"
       ? writeContractAsync({
           address: market,
@@ -240,7 +248,7 @@ function Purchase({
     recipient: Address,
     domain: PermitDomain,
   ): Promise<Hex> {
-    if (!publicClient || !signedPurchases) throw new Error("No connection to the chain.");
+    if (!publicClient || !signedPurchases) throw failure(t("errors.noChain"));
     const p = await permit(owner, price, domain, signedPurchases);
     const nonce = await publicClient.readContract({
       address: signedPurchases,
@@ -265,11 +273,11 @@ function Purchase({
             primaryType: "SubscriptionPurchase",
             message: { ...common, months: 1n, monthlyPrice: price },
           } as const);
-    setStatus({ kind: "working", step: "Sign the purchase in your wallet…" });
+    setStatus({ kind: "working", step: t("steps.sign") });
     // Narrowed per kind only so each call's message is checked against its own types.
     const signature = await (typed.primaryType === "ViewPurchase" ? signTypedDataAsync(typed) : signTypedDataAsync(typed));
     const purchase = typed.message;
-    setStatus({ kind: "working", step: "The platform is submitting your purchase…" });
+    setStatus({ kind: "working", step: t("steps.relaying") });
     const response = await fetch("/api/relay/purchase", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -280,21 +288,18 @@ function Purchase({
         permit: { value: String(price), deadline: String(p.deadline), v: p.v, r: p.r, s: p.s },
       }),
     });
-    const answer = (await response.json().catch(() => ({}))) as { hash?: Hex; message?: string };
+    const answer = (await response.json().catch(() => ({}))) as { hash?: Hex; error?: string; message?: string };
     if (!response.ok || !answer.hash) {
-      throw Object.assign(new Error("relay"), {
-        friendly: {
-          kind: "other",
-          message: answer.message ?? "The platform could not submit the purchase; pay the gas yourself.",
-        } satisfies FriendlyError,
-      });
+      // The relayer's reason in the viewer's words; its English message only for the console.
+      if (answer.message) console.warn("relay:", answer.message);
+      throw failure(reasonOf(answer) ? apiError(answer) : t("errors.relayFailed"));
     }
     return answer.hash;
   }
 
   /** A gift: approve the price (unless already allowed), then `buyViewFor`/`subscribeFor` the recipient. */
   async function approveAndGift(kind: "view" | "subscribe", owner: Address, price: bigint, recipient: Address): Promise<Hex> {
-    if (!publicClient) throw new Error("No connection to the chain.");
+    if (!publicClient) throw failure(t("errors.noChain"));
     const allowance = await publicClient.readContract({
       address: token,
       abi: testDollarAbi,
@@ -302,7 +307,7 @@ function Purchase({
       args: [owner, market],
     });
     if (allowance < price) {
-      setStatus({ kind: "working", step: "Step 1 of 2: approve the payment in your wallet…" });
+      setStatus({ kind: "working", step: t("steps.approveFirst") });
       const approval = await writeContractAsync({
         address: token,
         abi: testDollarAbi,
@@ -311,9 +316,9 @@ function Purchase({
         chainId: CHAIN_ID,
       });
       const approved = await publicClient.waitForTransactionReceipt({ hash: approval });
-      if (approved.status !== "success") throw new Error("The approval failed on-chain.");
+      if (approved.status !== "success") throw failure(t("errors.approvalFailed"));
     }
-    setStatus({ kind: "working", step: "Step 2 of 2: confirm the gift in your wallet…" });
+    setStatus({ kind: "working", step: t("steps.confirmGift") });
     return kind === "view"
       ? writeContractAsync({
           address: market,
@@ -337,7 +342,7 @@ function Purchase({
     const price = kind === "view" ? viewPrice : subPrice;
     const gift = giftTo.trim() && isAddress(giftTo.trim()) ? (giftTo.trim() as Address) : null;
     try {
-      setStatus({ kind: "working", step: "Preparing…" });
+      setStatus({ kind: "working", step: t("steps.preparing") });
       const [mode] = await Promise.all([resolvePermitMode(), checkBalance(owner, price)]);
       const hash: Hex =
         gasless && signedPurchases && mode
@@ -347,22 +352,23 @@ function Purchase({
             : mode
               ? await buyWithPermit(kind, owner, price, mode.domain)
               : await approveAndBuy(kind, owner, price);
-      setStatus({ kind: "working", step: "Waiting for the transaction…" });
+      setStatus({ kind: "working", step: t("steps.waiting") });
 
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
+      if (receipt.status !== "success") throw failure(t("errors.transactionFailed"));
       // Ask the server for the new access first: it also drops its cached answer for heartbeats.
       if (filmId !== undefined) await fetch(`/api/films/${filmId}/access`, { cache: "no-store" }).catch(() => undefined);
       announceAccessChanged();
       router.refresh();
-      const signInHint = session.status === "signed-in" ? "" : " Sign in to start watching.";
+      const signedIn = session.status === "signed-in";
+      const passWindow = formatWatchTime(passWindowSeconds, locale);
       setStatus({
         kind: "done",
         message: gift
-          ? `Done: ${gift} received ${kind === "view" ? "a view pass" : "a month of subscription"} from you.`
+          ? t(kind === "view" ? "done.giftView" : "done.giftMonth", { recipient: gift })
           : kind === "view"
-            ? `Done: you can watch this film for ${formatWatchTime(passWindowSeconds)}.${signInHint}`
-            : `Done: your subscription runs for another month.${signInHint}`,
+            ? t(signedIn ? "done.view" : "done.viewSignIn", { window: passWindow })
+            : t(signedIn ? "done.subscription" : "done.subscriptionSignIn"),
       });
     } catch (e) {
       const friendly = (e as { friendly?: FriendlyError }).friendly ?? friendlyError(e, tokenName);
@@ -378,7 +384,7 @@ function Purchase({
     const owner = await ensureReady();
     if (!owner || !publicClient) return;
     try {
-      setStatus({ kind: "working", step: "Getting test dollars…" });
+      setStatus({ kind: "working", step: t("steps.faucet") });
       const limit = await publicClient.readContract({ address: token, abi: testDollarAbi, functionName: "FAUCET_LIMIT" });
       const amount = limit < 100_000_000n ? limit : 100_000_000n;
       const hash = await writeContractAsync({
@@ -389,7 +395,7 @@ function Purchase({
         chainId: CHAIN_ID,
       });
       await publicClient.waitForTransactionReceipt({ hash });
-      setStatus({ kind: "funded", message: `${formatDollars(amount)} test dollars added to your wallet. Now try again.` });
+      setStatus({ kind: "funded", message: t("funded", { amount: dollars(amount) }) });
     } catch (e) {
       setStatus({ kind: "error", error: friendlyError(e, tokenName) });
     }
@@ -408,8 +414,10 @@ function Purchase({
             onClick={() => run("view")}
             type="button"
           >
-            {giftOnly || giftTo.trim() ? "Gift one view" : "Buy one view"} — {formatDollars(viewPrice)}, valid{" "}
-            {formatWatchTime(passWindowSeconds)}
+            {t(giftOnly || giftTo.trim() ? "giftView" : "buyView", {
+              price: dollars(viewPrice),
+              window: formatWatchTime(passWindowSeconds, locale),
+            })}
           </button>
         )}
         <button
@@ -419,12 +427,12 @@ function Purchase({
           onClick={() => run("subscribe")}
           type="button"
         >
-          {giftOnly || giftTo.trim() ? "Gift a month" : renew ? "Renew" : "Subscribe"} — {formatDollars(subPrice)}/month
+          {t(giftOnly || giftTo.trim() ? "giftMonth" : renew ? "renew" : "subscribe", { price: dollars(subPrice) })}
         </button>
       </div>
       <div className="purchase-options">
         <label>
-          {giftOnly ? "Give it to (wallet address) " : "Gift to (optional wallet address) "}
+          {giftOnly ? t("giveTo") : t("giftTo")}{" "}
           <input
             data-testid="gift-recipient"
             onChange={(e) => setGiftTo(e.target.value)}
@@ -437,32 +445,30 @@ function Purchase({
         {!giftValid && (
           <span className="error" data-testid="gift-invalid">
             {" "}
-            Not a wallet address.
+            {t("notAddress")}
           </span>
         )}
         {signedPurchases && (
           <label data-testid="gasless-option">
-            <input checked={gasless} data-testid="gasless" onChange={(e) => setGasless(e.target.checked)} type="checkbox" /> Pay without gas
-            (sign only; the platform pays the network fee)
+            <input checked={gasless} data-testid="gasless" onChange={(e) => setGasless(e.target.checked)} type="checkbox" /> {t("gasless")}
           </label>
         )}
       </div>
       {permitMode === null && (
         <p className="muted" data-testid="two-step-notice">
-          This token&apos;s payment signature could not be checked, so paying takes two steps in your wallet: approve the amount, then
-          confirm the purchase.
+          {t("twoStep")}
         </p>
       )}
       {salesPaused && (
         <p className="muted" data-testid="sales-paused">
-          The creator has paused single-view sales; subscribers can still watch.
+          {t("salesPaused")}
         </p>
       )}
       {wrongNetwork && status.kind !== "error" && (
         <p className="notice" data-testid="wrong-network">
-          Your wallet is on another network.{" "}
+          {t("wrongNetwork")}{" "}
           <button className="link" onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)} type="button">
-            Switch network
+            {t("switchNetwork")}
           </button>
         </p>
       )}
@@ -486,7 +492,7 @@ function Purchase({
           <p>{status.error.message}</p>
           {status.error.kind === "funds" && IS_LOCAL_CHAIN && (
             <button className="btn btn-secondary" data-testid="faucet" onClick={faucet} type="button">
-              Get test dollars
+              {t("getTestDollars")}
             </button>
           )}
           {status.error.kind === "network" && (
@@ -496,7 +502,7 @@ function Purchase({
               onClick={() => switchChainAsync({ chainId: CHAIN_ID }).catch(() => undefined)}
               type="button"
             >
-              Switch network
+              {t("switchNetwork")}
             </button>
           )}
         </div>

@@ -5,6 +5,7 @@
  * Sign-In with Ethereum, the session, sign out.
  */
 import { ConnectButton, useConnectModal } from "@rainbow-me/rainbowkit";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useAccount, useConnect, useDisconnect, useSignMessage, useSignTypedData, useSwitchChain } from "wagmi";
@@ -13,8 +14,9 @@ import { ensureHeartbeatKey } from "@/lib/client/heartbeatKey";
 import { refreshSession, signOut, useSession } from "@/lib/client/session";
 import { CHAIN_ID, devAccountIndexes, IS_LOCAL_CHAIN } from "@/lib/config";
 import { shortAddress } from "@/lib/format";
-import { signInWithEthereum } from "@/lib/wallet/siwe";
-import { friendlyError } from "@/lib/wallet/errors";
+import { useApiErrors } from "@/i18n/apiErrors";
+import { SignInFailed, signInWithEthereum } from "@/lib/wallet/siwe";
+import { useWalletErrors } from "@/lib/wallet/errors";
 import { WalletProviders } from "./WalletProviders";
 
 export default function WalletIsland() {
@@ -26,6 +28,9 @@ export default function WalletIsland() {
 }
 
 function WalletArea() {
+  const t = useTranslations("wallet");
+  const apiError = useApiErrors();
+  const friendlyError = useWalletErrors();
   const router = useRouter();
   const { address, chainId, isConnected, status } = useAccount();
   const { openConnectModal } = useConnectModal();
@@ -68,7 +73,9 @@ function WalletArea() {
       );
       router.refresh();
     } catch (e) {
-      setError(e instanceof Error && e.name === "SignInFailed" ? e.message : friendlyError(e).message);
+      // The server's refusal says why in the viewer's words; its English message is for the console.
+      if (e instanceof SignInFailed) console.warn("sign-in:", e.message);
+      setError(e instanceof SignInFailed ? (e.reason ? apiError(e.reason) : t("signInFailed")) : friendlyError(e).message);
     } finally {
       setBusy(false);
     }
@@ -91,7 +98,7 @@ function WalletArea() {
                 <select
                   className="dev-select"
                   data-testid="dev-wallet-select"
-                  aria-label="Connect a local test account"
+                  aria-label={t("devWallet.label")}
                   // Not while wagmi is still restoring a previous connection: a connect then races it.
                   disabled={connecting || status === "reconnecting" || status === "connecting"}
                   value=""
@@ -100,16 +107,16 @@ function WalletArea() {
                     if (connector) connect({ connector, chainId: CHAIN_ID });
                   }}
                 >
-                  <option value="">Dev wallet…</option>
+                  <option value="">{t("devWallet.choose")}</option>
                   {devAccountIndexes().map((i) => (
                     <option key={i} value={`dev-wallet-${i}`} data-testid={`dev-wallet-option-${i}`}>
-                      Account #{i}
+                      {t("devWallet.account", { index: i })}
                     </option>
                   ))}
                 </select>
               )}
               <button className="btn btn-primary" data-testid="connect-wallet" onClick={openConnectModal} type="button">
-                Connect wallet
+                {t("connect")}
               </button>
             </>
           ) : (
@@ -122,15 +129,15 @@ function WalletArea() {
                   onClick={() => switchChain({ chainId: CHAIN_ID })}
                   type="button"
                 >
-                  Wrong network — switch
+                  {t("wrongNetworkSwitch")}
                 </button>
               ) : signedInHere ? (
                 <span className="session-badge" data-testid="session-status" data-address={session.address}>
-                  Signed in
+                  {t("signedIn")}
                 </span>
               ) : (
                 <button className="btn btn-primary" data-testid="sign-in" disabled={busy} onClick={onSignIn} type="button">
-                  {busy ? "Check your wallet…" : "Sign in"}
+                  {busy ? t("checkWallet") : t("signIn")}
                 </button>
               )}
               <button
@@ -144,11 +151,11 @@ function WalletArea() {
               </button>
               {session.status === "signed-in" ? (
                 <button className="btn btn-ghost" data-testid="sign-out" onClick={onSignOut} type="button">
-                  Sign out
+                  {t("signOut")}
                 </button>
               ) : (
                 <button className="btn btn-ghost" data-testid="disconnect" onClick={() => disconnect()} type="button">
-                  Disconnect
+                  {t("disconnect")}
                 </button>
               )}
             </>
@@ -162,7 +169,7 @@ function WalletArea() {
       )}
       {session.status === "signed-out" && session.reason && !error && (
         <p className="wallet-error" role="status" data-testid="session-expired">
-          {session.reason}
+          {t(`session.${session.reason}`)}
         </p>
       )}
     </div>

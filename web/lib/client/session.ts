@@ -1,14 +1,18 @@
 /**
  * The SIWE session as the browser sees it: a tiny store (no wallet code) shared by the header,
  * the player and the purchase panel. The cookie itself is httpOnly; this only mirrors
- * GET /api/auth/session and is refreshed after sign-in, sign-out and any 401.
+ * GET /api/auth/session and is refreshed after sign-in, sign-out and any 401. Why a session ended
+ * is kept as a code the header says in the page's language ("wallet.session.<reason>").
  */
 
 import { useSyncExternalStore } from "react";
 
+/** Why the browser has no session, when it is worth saying: the server did not answer, or the session expired. */
+export type SignedOutReason = "unreachable" | "expired";
+
 export type SessionState =
   | { status: "loading" }
-  | { status: "signed-out"; reason?: string }
+  | { status: "signed-out"; reason?: SignedOutReason }
   | { status: "signed-in"; address: string; chainId: number; expiresAt: number };
 
 let state: SessionState = { status: "loading" };
@@ -34,7 +38,7 @@ export function refreshSession(): Promise<SessionState> {
         set({ status: "signed-out" });
       }
     } catch {
-      set({ status: "signed-out", reason: "The server is not answering." });
+      set({ status: "signed-out", reason: "unreachable" });
     } finally {
       inflight = null;
     }
@@ -45,7 +49,7 @@ export function refreshSession(): Promise<SessionState> {
 
 /** Something answered 401: the session is gone (expired or signed out elsewhere). */
 export function sessionExpired(): void {
-  if (state.status === "signed-in") set({ status: "signed-out", reason: "Your session expired. Sign in again." });
+  if (state.status === "signed-in") set({ status: "signed-out", reason: "expired" });
 }
 
 export function setSignedIn(session: { address: string; chainId: number; expiresAt: number }): void {

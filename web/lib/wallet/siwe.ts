@@ -2,8 +2,10 @@
 import type { Address } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { APP_NAME, SIWE_TTL_MS } from "../config";
+import { reasonOfResponse } from "../../i18n/apiErrors";
 import { setSignedIn } from "../client/session";
 
+/** `message` is English, for the console; the page says `reason` (an API error reason) in its own words. */
 export class SignInFailed extends Error {
   constructor(
     message: string,
@@ -22,7 +24,8 @@ export async function signInWithEthereum(
   onSession: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   const nonceRes = await fetch("/api/auth/nonce", { cache: "no-store" });
-  if (!nonceRes.ok) throw new SignInFailed("The server could not start a sign-in; try again.");
+  if (!nonceRes.ok)
+    throw new SignInFailed("The server could not start a sign-in; try again.", (await reasonOfResponse(nonceRes)) ?? undefined);
   const { nonce } = (await nonceRes.json()) as { nonce: string };
   const now = new Date();
   const message = createSiweMessage({
