@@ -2,11 +2,12 @@
 /** The account page's age limit: the highest rating the viewer wants to see (stored per wallet when signed in, and in a cookie). */
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { AGE_RATINGS, AGE_RATING_LABELS, isAgeRating, type AgeRating } from "@ai-films/core/domain";
-import { MODERATION_STRINGS as T } from "./moderationStrings";
+import { useTranslations } from "next-intl";
+import { AGE_RATINGS, isAgeRating, type AgeRating } from "@ai-films/core/domain";
 
 export default function AgeLimitSetting({ current }: { current: AgeRating }) {
   const router = useRouter();
+  const t = useTranslations("moderation");
   const [limit, setLimit] = useState<AgeRating>(current);
   const [state, setState] = useState<"idle" | "busy" | "saved" | "failed">("idle");
 
@@ -25,9 +26,9 @@ export default function AgeLimitSetting({ current }: { current: AgeRating }) {
 
   return (
     <form className="panel age-limit" onSubmit={(e) => void save(e)} data-testid="age-limit" aria-labelledby="age-limit-title">
-      <h2 id="age-limit-title">{T.ageLimitTitle}</h2>
+      <h2 id="age-limit-title">{t("ageLimit.title")}</h2>
       <label className="field">
-        <span>{T.ageLimitLabel}</span>
+        <span>{t("ageLimit.label")}</span>
         <select
           value={limit}
           onChange={(e) => isAgeRating(e.target.value) && setLimit(e.target.value)}
@@ -37,19 +38,19 @@ export default function AgeLimitSetting({ current }: { current: AgeRating }) {
         >
           {AGE_RATINGS.map((r) => (
             <option key={r} value={r}>
-              {AGE_RATING_LABELS[r]}
+              {t(`ageRatings.${r}`)}
             </option>
           ))}
         </select>
       </label>
       <p id="age-limit-help" className="muted">
-        {T.ageLimitHelp}
+        {t("ageLimit.help")}
       </p>
       <button type="submit" className="btn btn-secondary" disabled={state === "busy"} data-testid="age-limit-save">
-        {T.ageLimitSave}
+        {t("ageLimit.save")}
       </button>
       <span role="status" className={state === "failed" ? "error" : "muted"} data-testid="age-limit-status">
-        {state === "saved" ? ` ${T.ageLimitSaved}` : state === "failed" ? ` ${T.ageLimitFailed}` : ""}
+        {state === "saved" ? ` ${t("ageLimit.saved")}` : state === "failed" ? ` ${t("ageLimit.failed")}` : ""}
       </span>
     </form>
   );

@@ -4,7 +4,7 @@
  */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { COMMUNITY_STRINGS as T } from "@/components/communityStrings";
+import { getTranslations } from "next-intl/server";
 import { CreatorLabel } from "@/components/CreatorLabel";
 import FollowButton from "@/components/FollowButton";
 import { AccountCountsSlot, AutoRenewSlot, PurchaseSlot } from "@/components/slots";
@@ -16,7 +16,6 @@ import { marketTerms, type MarketTerms } from "@/lib/server/market";
 import { autoRenewState, sponsorshipInfo, type AutoRenewState, type SponsorshipInfo } from "@/lib/server/relay";
 import { currentSession } from "@/lib/server/session";
 import AgeLimitSetting from "@/components/AgeLimitSetting";
-import { MODERATION_STRINGS as M } from "@/components/moderationStrings";
 import { DEFAULT_AGE_LIMIT } from "@ai-films/core/domain";
 import { requestAgeLimit } from "@/lib/server/ageLimit";
 import { isGuardian } from "@/lib/server/moderation";
@@ -41,6 +40,7 @@ export default async function AccountPage() {
   let autoRenew: AutoRenewState | null = null;
   let sponsorship: SponsorshipInfo | null = null;
   const follows: FollowedCreator[] | null = await followedCreators(session.address).catch(() => null);
+  const [tFollowed, tModeration] = await Promise.all([getTranslations("community.followed"), getTranslations("moderation.page")]);
   try {
     [overview, terms, autoRenew, sponsorship] = await Promise.all([
       accountOverview(session.address),
@@ -72,7 +72,7 @@ export default async function AccountPage() {
       {(await isGuardian(session.address).catch(() => false)) && (
         <p>
           <Link href="/moderation" data-testid="moderation-link">
-            {M.moderationLink}
+            {tModeration("link")}
           </Link>
         </p>
       )}
@@ -82,8 +82,8 @@ export default async function AccountPage() {
         <h2>Subscription</h2>
         {subscription.active ? (
           <p>
-            Active until <strong>{formatDate(subscription.endsAt)}</strong> ({(formatTimeLeft(subscription.endsAt, now) ?? "expired")} left). Every film is
-            included.
+            Active until <strong>{formatDate(subscription.endsAt)}</strong> ({formatTimeLeft(subscription.endsAt, now) ?? "expired"} left).
+            Every film is included.
           </p>
         ) : subscription.endsAt > 0 ? (
           <p>Ended on {formatDate(subscription.endsAt)}.</p>
@@ -143,7 +143,7 @@ export default async function AccountPage() {
                 <Link href={`/films/${p.filmId}`}>{p.title}</Link>
                 <span className="muted">
                   {" "}
-                  — {(formatTimeLeft(p.expiresAt, now) ?? "expired")} left (until {formatDate(p.expiresAt)})
+                  — {formatTimeLeft(p.expiresAt, now) ?? "expired"} left (until {formatDate(p.expiresAt)})
                 </span>
               </li>
             ))}
@@ -182,9 +182,9 @@ export default async function AccountPage() {
 
       {follows && (
         <section className="panel" data-testid="account-follows">
-          <h2>{T.followedCreators}</h2>
+          <h2>{tFollowed("title")}</h2>
           {follows.length === 0 ? (
-            <p className="muted">{T.noFollowed}</p>
+            <p className="muted">{tFollowed("none")}</p>
           ) : (
             <ul className="list">
               {follows.map((c) => (
