@@ -9,7 +9,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { Address } from "viem";
-import { PROFILE_LIMITS, profileProblem, profileTypedData, type Profile } from "@ai-films/core/profiles/profile";
+import { PROFILE_LIMITS, profileProblemOf, profileTypedData, type Profile } from "@ai-films/core/profiles/profile";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { friendlyError } from "@/lib/wallet/errors";
@@ -61,8 +61,9 @@ function ProfileForm({ account, current }: ProfileProps) {
         .filter(Boolean),
       avatar,
     };
-    const problem = profileProblem(fields);
-    if (problem) return setStatus({ kind: "error", message: problem });
+    const problem = profileProblemOf(fields);
+    if (problem)
+      return setStatus({ kind: "error", message: t(`problems.${problem.code}`, { max: problem.max ?? 0, link: problem.link ?? "" }) });
     try {
       let avatarCid = avatar;
       if (file) {
