@@ -1,14 +1,13 @@
 import Link from "next/link";
-import { MODERATION_STRINGS as T } from "@/components/moderationStrings";
+import { getTranslations } from "next-intl/server";
 
 /** What forbidden() renders, with status 403: today only /moderation for wallets that are not guardians. */
-export default function Forbidden() {
+export default async function Forbidden() {
+  const t = await getTranslations("moderation.forbidden");
   return (
     <div className="account" data-testid="forbidden">
-      <h1>{T.forbiddenTitle}</h1>
-      <p className="muted">
-        {T.forbiddenText} <Link href="/">{T.backToCatalogue}</Link>.
-      </p>
+      <h1>{t("title")}</h1>
+      <p className="muted">{t.rich("text", { link: (chunks) => <Link href="/">{chunks}</Link> })}</p>
     </div>
   );
 }

@@ -1,12 +1,12 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations("catalogue.notFound");
   return (
     <div className="account" data-testid="not-found">
-      <h1>Not found</h1>
-      <p className="muted">
-        There is no such film or page. <Link href="/">Back to the catalogue</Link>.
-      </p>
+      <h1>{t("title")}</h1>
+      <p className="muted">{t.rich("text", { link: (chunks) => <Link href="/">{chunks}</Link> })}</p>
     </div>
   );
 }

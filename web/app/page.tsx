@@ -5,9 +5,8 @@
  * their own rows first: "Continue watching" (films left part-way) and their watchlist.
  */
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { FilmCard } from "@/components/FilmCard";
-import { COMMUNITY_STRINGS } from "@/components/communityStrings";
-import { VIEWER_STRINGS } from "@/components/viewerStrings";
 import { aiTools, genres, listFilms, type FilmSummary } from "@/lib/server/catalog";
 import { followedFilms } from "@/lib/server/community";
 import { currentSession } from "@/lib/server/session";
@@ -25,6 +24,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   const genre = first(params.genre);
   const tool = first(params.tool);
   const filtering = Boolean(q || genre || tool);
+  const t = await getTranslations("catalogue");
 
   let trending: FilmSummary[] = [];
   let fresh: FilmSummary[] = [];
@@ -47,7 +47,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
     }
   } catch (error) {
     console.error("catalogue:", error);
-    failure = "The catalogue is not available right now. Is the chain running? Try again in a moment.";
+    failure = t("unavailable");
   }
 
   return (
@@ -57,32 +57,32 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
           type="search"
           name="q"
           defaultValue={q}
-          placeholder="Search by title or creator"
-          aria-label="Search by title or creator"
+          placeholder={t("filters.search")}
+          aria-label={t("filters.search")}
           data-testid="search-input"
         />
-        <select name="genre" defaultValue={genre ?? ""} aria-label="Genre" data-testid="genre-filter">
-          <option value="">All genres</option>
+        <select name="genre" defaultValue={genre ?? ""} aria-label={t("filters.genre")} data-testid="genre-filter">
+          <option value="">{t("filters.allGenres")}</option>
           {genreList.map((g) => (
             <option key={g} value={g}>
               {g}
             </option>
           ))}
         </select>
-        <select name="tool" defaultValue={tool ?? ""} aria-label="AI tool" data-testid="tool-filter">
-          <option value="">Any AI tool</option>
-          {toolList.map((t) => (
-            <option key={t} value={t}>
-              {t}
+        <select name="tool" defaultValue={tool ?? ""} aria-label={t("filters.tool")} data-testid="tool-filter">
+          <option value="">{t("filters.anyTool")}</option>
+          {toolList.map((aiTool) => (
+            <option key={aiTool} value={aiTool}>
+              {aiTool}
             </option>
           ))}
         </select>
         <button className="btn btn-secondary" type="submit" data-testid="search-submit">
-          Search
+          {t("filters.submit")}
         </button>
         {filtering && (
           <Link href="/" className="link">
-            Clear
+            {t("filters.clear")}
           </Link>
         )}
       </form>
@@ -95,25 +95,25 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
 
       {filtering ? (
         <Row
-          title={`Results${q ? ` for “${q}”` : ""}`}
+          title={q ? t("rows.resultsFor", { query: q }) : t("rows.results")}
           films={results}
           testId="results"
-          empty="No films match. Try another search or filter."
+          empty={t("rows.noResults")}
         />
       ) : (
         <>
           {mine && mine.continueWatching.length > 0 && (
-            <Row title={VIEWER_STRINGS.continueWatching} films={mine.continueWatching} testId="continue-watching" priority />
+            <Row title={t("rows.continueWatching")} films={mine.continueWatching} testId="continue-watching" priority />
           )}
-          {mine && mine.watchlist.length > 0 && <Row title={VIEWER_STRINGS.watchlist} films={mine.watchlist} testId="watchlist" />}
-          {followed.length > 0 && <Row title={COMMUNITY_STRINGS.fromFollowed} films={followed} testId="from-followed" />}
-          {trending.length > 0 && <Row title="Trending this month" films={trending} testId="trending" priority />}
+          {mine && mine.watchlist.length > 0 && <Row title={t("rows.watchlist")} films={mine.watchlist} testId="watchlist" />}
+          {followed.length > 0 && <Row title={t("rows.fromFollowed")} films={followed} testId="from-followed" />}
+          {trending.length > 0 && <Row title={t("rows.trending")} films={trending} testId="trending" priority />}
           <Row
-            title="New releases"
+            title={t("rows.newReleases")}
             films={fresh}
             testId="new-releases"
             priority={trending.length === 0}
-            empty={failure ? undefined : "No films yet. Creators' films appear here as soon as they are minted."}
+            empty={failure ? undefined : t("rows.noFilms")}
           />
         </>
       )}

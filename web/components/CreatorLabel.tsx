@@ -4,8 +4,8 @@
  * tooltip; linked to the creator's page unless inside another link (a film card).
  */
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { shortAddress } from "@/lib/format";
-import { COMMUNITY_STRINGS as T } from "./communityStrings";
 
 export interface CreatorLabelProps {
   address: string;
@@ -19,6 +19,7 @@ export interface CreatorLabelProps {
 }
 
 export function CreatorLabel({ address, name, avatarCid, link = true, withAddress = false, testId = "creator-label" }: CreatorLabelProps) {
+  const t = useTranslations("community.creatorLabel");
   const content = (
     <>
       {avatarCid && (
@@ -43,7 +44,7 @@ export function CreatorLabel({ address, name, avatarCid, link = true, withAddres
       href={`/creators/${address.toLowerCase()}`}
       className="creator-label"
       title={title}
-      aria-label={`${name ?? shortAddress(address)}: ${T.showAddress}`}
+      aria-label={t("link", { name: name ?? shortAddress(address) })}
       data-testid={testId}
       data-address={address.toLowerCase()}
     >

@@ -1,6 +1,7 @@
 /** One film in a catalogue row: poster, title, creator, duration, price. A server component. */
 import { getImageProps } from "next/image";
 import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
 import type { FilmSummary } from "@/lib/server/catalog";
 import { formatDollars, formatDuration, gatewayUrl } from "@/lib/format";
 import { CreatorLabel } from "./CreatorLabel";
@@ -27,6 +28,9 @@ function posterProps(src: string, priority: boolean) {
 
 export function FilmCard({ film, priority = false }: { film: FilmSummary; priority?: boolean }) {
   const poster = gatewayUrl(film.posterUri);
+  // next-intl's hooks work in this (synchronous) server component too.
+  const t = useTranslations("common");
+  const locale = useLocale();
   return (
     <Link href={`/films/${film.filmId}`} className="film-card" data-testid="film-card" data-film-id={film.filmId}>
       <div className="film-poster">
@@ -49,7 +53,7 @@ export function FilmCard({ film, priority = false }: { film: FilmSummary; priori
         </p>
         <p className="film-facts">
           <span className="film-price" data-testid="film-price">
-            {formatDollars(film.pricePerView, undefined, { free: "Free" })}
+            {formatDollars(film.pricePerView, locale, { free: t("free") })}
           </span>
           {film.genre && <span className="chip">{film.genre}</span>}
         </p>

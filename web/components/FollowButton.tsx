@@ -1,11 +1,14 @@
 "use client";
 /** Follow / unfollow a creator for a signed-in viewer: a pressed/unpressed button (aria-pressed). */
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { COMMUNITY_STRINGS as T } from "./communityStrings";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 
 export default function FollowButton({ creator, initiallyOn, label }: { creator: string; initiallyOn: boolean; label?: string }) {
   const router = useRouter();
+  const t = useTranslations("community.follow");
+  const apiError = useApiErrors();
   const [on, setOn] = useState(initiallyOn);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -23,14 +26,13 @@ export default function FollowButton({ creator, initiallyOn, label }: { creator:
       if (res.ok) {
         setOn(!on);
         router.refresh(); // the follower count, the account list
-      } else
-        setError(
-          res.status === 401
-            ? T.followSignIn
-            : (((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? T.followFailed),
-        );
+      } else {
+        const body: unknown = await res.json().catch(() => null);
+        if (body) console.warn("follow refused:", body); // the server's English message, for whoever debugs
+        setError(res.status === 401 ? t("signIn") : reasonOf(body) ? apiError(body) : t("failed"));
+      }
     } catch {
-      setError(T.followFailed);
+      setError(t("failed"));
     } finally {
       setBusy(false);
     }
@@ -42,13 +44,13 @@ export default function FollowButton({ creator, initiallyOn, label }: { creator:
         type="button"
         className={on ? "btn btn-secondary" : "btn btn-primary"}
         aria-pressed={on}
-        aria-label={label ? `${on ? T.unfollow : T.follow} ${label}` : undefined}
+        aria-label={label ? t(on ? "unfollowName" : "followName", { name: label }) : undefined}
         disabled={busy}
         onClick={() => void toggle()}
         data-testid="follow-toggle"
         data-on={on ? "true" : "false"}
       >
-        {on ? `✓ ${T.following}` : `+ ${T.follow}`}
+        <span aria-hidden>{on ? "✓" : "+"}</span> {on ? t("following") : t("follow")}
       </button>
       {error && (
         <span className="error" role="alert" data-testid="follow-error">

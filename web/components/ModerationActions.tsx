@@ -2,13 +2,16 @@
 /** A guardian's decision on one film from /moderation: a public reason, then hide / dismiss (or unhide). */
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { MAX_MODERATION_REASON } from "@ai-films/core/domain";
-import { MODERATION_STRINGS as T } from "./moderationStrings";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 
 type Action = "hide" | "unhide" | "dismiss";
 
 export default function ModerationActions({ filmId, actions }: { filmId: string; actions: Action[] }) {
   const router = useRouter();
+  const t = useTranslations("moderation.actions");
+  const apiError = useApiErrors();
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -27,20 +30,21 @@ export default function ModerationActions({ filmId, actions }: { filmId: string;
         setReason("");
         router.refresh();
       } else {
-        setError(((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? T.decisionFailed);
+        const body: unknown = await res.json().catch(() => null);
+        if (body) console.warn("moderation refused:", body); // the server's English message, for whoever debugs
+        setError(reasonOf(body) ? apiError(body) : t("failed"));
       }
     } catch {
-      setError(T.decisionFailed);
+      setError(t("failed"));
     } finally {
       setBusy(false);
     }
   }
 
-  const label = { hide: T.hide, unhide: T.unhide, dismiss: T.dismiss } as const;
   return (
     <form className="moderation-actions" onSubmit={(e) => e.preventDefault()} data-testid="moderation-actions" data-film-id={filmId}>
       <label className="field">
-        <span>{T.publicReason}</span>
+        <span>{t("publicReason")}</span>
         <input
           type="text"
           value={reason}
@@ -60,7 +64,7 @@ export default function ModerationActions({ filmId, actions }: { filmId: string;
           onClick={() => void decide(action)}
           data-testid={`moderation-${action}`}
         >
-          {label[action]}
+          {t(action)}
         </button>
       ))}
       {error && (

@@ -1,15 +1,19 @@
 "use client";
 /** The film page's report button: opens a small form (reason from the fixed list, optional details) for a signed-in viewer. */
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { MAX_REPORT_TEXT, REPORT_REASONS, REPORT_REASON_LABELS, isReportReason, type ReportReason } from "@ai-films/core/domain";
-import { MODERATION_STRINGS as T } from "./moderationStrings";
+import { MAX_REPORT_TEXT, REPORT_REASONS, isReportReason, type ReportReason } from "@ai-films/core/domain";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 
 export default function ReportForm({ filmId, alreadyReported }: { filmId: string; alreadyReported: boolean }) {
+  const t = useTranslations("moderation");
+  const apiError = useApiErrors();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState<ReportReason | "">("");
   const [details, setDetails] = useState("");
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(alreadyReported ? T.reportAlready : null);
+  // What happened, as a key: the sentence follows the page's language.
+  const [done, setDone] = useState<"sent" | "already" | null>(alreadyReported ? "already" : null);
   const [error, setError] = useState<string | null>(null);
 
   async function send(event: React.FormEvent) {
@@ -25,17 +29,18 @@ export default function ReportForm({ filmId, alreadyReported }: { filmId: string
         body: JSON.stringify({ filmId, reason, details }),
       });
       if (res.ok) {
-        setDone(T.reportSent);
+        setDone("sent");
         setOpen(false);
       } else if (res.status === 409) {
-        setDone(T.reportAlready);
+        setDone("already");
         setOpen(false);
       } else {
-        const body = (await res.json().catch(() => null)) as { message?: string } | null;
-        setError(res.status === 401 ? T.reportSignIn : (body?.message ?? T.reportFailed));
+        const body: unknown = await res.json().catch(() => null);
+        if (body) console.warn("report refused:", body); // the server's English message, for whoever debugs
+        setError(res.status === 401 ? t("report.signIn") : reasonOf(body) ? apiError(body) : t("report.failed"));
       }
     } catch {
-      setError(T.reportFailed);
+      setError(t("report.failed"));
     } finally {
       setBusy(false);
     }
@@ -44,22 +49,22 @@ export default function ReportForm({ filmId, alreadyReported }: { filmId: string
   if (done) {
     return (
       <p className="muted" role="status" data-testid="report-done">
-        {done}
+        {done === "sent" ? t("report.sent") : t("report.already")}
       </p>
     );
   }
   if (!open) {
     return (
       <button type="button" className="btn btn-ghost" onClick={() => setOpen(true)} data-testid="report-open" aria-expanded={false}>
-        ⚑ {T.report}
+        <span aria-hidden>⚑</span> {t("report.open")}
       </button>
     );
   }
   return (
-    <form className="report-form panel" onSubmit={(e) => void send(e)} data-testid="report-form" aria-label={T.reportTitle}>
-      <h2>{T.reportTitle}</h2>
+    <form className="report-form panel" onSubmit={(e) => void send(e)} data-testid="report-form" aria-label={t("report.title")}>
+      <h2>{t("report.title")}</h2>
       <label className="field">
-        <span>{T.reportReason}</span>
+        <span>{t("report.reason")}</span>
         <select
           value={reason}
           required
@@ -72,13 +77,13 @@ export default function ReportForm({ filmId, alreadyReported }: { filmId: string
           </option>
           {REPORT_REASONS.map((r) => (
             <option key={r} value={r}>
-              {REPORT_REASON_LABELS[r]}
+              {t(`reasons.${r}`)}
             </option>
           ))}
         </select>
       </label>
       <label className="field">
-        <span>{T.reportDetails}</span>
+        <span>{t("report.details")}</span>
         <textarea
           value={details}
           maxLength={MAX_REPORT_TEXT}
@@ -89,7 +94,7 @@ export default function ReportForm({ filmId, alreadyReported }: { filmId: string
           data-testid="report-details"
         />
         <small id="report-details-hint" className="muted">
-          {T.reportDetailsHint}
+          {t("report.detailsHint", { max: MAX_REPORT_TEXT })}
         </small>
       </label>
       {error && (
@@ -99,10 +104,10 @@ export default function ReportForm({ filmId, alreadyReported }: { filmId: string
       )}
       <div className="actions">
         <button type="submit" className="btn" disabled={busy || !reason} data-testid="report-send">
-          {T.reportSend}
+          {t("report.send")}
         </button>
         <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)} disabled={busy}>
-          {T.reportCancel}
+          {t("report.cancel")}
         </button>
       </div>
     </form>

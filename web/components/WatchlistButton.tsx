@@ -1,9 +1,12 @@
 "use client";
 /** The film page's watchlist toggle for a signed-in viewer: a pressed/unpressed button (aria-pressed). */
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { VIEWER_STRINGS as T } from "./viewerStrings";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 
 export default function WatchlistButton({ filmId, initiallyOn }: { filmId: string; initiallyOn: boolean }) {
+  const t = useTranslations("film.watchlist");
+  const apiError = useApiErrors();
   const [on, setOn] = useState(initiallyOn);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -19,14 +22,13 @@ export default function WatchlistButton({ filmId, initiallyOn }: { filmId: strin
         body: JSON.stringify({ filmId, on: !on }),
       });
       if (res.ok) setOn(!on);
-      else
-        setError(
-          res.status === 401
-            ? T.watchlistSignIn
-            : (((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? T.watchlistFailed),
-        );
+      else {
+        const body: unknown = await res.json().catch(() => null);
+        if (body) console.warn("watchlist refused:", body); // the server's English message, for whoever debugs
+        setError(res.status === 401 ? t("signIn") : reasonOf(body) ? apiError(body) : t("failed"));
+      }
     } catch {
-      setError(T.watchlistFailed);
+      setError(t("failed"));
     } finally {
       setBusy(false);
     }
@@ -42,9 +44,9 @@ export default function WatchlistButton({ filmId, initiallyOn }: { filmId: strin
         onClick={() => void toggle()}
         data-testid="watchlist-toggle"
         data-on={on ? "true" : "false"}
-        title={on ? T.removeFromWatchlist : T.addToWatchlist}
+        title={on ? t("remove") : t("add")}
       >
-        {on ? `✓ ${T.onWatchlist}` : `+ ${T.addToWatchlist}`}
+        <span aria-hidden>{on ? "✓" : "+"}</span> {on ? t("on") : t("add")}
       </button>
       {error && (
         <p className="error" role="alert" data-testid="watchlist-error">

@@ -6,9 +6,12 @@ export {
   PROFILE_LIMITS,
   PROFILE_TYPES,
   profileProblem,
+  profileProblemOf,
   profileTypedData,
   imageTypeOf,
   type Profile,
+  type ProfileProblem,
+  type ProfileProblemCode,
   type SignedProfile,
 } from "./profile.ts";
 export {

@@ -64,34 +64,89 @@ const UNSAFE_IN_BIO = /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]|(?![\n])\p{Cc}/u;
 const ADDRESS_LIKE = /^\s*0x[0-9a-f]{3,}/i;
 const CID_LIKE = /^(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|b[a-z2-7]{20,120})$/;
 
-/** What is wrong with a profile's fields, in one sentence for its author; null when it is fine. */
-export function profileProblem(profile: Omit<Profile, "account" | "updatedAt">): string | null {
+/**
+ * What can be wrong with a profile's fields, as a code (the studio's form words it in the viewer's
+ * language: web/messages/<locale>/community.json `profile.problems`) with the limit or link it names.
+ */
+export type ProfileProblemCode =
+  | "nameForm"
+  | "nameLength"
+  | "nameUnsafe"
+  | "nameSpaces"
+  | "nameAddress"
+  | "bioLength"
+  | "bioForm"
+  | "bioUnsafe"
+  | "avatarCid"
+  | "linksCount"
+  | "linkLength"
+  | "linkUnsafe"
+  | "linkNotUrl"
+  | "linkNotHttps"
+  | "linkCredentials"
+  | "linkTwice";
+
+export interface ProfileProblem {
+  code: ProfileProblemCode;
+  /** The limit it broke (lengths, counts). */
+  max?: number;
+  /** The link it is about (its first 60 characters). */
+  link?: string;
+}
+
+/** What is wrong with a profile's fields; null when it is fine. */
+export function profileProblemOf(profile: Omit<Profile, "account" | "updatedAt">): ProfileProblem | null {
   const { name, bio, avatar, links } = profile;
-  if (name !== name.normalize("NFC") || name !== name.trim()) return "The name must be trimmed and in Unicode NFC form.";
-  if ([...name].length < 1 || [...name].length > PROFILE_LIMITS.nameMax)
-    return `The name must be 1 to ${PROFILE_LIMITS.nameMax} characters.`;
-  if (UNSAFE.test(name)) return "The name may not contain control, invisible or text-direction characters.";
-  if (/\s{2,}/.test(name)) return "The name may not contain runs of spaces.";
-  if (ADDRESS_LIKE.test(name)) return "The name may not look like a wallet address.";
-  if ([...bio].length > PROFILE_LIMITS.bioMax) return `The bio must be at most ${PROFILE_LIMITS.bioMax} characters.`;
-  if (bio !== bio.normalize("NFC")) return "The bio must be in Unicode NFC form.";
-  if (UNSAFE_IN_BIO.test(bio)) return "The bio may not contain control, invisible or text-direction characters (newlines are fine).";
-  if (avatar !== "" && !CID_LIKE.test(avatar)) return "The avatar must be the IPFS CID of an uploaded image, or empty.";
-  if (links.length > PROFILE_LIMITS.linksMax) return `At most ${PROFILE_LIMITS.linksMax} links.`;
+  if (name !== name.normalize("NFC") || name !== name.trim()) return { code: "nameForm" };
+  if ([...name].length < 1 || [...name].length > PROFILE_LIMITS.nameMax) return { code: "nameLength", max: PROFILE_LIMITS.nameMax };
+  if (UNSAFE.test(name)) return { code: "nameUnsafe" };
+  if (/\s{2,}/.test(name)) return { code: "nameSpaces" };
+  if (ADDRESS_LIKE.test(name)) return { code: "nameAddress" };
+  if ([...bio].length > PROFILE_LIMITS.bioMax) return { code: "bioLength", max: PROFILE_LIMITS.bioMax };
+  if (bio !== bio.normalize("NFC")) return { code: "bioForm" };
+  if (UNSAFE_IN_BIO.test(bio)) return { code: "bioUnsafe" };
+  if (avatar !== "" && !CID_LIKE.test(avatar)) return { code: "avatarCid" };
+  if (links.length > PROFILE_LIMITS.linksMax) return { code: "linksCount", max: PROFILE_LIMITS.linksMax };
   for (const link of links) {
-    if (link.length > PROFILE_LIMITS.linkMax) return `Each link must be at most ${PROFILE_LIMITS.linkMax} characters.`;
-    if (UNSAFE.test(link) || /\s/.test(link)) return "A link may not contain spaces or control characters.";
+    if (link.length > PROFILE_LIMITS.linkMax) return { code: "linkLength", max: PROFILE_LIMITS.linkMax };
+    if (UNSAFE.test(link) || /\s/.test(link)) return { code: "linkUnsafe" };
     let url: URL;
     try {
       url = new URL(link);
     } catch {
-      return `"${link.slice(0, 60)}" is not a URL.`;
+      return { code: "linkNotUrl", link: link.slice(0, 60) };
     }
-    if (url.protocol !== "https:") return `Links must be https:// URLs ("${link.slice(0, 60)}" is not).`;
-    if (url.username || url.password) return "A link may not carry a user name or password.";
+    if (url.protocol !== "https:") return { code: "linkNotHttps", link: link.slice(0, 60) };
+    if (url.username || url.password) return { code: "linkCredentials" };
   }
-  if (new Set(links).size !== links.length) return "The same link is listed twice.";
+  if (new Set(links).size !== links.length) return { code: "linkTwice" };
   return null;
+}
+
+/** The server's English sentence for each problem (API messages, logs). */
+const PROBLEM_TEXT: Record<ProfileProblemCode, (p: ProfileProblem) => string> = {
+  nameForm: () => "The name must be trimmed and in Unicode NFC form.",
+  nameLength: (p) => `The name must be 1 to ${p.max} characters.`,
+  nameUnsafe: () => "The name may not contain control, invisible or text-direction characters.",
+  nameSpaces: () => "The name may not contain runs of spaces.",
+  nameAddress: () => "The name may not look like a wallet address.",
+  bioLength: (p) => `The bio must be at most ${p.max} characters.`,
+  bioForm: () => "The bio must be in Unicode NFC form.",
+  bioUnsafe: () => "The bio may not contain control, invisible or text-direction characters (newlines are fine).",
+  avatarCid: () => "The avatar must be the IPFS CID of an uploaded image, or empty.",
+  linksCount: (p) => `At most ${p.max} links.`,
+  linkLength: (p) => `Each link must be at most ${p.max} characters.`,
+  linkUnsafe: () => "A link may not contain spaces or control characters.",
+  linkNotUrl: (p) => `"${p.link}" is not a URL.`,
+  linkNotHttps: (p) => `Links must be https:// URLs ("${p.link}" is not).`,
+  linkCredentials: () => "A link may not carry a user name or password.",
+  linkTwice: () => "The same link is listed twice.",
+};
+
+/** What is wrong with a profile's fields, in one English sentence for its author; null when it is fine. */
+export function profileProblem(profile: Omit<Profile, "account" | "updatedAt">): string | null {
+  const problem = profileProblemOf(profile);
+  return problem && PROBLEM_TEXT[problem.code](problem);
 }
 
 /** The image types an avatar may be, by their first bytes (the Content-Type a client sends proves nothing). */

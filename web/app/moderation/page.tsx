@@ -7,29 +7,31 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
-import { REPORT_REASON_LABELS, type ReportReason } from "@ai-films/core/domain";
+import { getLocale, getTranslations } from "next-intl/server";
+import { isReportReason } from "@ai-films/core/domain";
 import ModerationActions from "@/components/ModerationActions";
-import { MODERATION_STRINGS as T } from "@/components/moderationStrings";
-import { formatDate, shortAddress } from "@/lib/format";
+import { formatDate, formatNumber, shortAddress } from "@/lib/format";
 import { isGuardian, moderationPage } from "@/lib/server/moderation";
 import { currentSession } from "@/lib/server/session";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Moderation", robots: { index: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("moderation.page"))("title"), robots: { index: false } };
+}
 
 export default async function ModerationPage() {
   const session = await currentSession();
   if (!session || !(await isGuardian(session.address).catch(() => false))) forbidden();
-  const { reports, hidden, log } = await moderationPage();
+  const [{ reports, hidden, log }, t, locale] = await Promise.all([moderationPage(), getTranslations("moderation"), getLocale()]);
 
   return (
     <div className="account moderation" data-testid="moderation-page">
-      <h1>{T.moderationTitle}</h1>
-      <p className="muted">{T.moderationIntro}</p>
+      <h1>{t("page.title")}</h1>
+      <p className="muted">{t("page.intro")}</p>
 
       <section className="panel" aria-labelledby="reports-title">
-        <h2 id="reports-title">Reports</h2>
-        {reports.length === 0 && <p className="muted">{T.noReports}</p>}
+        <h2 id="reports-title">{t("page.reports")}</h2>
+        {reports.length === 0 && <p className="muted">{t("page.noReports")}</p>}
         <ul className="moderation-list">
           {reports.map((film) => (
             <li key={film.filmId} data-testid="reported-film" data-film-id={film.filmId} data-count={film.count}>
@@ -37,17 +39,17 @@ export default async function ModerationPage() {
                 <Link href={`/films/${film.filmId}`}>
                   #{film.filmId} {film.title}
                 </Link>{" "}
-                <span className="muted">· {T.reportsCount(film.count)}</span>
+                <span className="muted">· {t("page.reportsCount", { count: film.count })}</span>
               </h3>
               {film.hidden && (
                 <p className="notice" role="note">
-                  {T.hiddenNotice}: {film.hidden.reason}
+                  {t("hidden.notice", { reason: film.hidden.reason })}
                 </p>
               )}
-              <ul className="chips" aria-label="Reasons">
+              <ul className="chips" aria-label={t("page.reasons")}>
                 {Object.entries(film.byReason).map(([reason, count]) => (
                   <li key={reason} className="chip" data-testid="report-reason-count" data-reason={reason}>
-                    {REPORT_REASON_LABELS[reason as ReportReason]} × {count}
+                    {isReportReason(reason) ? t(`reasons.${reason}`) : reason} × {formatNumber(count, locale)}
                   </li>
                 ))}
               </ul>
@@ -57,7 +59,7 @@ export default async function ModerationPage() {
                     <span className="mono" title={r.reporter}>
                       {shortAddress(r.reporter)}
                     </span>{" "}
-                    · {REPORT_REASON_LABELS[r.reason]} · {formatDate(r.createdAt)}
+                    · {t(`reasons.${r.reason}`)} · {formatDate(r.createdAt, locale)}
                     {r.details && <blockquote className="report-details">{r.details}</blockquote>}
                   </li>
                 ))}
@@ -69,8 +71,8 @@ export default async function ModerationPage() {
       </section>
 
       <section className="panel" aria-labelledby="hidden-title">
-        <h2 id="hidden-title">{T.hiddenFilms}</h2>
-        {hidden.length === 0 && <p className="muted">{T.noHiddenFilms}</p>}
+        <h2 id="hidden-title">{t("page.hiddenFilms")}</h2>
+        {hidden.length === 0 && <p className="muted">{t("page.noHiddenFilms")}</p>}
         <ul className="moderation-list">
           {hidden.map((d) => (
             <li key={d.filmId} data-testid="hidden-film" data-film-id={d.filmId}>
@@ -80,7 +82,12 @@ export default async function ModerationPage() {
                 </Link>
               </h3>
               <p className="muted">
-                “{d.reason}” — <span title={d.guardian}>{shortAddress(d.guardian)}</span>, {formatDate(d.decidedAt)}
+                {t.rich("page.hiddenBy", {
+                  reason: d.reason,
+                  guardian: shortAddress(d.guardian),
+                  date: formatDate(d.decidedAt, locale),
+                  who: (chunks) => <span title={d.guardian}>{chunks}</span>,
+                })}
               </p>
               <ModerationActions filmId={d.filmId} actions={["unhide"]} />
             </li>
@@ -89,12 +96,13 @@ export default async function ModerationPage() {
       </section>
 
       <section className="panel" aria-labelledby="log-title">
-        <h2 id="log-title">{T.decisionLog}</h2>
-        {log.length === 0 && <p className="muted">{T.noDecisions}</p>}
+        <h2 id="log-title">{t("page.decisionLog")}</h2>
+        {log.length === 0 && <p className="muted">{t("page.noDecisions")}</p>}
         <ol className="moderation-log" data-testid="moderation-log">
           {log.map((d) => (
             <li key={d.decisionId} data-action={d.action} data-film-id={d.filmId}>
-              {formatDate(d.decidedAt)} · <span title={d.guardian}>{shortAddress(d.guardian)}</span> · {d.action} ·{" "}
+              {formatDate(d.decidedAt, locale)} · <span title={d.guardian}>{shortAddress(d.guardian)}</span> ·{" "}
+              {t(`page.logAction.${d.action}`)} ·{" "}
               <Link href={`/films/${d.filmId}`}>
                 #{d.filmId} {d.title}
               </Link>{" "}

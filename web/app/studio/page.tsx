@@ -6,9 +6,9 @@
  */
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import type { Address } from "viem";
 import { BarChart } from "@/components/Charts";
-import { COMMUNITY_STRINGS } from "@/components/communityStrings";
 import { ClaimsSlot, FilmControlsSlot, ProfileSlot, SplitsSlot, UploadSlot } from "@/components/slots";
 import { formatDollars, formatWatchTime } from "@/lib/format";
 import { aiTools, genres } from "@/lib/server/catalog";
@@ -43,6 +43,7 @@ export default async function StudioPage() {
     );
   }
 
+  const tProfile = await getTranslations("community.profile");
   let data: {
     overview: Awaited<ReturnType<typeof creatorOverview>>;
     addresses: Awaited<ReturnType<typeof contracts>>;
@@ -142,8 +143,8 @@ export default async function StudioPage() {
       </section>
 
       <section className="panel" data-testid="studio-profile">
-        <h2>{COMMUNITY_STRINGS.profileTitle}</h2>
-        <p className="muted">{COMMUNITY_STRINGS.profileIntro}</p>
+        <h2>{tProfile("title")}</h2>
+        <p className="muted">{tProfile("intro")}</p>
         <ProfileSlot account={session.address} current={profile} />
       </section>
 

@@ -6,12 +6,12 @@
  */
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { isAddressFormat } from "@ai-films/core/domain";
-import { COMMUNITY_STRINGS as T } from "@/components/communityStrings";
 import { FilmCard } from "@/components/FilmCard";
 import FollowButton from "@/components/FollowButton";
 import { EnsNameSlot } from "@/components/slots";
-import { formatDollars, formatWatchTime, shortAddress } from "@/lib/format";
+import { formatDollars, formatNumber, formatWatchTime, shortAddress } from "@/lib/format";
 import { listFilms } from "@/lib/server/catalog";
 import { creatorFollowers, profileOf } from "@/lib/server/community";
 import { currentSession } from "@/lib/server/session";
@@ -24,13 +24,14 @@ type Params = { params: Promise<{ address: string }> };
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { address } = await params;
   const profile = isAddressFormat(address) ? await profileOf(address).catch(() => null) : null;
-  return { title: profile ? `${profile.name} (${shortAddress(address)})` : `Creator ${shortAddress(address)}` };
+  const t = await getTranslations("community.creator");
+  return { title: profile ? `${profile.name} (${shortAddress(address)})` : t("metaTitle", { address: shortAddress(address) }) };
 }
 
 export default async function CreatorPage({ params }: Params) {
   const { address } = await params;
   if (!isAddressFormat(address)) notFound();
-  const session = await currentSession();
+  const [session, t, locale] = await Promise.all([currentSession(), getTranslations("community.creator"), getLocale()]);
   let data: {
     films: Awaited<ReturnType<typeof listFilms>>;
     overview: Awaited<ReturnType<typeof creatorOverview>>;
@@ -51,9 +52,9 @@ export default async function CreatorPage({ params }: Params) {
   if (!data) {
     return (
       <div className="creator">
-        <h1>Creator</h1>
+        <h1>{t("heading")}</h1>
         <p className="error" role="alert" data-testid="creator-error">
-          This page can&apos;t be read right now. Try again shortly.
+          {t("unavailable")}
         </p>
       </div>
     );
@@ -83,7 +84,7 @@ export default async function CreatorPage({ params }: Params) {
           {!profile && <EnsNameSlot address={address} />}
         </div>
         <p data-testid="creator-followers" data-count={followers.count}>
-          {T.followers(followers.count)}
+          {t("followers", { count: followers.count })}
         </p>
         {session && !self && (
           <FollowButton creator={address.toLowerCase()} initiallyOn={followers.following} label={name ?? shortAddress(address)} />
@@ -95,7 +96,7 @@ export default async function CreatorPage({ params }: Params) {
         </p>
       )}
       {profile && profile.links.length > 0 && (
-        <ul className="creator-links" aria-label="Links" data-testid="creator-links">
+        <ul className="creator-links" aria-label={t("links")} data-testid="creator-links">
           {profile.links.map((link) => (
             <li key={link}>
               <a href={link} rel="noopener noreferrer nofollow ugc" target="_blank">
@@ -107,27 +108,27 @@ export default async function CreatorPage({ params }: Params) {
       )}
       <dl className="stats" data-testid="creator-totals">
         <div>
-          <dt>Films</dt>
-          <dd data-testid="creator-film-count">{overview.films.length}</dd>
+          <dt>{t("stats.films")}</dt>
+          <dd data-testid="creator-film-count">{formatNumber(overview.films.length, locale)}</dd>
         </div>
         <div>
-          <dt>Views</dt>
-          <dd data-testid="creator-views">{overview.totals.views}</dd>
+          <dt>{t("stats.views")}</dt>
+          <dd data-testid="creator-views">{formatNumber(overview.totals.views, locale)}</dd>
         </div>
         <div>
-          <dt>Watch time</dt>
-          <dd data-testid="creator-watch-time">{formatWatchTime(overview.totals.watchSeconds)}</dd>
+          <dt>{t("stats.watchTime")}</dt>
+          <dd data-testid="creator-watch-time">{formatWatchTime(overview.totals.watchSeconds, locale)}</dd>
         </div>
         <div>
-          <dt>Earned</dt>
-          <dd data-testid="creator-earnings">{formatDollars(overview.totals.earnings)}</dd>
+          <dt>{t("stats.earned")}</dt>
+          <dd data-testid="creator-earnings">{formatDollars(overview.totals.earnings, locale)}</dd>
         </div>
       </dl>
       <section className="row" data-testid="creator-films">
-        <h2>{T.filmsByAudience}</h2>
-        <p className="muted small">{T.audienceNote}</p>
+        <h2>{t("filmsByAudience")}</h2>
+        <p className="muted small">{t("audienceNote")}</p>
         {films.length === 0 ? (
-          <p className="muted">No films in the catalogue{overview.films.length > 0 ? " right now (sales paused)" : ""}.</p>
+          <p className="muted">{overview.films.length > 0 ? t("noFilmsPaused") : t("noFilms")}</p>
         ) : (
           <div className="grid">
             {films.map((f, i) => (

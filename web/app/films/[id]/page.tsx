@@ -7,17 +7,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { toFilmId } from "@ai-films/core/domain";
 import { CreatorLabel } from "@/components/CreatorLabel";
 import { PlayerSlot, PurchaseSlot } from "@/components/slots";
 import WatchlistButton from "@/components/WatchlistButton";
 import AgeGate from "@/components/AgeGate";
 import ReportForm from "@/components/ReportForm";
-import { MODERATION_STRINGS as M } from "@/components/moderationStrings";
-import { AGE_RATING_LABELS, allowedByAgeLimit } from "@ai-films/core/domain";
+import { allowedByAgeLimit } from "@ai-films/core/domain";
 import { requestAgeLimit } from "@/lib/server/ageLimit";
 import { hasOpenReport } from "@/lib/server/moderation";
-import { formatDollars, formatDuration, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
+import { formatDollars, formatDuration, formatNumber, formatWatchTime, gatewayUrl, shortAddress } from "@/lib/format";
 import { accessNow } from "@/lib/server/access";
 import { resumePosition } from "@/lib/server/account";
 import { getFilm, type FilmDetail } from "@/lib/server/catalog";
@@ -38,7 +38,7 @@ async function load(id: string): Promise<FilmDetail | null> {
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const film = await load((await params).id).catch(() => null);
-  return { title: film?.title ?? "Film" };
+  return { title: film?.title ?? (await getTranslations("film"))("metaTitle") };
 }
 
 export default async function FilmPage({ params }: Params) {
@@ -46,7 +46,13 @@ export default async function FilmPage({ params }: Params) {
   const film = await load(id);
   if (!film) notFound();
 
-  const session = await currentSession();
+  const [session, t, tm, tc, locale] = await Promise.all([
+    currentSession(),
+    getTranslations("film"),
+    getTranslations("moderation"),
+    getTranslations("common"),
+    getLocale(),
+  ]);
   let terms: MarketTerms | null = null;
   let access: string = "none";
   let resumeAt: number | null = null;
@@ -57,7 +63,7 @@ export default async function FilmPage({ params }: Params) {
     // right after a purchase.
     if (session) access = await accessNow(session.address, BigInt(film.filmId));
   } catch {
-    chainProblem = "The chain is not answering, so buying and the full film are unavailable for now.";
+    chainProblem = t("chainProblem");
   }
   if (session) resumeAt = await resumePosition(session.address, film.filmId).catch(() => null);
   const sponsorship = await sponsorshipInfo();
@@ -79,14 +85,12 @@ export default async function FilmPage({ params }: Params) {
       }
     : null;
 
+  const copyOf = film.copy?.of ?? null;
   return (
     <article className="film-page" data-testid="film-page" data-film-id={film.filmId}>
       {film.hidden ? (
         <p className="notice" role="note" data-testid="hidden-notice">
-          <strong>
-            {M.hiddenNotice}: {film.hidden.reason}
-          </strong>{" "}
-          {M.hiddenDetail}
+          <strong>{tm("hidden.notice", { reason: film.hidden.reason })}</strong> {tm("hidden.detail")}
         </p>
       ) : (
         <AgeGate ask={film.ageRating === "18" || aboveLimit} aboveLimit={aboveLimit}>
@@ -112,17 +116,20 @@ export default async function FilmPage({ params }: Params) {
         <div className="film-heading">
           <h1 data-testid="film-heading">{film.title}</h1>
           <p className="muted">
-            by{" "}
-            <span data-testid="film-creator" title={film.creator}>
-              <CreatorLabel address={film.creator} name={film.creatorName} avatarCid={film.creatorAvatar} withAddress />
-            </span>
+            {t.rich("byline", {
+              creator: () => (
+                <span data-testid="film-creator" title={film.creator}>
+                  <CreatorLabel address={film.creator} name={film.creatorName} avatarCid={film.creatorAvatar} withAddress />
+                </span>
+              ),
+            })}
             {film.split ? (
               <span data-testid="film-split" data-collaborators={film.split.collaborators}>
-                {" "}
-                · split among {film.split.collaborators} collaborators
+                {" · "}
+                {t("split", { count: film.split.collaborators })}
               </span>
             ) : (
-              film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · owned by {shortAddress(film.owner)}</>
+              film.owner.toLowerCase() !== film.creator.toLowerCase() && <> · {t("ownedBy", { owner: shortAddress(film.owner) })}</>
             )}
             {" · "}
             {formatDuration(film.durationSeconds)}
@@ -130,33 +137,30 @@ export default async function FilmPage({ params }: Params) {
           </p>
           {film.copy && (
             <p className="notice" role="note" data-testid="copy-notice" data-copy-of={film.copy.of?.filmId ?? ""}>
-              {film.copy.of ? (
-                <>
-                  Copy of{" "}
-                  <Link href={`/films/${film.copy.of.filmId}`}>
-                    #{film.copy.of.filmId} “{film.copy.of.title}”
-                  </Link>{" "}
-                  by <span title={film.copy.of.creator}>{film.copy.of.creatorName ?? shortAddress(film.copy.of.creator)}</span>
-                </>
-              ) : (
-                "A copy of another creator's film"
-              )}
-              : this listing was not minted by the wallet that published the film, so it unlocks nothing and the catalogue does not list it.
+              {copyOf
+                ? t.rich("copy.of", {
+                    id: copyOf.filmId,
+                    title: copyOf.title,
+                    name: copyOf.creatorName ?? shortAddress(copyOf.creator),
+                    link: (chunks) => <Link href={`/films/${copyOf.filmId}`}>{chunks}</Link>,
+                    creator: (chunks) => <span title={copyOf.creator}>{chunks}</span>,
+                  })
+                : t("copy.unknown")}
             </p>
           )}
           {session && <WatchlistButton filmId={film.filmId} initiallyOn={saved} />}
           {film.ageRating && (
             <p className="muted" data-testid="film-age-rating" data-rating={film.ageRating}>
-              {M.ageRating}: {AGE_RATING_LABELS[film.ageRating]}
+              {tm("ageRating", { rating: tm(`ageRatings.${film.ageRating}`) })}
             </p>
           )}
         </div>
 
         {film.aiTools.length > 0 && (
-          <ul className="chips" aria-label="AI tools used" data-testid="film-ai-tools">
-            {film.aiTools.map((t) => (
-              <li key={t} className="chip">
-                {t}
+          <ul className="chips" aria-label={t("aiTools")} data-testid="film-ai-tools">
+            {film.aiTools.map((tool) => (
+              <li key={tool} className="chip">
+                {tool}
               </li>
             ))}
           </ul>
@@ -164,32 +168,32 @@ export default async function FilmPage({ params }: Params) {
 
         <dl className="stats" data-testid="film-stats">
           <div>
-            <dt>Views this month</dt>
-            <dd data-testid="film-views">{film.thisPeriod.views}</dd>
+            <dt>{t("stats.views")}</dt>
+            <dd data-testid="film-views">{formatNumber(film.thisPeriod.views, locale)}</dd>
           </div>
           <div>
-            <dt>Watch time this month</dt>
-            <dd data-testid="film-watch-time">{formatWatchTime(film.thisPeriod.watchSeconds)}</dd>
+            <dt>{t("stats.watchTime")}</dt>
+            <dd data-testid="film-watch-time">{formatWatchTime(film.thisPeriod.watchSeconds, locale)}</dd>
           </div>
           <div>
-            <dt>Price per view</dt>
-            <dd>{formatDollars(film.pricePerView, undefined, { free: "Free" })}</dd>
+            <dt>{t("stats.price")}</dt>
+            <dd>{formatDollars(film.pricePerView, locale, { free: tc("free") })}</dd>
           </div>
         </dl>
 
         <section className="access" data-testid="access-status" data-access={access}>
           {entitled ? (
             <p className="success">
-              {access === "owner" && "You own this film."}
-              {access === "pass" && "Your view pass is active."}
-              {access === "subscription" && "Included in your subscription."}
-              {access === "free" && "This film is free to watch."}
+              {access === "owner" && t("access.owner")}
+              {access === "pass" && t("access.pass")}
+              {access === "subscription" && t("access.subscription")}
+              {access === "free" && t("access.free")}
             </p>
           ) : session ? (
-            <p className="muted">Watch the free preview, or buy a view or subscribe for the full film.</p>
+            <p className="muted">{t("access.notEntitled")}</p>
           ) : (
             <p className="muted" data-testid="sign-in-hint">
-              Connect and sign in to watch the full film if you have a pass or a subscription.
+              {t("access.signIn")}
             </p>
           )}
           {chainProblem && (
@@ -218,7 +222,7 @@ export default async function FilmPage({ params }: Params) {
           <ReportForm filmId={film.filmId} alreadyReported={reported} />
         ) : (
           <p className="muted" data-testid="report-sign-in">
-            {M.reportSignIn}
+            {tm("report.signIn")}
           </p>
         )}
 
