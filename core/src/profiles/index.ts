@@ -5,10 +5,12 @@
 export {
   PROFILE_LIMITS,
   PROFILE_TYPES,
+  profileIssue,
   profileProblem,
   profileTypedData,
   imageTypeOf,
   type Profile,
+  type ProfileIssue,
   type SignedProfile,
 } from "./profile.ts";
 export {

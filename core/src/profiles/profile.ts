@@ -64,34 +64,82 @@ const UNSAFE_IN_BIO = /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]|(?![\n])\p{Cc}/u;
 const ADDRESS_LIKE = /^\s*0x[0-9a-f]{3,}/i;
 const CID_LIKE = /^(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|b[a-z2-7]{20,120})$/;
 
-/** What is wrong with a profile's fields, in one sentence for its author; null when it is fine. */
-export function profileProblem(profile: Omit<Profile, "account" | "updatedAt">): string | null {
+/**
+ * What is wrong with a profile's fields, as a kind and its values (the studio says it in the
+ * viewer's language from these); null when it is fine.
+ */
+export type ProfileIssue =
+  | { kind: "nameForm" | "nameUnsafe" | "nameSpaces" | "nameAddress" | "bioForm" | "bioUnsafe" | "avatarCid" }
+  | { kind: "linkSpaces" | "linkCredentials" | "linkTwice" }
+  | { kind: "nameLength" | "bioLength" | "tooManyLinks" | "linkLength"; max: number }
+  | { kind: "linkNotUrl" | "linkNotHttps"; link: string };
+
+export function profileIssue(profile: Omit<Profile, "account" | "updatedAt">): ProfileIssue | null {
   const { name, bio, avatar, links } = profile;
-  if (name !== name.normalize("NFC") || name !== name.trim()) return "The name must be trimmed and in Unicode NFC form.";
-  if ([...name].length < 1 || [...name].length > PROFILE_LIMITS.nameMax)
-    return `The name must be 1 to ${PROFILE_LIMITS.nameMax} characters.`;
-  if (UNSAFE.test(name)) return "The name may not contain control, invisible or text-direction characters.";
-  if (/\s{2,}/.test(name)) return "The name may not contain runs of spaces.";
-  if (ADDRESS_LIKE.test(name)) return "The name may not look like a wallet address.";
-  if ([...bio].length > PROFILE_LIMITS.bioMax) return `The bio must be at most ${PROFILE_LIMITS.bioMax} characters.`;
-  if (bio !== bio.normalize("NFC")) return "The bio must be in Unicode NFC form.";
-  if (UNSAFE_IN_BIO.test(bio)) return "The bio may not contain control, invisible or text-direction characters (newlines are fine).";
-  if (avatar !== "" && !CID_LIKE.test(avatar)) return "The avatar must be the IPFS CID of an uploaded image, or empty.";
-  if (links.length > PROFILE_LIMITS.linksMax) return `At most ${PROFILE_LIMITS.linksMax} links.`;
+  if (name !== name.normalize("NFC") || name !== name.trim()) return { kind: "nameForm" };
+  if ([...name].length < 1 || [...name].length > PROFILE_LIMITS.nameMax) return { kind: "nameLength", max: PROFILE_LIMITS.nameMax };
+  if (UNSAFE.test(name)) return { kind: "nameUnsafe" };
+  if (/\s{2,}/.test(name)) return { kind: "nameSpaces" };
+  if (ADDRESS_LIKE.test(name)) return { kind: "nameAddress" };
+  if ([...bio].length > PROFILE_LIMITS.bioMax) return { kind: "bioLength", max: PROFILE_LIMITS.bioMax };
+  if (bio !== bio.normalize("NFC")) return { kind: "bioForm" };
+  if (UNSAFE_IN_BIO.test(bio)) return { kind: "bioUnsafe" };
+  if (avatar !== "" && !CID_LIKE.test(avatar)) return { kind: "avatarCid" };
+  if (links.length > PROFILE_LIMITS.linksMax) return { kind: "tooManyLinks", max: PROFILE_LIMITS.linksMax };
   for (const link of links) {
-    if (link.length > PROFILE_LIMITS.linkMax) return `Each link must be at most ${PROFILE_LIMITS.linkMax} characters.`;
-    if (UNSAFE.test(link) || /\s/.test(link)) return "A link may not contain spaces or control characters.";
+    if (link.length > PROFILE_LIMITS.linkMax) return { kind: "linkLength", max: PROFILE_LIMITS.linkMax };
+    if (UNSAFE.test(link) || /\s/.test(link)) return { kind: "linkSpaces" };
     let url: URL;
     try {
       url = new URL(link);
     } catch {
-      return `"${link.slice(0, 60)}" is not a URL.`;
+      return { kind: "linkNotUrl", link: link.slice(0, 60) };
     }
-    if (url.protocol !== "https:") return `Links must be https:// URLs ("${link.slice(0, 60)}" is not).`;
-    if (url.username || url.password) return "A link may not carry a user name or password.";
+    if (url.protocol !== "https:") return { kind: "linkNotHttps", link: link.slice(0, 60) };
+    if (url.username || url.password) return { kind: "linkCredentials" };
   }
-  if (new Set(links).size !== links.length) return "The same link is listed twice.";
+  if (new Set(links).size !== links.length) return { kind: "linkTwice" };
   return null;
+}
+
+/** The issue in one English sentence for its author (the API's message, logs); null when it is fine. */
+export function profileProblem(profile: Omit<Profile, "account" | "updatedAt">): string | null {
+  const issue = profileIssue(profile);
+  if (!issue) return null;
+  switch (issue.kind) {
+    case "nameForm":
+      return "The name must be trimmed and in Unicode NFC form.";
+    case "nameLength":
+      return `The name must be 1 to ${issue.max} characters.`;
+    case "nameUnsafe":
+      return "The name may not contain control, invisible or text-direction characters.";
+    case "nameSpaces":
+      return "The name may not contain runs of spaces.";
+    case "nameAddress":
+      return "The name may not look like a wallet address.";
+    case "bioLength":
+      return `The bio must be at most ${issue.max} characters.`;
+    case "bioForm":
+      return "The bio must be in Unicode NFC form.";
+    case "bioUnsafe":
+      return "The bio may not contain control, invisible or text-direction characters (newlines are fine).";
+    case "avatarCid":
+      return "The avatar must be the IPFS CID of an uploaded image, or empty.";
+    case "tooManyLinks":
+      return `At most ${issue.max} links.`;
+    case "linkLength":
+      return `Each link must be at most ${issue.max} characters.`;
+    case "linkSpaces":
+      return "A link may not contain spaces or control characters.";
+    case "linkNotUrl":
+      return `"${issue.link}" is not a URL.`;
+    case "linkNotHttps":
+      return `Links must be https:// URLs ("${issue.link}" is not).`;
+    case "linkCredentials":
+      return "A link may not carry a user name or password.";
+    case "linkTwice":
+      return "The same link is listed twice.";
+  }
 }
 
 /** The image types an avatar may be, by their first bytes (the Content-Type a client sends proves nothing). */
