@@ -6,13 +6,14 @@
  * The fields are checked here with the server's own rules before the wallet is asked to sign.
  */
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { Address } from "viem";
-import { PROFILE_LIMITS, profileProblem, profileTypedData, type Profile } from "@ai-films/core/profiles/profile";
+import { PROFILE_LIMITS, profileIssue, profileTypedData, type Profile, type ProfileIssue } from "@ai-films/core/profiles/profile";
+import { reasonOf, useApiErrors } from "@/i18n/apiErrors";
 import { openConnectModal } from "@/lib/client/events";
 import { CHAIN_ID } from "@/lib/config";
 import { friendlyError } from "@/lib/wallet/errors";
-import { COMMUNITY_STRINGS as T } from "../communityStrings";
 import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
 export interface ProfileProps {
@@ -25,12 +26,39 @@ export default function ProfileIsland(props: ProfileProps) {
   return <ProfileForm {...props} />;
 }
 
-async function messageOf(res: Response): Promise<string> {
-  return ((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? T.profileFailed;
+const AVATAR_KIB = PROFILE_LIMITS.avatarMaxBytes / 1024;
+
+/** What is wrong with the fields (core's rules, the server's own), in the viewer's words. */
+function useProfileIssue(): (issue: ProfileIssue) => string {
+  const t = useTranslations("studio.profile.issues");
+  return (issue) => {
+    switch (issue.kind) {
+      case "nameLength":
+      case "bioLength":
+      case "tooManyLinks":
+      case "linkLength":
+        return t(issue.kind, { max: issue.max });
+      case "linkNotUrl":
+      case "linkNotHttps":
+        return t(issue.kind, { link: issue.link });
+      default:
+        return t(issue.kind);
+    }
+  };
 }
 
 function ProfileForm({ account, current }: ProfileProps) {
   const router = useRouter();
+  const t = useTranslations("studio.profile");
+  const tw = useTranslations("studio.wallet");
+  const apiError = useApiErrors();
+  const issueText = useProfileIssue();
+  /** A refused request in the viewer's words; the server's English message goes to the console. */
+  async function messageOf(res: Response): Promise<string> {
+    const body = (await res.json().catch(() => null)) as { message?: string } | null;
+    if (body?.message) console.warn("profile:", reasonOf(body), body.message);
+    return apiError(body);
+  }
   const [name, setName] = useState(current?.name ?? "");
   const [bio, setBio] = useState(current?.bio ?? "");
   const [links, setLinks] = useState((current?.links ?? []).join("\n"));
@@ -40,14 +68,13 @@ function ProfileForm({ account, current }: ProfileProps) {
 
   async function publish(event: React.FormEvent) {
     event.preventDefault();
-    setStatus({ kind: "working", message: "Opening your wallet…" });
+    setStatus({ kind: "working", message: tw("opening") });
     const { address, isConnected } = await connectedWallet().catch(() => ({ address: undefined, isConnected: false }));
     if (!isConnected) {
       setStatus({ kind: "idle" });
       return openConnectModal();
     }
-    if (address?.toLowerCase() !== account.toLowerCase())
-      return setStatus({ kind: "error", message: "Switch the wallet to the signed-in account to sign its profile." });
+    if (address?.toLowerCase() !== account.toLowerCase()) return setStatus({ kind: "error", message: t("wrongAccount") });
     const fields = {
       name: name.normalize("NFC").trim().replace(/\s+/g, " "),
       bio: bio.normalize("NFC").replace(/\r\n?/g, "\n").trim(),
@@ -57,14 +84,14 @@ function ProfileForm({ account, current }: ProfileProps) {
         .filter(Boolean),
       avatar,
     };
-    const problem = profileProblem(fields);
-    if (problem) return setStatus({ kind: "error", message: problem });
+    const issue = profileIssue(fields);
+    if (issue) return setStatus({ kind: "error", message: issueText(issue) });
     try {
       let avatarCid = avatar;
       if (file) {
         if (file.size > PROFILE_LIMITS.avatarMaxBytes)
-          return setStatus({ kind: "error", message: `The avatar is larger than ${PROFILE_LIMITS.avatarMaxBytes / 1024} KiB.` });
-        setStatus({ kind: "working", message: T.profileUploading });
+          return setStatus({ kind: "error", message: t("avatarTooLarge", { kib: AVATAR_KIB }) });
+        setStatus({ kind: "working", message: t("uploading") });
         const res = await fetch("/api/profile/avatar", {
           method: "POST",
           headers: { "Content-Type": file.type || "application/octet-stream" },
@@ -79,7 +106,7 @@ function ProfileForm({ account, current }: ProfileProps) {
       // Never older than the published one, even with a clock that runs behind.
       const updatedAt = BigInt(Math.max(Math.floor(Date.now() / 1000), (current?.updatedAt ?? 0) + 1));
       const profile: Profile = { account, ...fields, avatar: avatarCid, updatedAt };
-      setStatus({ kind: "working", message: T.profileSigning });
+      setStatus({ kind: "working", message: t("signing") });
       const signature = await (await walletActions()).signTyped(profileTypedData(CHAIN_ID, profile));
       const res = await fetch("/api/profile", {
         method: "POST",
@@ -88,7 +115,7 @@ function ProfileForm({ account, current }: ProfileProps) {
         body: JSON.stringify({ profile: { ...profile, updatedAt: updatedAt.toString() }, signature }),
       });
       if (!res.ok) return setStatus({ kind: "error", message: await messageOf(res) });
-      setStatus({ kind: "done", message: T.profileSaved });
+      setStatus({ kind: "done", message: t("saved") });
       router.refresh();
     } catch (e) {
       setStatus({ kind: "error", message: friendlyError(e).message });
@@ -99,7 +126,7 @@ function ProfileForm({ account, current }: ProfileProps) {
   return (
     <form className="profile-form" onSubmit={(e) => void publish(e)} data-testid="profile-form">
       <label>
-        {T.profileName}
+        {t("name")}
         <input
           value={name}
           onChange={(e) => setName(e.target.value)}
@@ -109,15 +136,15 @@ function ProfileForm({ account, current }: ProfileProps) {
         />
       </label>
       <label>
-        {T.profileBio}
+        {t("bio")}
         <textarea value={bio} onChange={(e) => setBio(e.target.value)} maxLength={PROFILE_LIMITS.bioMax} data-testid="profile-bio" />
       </label>
       <label>
-        {T.profileLinks}
+        {t("links", { max: PROFILE_LIMITS.linksMax })}
         <textarea value={links} onChange={(e) => setLinks(e.target.value)} data-testid="profile-links" />
       </label>
       <label>
-        {T.profileAvatar}
+        {t("avatar", { kib: AVATAR_KIB })}
         <input
           type="file"
           accept="image/png,image/jpeg,image/webp,image/gif"
@@ -128,14 +155,14 @@ function ProfileForm({ account, current }: ProfileProps) {
       {avatar && !file && (
         <p className="creator-label">
           {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img className="avatar" src={`/ipfs/${avatar}`} alt="Current avatar" width={24} height={24} />
+          <img className="avatar" src={`/ipfs/${avatar}`} alt={t("currentAvatar")} width={24} height={24} />
           <button type="button" className="btn btn-ghost" onClick={() => setAvatar("")} data-testid="profile-remove-avatar">
-            {T.profileRemoveAvatar}
+            {t("removeAvatar")}
           </button>
         </p>
       )}
       <button className="btn btn-primary" type="submit" disabled={busy} data-testid="profile-save">
-        {T.profileSave}
+        {t("save")}
       </button>
       {status.message && (
         <p
