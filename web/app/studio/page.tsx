@@ -40,8 +40,8 @@ export default async function StudioPage() {
   const [session, t, te, locale] = await Promise.all([currentSession(), getTranslations("studio"), getTranslations("errors"), getLocale()]);
   const money = (units: string | bigint) => formatDollars(units, locale);
   const watchTime = (seconds: number) => formatWatchTime(seconds, locale);
-  const count = (n: number | string) => formatNumber(BigInt(n), locale);
-  /** A job's failure in the viewer's words (its English message stays in the server's log). */
+  const count = (n: number | string) => formatNumber(Number(n), locale);
+  /** A job's failure in the viewer's words, by its code (the English message is for logs and scripts). */
   const jobError = (code: string) => {
     const reason = reasonOfCode(code) as "unknown";
     return te.has(reason) ? te(reason) : te("unknown");

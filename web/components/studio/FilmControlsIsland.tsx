@@ -63,7 +63,9 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
       setTimeout(() => router.refresh(), 2500);
     } catch (e) {
       const f = friendlyError(e);
-      const message = /FilmListingsNotOwner/.test(f.message) ? t("notOwner") : f.message;
+      // By the contract's error name (in viem's message), not by friendlyError's wording, which may be translated.
+      const notOwner = /FilmListingsNotOwner/.test(`${e instanceof Error ? e.message : ""} ${f.message}`);
+      const message = notOwner ? t("notOwner") : f.message;
       setStatus({ kind: "error", message });
     }
   }

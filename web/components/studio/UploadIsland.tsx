@@ -32,7 +32,7 @@ import {
 } from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
 import { useApiErrors } from "@/i18n/apiErrors";
-import { formatBytes, formatDollars, formatPercent, formatWatchTime, parseDollars } from "@/lib/format";
+import { formatBytes, formatDollars, formatPercent, parseDollars } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
 import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
@@ -126,6 +126,8 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
   const apiError = useApiErrors();
   const splitIssue = useSplitIssue();
   const free = { free: useTranslations("common")("free") };
+  /** The processed film's exact length ("75 sec", "75 Sek."): the creator checks it against their file. */
+  const seconds = new Intl.NumberFormat(locale, { style: "unit", unit: "second", unitDisplay: "short" });
   /** A failed request's sentence: the API's reason in the viewer's words, else this step's own. */
   const sentence = (reason: string | null, fallback: string) => (reason ? apiError(reason) : fallback);
   const wrongType = (f: File): string | null =>
@@ -695,7 +697,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
         <div className="studio-ready" data-testid="mint-panel">
           <p className="success" data-testid="processing-done">
             {t("upload.processed", {
-              duration: formatWatchTime(phase.job.result?.durationSeconds ?? 0, locale),
+              duration: seconds.format(Math.round(phase.job.result?.durationSeconds ?? 0)),
               price: formatDollars(phase.job.price, locale, free),
             })}
           </p>
