@@ -40,7 +40,11 @@ export function bpsToPercent(bps: number): string {
   return cents === 0 ? String(whole) : `${whole}.${String(cents).padStart(2, "0").replace(/0$/, "")}`;
 }
 
-export type ParsedSplit = { ok: true; payees: HexAddress[]; shares: bigint[] } | { ok: false; problem: string };
+/** What is wrong with a split, as a kind and its values (the studio says it in the viewer's language). */
+export type SplitIssue =
+  { kind: "tooMany"; max: number } | { kind: "badAddress" | "duplicate" | "badPercent"; row: number } | { kind: "sum"; bps: number };
+
+export type ParsedSplit = { ok: true; payees: HexAddress[]; shares: bigint[] } | { ok: false; problem: string; issue: SplitIssue };
 
 /**
  * Checks the rows (valid distinct addresses, positive shares adding up to exactly 100 %) and
@@ -48,23 +52,26 @@ export type ParsedSplit = { ok: true; payees: HexAddress[]; shares: bigint[] } |
  * one of the collaborators. An empty list is not a split (the caller mints without one).
  */
 export function parseSplit(rows: readonly CollaboratorRow[]): ParsedSplit {
-  if (rows.length > MAX_COLLABORATORS) return { ok: false, problem: SPLIT_PROBLEMS.tooMany };
+  if (rows.length > MAX_COLLABORATORS)
+    return { ok: false, problem: SPLIT_PROBLEMS.tooMany, issue: { kind: "tooMany", max: MAX_COLLABORATORS } };
   const seen = new Set<string>();
   const payees: HexAddress[] = [];
   const shares: bigint[] = [];
   let total = 0;
   for (const [i, row] of rows.entries()) {
     const address = row.address.trim();
-    if (!isAddressFormat(address)) return { ok: false, problem: SPLIT_PROBLEMS.badAddress(i + 1) };
+    if (!isAddressFormat(address))
+      return { ok: false, problem: SPLIT_PROBLEMS.badAddress(i + 1), issue: { kind: "badAddress", row: i + 1 } };
     const lower = normaliseAddress(address)!;
-    if (seen.has(lower)) return { ok: false, problem: SPLIT_PROBLEMS.duplicate(i + 1) };
+    if (seen.has(lower)) return { ok: false, problem: SPLIT_PROBLEMS.duplicate(i + 1), issue: { kind: "duplicate", row: i + 1 } };
     seen.add(lower);
     const bps = percentToBps(row.percent);
-    if (bps === null) return { ok: false, problem: SPLIT_PROBLEMS.badPercent(i + 1) };
+    if (bps === null) return { ok: false, problem: SPLIT_PROBLEMS.badPercent(i + 1), issue: { kind: "badPercent", row: i + 1 } };
     payees.push(lower);
     shares.push(BigInt(bps));
     total += bps;
   }
-  if (rows.length > 0 && total !== SPLIT_TOTAL_BPS) return { ok: false, problem: SPLIT_PROBLEMS.sum(bpsToPercent(total)) };
+  if (rows.length > 0 && total !== SPLIT_TOTAL_BPS)
+    return { ok: false, problem: SPLIT_PROBLEMS.sum(bpsToPercent(total)), issue: { kind: "sum", bps: total } };
   return { ok: true, payees, shares };
 }

@@ -33,6 +33,7 @@ export {
   percentToBps,
   type CollaboratorRow,
   type ParsedSplit,
+  type SplitIssue,
 } from "./collaborators.ts";
 export {
   AGE_LIMIT_COOKIE,

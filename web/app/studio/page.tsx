@@ -6,11 +6,12 @@
  */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getTranslations } from "next-intl/server";
 import type { Address } from "viem";
 import { BarChart } from "@/components/Charts";
 import { ClaimsSlot, FilmControlsSlot, ProfileSlot, SplitsSlot, UploadSlot } from "@/components/slots";
-import { formatDollars, formatWatchTime } from "@/lib/format";
+import { getLocale, getTranslations } from "next-intl/server";
+import { reasonOfCode } from "@/components/studio/jobReason";
+import { formatDollars, formatNumber, formatPercent, formatWatchTime } from "@/lib/format";
 import { aiTools, genres } from "@/lib/server/catalog";
 import { profileOf } from "@/lib/server/community";
 import { currentSession } from "@/lib/server/session";
@@ -28,17 +29,28 @@ import {
 } from "@/lib/server/studio";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Studio" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("studio");
+  return { title: t("metaTitle") };
+}
 
 const dollars = (units: string | bigint) => Number(BigInt(units)) / 1e6;
 
 export default async function StudioPage() {
-  const session = await currentSession();
+  const [session, t, te, locale] = await Promise.all([currentSession(), getTranslations("studio"), getTranslations("errors"), getLocale()]);
+  const money = (units: string | bigint) => formatDollars(units, locale);
+  const watchTime = (seconds: number) => formatWatchTime(seconds, locale);
+  const count = (n: number | string) => formatNumber(Number(n), locale);
+  /** A job's failure in the viewer's words, by its code (the English message is for logs and scripts). */
+  const jobError = (code: string) => {
+    const reason = reasonOfCode(code) as "unknown";
+    return te.has(reason) ? te(reason) : te("unknown");
+  };
   if (!session) {
     return (
       <div className="studio" data-testid="studio-signed-out">
-        <h1>Creator studio</h1>
-        <p className="muted">Connect your wallet and sign in (top right) to upload films, set prices and claim your earnings.</p>
+        <h1>{t("title")}</h1>
+        <p className="muted">{t("signedOut")}</p>
       </div>
     );
   }
@@ -72,7 +84,7 @@ export default async function StudioPage() {
     // Pool shares of the films this wallet split are claimed here too: the market pays their splitter.
     const splitClaims = splits
       .filter((s) => s.controller === session.address.toLowerCase())
-      .map((s) => ({ filmId: s.filmId, title: s.title ?? `Film #${s.filmId}` }));
+      .map((s) => ({ filmId: s.filmId, title: s.title ?? t("filmNumber", { id: s.filmId }) }));
     const claims = await creatorClaims(session.address, [
       ...overview.films.map((f) => ({ filmId: f.filmId, title: f.title })),
       ...splitClaims,
@@ -84,9 +96,9 @@ export default async function StudioPage() {
   if (!data) {
     return (
       <div className="studio">
-        <h1>Creator studio</h1>
+        <h1>{t("title")}</h1>
         <p className="error" role="alert" data-testid="studio-unavailable">
-          The studio can&apos;t be read right now: the chain is not answering. Try again shortly.
+          {t("unavailable")}
         </p>
       </div>
     );
@@ -98,16 +110,21 @@ export default async function StudioPage() {
 
   return (
     <div className="studio" data-testid="studio-page" data-address={session.address}>
-      <h1>Creator studio</h1>
+      <h1>{t("title")}</h1>
       <p className="muted">
-        Signed in as <span className="mono">{session.address}</span> ·{" "}
-        <Link href={`/creators/${session.address.toLowerCase()}`} data-testid="studio-public-page">
-          your public page
-        </Link>
+        {t.rich("signedInAs", {
+          address: session.address,
+          mono: (chunks) => <span className="mono">{chunks}</span>,
+          link: (chunks) => (
+            <Link href={`/creators/${session.address.toLowerCase()}`} data-testid="studio-public-page">
+              {chunks}
+            </Link>
+          ),
+        })}
       </p>
 
       <section className="panel" data-testid="studio-upload">
-        <h2>Upload a film</h2>
+        <h2>{t("upload.heading")}</h2>
         <UploadSlot
           listings={addresses.listings}
           splitterFactory={addresses.splitterFactory}
@@ -118,21 +135,26 @@ export default async function StudioPage() {
         />
         {jobs.length > 0 && (
           <div className="studio-jobs" data-testid="studio-jobs">
-            <h3>Recent uploads</h3>
+            <h3>{t("jobs.heading")}</h3>
             <ul>
               {jobs.map((job) => (
                 <li key={job.id} data-testid="studio-job" data-job-id={job.id} data-state={job.state} data-code={job.error?.code}>
                   <strong>{job.title}</strong>{" "}
                   <span className="muted">
                     {job.state === "running"
-                      ? `processing${job.stage ? ` (${job.stage})` : ""}, ${Math.round(job.percent)} %`
+                      ? job.stage
+                        ? t("jobs.runningStage", {
+                            stage: t(`upload.stages.${job.stage}`),
+                            percent: formatPercent(job.percent / 100, locale, 0),
+                          })
+                        : t("jobs.running", { percent: formatPercent(job.percent / 100, locale, 0) })
                       : job.state === "done"
-                        ? "processed"
-                        : "failed"}
+                        ? t("jobs.done")
+                        : t("jobs.failed")}
                   </span>
                   {job.error && (
                     <p className="error small" data-testid="studio-job-error">
-                      {job.error.message}
+                      {jobError(job.error.code)}
                     </p>
                   )}
                 </li>
@@ -149,24 +171,24 @@ export default async function StudioPage() {
       </section>
 
       <section className="panel" data-testid="studio-films">
-        <h2>My films</h2>
+        <h2>{t("films.heading")}</h2>
         {films.length === 0 ? (
           <p className="muted" data-testid="studio-films-empty">
-            No listings yet. Upload a film and mint it: it appears here and in the catalogue.
+            {t("films.empty")}
           </p>
         ) : (
           <div className="table-wrap">
             <table className="table">
               <thead>
                 <tr>
-                  <th>Film</th>
-                  <th>Views</th>
-                  <th>Watch time</th>
-                  <th>This period</th>
-                  <th>Passes</th>
-                  <th>Pay-per-view</th>
-                  <th>Pool</th>
-                  <th>Price and sales</th>
+                  <th scope="col">{t("films.film")}</th>
+                  <th scope="col">{t("films.views")}</th>
+                  <th scope="col">{t("films.watchTime")}</th>
+                  <th scope="col">{t("films.thisPeriod")}</th>
+                  <th scope="col">{t("films.passes")}</th>
+                  <th scope="col">{t("films.ppv")}</th>
+                  <th scope="col">{t("films.pool")}</th>
+                  <th scope="col">{t("films.priceAndSales")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -182,18 +204,21 @@ export default async function StudioPage() {
                       <Link href={`/films/${f.filmId}`}>{f.title}</Link>
                       <div className="muted small">
                         #{f.filmId}
-                        {f.salesPaused ? " · sales paused" : ""}
-                        {f.metadataStatus !== "ok" ? ` · metadata ${f.metadataStatus}${f.metadataError ? `: ${f.metadataError}` : ""}` : ""}
+                        {f.salesPaused ? ` · ${t("films.salesPaused")}` : ""}
+                        {f.metadataStatus !== "ok" && (
+                          // The indexer's reason is technical English: there on hover, for the creator who asks.
+                          <span title={f.metadataError ?? undefined}> · {t("films.metadata", { status: f.metadataStatus })}</span>
+                        )}
                       </div>
                     </td>
-                    <td data-testid="film-views">{f.views}</td>
-                    <td data-testid="film-watch-time">{formatWatchTime(f.watchSeconds)}</td>
+                    <td data-testid="film-views">{count(f.views)}</td>
+                    <td data-testid="film-watch-time">{watchTime(f.watchSeconds)}</td>
                     <td>
-                      {f.thisPeriod.views} · {formatWatchTime(f.thisPeriod.watchSeconds)}
+                      {count(f.thisPeriod.views)} · {watchTime(f.thisPeriod.watchSeconds)}
                     </td>
-                    <td>{f.passesSold}</td>
-                    <td data-testid="film-ppv-revenue">{formatDollars(f.ppvRevenue)}</td>
-                    <td data-testid="film-pool-earnings">{formatDollars(f.poolEarnings)}</td>
+                    <td>{count(f.passesSold)}</td>
+                    <td data-testid="film-ppv-revenue">{money(f.ppvRevenue)}</td>
+                    <td data-testid="film-pool-earnings">{money(f.poolEarnings)}</td>
                     <td>
                       <FilmControlsSlot
                         listings={addresses.listings}
@@ -211,57 +236,61 @@ export default async function StudioPage() {
       </section>
 
       <section className="panel" data-testid="studio-earnings">
-        <h2>Earnings</h2>
+        <h2>{t("earnings.heading")}</h2>
         <dl className="stats" data-testid="earnings-totals">
           <div>
-            <dt>Views</dt>
-            <dd data-testid="total-views">{totals.views}</dd>
+            <dt>{t("earnings.views")}</dt>
+            <dd data-testid="total-views">{count(totals.views)}</dd>
           </div>
           <div>
-            <dt>Watch time</dt>
-            <dd data-testid="total-watch-time">{formatWatchTime(totals.watchSeconds)}</dd>
+            <dt>{t("earnings.watchTime")}</dt>
+            <dd data-testid="total-watch-time">{watchTime(totals.watchSeconds)}</dd>
           </div>
           <div>
-            <dt>Pay-per-view</dt>
-            <dd data-testid="total-ppv">{formatDollars(totals.ppvRevenue)}</dd>
+            <dt>{t("earnings.ppv")}</dt>
+            <dd data-testid="total-ppv">{money(totals.ppvRevenue)}</dd>
           </div>
           <div>
-            <dt>Pool (claimed)</dt>
-            <dd data-testid="total-pool">{formatDollars(totals.poolEarnings)}</dd>
+            <dt>{t("earnings.poolClaimed")}</dt>
+            <dd data-testid="total-pool">{money(totals.poolEarnings)}</dd>
           </div>
           <div>
-            <dt>Total earned</dt>
-            <dd data-testid="total-earnings">{formatDollars(totals.earnings)}</dd>
+            <dt>{t("earnings.total")}</dt>
+            <dd data-testid="total-earnings">{money(totals.earnings)}</dd>
           </div>
         </dl>
         <div className="charts">
           <BarChart
-            title="Views per period"
+            title={t("earnings.viewsChart")}
             testId="chart-views"
-            series={[{ label: "Views", color: "#7fd1ff" }]}
-            data={chartPeriods.map((p) => ({ label: `P${p.period}`, values: [p.views], titles: [`${p.views} views`] }))}
-          />
-          <BarChart
-            title="Watch time per period (minutes)"
-            testId="chart-watch-time"
-            series={[{ label: "Minutes", color: "#a78bfa" }]}
+            series={[{ label: t("earnings.views"), color: "#7fd1ff" }]}
             data={chartPeriods.map((p) => ({
-              label: `P${p.period}`,
-              values: [p.watchSeconds / 60],
-              titles: [formatWatchTime(p.watchSeconds)],
+              label: t("earnings.periodShort", { period: p.period }),
+              values: [p.views],
+              titles: [t("earnings.viewCount", { count: p.views })],
             }))}
           />
           <BarChart
-            title="Earnings per period"
+            title={t("earnings.watchChart")}
+            testId="chart-watch-time"
+            series={[{ label: t("earnings.minutes"), color: "#a78bfa" }]}
+            data={chartPeriods.map((p) => ({
+              label: t("earnings.periodShort", { period: p.period }),
+              values: [p.watchSeconds / 60],
+              titles: [watchTime(p.watchSeconds)],
+            }))}
+          />
+          <BarChart
+            title={t("earnings.earningsChart")}
             testId="chart-earnings"
             series={[
-              { label: "Pay-per-view", color: "#f5a524" },
-              { label: "Pool", color: "#34d399" },
+              { label: t("earnings.ppv"), color: "#f5a524" },
+              { label: t("earnings.pool"), color: "#34d399" },
             ]}
             data={chartPeriods.map((p) => ({
-              label: `P${p.period}`,
+              label: t("earnings.periodShort", { period: p.period }),
               values: [dollars(p.ppvRevenue), dollars(p.poolEarnings)],
-              titles: [`pay-per-view ${formatDollars(p.ppvRevenue)}`, `pool ${formatDollars(p.poolEarnings)}`],
+              titles: [t("earnings.ppvBar", { amount: money(p.ppvRevenue) }), t("earnings.poolBar", { amount: money(p.poolEarnings) })],
             }))}
           />
         </div>
@@ -269,44 +298,41 @@ export default async function StudioPage() {
           <table className="table" data-testid="earnings-table">
             <thead>
               <tr>
-                <th>Period</th>
-                <th>Views</th>
-                <th>Watch time</th>
-                <th>Subscriber views</th>
-                <th>Passes</th>
-                <th>Pay-per-view</th>
-                <th>Pool</th>
+                <th scope="col">{t("earnings.period")}</th>
+                <th scope="col">{t("earnings.views")}</th>
+                <th scope="col">{t("earnings.watchTime")}</th>
+                <th scope="col">{t("earnings.subscriberViews")}</th>
+                <th scope="col">{t("earnings.passes")}</th>
+                <th scope="col">{t("earnings.ppv")}</th>
+                <th scope="col">{t("earnings.pool")}</th>
               </tr>
             </thead>
             <tbody>
               {[...periods].reverse().map((p) => (
                 <tr key={p.period} data-testid="earnings-row" data-period={p.period}>
-                  <td>
-                    {p.period}
-                    {p.period === overview.currentPeriod ? " (now)" : ""}
-                  </td>
-                  <td>{p.views}</td>
-                  <td>{formatWatchTime(p.watchSeconds)}</td>
-                  <td>{p.subscriptionViews}</td>
-                  <td>{p.passesSold}</td>
-                  <td>{formatDollars(p.ppvRevenue)}</td>
-                  <td>{formatDollars(p.poolEarnings)}</td>
+                  <td>{p.period === overview.currentPeriod ? t("earnings.currentPeriod", { period: p.period }) : p.period}</td>
+                  <td>{count(p.views)}</td>
+                  <td>{watchTime(p.watchSeconds)}</td>
+                  <td>{count(p.subscriptionViews)}</td>
+                  <td>{count(p.passesSold)}</td>
+                  <td>{money(p.ppvRevenue)}</td>
+                  <td>{money(p.poolEarnings)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <p className="muted small">Pool earnings count when claimed; pay-per-view when a pass is sold (price less the platform fee).</p>
+        <p className="muted small">{t("earnings.note")}</p>
       </section>
 
       {splits.length > 0 && (
         <section className="panel" data-testid="studio-splits">
-          <h2>Split films</h2>
+          <h2>{t("splits.heading")}</h2>
           <SplitsSlot
             account={session.address}
             splits={splits.map((s) => ({
               filmId: s.filmId,
-              title: s.title ?? `Film #${s.filmId}`,
+              title: s.title ?? t("filmNumber", { id: s.filmId }),
               splitter: s.splitter as Address,
               controller: s.controller,
               totalShares: s.totalShares,
@@ -314,14 +340,12 @@ export default async function StudioPage() {
               amounts: s.amounts?.map((a) => ({ payee: a.payee as Address, released: a.released, releasable: a.releasable })) ?? null,
             }))}
           />
-          <p className="muted small">
-            Each collaborator withdraws their own share; a film&apos;s pool share is claimed below and paid to its splitter.
-          </p>
+          <p className="muted small">{t("splits.note")}</p>
         </section>
       )}
 
       <section className="panel" data-testid="studio-claims">
-        <h2>Claims</h2>
+        <h2>{t("claims.heading")}</h2>
         <ClaimsSlot
           market={addresses.market}
           token={addresses.token}
@@ -330,9 +354,7 @@ export default async function StudioPage() {
           ppvBalance={balance.toString()}
           tokenBalance={wallet.toString()}
         />
-        <p className="muted small">
-          Shares come from the oracle&apos;s posted tally; see <Link href="/payouts">Payouts</Link> for how each period was split.
-        </p>
+        <p className="muted small">{t.rich("claims.note", { link: (chunks) => <Link href="/payouts">{chunks}</Link> })}</p>
       </section>
     </div>
   );

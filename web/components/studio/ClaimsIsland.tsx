@@ -7,11 +7,12 @@
  * transaction confirms.
  */
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import type { Address, Hex } from "viem";
 import { filmMarketAbi } from "@ai-films/core/chain/abis";
 import { openConnectModal } from "@/lib/client/events";
-import { formatDate, formatDollars, formatWatchTime } from "@/lib/format";
+import { formatDate, formatDollars, formatNumber, formatWatchTime } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
 import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
@@ -51,6 +52,12 @@ const key = (c: { period: number; filmId: string }) => `${c.period}:${c.filmId}`
 
 function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: ClaimsProps) {
   const router = useRouter();
+  const t = useTranslations("studio.claims");
+  const tw = useTranslations("studio.wallet");
+  const locale = useLocale();
+  const money = (units: string | bigint) => formatDollars(units, locale);
+  /** Weighted counts (split method 2) have fractions: two decimals, in the viewer's digits. */
+  const weighted = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const [claimedNow, setClaimedNow] = useState<Set<string>>(new Set());
   const [earnings, setEarnings] = useState(BigInt(ppvBalance));
   const [balance, setBalance] = useState<bigint>(BigInt(tokenBalance));
@@ -72,7 +79,7 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
   const busy = status.kind === "working";
 
   async function ready(): Promise<boolean> {
-    setStatus({ kind: "working", message: "Opening your wallet…" });
+    setStatus({ kind: "working", message: tw("opening") });
     const wallet = await connectedWallet();
     if (!wallet.isConnected || !wallet.address) {
       setStatus({ kind: "idle" });
@@ -88,7 +95,7 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
     if (items.length === 0) return;
     try {
       if (!(await ready())) return;
-      setStatus({ kind: "working", message: "Confirm the claim in your wallet…" });
+      setStatus({ kind: "working", message: t("confirmClaim") });
       const requests = items.map((c) => ({
         period: BigInt(c.period),
         filmId: BigInt(c.filmId),
@@ -99,13 +106,13 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
       const { receipt } = await (
         await walletActions()
       ).send({ address: market, abi: filmMarketAbi, functionName: "claimBatch", args: [requests] }, () =>
-        setStatus({ kind: "working", message: "Waiting for the transaction…" }),
+        setStatus({ kind: "working", message: tw("waiting") }),
       );
-      if (receipt.status !== "success") throw new Error("The claim failed on-chain.");
+      if (receipt.status !== "success") throw new Error(t("claimFailed"));
       setClaimedNow((s) => new Set([...s, ...items.map(key)]));
       const total = items.reduce((s, c) => s + BigInt(c.amount), 0n);
       await readBalance();
-      setStatus({ kind: "done", message: `Claimed ${formatDollars(total)} in one transaction.` });
+      setStatus({ kind: "done", message: t("claimed", { amount: money(total) }) });
       setTimeout(() => router.refresh(), 2500);
     } catch (e) {
       setStatus({ kind: "error", message: friendlyError(e).message });
@@ -116,17 +123,17 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
     if (earnings === 0n) return;
     try {
       if (!(await ready())) return;
-      setStatus({ kind: "working", message: "Confirm the withdrawal in your wallet…" });
+      setStatus({ kind: "working", message: t("confirmWithdraw") });
       const { receipt } = await (
         await walletActions()
       ).send({ address: market, abi: filmMarketAbi, functionName: "withdrawEarnings", args: [creator] }, () =>
-        setStatus({ kind: "working", message: "Waiting for the transaction…" }),
+        setStatus({ kind: "working", message: tw("waiting") }),
       );
-      if (receipt.status !== "success") throw new Error("The withdrawal failed on-chain.");
+      if (receipt.status !== "success") throw new Error(t("withdrawFailed"));
       const amount = earnings;
       setEarnings(0n);
       await readBalance();
-      setStatus({ kind: "done", message: `Withdrew ${formatDollars(amount)} of pay-per-view earnings.` });
+      setStatus({ kind: "done", message: t("withdrew", { amount: money(amount) }) });
       setTimeout(() => router.refresh(), 2500);
     } catch (e) {
       setStatus({ kind: "error", message: friendlyError(e).message });
@@ -137,27 +144,27 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
     <div className="claims" data-testid="claims-panel">
       <dl className="stats">
         <div>
-          <dt>Wallet balance</dt>
+          <dt>{t("balance")}</dt>
           <dd data-testid="claims-balance" data-units={balance.toString()}>
-            {formatDollars(balance)}
+            {money(balance)}
           </dd>
         </div>
         <div>
-          <dt>Claimable now</dt>
+          <dt>{t("claimable")}</dt>
           <dd data-testid="claims-open-total" data-units={openTotal.toString()}>
-            {formatDollars(openTotal)}
+            {money(openTotal)}
           </dd>
         </div>
         <div>
-          <dt>Pay-per-view to withdraw</dt>
+          <dt>{t("ppvBalance")}</dt>
           <dd data-testid="ppv-balance" data-units={earnings.toString()}>
-            {formatDollars(earnings)}
+            {money(earnings)}
           </dd>
         </div>
       </dl>
       {wrongAccount && (
         <p className="notice" data-testid="claims-wrong-account">
-          The wallet is on another account; claims still pay the films&apos; owner ({creator}).
+          {t("wrongAccount", { creator })}
         </p>
       )}
       <div className="claims-actions">
@@ -168,7 +175,7 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
           onClick={() => void claim(open)}
           data-testid="claim-all"
         >
-          Claim all ({open.length}) — {formatDollars(openTotal)}
+          {t("claimAll", { count: formatNumber(open.length, locale), amount: money(openTotal) })}
         </button>
         <button
           className="btn btn-secondary"
@@ -177,7 +184,7 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
           onClick={() => void withdraw()}
           data-testid="withdraw-earnings"
         >
-          Withdraw pay-per-view earnings — {formatDollars(earnings)}
+          {t("withdraw", { amount: money(earnings) })}
         </button>
       </div>
       {status.kind !== "idle" && (
@@ -192,19 +199,21 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
       )}
       {rows.length === 0 ? (
         <p className="muted" data-testid="claims-empty">
-          No pool shares yet: once a period your films were watched in by subscribers is tallied and posted, its share appears here.
+          {t("empty")}
         </p>
       ) : (
         <table className="table" data-testid="claims-table">
           <thead>
             <tr>
-              <th>Period</th>
-              <th>Film</th>
-              <th>Views (weighted)</th>
-              <th>Watch time (weighted)</th>
-              <th>Share</th>
-              <th>Status</th>
-              <th />
+              <th scope="col">{t("period")}</th>
+              <th scope="col">{t("film")}</th>
+              <th scope="col">{t("views")}</th>
+              <th scope="col">{t("watchTime")}</th>
+              <th scope="col">{t("share")}</th>
+              <th scope="col">{t("status")}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t("action")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -220,17 +229,19 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
               >
                 <td>{c.period}</td>
                 <td>{c.title}</td>
-                <td>{c.unitScale === "1" ? c.views : (Number(c.views) / Number(c.unitScale)).toFixed(2)}</td>
-                <td>{formatWatchTime(Number(c.seconds) / Number(c.unitScale))}</td>
-                <td data-testid="claim-amount">{formatDollars(c.amount)}</td>
+                <td>
+                  {c.unitScale === "1" ? formatNumber(BigInt(c.views), locale) : weighted.format(Number(c.views) / Number(c.unitScale))}
+                </td>
+                <td>{formatWatchTime(Number(c.seconds) / Number(c.unitScale), locale)}</td>
+                <td data-testid="claim-amount">{money(c.amount)}</td>
                 <td data-testid="claim-status">
                   {c.claimed
-                    ? "Claimed"
+                    ? t("statusClaimed")
                     : c.claimable
-                      ? `Claimable until ${formatDate(c.claimDeadline)}`
+                      ? t("statusClaimable", { date: formatDate(c.claimDeadline, locale) })
                       : c.closed
-                        ? "Closed"
-                        : `From ${formatDate(c.claimableAt)}`}
+                        ? t("statusClosed")
+                        : t("statusFrom", { date: formatDate(c.claimableAt, locale) })}
                 </td>
                 <td>
                   {!c.claimed && c.claimable && (
@@ -241,7 +252,7 @@ function Claims({ market, token, creator, claims, ppvBalance, tokenBalance }: Cl
                       onClick={() => void claim([c])}
                       data-testid="claim-one"
                     >
-                      Claim
+                      {t("claim")}
                     </button>
                   )}
                 </td>

@@ -5,20 +5,29 @@
  * creator alone. A valid list (distinct addresses, shares adding up to 100 %; the creator may be
  * one of them) is sent with the listing to the SplitterFactory right after the mint.
  */
-import { MAX_COLLABORATORS, bpsToPercent, percentToBps, type CollaboratorRow } from "@ai-films/core/domain";
+import { useLocale, useTranslations } from "next-intl";
+import { MAX_COLLABORATORS, percentToBps, type CollaboratorRow, type SplitIssue } from "@ai-films/core/domain";
 
-/** The strings of this part of the form, together for the i18n catalogues. */
-export const COLLABORATOR_STRINGS = {
-  legend: "Collaborators (optional)",
-  hint: "Split this film's pay-per-view earnings and pool shares on-chain. Shares must add up to 100 %; you may include yourself. The split cannot be changed after minting.",
-  address: (n: number) => `Collaborator ${n} wallet address`,
-  percent: (n: number) => `Collaborator ${n} share in percent`,
-  remove: (n: number) => `Remove collaborator ${n}`,
-  removeLabel: "Remove",
-  add: "Add a collaborator",
-  addMe: "Add me",
-  total: (percent: string) => `Total: ${percent} %`,
-} as const;
+/** Basis points as the number of a percentage in the viewer's digits: 3333 → "33.33" / "33,33". */
+function percentNumber(bps: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(bps / 100);
+}
+
+/** What is wrong with the split (core's parseSplit), in the viewer's words. */
+export function useSplitIssue(): (issue: SplitIssue) => string {
+  const t = useTranslations("studio.upload.split");
+  const locale = useLocale();
+  return (issue) => {
+    switch (issue.kind) {
+      case "tooMany":
+        return t("tooMany", { max: issue.max });
+      case "sum":
+        return t("sum", { percent: percentNumber(issue.bps, locale) });
+      default:
+        return t(issue.kind, { row: issue.row });
+    }
+  };
+}
 
 export function CollaboratorFields({
   rows,
@@ -31,18 +40,20 @@ export function CollaboratorFields({
   disabled: boolean;
   creator: string;
 }) {
+  const t = useTranslations("studio.collaborators");
+  const locale = useLocale();
   const update = (i: number, patch: Partial<CollaboratorRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const totalBps = rows.reduce((sum, r) => sum + (percentToBps(r.percent) ?? 0), 0);
   const hasCreator = rows.some((r) => r.address.trim().toLowerCase() === creator.toLowerCase());
   return (
     <fieldset className="field" data-testid="upload-collaborators">
-      <legend>{COLLABORATOR_STRINGS.legend}</legend>
-      <small className="muted">{COLLABORATOR_STRINGS.hint}</small>
+      <legend>{t("legend")}</legend>
+      <small className="muted">{t("hint")}</small>
       {rows.map((r, i) => (
         <div className="field-inline" key={i} data-testid="collaborator-row">
           <input
             type="text"
-            aria-label={COLLABORATOR_STRINGS.address(i + 1)}
+            aria-label={t("address", { n: i + 1 })}
             placeholder="0x…"
             value={r.address}
             maxLength={42}
@@ -55,7 +66,7 @@ export function CollaboratorFields({
           <input
             type="text"
             inputMode="decimal"
-            aria-label={COLLABORATOR_STRINGS.percent(i + 1)}
+            aria-label={t("percent", { n: i + 1 })}
             placeholder="%"
             value={r.percent}
             maxLength={7}
@@ -66,12 +77,12 @@ export function CollaboratorFields({
           <button
             type="button"
             className="link"
-            aria-label={COLLABORATOR_STRINGS.remove(i + 1)}
+            aria-label={t("remove", { n: i + 1 })}
             disabled={disabled}
             onClick={() => onChange(rows.filter((_, j) => j !== i))}
             data-testid="collaborator-remove"
           >
-            {COLLABORATOR_STRINGS.removeLabel}
+            {t("removeLabel")}
           </button>
         </div>
       ))}
@@ -83,7 +94,7 @@ export function CollaboratorFields({
           onClick={() => onChange([...rows, { address: "", percent: "" }])}
           data-testid="collaborator-add"
         >
-          {COLLABORATOR_STRINGS.add}
+          {t("add")}
         </button>
         {!hasCreator && (
           <button
@@ -93,12 +104,12 @@ export function CollaboratorFields({
             onClick={() => onChange([...rows, { address: creator, percent: "" }])}
             data-testid="collaborator-add-me"
           >
-            {COLLABORATOR_STRINGS.addMe}
+            {t("addMe")}
           </button>
         )}
         {rows.length > 0 && (
           <span className="muted" data-testid="collaborator-total" data-bps={totalBps} aria-live="polite">
-            {COLLABORATOR_STRINGS.total(bpsToPercent(totalBps))}
+            {t("total", { percent: percentNumber(totalBps, locale) })}
           </span>
         )}
       </div>

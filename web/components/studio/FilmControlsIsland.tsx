@@ -5,6 +5,7 @@
  * soon as the transaction confirms (the indexer follows a moment later).
  */
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import type { Address } from "viem";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
@@ -29,6 +30,10 @@ const toDollarText = (units: bigint) => (Number(units) / 1e6).toFixed(2);
 
 function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmControlsProps) {
   const router = useRouter();
+  const t = useTranslations("studio.controls");
+  const tw = useTranslations("studio.wallet");
+  const free = useTranslations("common")("free");
+  const locale = useLocale();
   const [price, setPrice] = useState(BigInt(pricePerView));
   const [paused, setPaused] = useState(salesPaused);
   const [text, setText] = useState(toDollarText(BigInt(pricePerView)));
@@ -41,26 +46,26 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
     after: () => void,
   ) {
     try {
-      setStatus({ kind: "working", message: "Opening your wallet…" });
+      setStatus({ kind: "working", message: tw("opening") });
       if (!(await connectedWallet()).isConnected) {
         setStatus({ kind: "idle" });
         return openConnectModal();
       }
       const wallet = await walletActions();
       await wallet.toAppChain();
-      setStatus({ kind: "working", message: "Confirm in your wallet…" });
+      setStatus({ kind: "working", message: t("confirm") });
       const { receipt } = await wallet.send({ address: listings, abi: filmListingsAbi, functionName, args }, () =>
-        setStatus({ kind: "working", message: "Waiting for the transaction…" }),
+        setStatus({ kind: "working", message: tw("waiting") }),
       );
-      if (receipt.status !== "success") throw new Error("The transaction failed on-chain.");
+      if (receipt.status !== "success") throw new Error(t("failed"));
       after();
-      setStatus({ kind: "done", message: "Saved on-chain." });
+      setStatus({ kind: "done", message: t("saved") });
       setTimeout(() => router.refresh(), 2500);
     } catch (e) {
       const f = friendlyError(e);
-      const message = /FilmListingsNotOwner/.test(f.message)
-        ? "Only the listing's owner can change it: switch the wallet to the owner's account."
-        : f.message;
+      // By the contract's error name (in viem's message), not by friendlyError's wording, which may be translated.
+      const notOwner = /FilmListingsNotOwner/.test(`${e instanceof Error ? e.message : ""} ${f.message}`);
+      const message = notOwner ? t("notOwner") : f.message;
       setStatus({ kind: "error", message });
     }
   }
@@ -77,7 +82,9 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
           void send("setPrice", [BigInt(filmId), next] as const, () => setPrice(next));
         }}
       >
-        <span className="muted">$</span>
+        <span className="muted" aria-hidden>
+          $
+        </span>
         <input
           className="price-input"
           type="text"
@@ -85,7 +92,7 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
           value={text}
           onChange={(e) => setText(e.target.value)}
           disabled={busy}
-          aria-label="Price per view in dollars"
+          aria-label={t("priceLabel")}
           data-testid="film-price-input"
           aria-invalid={parsed === null}
         />
@@ -95,11 +102,11 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
           disabled={busy || parsed === null || parsed === price}
           data-testid="film-price-save"
         >
-          Save price
+          {t("save")}
         </button>
       </form>
       <span className="muted" data-testid="film-price-current" data-price={price.toString()}>
-        now {formatDollars(price, undefined, { free: "Free" })}
+        {t("now", { price: formatDollars(price, locale, { free }) })}
       </span>
       <button
         className={`btn ${paused ? "btn-primary" : "btn-ghost"}`}
@@ -109,7 +116,7 @@ function FilmControls({ listings, filmId, pricePerView, salesPaused }: FilmContr
         data-paused={paused}
         onClick={() => void send("setSalesPaused", [BigInt(filmId), !paused] as const, () => setPaused(!paused))}
       >
-        {paused ? "Resume sales" : "Pause sales"}
+        {paused ? t("resume") : t("pause")}
       </button>
       {status.kind !== "idle" && (
         <span

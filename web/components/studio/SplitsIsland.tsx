@@ -8,12 +8,12 @@
  * split film is claimed in the Claims panel as usual: the market pays the splitter.
  */
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import type { Address } from "viem";
 import { filmSplitterAbi } from "@ai-films/core/chain/abis";
-import { bpsToPercent } from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
-import { formatDollars, shortAddress } from "@/lib/format";
+import { formatDollars, formatPercent, shortAddress } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
 import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
@@ -34,24 +34,6 @@ export interface SplitsProps {
   account: string;
 }
 
-/** The strings of this panel, together for the i18n catalogues. */
-export const SPLIT_STRINGS = {
-  collaborators: (n: number) => `Split among ${n} collaborators`,
-  youSplit: "you split this film",
-  payee: "Collaborator",
-  share: "Share",
-  paid: "Paid so far",
-  due: "Withdrawable now",
-  you: "you",
-  withdraw: "Withdraw my share",
-  opening: "Opening your wallet…",
-  confirm: "Confirm the withdrawal in your wallet…",
-  waiting: "Waiting for the transaction…",
-  failed: "The withdrawal failed on-chain.",
-  done: (amount: string, title: string) => `Withdrew ${amount} from “${title}”.`,
-  unreadable: "The amounts can't be read right now.",
-} as const;
-
 /** No wallet code at load: wagmi arrives with the first withdrawal (lib/wallet/lazy). */
 export default function SplitsIsland(props: SplitsProps) {
   return <Splits {...props} />;
@@ -70,6 +52,9 @@ function amountsOf(splits: SplitView[]): Amounts {
 
 function Splits({ splits, account }: SplitsProps) {
   const router = useRouter();
+  const t = useTranslations("studio.splits");
+  const tw = useTranslations("studio.wallet");
+  const locale = useLocale();
   /** Re-read from the chain after a withdrawal; the server's figures otherwise. */
   const [reread, setReread] = useState<Amounts>({});
   const amounts: Amounts = { ...amountsOf(splits), ...reread };
@@ -81,7 +66,7 @@ function Splits({ splits, account }: SplitsProps) {
 
   async function release(split: SplitView, payee: Address) {
     try {
-      setStatus({ kind: "working", message: SPLIT_STRINGS.opening });
+      setStatus({ kind: "working", message: tw("opening") });
       const wallet = await connectedWallet();
       if (!wallet.isConnected || !wallet.address) {
         setStatus({ kind: "idle" });
@@ -90,18 +75,18 @@ function Splits({ splits, account }: SplitsProps) {
       }
       const actions = await walletActions();
       await actions.toAppChain();
-      setStatus({ kind: "working", message: SPLIT_STRINGS.confirm });
+      setStatus({ kind: "working", message: t("confirm") });
       const before = amounts[key(split.splitter, payee)];
       const { receipt } = await actions.send(
         { address: split.splitter, abi: filmSplitterAbi, functionName: "release", args: [payee] },
-        () => setStatus({ kind: "working", message: SPLIT_STRINGS.waiting }),
+        () => setStatus({ kind: "working", message: tw("waiting") }),
       );
-      if (receipt.status !== "success") throw new Error(SPLIT_STRINGS.failed);
+      if (receipt.status !== "success") throw new Error(t("failed"));
       // The chain is the truth: read what the payee has now been paid (keep the old figures if it does not answer).
       const now = await actions.splitterAmounts(split.splitter, payee).catch(() => null);
       if (now) setReread((r) => ({ ...r, [key(split.splitter, payee)]: now }));
       const paid = now && before ? now.released - before.released : (before?.releasable ?? 0n);
-      setStatus({ kind: "done", message: SPLIT_STRINGS.done(formatDollars(paid), split.title) });
+      setStatus({ kind: "done", message: t("done", { amount: formatDollars(paid, locale), title: split.title }) });
       // The server parts of the page read the chain: render them again now.
       router.refresh();
     } catch (e) {
@@ -113,7 +98,7 @@ function Splits({ splits, account }: SplitsProps) {
     <div className="splits" data-testid="splits-panel">
       {readError && (
         <p className="error" role="alert">
-          {SPLIT_STRINGS.unreadable}
+          {t("unreadable")}
         </p>
       )}
       {status.kind !== "idle" && (
@@ -138,8 +123,8 @@ function Splits({ splits, account }: SplitsProps) {
             {s.title} <span className="muted small">#{s.filmId}</span>
           </h3>
           <p className="muted small">
-            {SPLIT_STRINGS.collaborators(s.payees.length)}
-            {s.controller.toLowerCase() === account.toLowerCase() ? ` · ${SPLIT_STRINGS.youSplit}` : ""} ·{" "}
+            {t("collaborators", { count: s.payees.length })}
+            {s.controller.toLowerCase() === account.toLowerCase() ? ` · ${t("youSplit")}` : ""} ·{" "}
             <span className="mono" title={s.splitter}>
               {shortAddress(s.splitter)}
             </span>
@@ -148,12 +133,12 @@ function Splits({ splits, account }: SplitsProps) {
             <table className="table">
               <thead>
                 <tr>
-                  <th scope="col">{SPLIT_STRINGS.payee}</th>
-                  <th scope="col">{SPLIT_STRINGS.share}</th>
-                  <th scope="col">{SPLIT_STRINGS.paid}</th>
-                  <th scope="col">{SPLIT_STRINGS.due}</th>
+                  <th scope="col">{t("payee")}</th>
+                  <th scope="col">{t("share")}</th>
+                  <th scope="col">{t("paid")}</th>
+                  <th scope="col">{t("due")}</th>
                   <th scope="col">
-                    <span className="visually-hidden">{SPLIT_STRINGS.withdraw}</span>
+                    <span className="visually-hidden">{t("withdraw")}</span>
                   </th>
                 </tr>
               </thead>
@@ -171,12 +156,11 @@ function Splits({ splits, account }: SplitsProps) {
                       data-released={a?.released.toString() ?? ""}
                     >
                       <td className="mono" title={payee}>
-                        {shortAddress(payee)}
-                        {mine ? ` (${SPLIT_STRINGS.you})` : ""}
+                        {mine ? t("you", { address: shortAddress(payee) }) : shortAddress(payee)}
                       </td>
-                      <td>{bpsToPercent(bps)} %</td>
-                      <td>{a ? formatDollars(a.released) : "…"}</td>
-                      <td>{a ? formatDollars(a.releasable) : "…"}</td>
+                      <td>{formatPercent(bps / 10_000, locale, 2)}</td>
+                      <td>{a ? formatDollars(a.released, locale) : <span aria-label={t("pending")}>…</span>}</td>
+                      <td>{a ? formatDollars(a.releasable, locale) : <span aria-label={t("pending")}>…</span>}</td>
                       <td>
                         {mine && (
                           <button
@@ -186,7 +170,7 @@ function Splits({ splits, account }: SplitsProps) {
                             onClick={() => void release(s, payee)}
                             data-testid="split-release"
                           >
-                            {SPLIT_STRINGS.withdraw}
+                            {t("withdraw")}
                           </button>
                         )}
                       </td>

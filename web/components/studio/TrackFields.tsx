@@ -4,6 +4,7 @@
  * and an optional menu label. The files go up through the same resumable upload as the film; the
  * server checks them (valid WebVTT ending within the film, a dub as long as the film).
  */
+import { useTranslations } from "next-intl";
 import { Upload } from "tus-js-client";
 
 export interface TrackDraft {
@@ -13,22 +14,11 @@ export interface TrackDraft {
   label: string;
 }
 
-/** The strings of this part of the form, together for the i18n catalogues. */
-export const TRACK_STRINGS = {
-  captions: "Captions (WebVTT)",
-  audio: "Extra audio tracks (dubs)",
-  language: "Language code",
-  label: "Label (optional)",
-  remove: "Remove",
-  addCaptions: "Add a caption file",
-  addAudio: "Add an audio track",
-  badLanguage: "Give each track a language code such as en, es or pt-BR.",
-} as const;
-
 const LANGUAGE = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}$/;
 
-export function trackProblem(tracks: TrackDraft[]): string | null {
-  return tracks.every((t) => LANGUAGE.test(t.language.trim())) ? null : TRACK_STRINGS.badLanguage;
+/** True when every track has a language code (else the form says studio.tracks.badLanguage). */
+export function tracksValid(tracks: TrackDraft[]): boolean {
+  return tracks.every((track) => LANGUAGE.test(track.language.trim()));
 }
 
 /** Uploads one track file (tus) and resolves with its upload id. */
@@ -54,19 +44,20 @@ export function TrackFields({
   onChange: (next: TrackDraft[]) => void;
   disabled: boolean;
 }) {
-  const update = (i: number, patch: Partial<TrackDraft>) => onChange(tracks.map((t, j) => (j === i ? { ...t, ...patch } : t)));
+  const t = useTranslations("studio.tracks");
+  const update = (i: number, patch: Partial<TrackDraft>) => onChange(tracks.map((track, j) => (j === i ? { ...track, ...patch } : track)));
   const section = (kind: TrackDraft["kind"]) => (
     <fieldset className="field" data-testid={`upload-${kind}`}>
-      <legend>{kind === "captions" ? TRACK_STRINGS.captions : TRACK_STRINGS.audio}</legend>
-      {tracks.map((t, i) =>
-        t.kind !== kind ? null : (
+      <legend>{kind === "captions" ? t("captions") : t("audio")}</legend>
+      {tracks.map((track, i) =>
+        track.kind !== kind ? null : (
           <div className="field-inline" key={i} data-testid={`upload-${kind}-row`}>
-            <span className="muted">{t.file.name}</span>
+            <span className="muted">{track.file.name}</span>
             <input
               type="text"
-              aria-label={TRACK_STRINGS.language}
-              placeholder="en"
-              value={t.language}
+              aria-label={t("language")}
+              placeholder={t("languagePlaceholder")}
+              value={track.language}
               maxLength={40}
               disabled={disabled}
               onChange={(e) => update(i, { language: e.target.value })}
@@ -74,22 +65,28 @@ export function TrackFields({
             />
             <input
               type="text"
-              aria-label={TRACK_STRINGS.label}
-              placeholder={TRACK_STRINGS.label}
-              value={t.label}
+              aria-label={t("label")}
+              placeholder={t("label")}
+              value={track.label}
               maxLength={64}
               disabled={disabled}
               onChange={(e) => update(i, { label: e.target.value })}
               data-testid={`upload-${kind}-label`}
             />
-            <button type="button" className="link" disabled={disabled} onClick={() => onChange(tracks.filter((_, j) => j !== i))}>
-              {TRACK_STRINGS.remove}
+            <button
+              type="button"
+              className="link"
+              aria-label={t("removeTrack", { name: track.file.name })}
+              disabled={disabled}
+              onClick={() => onChange(tracks.filter((_, j) => j !== i))}
+            >
+              {t("remove")}
             </button>
           </div>
         ),
       )}
       <label className="field-inline">
-        <span>{kind === "captions" ? TRACK_STRINGS.addCaptions : TRACK_STRINGS.addAudio}</span>
+        <span>{kind === "captions" ? t("addCaptions") : t("addAudio")}</span>
         <input
           type="file"
           accept={kind === "captions" ? ".vtt,text/vtt" : "audio/*,.m4a,.aac,.mp3,.wav,.mp4"}

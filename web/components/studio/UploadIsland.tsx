@@ -12,15 +12,16 @@
  * machine failed, a new file when the file itself was the problem.
  */
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { Upload, type DetailedError } from "tus-js-client";
-import { TrackFields, trackProblem, uploadTrack, type TrackDraft } from "./TrackFields";
-import { CollaboratorFields } from "./CollaboratorFields";
+import { TrackFields, tracksValid, uploadTrack, type TrackDraft } from "./TrackFields";
+import { CollaboratorFields, useSplitIssue } from "./CollaboratorFields";
+import { reasonOfCode } from "./jobReason";
 import { encodeAbiParameters, parseEventLogs, type Address } from "viem";
 import { filmListingsAbi } from "@ai-films/core/chain/abis";
 import {
   AGE_RATINGS,
-  AGE_RATING_LABELS,
   JOB_STAGES,
   isAgeRating,
   parseSplit,
@@ -30,7 +31,8 @@ import {
   type JobState,
 } from "@ai-films/core/domain";
 import { openConnectModal } from "@/lib/client/events";
-import { formatBytes, formatDollars, parseDollars } from "@/lib/format";
+import { useApiErrors } from "@/i18n/apiErrors";
+import { formatBytes, formatDollars, formatPercent, parseDollars } from "@/lib/format";
 import { friendlyError } from "@/lib/wallet/errors";
 import { connectedWallet, walletActions } from "@/lib/wallet/lazy";
 
@@ -54,15 +56,6 @@ export interface UploadProps {
 export default function UploadIsland(props: UploadProps) {
   return <UploadForm {...props} />;
 }
-
-const STAGE_LABELS: Record<JobStage, string> = {
-  upload: "Upload",
-  probe: "Check the file",
-  transcode: "Transcode (HLS ladder)",
-  encrypt: "Encrypt",
-  ipfs: "Store in IPFS",
-  metadata: "Metadata",
-};
 
 interface JobView {
   id: string;
@@ -97,27 +90,54 @@ type Phase =
 
 const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|mkv|webm|avi|mpe?g|ts|m2ts|mts|ogv|wmv|flv|3gp)$/i;
 
-function wrongType(file: File): string | null {
+/** True when the file is not (recognisably) a video. */
+function isWrongType(file: File): boolean {
   const type = file.type;
-  if (type.startsWith("video/")) return null;
-  if (!type && VIDEO_EXTENSIONS.test(file.name)) return null;
-  if (type === "application/octet-stream" && VIDEO_EXTENSIONS.test(file.name)) return null;
-  if (type === "application/x-matroska" || type === "application/mp4") return null;
-  return `“${file.name}” is not a video file${type ? ` (${type})` : ""}. Choose a video such as MP4, MOV, MKV or WebM.`;
+  if (type.startsWith("video/")) return false;
+  if (!type && VIDEO_EXTENSIONS.test(file.name)) return false;
+  if (type === "application/octet-stream" && VIDEO_EXTENSIONS.test(file.name)) return false;
+  if (type === "application/x-matroska" || type === "application/mp4") return false;
+  return true;
 }
 
-async function messageOf(response: Response | null | undefined, fallback: string): Promise<{ code: string; message: string }> {
-  if (!response) return { code: "NETWORK", message: fallback };
+/**
+ * A failed response's code and reason: the code for data-code (tests, logs), the reason for the
+ * sentence the viewer reads (errors catalogue); the server's English message goes to the console.
+ */
+async function failureOf(response: Response | null | undefined): Promise<{ code: string; reason: string | null }> {
+  if (!response) return { code: "NETWORK", reason: null };
   try {
     const body = (await response.json()) as { error?: string; code?: string; message?: string };
-    return { code: body.code ?? body.error ?? `HTTP_${response.status}`, message: body.message ?? fallback };
+    if (body.message) console.warn("studio:", body.error ?? body.code, body.message);
+    return {
+      code: body.code ?? body.error ?? `HTTP_${response.status}`,
+      reason: body.error ?? (body.code ? reasonOfCode(body.code) : null),
+    };
   } catch {
-    return { code: `HTTP_${response.status}`, message: fallback };
+    return { code: `HTTP_${response.status}`, reason: null };
   }
 }
 
 function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggestions, genreSuggestions }: UploadProps) {
   const router = useRouter();
+  const t = useTranslations("studio");
+  const tw = useTranslations("studio.wallet");
+  const locale = useLocale();
+  const apiError = useApiErrors();
+  const splitIssue = useSplitIssue();
+  const free = { free: useTranslations("common")("free") };
+  /** The processed film's exact length ("75 sec", "75 Sek."): the creator checks it against their file. */
+  const seconds = new Intl.NumberFormat(locale, { style: "unit", unit: "second", unitDisplay: "short" });
+  /** A failed request's sentence: the API's reason in the viewer's words, else this step's own. */
+  const sentence = (reason: string | null, fallback: string) => (reason ? apiError(reason) : fallback);
+  const wrongType = (f: File): string | null =>
+    !isWrongType(f)
+      ? null
+      : f.type
+        ? t("upload.invalid.wrongTypeNamed", { name: f.name, type: f.type })
+        : t("upload.invalid.wrongType", { name: f.name });
+  const tooLarge = (size: number) =>
+    t("upload.invalid.tooLarge", { size: formatBytes(size, locale), limit: formatBytes(maxBytes, locale) });
 
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState("");
@@ -152,7 +172,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
   function addTool(raw: string) {
     const tag = raw.trim().replace(/\s+/g, " ").slice(0, 64);
     if (!tag) return;
-    setTools((t) => (t.some((x) => x.toLowerCase() === tag.toLowerCase()) || t.length >= 20 ? t : [...t, tag]));
+    setTools((all) => (all.some((x) => x.toLowerCase() === tag.toLowerCase()) || all.length >= 20 ? all : [...all, tag]));
     setToolText("");
   }
 
@@ -162,9 +182,8 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
     if (next) {
       const problem = wrongType(next);
       if (problem) setFormError({ code: "WRONG_TYPE", message: problem });
-      else if (next.size > maxBytes)
-        setFormError({ code: "TOO_LARGE", message: `The file is ${formatBytes(next.size)}; the limit is ${formatBytes(maxBytes)}.` });
-      else if (next.size === 0) setFormError({ code: "EMPTY_FILE", message: "The file is empty." });
+      else if (next.size > maxBytes) setFormError({ code: "TOO_LARGE", message: tooLarge(next.size) });
+      else if (next.size === 0) setFormError({ code: "EMPTY_FILE", message: t("upload.invalid.empty") });
       else if (!title)
         setTitle(
           next.name
@@ -177,23 +196,23 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
   }
 
   function validate(): string | null {
-    if (!file) return "Choose a video file.";
+    if (!file) return t("upload.invalid.noFile");
     const problem = wrongType(file);
     if (problem) return problem;
-    if (file.size === 0) return "The file is empty.";
-    if (file.size > maxBytes) return `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`;
-    if (!title.trim()) return "Give the film a title.";
-    if (priceUnits === null) return "Enter the price per view in dollars, e.g. 1.50 (0 makes the film free).";
+    if (file.size === 0) return t("upload.invalid.empty");
+    if (file.size > maxBytes) return tooLarge(file.size);
+    if (!title.trim()) return t("upload.invalid.noTitle");
+    if (priceUnits === null) return t("upload.invalid.badPrice");
     const split = parseSplit(collaborators);
-    if (!split.ok) return split.problem;
-    return trackProblem(tracks);
+    if (!split.ok) return splitIssue(split.issue);
+    return tracksValid(tracks) ? null : t("tracks.badLanguage");
   }
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
     const problem = validate();
     if (problem) {
-      setFormError({ code: file && wrongType(file) ? "WRONG_TYPE" : "INVALID_INPUT", message: problem });
+      setFormError({ code: file && isWrongType(file) ? "WRONG_TYPE" : "INVALID_INPUT", message: problem });
       return;
     }
     setFormError(null);
@@ -206,20 +225,20 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
     // The tracks first (small files), so the job can start the moment the film has arrived.
     try {
       const sent: { captions: TrackRef[]; audio: TrackRef[] } = { captions: [], audio: [] };
-      for (const t of tracks) {
+      for (const track of tracks) {
         const ref = {
-          uploadId: await uploadTrack(t.file),
-          language: t.language.trim(),
-          ...(t.label.trim() ? { label: t.label.trim() } : {}),
+          uploadId: await uploadTrack(track.file),
+          language: track.language.trim(),
+          ...(track.label.trim() ? { label: track.label.trim() } : {}),
         };
-        sent[t.kind].push(ref);
+        sent[track.kind].push(ref);
       }
       trackIds.current = sent;
     } catch {
       setPhase({
         kind: "failed",
         code: "UPLOAD_FAILED",
-        message: "A caption or audio file could not be uploaded; try again.",
+        message: t("upload.failure.tracks"),
         retry: "upload",
       });
       return;
@@ -240,16 +259,19 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
       async onError(err) {
         const res = (err as DetailedError).originalResponse;
         let code = "UPLOAD_FAILED";
-        let message = "The upload failed: check your connection and try again (it resumes where it stopped).";
+        let message = t("upload.failure.connection");
         if (res) {
           try {
             const body = JSON.parse(res.getBody() || "{}") as { error?: string; message?: string };
+            if (body.message) console.warn("studio: upload:", body.error, body.message);
             code = (body.error ?? code).toUpperCase().replace(/-/g, "_");
-            message = body.message ?? message;
+            if (body.error) message = apiError(body.error);
           } catch {
             // not JSON: keep the generic sentence
           }
           if (res.getStatus() === 413) code = "TOO_LARGE";
+          // The limit is the detail a creator needs: say it (the server's reason alone does not).
+          if (code === "TOO_LARGE") message = t("upload.invalid.overLimit", { limit: formatBytes(maxBytes, locale) });
         }
         setPhase({ kind: "failed", code, message, retry: code === "TOO_LARGE" || code === "NO_SESSION" ? "file" : "upload" });
       },
@@ -287,7 +309,8 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
       }),
     }).catch(() => null);
     if (!res || !res.ok) {
-      const { code, message } = await messageOf(res, "The server could not start processing the film. Try again.");
+      const { code, reason } = await failureOf(res);
+      const message = sentence(reason, t("upload.failure.startJob"));
       const normalised = code.toUpperCase().replace(/-/g, "_");
       const again = !res || res.status >= 500 || normalised === "INVALID_METADATA" || normalised === "MALFORMED";
       setPhase({ kind: "failed", code: normalised, message, retry: again ? "job" : "file", uploadId });
@@ -304,10 +327,11 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
         const job = (await res.json()) as JobView;
         if (job.state === "done") return setPhase({ kind: "ready", job });
         if (job.state === "failed") {
+          if (job.error) console.warn("studio: job:", job.error.code, job.error.message);
           return setPhase({
             kind: "failed",
             code: job.error?.code ?? "INTERNAL",
-            message: job.error?.message ?? "Processing failed.",
+            message: job.error ? apiError(reasonOfCode(job.error.code)) : t("upload.failure.processing"),
             retry: job.error?.retryable ? "job" : "file",
             job,
             uploadId: job.uploadId,
@@ -315,8 +339,13 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
         }
         setPhase({ kind: "processing", job });
       } else if (res && res.status !== 503) {
-        const { code, message } = await messageOf(res, "Lost track of the job.");
-        return setPhase({ kind: "failed", code: code.toUpperCase().replace(/-/g, "_"), message, retry: "file" });
+        const { code, reason } = await failureOf(res);
+        return setPhase({
+          kind: "failed",
+          code: code.toUpperCase().replace(/-/g, "_"),
+          message: sentence(reason, t("upload.failure.lostJob")),
+          retry: "file",
+        });
       }
       pollRef.current = setTimeout(tick, 700);
     };
@@ -328,11 +357,11 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
     // The collaborators may have been edited since the upload: check them again before minting.
     const split = parseSplit(collaborators);
     if (!split.ok) {
-      setFormError({ code: "INVALID_SPLIT", message: split.problem });
+      setFormError({ code: "INVALID_SPLIT", message: splitIssue(split.issue) });
       return;
     }
     setFormError(null);
-    setPhase({ kind: "minting", job, step: "Opening your wallet…" });
+    setPhase({ kind: "minting", job, step: tw("opening") });
     const { address, isConnected } = await connectedWallet();
     if (!isConnected || !address) {
       setPhase({ kind: "ready", job });
@@ -343,7 +372,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
       setPhase({
         kind: "failed",
         code: "WRONG_ACCOUNT",
-        message: `You are signed in as ${creator} but the wallet is on ${address}. Switch the wallet to the signed-in account.`,
+        message: t("upload.failure.wrongAccount", { creator, address }),
         retry: "mint",
         job,
       });
@@ -353,15 +382,15 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
     try {
       const wallet = await walletActions();
       await wallet.toAppChain();
-      setPhase({ kind: "minting", job, step: "Confirm the mint in your wallet…" });
+      setPhase({ kind: "minting", job, step: t("upload.confirmMint") });
       const duration = Math.max(1, Math.round(job.result.durationSeconds));
       const { hash, receipt } = await wallet.send(
         { address: listings, abi: filmListingsAbi, functionName: "mint", args: [job.result.metadataUri, duration, BigInt(job.price)] },
-        () => setPhase({ kind: "minting", job, step: "Waiting for the transaction…" }),
+        () => setPhase({ kind: "minting", job, step: tw("waiting") }),
       );
-      if (receipt.status !== "success") throw new Error("The mint failed on-chain.");
+      if (receipt.status !== "success") throw new Error(t("upload.failure.mintOnChain"));
       const [minted] = parseEventLogs({ abi: filmListingsAbi, eventName: "ListingMinted", logs: receipt.logs });
-      if (!minted) throw new Error("The mint's receipt names no film.");
+      if (!minted) throw new Error(t("upload.failure.mintNoFilm"));
       filmId = minted.args.filmId.toString();
       if (split.payees.length === 0) {
         setPhase({ kind: "minted", filmId, txHash: hash, collaborators: 0 });
@@ -388,14 +417,14 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
     const split = parseSplit(collaborators);
     if (!split.ok || split.payees.length === 0 || !splitterFactory) return;
     try {
-      setPhase({ kind: "splitting", filmId, step: `Minted as film #${filmId}. Opening your wallet…` });
+      setPhase({ kind: "splitting", filmId, step: t("upload.splitOpening", { id: filmId }) });
       const wallet = await walletActions();
       const { address } = await wallet.account();
       if (!address || address.toLowerCase() !== creator.toLowerCase()) {
-        throw new Error(`Film #${filmId} belongs to ${creator}: switch the wallet to that account to split it.`);
+        throw new Error(t("upload.failure.splitWrongAccount", { id: filmId, creator }));
       }
       await wallet.toAppChain();
-      setPhase({ kind: "splitting", filmId, step: `Minted as film #${filmId}. Confirm the split in your wallet…` });
+      setPhase({ kind: "splitting", filmId, step: t("upload.splitConfirm", { id: filmId }) });
       const data = encodeAbiParameters([{ type: "address[]" }, { type: "uint256[]" }], [split.payees, split.shares]);
       const { hash, receipt } = await wallet.send(
         {
@@ -404,9 +433,9 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
           functionName: "safeTransferFrom",
           args: [address, splitterFactory, BigInt(filmId), data],
         },
-        () => setPhase({ kind: "splitting", filmId, step: "Waiting for the split transaction…" }),
+        () => setPhase({ kind: "splitting", filmId, step: t("upload.splitWaiting") }),
       );
-      if (receipt.status !== "success") throw new Error("The split failed on-chain.");
+      if (receipt.status !== "success") throw new Error(t("upload.failure.splitOnChain"));
       setPhase({ kind: "minted", filmId, txHash: hash, collaborators: split.payees.length });
       setTimeout(() => router.refresh(), 3000);
     } catch (e) {
@@ -455,7 +484,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
     <div className="studio-upload" data-testid="upload-panel" data-phase={phase.kind}>
       <form onSubmit={submit} className="studio-form" aria-busy={busy} data-testid="upload-form">
         <label className="field">
-          <span>Video file</span>
+          <span>{t("upload.file")}</span>
           <input
             ref={fileInput}
             type="file"
@@ -466,12 +495,12 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
           />
           {file && (
             <small className="muted" data-testid="upload-file-info">
-              {file.name} — {formatBytes(file.size)}
+              {file.name} — {formatBytes(file.size, locale)}
             </small>
           )}
         </label>
         <label className="field">
-          <span>Title</span>
+          <span>{t("upload.title")}</span>
           <input
             type="text"
             value={title}
@@ -483,7 +512,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
           />
         </label>
         <label className="field">
-          <span>Description</span>
+          <span>{t("upload.description")}</span>
           <textarea
             value={description}
             maxLength={5000}
@@ -495,7 +524,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
         </label>
         <div className="field-row">
           <label className="field">
-            <span>Genre</span>
+            <span>{t("upload.genre")}</span>
             <input
               type="text"
               list="studio-genres"
@@ -512,23 +541,23 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
             </datalist>
           </label>
           <label className="field">
-            <span>Age rating</span>
+            <span>{t("upload.ageRating")}</span>
             <select
               value={ageRating}
               onChange={(e) => setAgeRating(isAgeRating(e.target.value) ? e.target.value : "")}
               disabled={busy}
               data-testid="upload-age-rating"
             >
-              <option value="">Unrated</option>
+              <option value="">{t("upload.unrated")}</option>
               {AGE_RATINGS.map((r) => (
                 <option key={r} value={r}>
-                  {AGE_RATING_LABELS[r]}
+                  {t(`upload.ageRatings.${r}`)}
                 </option>
               ))}
             </select>
           </label>
           <label className="field">
-            <span>Price per view (dollars)</span>
+            <span>{t("upload.price")}</span>
             <input
               type="text"
               inputMode="decimal"
@@ -539,23 +568,23 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
               aria-invalid={priceUnits === null}
             />
             <small className="muted" data-testid="upload-price-preview">
-              {priceUnits === null ? "Not a price" : formatDollars(priceUnits, undefined, { free: "Free" })}
+              {priceUnits === null ? t("upload.notAPrice") : formatDollars(priceUnits, locale, free)}
             </small>
           </label>
         </div>
         <TrackFields tracks={tracks} onChange={setTracks} disabled={busy} />
         {splitterFactory && <CollaboratorFields rows={collaborators} onChange={setCollaborators} disabled={busy} creator={creator} />}
         <div className="field">
-          <span>AI tools and models used</span>
+          <span>{t("upload.tools")}</span>
           <ul className="chips" data-testid="upload-tools">
-            {tools.map((t) => (
-              <li key={t} data-testid="upload-tool-chip">
-                {t}{" "}
+            {tools.map((tool) => (
+              <li key={tool} data-testid="upload-tool-chip">
+                {tool}{" "}
                 <button
                   type="button"
                   className="link"
-                  aria-label={`Remove ${t}`}
-                  onClick={() => setTools((all) => all.filter((x) => x !== t))}
+                  aria-label={t("upload.removeTool", { tool })}
+                  onClick={() => setTools((all) => all.filter((x) => x !== tool))}
                   disabled={busy}
                 >
                   ×
@@ -569,7 +598,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
               list="studio-tools"
               value={toolText}
               maxLength={64}
-              placeholder="e.g. Sora, Runway Gen-4, Suno"
+              placeholder={t("upload.toolsPlaceholder")}
               disabled={busy}
               data-testid="upload-tool-input"
               onChange={(e) => setToolText(e.target.value)}
@@ -587,22 +616,29 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
               disabled={busy || !toolText.trim()}
               data-testid="upload-tool-add"
             >
-              Add
+              {t("upload.addTool")}
             </button>
           </div>
           <datalist id="studio-tools">
-            {toolSuggestions.map((t) => (
-              <option key={t} value={t} />
+            {toolSuggestions.map((tool) => (
+              <option key={tool} value={tool} />
             ))}
           </datalist>
           {toolSuggestions.length > 0 && (
             <p className="tool-suggestions" data-testid="upload-tool-suggestions">
               {toolSuggestions
-                .filter((t) => !tools.includes(t))
+                .filter((tool) => !tools.includes(tool))
                 .slice(0, 8)
-                .map((t) => (
-                  <button key={t} type="button" className="chip chip-button" onClick={() => addTool(t)} disabled={busy}>
-                    + {t}
+                .map((tool) => (
+                  <button
+                    key={tool}
+                    type="button"
+                    className="chip chip-button"
+                    aria-label={t("upload.suggestTool", { tool })}
+                    onClick={() => addTool(tool)}
+                    disabled={busy}
+                  >
+                    + {tool}
                   </button>
                 ))}
             </p>
@@ -620,7 +656,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
             data-testid="upload-submit"
             disabled={!file || Boolean(formError && formError.code !== "INVALID_INPUT")}
           >
-            Upload and process
+            {t("upload.submit")}
           </button>
         )}
       </form>
@@ -628,10 +664,10 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
       {showProgress && (
         <section className="studio-progress" data-testid="upload-progress" data-percent={overall} aria-live="polite">
           <div className="progress-head">
-            <strong data-testid="upload-overall-percent">{overall.toFixed(1)} %</strong>
+            <strong data-testid="upload-overall-percent">{formatPercent(overall / 100, locale, 1)}</strong>
             {phase.kind === "uploading" && (
               <span className="muted" data-testid="upload-bytes">
-                {formatBytes(phase.bytes)} of {formatBytes(phase.total)} uploaded
+                {t("upload.bytes", { done: formatBytes(phase.bytes, locale), total: formatBytes(phase.total, locale) })}
               </span>
             )}
           </div>
@@ -643,10 +679,12 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
               const state = failedHere ? "failed" : pct >= 100 ? "done" : currentStage === s ? "running" : "waiting";
               return (
                 <li key={s} data-testid={`stage-${s}`} data-state={state} data-percent={pct} className={`stage stage-${state}`}>
-                  <span className="stage-name">{STAGE_LABELS[s]}</span>
-                  <progress max={100} value={pct} />
+                  <span className="stage-name" id={`stage-${s}-name`}>
+                    {t(`upload.stages.${s}`)}
+                  </span>
+                  <progress max={100} value={pct} aria-labelledby={`stage-${s}-name`} />
                   <span className="stage-percent" data-testid={`stage-${s}-percent`}>
-                    {Math.round(pct)} %
+                    {formatPercent(Math.round(pct) / 100, locale, 0)}
                   </span>
                 </li>
               );
@@ -658,14 +696,16 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
       {phase.kind === "ready" && (
         <div className="studio-ready" data-testid="mint-panel">
           <p className="success" data-testid="processing-done">
-            Processed: {Math.round(phase.job.result?.durationSeconds ?? 0)} s, stored in IPFS. Mint the listing to publish it at{" "}
-            {formatDollars(phase.job.price, undefined, { free: "Free" })} per view.
+            {t("upload.processed", {
+              duration: seconds.format(Math.round(phase.job.result?.durationSeconds ?? 0)),
+              price: formatDollars(phase.job.price, locale, free),
+            })}
           </p>
           <p className="muted mono" data-testid="metadata-uri">
             {phase.job.result?.metadataUri}
           </p>
           <button className="btn btn-primary btn-large" type="button" onClick={() => mint(phase.job)} data-testid="mint-button">
-            Mint listing
+            {t("upload.mint")}
           </button>
         </div>
       )}
@@ -677,13 +717,15 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
       {phase.kind === "minted" && (
         <div className="success-box" data-testid="mint-success" data-film-id={phase.filmId} data-collaborators={phase.collaborators}>
           <p className="success">
-            Minted as film #{phase.filmId}
-            {phase.collaborators > 0 ? `, its earnings split among ${phase.collaborators} collaborators` : ""}. It appears in the catalogue
-            within a few seconds:{" "}
-            <a href={`/films/${phase.filmId}`} data-testid="minted-film-link">
-              open its page
-            </a>
-            .
+            {t.rich(phase.collaborators > 0 ? "upload.mintedSplit" : "upload.minted", {
+              id: phase.filmId,
+              count: phase.collaborators,
+              link: (chunks) => (
+                <a href={`/films/${phase.filmId}`} data-testid="minted-film-link">
+                  {chunks}
+                </a>
+              ),
+            })}
           </p>
           <button
             className="btn btn-secondary"
@@ -697,7 +739,7 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
             }}
             data-testid="upload-another"
           >
-            Upload another film
+            {t("upload.another")}
           </button>
         </div>
       )}
@@ -705,22 +747,20 @@ function UploadForm({ listings, splitterFactory, creator, maxBytes, toolSuggesti
         <div className="error" role="alert" data-testid="studio-error" data-code={phase.code}>
           <p data-testid="studio-error-message">{phase.message}</p>
           <p className="muted">
-            {phase.retry === "file"
-              ? "Nothing was published."
-              : phase.retry === "mint"
-                ? "The film is processed; nothing is listed until the mint is confirmed."
-                : phase.retry === "split"
-                  ? `Film #${phase.filmId} is minted and still pays you alone: retry the split to divide its earnings.`
-                  : "Nothing was published."}
+            {phase.retry === "mint"
+              ? t("upload.mintPending")
+              : phase.retry === "split"
+                ? t("upload.splitPending", { id: phase.filmId ?? "" })
+                : t("upload.nothingPublished")}
           </p>
           <button className="btn btn-secondary" type="button" onClick={() => retry(phase)} data-testid="retry-button">
             {phase.retry === "file"
-              ? "Choose another file"
+              ? t("upload.chooseAnother")
               : phase.retry === "mint"
-                ? "Try the mint again"
+                ? t("upload.retryMint")
                 : phase.retry === "split"
-                  ? "Try the split again"
-                  : "Retry"}
+                  ? t("upload.retrySplit")
+                  : t("upload.retry")}
           </button>
         </div>
       )}
