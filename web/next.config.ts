@@ -4,17 +4,21 @@
  * that package like the app's own code. core/ lives beside web/, so the tracing and Turbopack
  * roots are the repository.
  */
-import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
-import createNextIntlPlugin from "next-intl/plugin";
 import { staticSecurityHeaders } from "@ai-films/core/serving/securityHeaders";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 const nextConfig: NextConfig = {
   outputFileTracingRoot: repoRoot,
-  turbopack: { root: repoRoot },
+  turbopack: {
+    root: repoRoot,
+    // next-intl finds its per-request configuration (language, catalogues) through this alias. Its
+    // plugin would set it too, but with a path it checks from the working directory (the repository
+    // root for `next build web`) while Turbopack resolves it from the app's directory.
+    resolveAlias: { "next-intl/config": "./i18n/request.ts" },
+  },
   transpilePackages: ["@ai-films/core"],
   // Native, WASM or filesystem-heavy server packages: loaded from node_modules at run time, not bundled.
   serverExternalPackages: [
@@ -60,8 +64,4 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
 };
 
-// next-intl: the per-request language and catalogues (i18n/request.ts).
-// The plugin resolves the path from the working directory (the repository root for `next build web`).
-const withNextIntl = createNextIntlPlugin(`./${relative(process.cwd(), fileURLToPath(new URL("./i18n/request.ts", import.meta.url)))}`);
-
-export default withNextIntl(nextConfig);
+export default nextConfig;

@@ -27,7 +27,8 @@ export interface E2E {
 /**
  * Dev-wallet accounts per role, so each story starts from fresh wallets whatever order the files
  * run in (the platform offers these in its dev wallet; the local chain funds #0–#39 with ETH).
- * `renewing` turns auto-renewal on; `gasless` receives a gift, then loses its ETH and buys without gas.
+ * `renewing` turns auto-renewal on; `gasless` receives a gift, then loses its ETH and buys without gas;
+ * `keyboard` is the last one the dev wallet offers (the keyboard story picks it with End).
  */
 export const E2E_ACCOUNTS = {
   viewer: 4,
@@ -43,6 +44,7 @@ export const E2E_ACCOUNTS = {
   director: 26,
   composer: 27,
   renewing: 28,
+  keyboard: 29,
 } as const;
 
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
