@@ -8,7 +8,7 @@
 import { useTranslations } from "next-intl";
 import dynamic from "next/dynamic";
 import { useEffect, useRef, useState } from "react";
-import { OPEN_CONNECT, rememberConnectRequest } from "@/lib/client/events";
+import { OPEN_CONNECT, rememberConnectRequest, rememberWalletFocus } from "@/lib/client/events";
 import { useRouter } from "next/navigation";
 import { signOut, useSession } from "@/lib/client/session";
 import { HAS_ENS } from "@/lib/config";
@@ -39,15 +39,30 @@ function LightWalletArea({ onWant }: { onWant?: (openModal: boolean) => void }) 
   // Signed out, pointing at the area means connecting is next: start loading. Signed in, it may be
   // a click on Sign out, which needs no wallet (and must not be lost to the island replacing it).
   const reach = session.status === "signed-in" ? undefined : () => onWant?.(false);
+  const reachByKeyboard =
+    reach &&
+    (() => {
+      rememberWalletFocus();
+      reach();
+    });
   const area = useRef<HTMLDivElement>(null);
   // A pointer or focus that arrived before React hydrated this area fired no handler: look once.
   const signedIn = session.status === "signed-in";
   useEffect(() => {
     const el = area.current;
-    if (!signedIn && el && (el.matches(":hover") || el.contains(document.activeElement))) onWant?.(false);
+    if (signedIn || !el) return;
+    if (el.contains(document.activeElement)) rememberWalletFocus();
+    if (el.matches(":hover") || el.contains(document.activeElement)) onWant?.(false);
   }, [signedIn, onWant]);
   return (
-    <div className="wallet-area" data-testid="wallet-area" data-wallet="deferred" onPointerEnter={reach} onFocus={reach} ref={area}>
+    <div
+      className="wallet-area"
+      data-testid="wallet-area"
+      data-wallet="deferred"
+      onPointerEnter={reach}
+      onFocus={reachByKeyboard}
+      ref={area}
+    >
       {session.status === "signed-in" ? (
         <>
           <span className="session-badge" data-testid="session-status" data-address={session.address}>

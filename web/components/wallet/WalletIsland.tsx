@@ -7,9 +7,9 @@
 import { ConnectButton, useConnectModal } from "@rainbow-me/rainbowkit";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useAccount, useConnect, useDisconnect, useSignMessage, useSignTypedData, useSwitchChain } from "wagmi";
-import { OPEN_CONNECT, takeConnectRequest } from "@/lib/client/events";
+import { OPEN_CONNECT, takeConnectRequest, takeWalletFocus } from "@/lib/client/events";
 import { ensureHeartbeatKey } from "@/lib/client/heartbeatKey";
 import { refreshSession, signOut, useSession } from "@/lib/client/session";
 import { CHAIN_ID, devAccountIndexes, IS_LOCAL_CHAIN } from "@/lib/config";
@@ -54,6 +54,25 @@ function WalletArea() {
     void refreshSession();
   }, []);
 
+  // Focus that was on the placeholder this island replaced goes to its first control (RainbowKit
+  // renders them a moment after mounting), unless the person has moved on meanwhile.
+  const area = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!takeWalletFocus()) return;
+    let frame = 0;
+    let tries = 0;
+    const place = () => {
+      const here = area.current;
+      const active = document.activeElement;
+      if (!here || (active && active !== document.body && !here.contains(active))) return;
+      const first = here.querySelector<HTMLElement>("select:not(:disabled), button:not(:disabled)");
+      if (first) first.focus();
+      else if (tries++ < 300) frame = requestAnimationFrame(place);
+    };
+    place();
+    return () => cancelAnimationFrame(frame);
+  }, []);
+
   const signedInHere = session.status === "signed-in" && address !== undefined && session.address.toLowerCase() === address.toLowerCase();
   const wrongNetwork = isConnected && chainId !== CHAIN_ID;
 
@@ -89,7 +108,7 @@ function WalletArea() {
   const devConnectors = connectors.filter((c) => c.id.startsWith("dev-wallet-"));
 
   return (
-    <div className="wallet-area" data-testid="wallet-area">
+    <div className="wallet-area" data-testid="wallet-area" ref={area}>
       <ConnectButton.Custom>
         {({ account, openAccountModal, mounted }) =>
           !mounted ? null : !account || !isConnected ? (

@@ -30,3 +30,20 @@ export function takeConnectRequest(): boolean {
   pendingConnect = false;
   return pending;
 }
+
+/**
+ * Keyboard users reach the header's wallet code by focusing its placeholder; the loaded island
+ * replaces that element, which would drop the focus to the page's start. The placeholder notes
+ * that it had focus, and the island puts it on its first control if nothing else took it since.
+ */
+let pendingFocus = false;
+
+export function rememberWalletFocus(): void {
+  pendingFocus = true;
+}
+
+export function takeWalletFocus(): boolean {
+  const pending = pendingFocus;
+  pendingFocus = false;
+  return pending;
+}
