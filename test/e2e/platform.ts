@@ -45,6 +45,7 @@ export const E2E_ACCOUNTS = {
   composer: 27,
   renewing: 28,
   keyboard: 29,
+  polyglot: 30,
 } as const;
 
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
