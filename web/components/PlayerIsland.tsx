@@ -23,6 +23,7 @@ import { forgetHeartbeatKey, loadHeartbeatKey, signBeat } from "@/lib/client/hea
 import { sessionExpired } from "@/lib/client/session";
 import { HEARTBEAT_INTERVAL_MS } from "@/lib/config";
 import { formatDuration } from "@/lib/format";
+import { qualityChoices } from "@/lib/qualities";
 import { TracksMenu, useTracks } from "./TracksMenu";
 
 export interface PlayerProps {
@@ -42,8 +43,6 @@ export interface PlayerProps {
   /** Set for a film Livepeer serves: fullUrl is then its HLS URL, playable with a JWT from tokenUrl. */
   livepeer?: { playbackUrl: string; tokenUrl: string } | null;
 }
-
-const QUALITIES = ["1080p", "720p", "480p", "360p", "240p", "144p"] as const;
 
 function hlsSrc(url: string): Src[] {
   // Built by hand rather than with getSrc: its source sniffing takes any URL containing "sdp"
@@ -270,7 +269,7 @@ export default function PlayerIsland(props: PlayerProps) {
     videoRef.current = el;
   }, []);
 
-  const qualities = QUALITIES.filter((q) => props.renditions.length === 0 || props.renditions.includes(Number.parseInt(q, 10)));
+  const qualities = qualityChoices(props.renditions);
 
   return (
     <div className="player" data-testid="player" data-mode={mode}>
@@ -367,8 +366,8 @@ export default function PlayerIsland(props: PlayerProps) {
                           <Player.SelectItemText>{t("controls.qualityAuto")}</Player.SelectItemText>
                         </Player.VideoQualitySelectItem>
                         {qualities.map((q) => (
-                          <Player.VideoQualitySelectItem key={q} value={q} className="player-menu-item">
-                            <Player.SelectItemText>{q}</Player.SelectItemText>
+                          <Player.VideoQualitySelectItem key={q.value} value={q.value} className="player-menu-item">
+                            <Player.SelectItemText>{q.label}</Player.SelectItemText>
                           </Player.VideoQualitySelectItem>
                         ))}
                       </Player.SelectGroup>
