@@ -5,6 +5,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { LocaleSwitcher } from "@/components/LocaleSwitcher";
+import { clientMessages } from "@/i18n/clientMessages";
 import { RuntimeConfig } from "@/components/RuntimeConfig";
 import { WalletSlot } from "@/components/slots";
 import { APP_NAME, IS_LOCAL_CHAIN } from "@/lib/config";
@@ -21,15 +22,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request: Next puts the proxy's CSP nonce on its scripts only then
   // (a prerendered page's scripts would carry none and be blocked).
   await connection();
-  const [locale, t] = await Promise.all([getLocale(), getTranslations("common")]);
+  const [locale, t, messages] = await Promise.all([getLocale(), getTranslations("common"), clientMessages()]);
   return (
     <html lang={locale}>
       <head>
         <RuntimeConfig />
       </head>
       <body>
-        {/* The catalogues reach client components through this provider (locale, messages, UTC). */}
-        <NextIntlClientProvider>
+        {/* The catalogues client components read reach them through this provider (with the locale and UTC). */}
+        <NextIntlClientProvider messages={messages}>
           <a href="#main" className="skip-link">
             {t("skipToContent")}
           </a>
