@@ -87,7 +87,13 @@ describe("Keyboard only: sign in, subscribe, play, pause, quality", function () 
         ? await focused(page)
         : await tabTo(page, "dev-wallet-select", { backwards: true, maxPresses: 5 });
     expectFocusRing(select, "the dev wallet selector");
-    await page.keyboard.press("End"); // the last account the dev wallet offers is this story's own
+    // The last account the dev wallet offers is this story's own: End picks it (one change, one connect).
+    const last = await page.evaluate(() => {
+      const options = (document.querySelector('[data-testid="dev-wallet-select"]') as HTMLSelectElement).options;
+      return options[options.length - 1].value;
+    });
+    expect(last, "the dev wallet's last account").to.equal(`dev-wallet-${E2E_ACCOUNTS.keyboard}`);
+    await page.keyboard.press("End");
     const signIn = await tabTo(page, "sign-in", { maxPresses: 10 }).catch(async () =>
       tabTo(page, "sign-in", { backwards: true, maxPresses: 10 }),
     );

@@ -1,5 +1,6 @@
 /**
- * The language switcher: one button per language ("DE", read out as "Deutsch (DE)" in German), in a form that
+ * The language switcher: one button per language ("DE", read out as "DE Deutsch": the visible code
+ * first, so a voice command saying what is seen finds it), in a form that
  * posts the choice to a server action (works without JavaScript; the cookie remembers it).
  */
 import { getLocale, getTranslations } from "next-intl/server";
@@ -18,11 +19,11 @@ export async function LocaleSwitcher() {
           value={code}
           lang={code}
           aria-current={code === locale ? "true" : undefined}
-          aria-label={`${LOCALE_NAMES[code]} (${code.toUpperCase()})`}
           title={t("change", { language: LOCALE_NAMES[code] })}
           data-testid={`locale-${code}`}
         >
           {code.toUpperCase()}
+          <span className="visually-hidden"> {LOCALE_NAMES[code]}</span>
         </button>
       ))}
     </form>
