@@ -2,19 +2,15 @@
 // disk, the embedded IPFS node on disk, keys from the environment — and the exit codes and
 // one-line errors for what goes wrong.
 import { expect } from "chai";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { network } from "hardhat";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { openDatabase } from "@ai-films/core/db";
 import type { FilmMarket } from "../../types/ethers-contracts/index.ts";
 import { runOracleCli } from "../helpers/oracle-cli.ts";
+import { ORACLE_PERIOD as PERIOD, startOracleChain, type OracleChain } from "../helpers/oracle-chain.ts";
 import { beatTimes, signedPlayer } from "../helpers/signed-beats.ts";
 
 const USD = 1_000_000n;
-const PERIOD = 30 * 86_400;
 
 /** Opening PGlite (the ledger, or recompute's scratch database) takes a while on a busy machine. */
 const runCli = (args: string[], env: Record<string, string>) => runOracleCli(args, env, 300_000);
@@ -22,45 +18,18 @@ const runCli = (args: string[], env: Record<string, string>) => runOracleCli(arg
 describe("Oracle CLI", function () {
   this.timeout(900_000);
   let tmp: string;
-  let server: Awaited<ReturnType<typeof network.createServer>>;
+  let chain: OracleChain | undefined;
   let env: Record<string, string>;
   const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
   let ethers: HardhatEthers;
   let market: FilmMarket;
 
   before(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), "oracle-cli-"));
-    // The ledger first: opening PGlite blocks this process (the chain's server too) for seconds on a
-    // busy machine, and the first request after that met a kept-alive socket the server was closing
-    // in the same tick (ECONNRESET in this hook).
-    const ledgerDir = path.join(tmp, "ledger");
-    const db = await openDatabase({ dataDir: ledgerDir });
-    server = await network.createServer("default", "127.0.0.1");
-    const { port } = await server.listen();
-    const url = `http://127.0.0.1:${port}`;
-    ({ ethers } = await network.create({ network: "localhost", override: { url } }));
-    const [admin, treasury, creator, viewer] = await ethers.getSigners();
-    const token = await ethers.deployContract("TestDollar");
-    const listings = await ethers.deployContract("FilmListings");
     const operators = keys.map((k) => privateKeyToAccount(k));
-    market = await ethers.deployContract("FilmMarket", [
-      {
-        paymentToken: await token.getAddress(),
-        listings: await listings.getAddress(),
-        admin: admin.address,
-        guardian: admin.address,
-        treasury: treasury.address,
-        feeBps: 1_000,
-        viewWeightBps: 5_000,
-        monthlyPrice: 10n * USD,
-        passWindow: 2 * 86_400,
-        challengeWindow: 3_600,
-        genesis: 0,
-        periodLength: PERIOD,
-        oracleSigners: operators.map((o) => o.address),
-        oracleThreshold: 2,
-      },
-    ]);
+    chain = await startOracleChain({ tmpPrefix: "oracle-cli-", oracleSigners: operators.map((o) => o.address) });
+    const { db, url, ledgerDir, chainId, token, listings } = chain;
+    ({ tmp, ethers, market } = chain);
+    const [admin, , creator, viewer] = await ethers.getSigners();
     for (const o of operators) await (await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") })).wait();
     await (await listings.connect(creator).mint("ipfs://bafyfilm1", 600, 2n * USD)).wait();
     await (await token.connect(viewer).faucet(100n * USD)).wait();
@@ -68,7 +37,6 @@ describe("Oracle CLI", function () {
     await (await market.connect(viewer).subscribe(1, 10n * USD)).wait();
 
     const genesis = Number(await market.genesis());
-    const chainId = Number((await ethers.provider.getNetwork()).chainId);
     const player = await signedPlayer(db, chainId, { genesis, periodLength: PERIOD }, viewer, genesis + 10);
     await player.watch(1n, "cli", beatTimes(genesis + 100, genesis + 400), "subscription", 600);
     await db.close();
@@ -85,8 +53,7 @@ describe("Oracle CLI", function () {
   });
 
   after(async () => {
-    await server?.close();
-    await rm(tmp, { recursive: true, force: true });
+    await chain?.stop();
   });
 
   it("explains what is wrong in one line: no RPC, wrong chain, missing option, period not ended", async () => {

@@ -6,27 +6,25 @@
 // platform; without it an operator cannot recompute). Then the platform inserts watching straight into its ledger (SQL, no receipt): the tally
 // changes, every recomputation differs, and every operator's `sign` refuses.
 import { expect } from "chai";
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { network } from "hardhat";
 import { randomBytes } from "node:crypto";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { openDatabase } from "@ai-films/core/db";
 import { openIpfs } from "@ai-films/core/ipfs";
 import { runOracleCli } from "../helpers/oracle-cli.ts";
+import { ORACLE_PERIOD as PERIOD, startOracleChain, type OracleChain } from "../helpers/oracle-chain.ts";
 
 /** Opening PGlite (the platform's ledger, or the replay's scratch database) takes a while on a busy machine. */
 const cli = (args: string[], env: Record<string, string>) => runOracleCli(args, env, 300_000);
 import { beatTimes, signedPlayer } from "../helpers/signed-beats.ts";
 
 const USD = 1_000_000n;
-const PERIOD = 30 * 86_400;
 
 describe("Oracle recompute: operators reproduce the tally from the receipts archive and the chain", function () {
   this.timeout(1_200_000);
   let tmp: string;
-  let server: Awaited<ReturnType<typeof network.createServer>>;
+  let chain: OracleChain | undefined;
   let platformEnv: Record<string, string>;
   let chainId: number;
   const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
@@ -38,39 +36,15 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
   let viewerAddress: string;
 
   before(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), "oracle-recompute-"));
-    // The platform's ledger first: opening PGlite blocks this process (the chain's server too) for
-    // seconds, and a request right after it can meet a kept-alive socket closed in the same tick.
-    ledgerDir = path.join(tmp, "platform-ledger");
-    const db = await openDatabase({ dataDir: ledgerDir });
-    server = await network.createServer("default", "127.0.0.1");
-    const { port } = await server.listen();
-    const url = `http://127.0.0.1:${port}`;
-    const { ethers } = await network.create({ network: "localhost", override: { url } });
-    chainId = Number((await ethers.provider.getNetwork()).chainId);
-    const [admin, treasury, creator, viewer, passHolder] = await ethers.getSigners();
+    chain = await startOracleChain({
+      tmpPrefix: "oracle-recompute-",
+      ledgerDirName: "platform-ledger",
+      oracleSigners: keys.map((k) => privateKeyToAccount(k).address),
+    });
+    const { db, url, ethers, token, listings, market } = chain;
+    ({ tmp, ledgerDir, chainId } = chain);
+    const [, , creator, viewer, passHolder] = await ethers.getSigners();
     viewerAddress = viewer.address;
-    const token = await ethers.deployContract("TestDollar");
-    const listings = await ethers.deployContract("FilmListings");
-    const operators = keys.map((k) => privateKeyToAccount(k));
-    const market = await ethers.deployContract("FilmMarket", [
-      {
-        paymentToken: await token.getAddress(),
-        listings: await listings.getAddress(),
-        admin: admin.address,
-        guardian: admin.address,
-        treasury: treasury.address,
-        feeBps: 1_000,
-        viewWeightBps: 5_000,
-        monthlyPrice: 10n * USD,
-        passWindow: 2 * 86_400,
-        challengeWindow: 3_600,
-        genesis: 0,
-        periodLength: PERIOD,
-        oracleSigners: operators.map((o) => o.address),
-        oracleThreshold: 2,
-      },
-    ]);
     await (await listings.connect(creator).mint("ipfs://bafyfilm1", 600, 2n * USD)).wait();
     await (await listings.connect(creator).mint("ipfs://bafyfilm2", 900, 2n * USD)).wait();
     for (const who of [viewer, passHolder]) {
@@ -110,8 +84,7 @@ describe("Oracle recompute: operators reproduce the tally from the receipts arch
   });
 
   after(async () => {
-    await server?.close();
-    await rm(tmp, { recursive: true, force: true });
+    await chain?.stop();
   });
 
   /**

@@ -15,8 +15,8 @@ import { openIpfs } from "@ai-films/core/ipfs";
 import { parseTallyFile, readTally, tallyPostings } from "@ai-films/core/oracle";
 import { privateKeyToAccount } from "viem/accounts";
 import { account, DEMO_ACCOUNTS, localOperators, seedDemo } from "@ai-films/core/platform";
+import { deployOracleMarket } from "../helpers/oracle-chain.ts";
 
-const USD = 1_000_000n;
 const { ethers, provider } = await network.create();
 
 describe("Demo seeding (npm start's first run)", function () {
@@ -24,28 +24,8 @@ describe("Demo seeding (npm start's first run)", function () {
 
   it("posts period 0 only after recomputing it from the sealed receipts archive; a second run adds nothing", async () => {
     const tmp = await mkdtemp(path.join(tmpdir(), "demo-seed-"));
-    const [admin, treasury] = await ethers.getSigners();
-    const token = await ethers.deployContract("TestDollar");
-    const listings = await ethers.deployContract("FilmListings");
-    const market = await ethers.deployContract("FilmMarket", [
-      {
-        paymentToken: await token.getAddress(),
-        listings: await listings.getAddress(),
-        admin: admin.address,
-        guardian: admin.address,
-        treasury: treasury.address,
-        feeBps: 1_000,
-        viewWeightBps: 5_000,
-        monthlyPrice: 10n * USD,
-        passWindow: 2 * 86_400,
-        challengeWindow: 3_600,
-        genesis: 0,
-        periodLength: 30 * 86_400,
-        // As ignition/parameters/local.json.
-        oracleSigners: DEMO_ACCOUNTS.oracles.map((i) => account(i).address),
-        oracleThreshold: 2,
-      },
-    ]);
+    // As ignition/parameters/local.json.
+    const { market } = await deployOracleMarket(ethers, { oracleSigners: DEMO_ACCOUNTS.oracles.map((i) => account(i).address) });
     const ctx = await connectProvider(provider, { market: await market.getAddress() });
     const db = await openDatabase({ dataDir: "memory://" });
     const ipfs = await openIpfs({ dataDir: path.join(tmp, "ipfs") });

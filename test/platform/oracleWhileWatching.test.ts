@@ -21,9 +21,9 @@ import { createLocalOracle } from "@ai-films/core/platform/localOracle";
 import { startLedgerOwner, type LedgerOwnerProcess } from "../helpers/ledger-owner.ts";
 import { beatTimes, signedPlayer } from "../helpers/signed-beats.ts";
 import { runOracleCli } from "../helpers/oracle-cli.ts";
+import { deployOracleMarket, ORACLE_PERIOD as PERIOD } from "../helpers/oracle-chain.ts";
 
 const USD = 1_000_000n;
-const PERIOD = 30 * 86_400;
 const RPC_PORT = 4120;
 const LEDGER_PORT = 4121;
 
@@ -66,29 +66,13 @@ describe("oracle verify while viewers watch (issue 19)", function () {
   it("keeps every accepted beat and the tallies across oracle runs, a crash and a restart", async () => {
     const { ethers } = await network.create({ network: "localhost", override: { url: env.RPC_URL } });
     const provider = ethers.provider;
-    const [admin, treasury, creator, ...viewers] = (await ethers.getSigners()).slice(0, 7);
+    const [admin, , creator, ...viewers] = (await ethers.getSigners()).slice(0, 7);
     const keys = [generatePrivateKey(), generatePrivateKey()];
     const operators = keys.map((k) => privateKeyToAccount(k));
-    const token = await ethers.deployContract("TestDollar");
-    const listings = await ethers.deployContract("FilmListings");
-    const market = await ethers.deployContract("FilmMarket", [
-      {
-        paymentToken: await token.getAddress(),
-        listings: await listings.getAddress(),
-        admin: admin.address,
-        guardian: admin.address,
-        treasury: treasury.address,
-        feeBps: 1_000,
-        viewWeightBps: 5_000,
-        monthlyPrice: 10n * USD,
-        passWindow: 86_400,
-        challengeWindow: 3_600,
-        genesis: 0,
-        periodLength: PERIOD,
-        oracleSigners: operators.map((o) => o.address),
-        oracleThreshold: 2,
-      },
-    ]);
+    const { token, listings, market } = await deployOracleMarket(ethers, {
+      oracleSigners: operators.map((o) => o.address),
+      passWindow: 86_400,
+    });
     for (const o of operators) await (await admin.sendTransaction({ to: o.address, value: ethers.parseEther("1") })).wait();
     for (const uri of ["ipfs://bafyfilm1", "ipfs://bafyfilm2"]) await (await listings.connect(creator).mint(uri, 3_600, 2n * USD)).wait();
     for (const viewer of viewers) {
