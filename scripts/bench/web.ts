@@ -297,9 +297,11 @@ interface LighthouseOptions {
   expectPath?: string;
 }
 
-async function lighthouseOnce(url: string, options: LighthouseOptions = {}): Promise<LighthouseRun> {
-  const load = round(loadavg()[0], 2); // other work on the machine shows in the (simulated) CPU times
-  // handleSIGINT off: chrome-launcher's own handler would exit before the platform is stopped.
+/**
+ * A fresh Chromium for one Lighthouse audit, killed afterwards. handleSIGINT off: chrome-launcher's
+ * own handler would exit before the platform is stopped.
+ */
+async function withAuditChrome<T>(audit: (port: number) => Promise<T>): Promise<T> {
   const chrome = await chromeLauncher.launch({
     chromePath: CHROMIUM_PATH,
     chromeFlags: CHROME_FLAGS,
@@ -308,10 +310,20 @@ async function lighthouseOnce(url: string, options: LighthouseOptions = {}): Pro
   });
   chromes.add(chrome);
   try {
+    return await audit(chrome.port);
+  } finally {
+    chrome.kill();
+    chromes.delete(chrome);
+  }
+}
+
+async function lighthouseOnce(url: string, options: LighthouseOptions = {}): Promise<LighthouseRun> {
+  const load = round(loadavg()[0], 2); // other work on the machine shows in the (simulated) CPU times
+  return withAuditChrome(async (port) => {
     const result = await lighthouse(
       url,
       {
-        port: chrome.port,
+        port,
         onlyCategories: ["performance"],
         output: "json",
         logLevel: "error",
@@ -372,10 +384,7 @@ async function lighthouseOnce(url: string, options: LighthouseOptions = {}): Pro
       version: lhr.lighthouseVersion,
       load,
     };
-  } finally {
-    chrome.kill();
-    chromes.delete(chrome);
-  }
+  });
 }
 
 async function lighthouseMedian(label: string, url: string, options: LighthouseOptions = {}): Promise<LighthouseFigure> {
@@ -406,16 +415,9 @@ async function lighthouseAccessibility(
   url: string,
   headers?: Record<string, string>,
 ): Promise<{ score: number; failed: string[]; finalUrl: string }> {
-  const chrome = await chromeLauncher.launch({
-    chromePath: CHROMIUM_PATH,
-    chromeFlags: CHROME_FLAGS,
-    logLevel: "silent",
-    handleSIGINT: false,
-  });
-  chromes.add(chrome);
-  try {
+  return withAuditChrome(async (port) => {
     const result = await lighthouse(url, {
-      port: chrome.port,
+      port,
       onlyCategories: ["accessibility"],
       output: "json",
       logLevel: "error",
@@ -431,10 +433,7 @@ async function lighthouseAccessibility(
       .filter((a) => a && a.score !== null && a.score < 1)
       .map((a) => a.id);
     return { score: Math.round(score * 100), failed, finalUrl: lhr.finalDisplayedUrl };
-  } finally {
-    chrome.kill();
-    chromes.delete(chrome);
-  }
+  });
 }
 
 // ---------------------------------------------------------------- the measurements
