@@ -40,12 +40,23 @@ describe("Collaborator splits in a real browser", function () {
   const balanceOf = (who: Address) =>
     chain.readContract({ address: deployment.token, abi: testDollarAbi, functionName: "balanceOf", args: [who] }) as Promise<bigint>;
 
-  /** Reloads `url` until `selector` is on the page (the pages are rendered from the indexer). */
+  /** Reloads `url` until `selector` is on the page (the pages are rendered from the indexer, the panels by islands). */
   async function reloadUntil(p: Page, url: string, selector: string, timeoutMs = INDEXER_WAIT_MS) {
     const start = Date.now();
     for (;;) {
       await p.goto(url);
-      if (await p.locator(selector).count()) return;
+      // The split panels are a client island: give it time to load and render after the page.
+      if (
+        await p
+          .locator(selector)
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .then(
+            () => true,
+            () => false,
+          )
+      )
+        return;
       if (Date.now() - start > timeoutMs) throw new Error(`${selector} never appeared on ${url} within ${timeoutMs / 1000} s`);
       await p.waitForTimeout(2_000);
     }

@@ -325,7 +325,7 @@ export default function PlayerIsland(props: PlayerProps) {
             <Player.LoadingIndicator className="player-loading" aria-label={t("loading")}>
               {t("loading")}
             </Player.LoadingIndicator>
-            <Player.Controls className="player-controls" autoHide={2500}>
+            <Player.Controls className="player-controls" autoHide={2500} forceMount>
               <Player.PlayPauseTrigger
                 className="player-btn"
                 data-testid="play-button"
